@@ -1,0 +1,95 @@
+//! What an answer is: a team member's words on how something affects
+//! customers, given in a meeting thread or through the answer modal.
+
+/// Discord's own limit on a modal text input.
+pub const MAX_ANSWER_CHARS: usize = 4000;
+
+/// How the answerer judged the effect on customers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Impact {
+    Helps,
+    Hurts,
+    Neutral,
+    Unknown,
+}
+
+impl Impact {
+    pub const ALL: [Impact; 4] = [Impact::Helps, Impact::Hurts, Impact::Neutral, Impact::Unknown];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Impact::Helps => "helps",
+            Impact::Hurts => "hurts",
+            Impact::Neutral => "neutral",
+            Impact::Unknown => "unknown",
+        }
+    }
+
+    /// Blank means unknown; anything else must name an impact.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let key = text.trim().to_lowercase();
+        if key.is_empty() {
+            return Ok(Impact::Unknown);
+        }
+        Impact::ALL
+            .into_iter()
+            .find(|i| i.as_str() == key || (key.len() >= 3 && i.as_str().starts_with(&key)))
+            .ok_or_else(|| format!("`{text}` is not an impact; write helps, hurts, neutral or unknown"))
+    }
+}
+
+/// Where an answer came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// A reply in a prompted thread (needs the Message Content intent).
+    Thread,
+    /// The answer modal opened from a button.
+    Modal,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Thread => "thread",
+            Via::Modal => "modal",
+        }
+    }
+}
+
+/// Checks an answer's text; the error says how long it was so the author
+/// can shorten it (the caller hands the text back, so nothing is lost).
+pub fn check_text(text: &str) -> Result<&str, String> {
+    let text = text.trim();
+    let len = text.chars().count();
+    if len == 0 {
+        return Err("the answer is empty; write a sentence or two".into());
+    }
+    if len > MAX_ANSWER_CHARS {
+        return Err(format!(
+            "the answer is {len} characters; the limit is {MAX_ANSWER_CHARS}, so shorten it by {}",
+            len - MAX_ANSWER_CHARS
+        ));
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impact_parses_words_and_blank() {
+        assert_eq!(Impact::parse("Helps").unwrap(), Impact::Helps);
+        assert_eq!(Impact::parse("hurt").unwrap(), Impact::Hurts);
+        assert_eq!(Impact::parse(" ").unwrap(), Impact::Unknown);
+        assert!(Impact::parse("great").is_err());
+    }
+
+    #[test]
+    fn over_long_answer_says_by_how_much() {
+        let err = check_text(&"x".repeat(4010)).unwrap_err();
+        assert!(err.contains("4010") && err.contains("by 10"), "{err}");
+        assert_eq!(check_text("  fine  ").unwrap(), "fine");
+        assert!(check_text("   ").is_err());
+    }
+}

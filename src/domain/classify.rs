@@ -1,0 +1,225 @@
+//! Classifies an answer's text: does it cite evidence or lean on
+//! assumption, which segments does it name, does it ask for a follow-up.
+//! The patterns come from prompts/patterns.toml, extended per guild.
+
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use super::insight::Segment;
+
+/// Compiled regexes are capped so an admin's pattern cannot eat memory.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// Compiles one admin-supplied regex with a message that says how to fix it.
+pub fn compile(pattern: &str) -> Result<Regex, String> {
+    RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| format!("`{pattern}` is not a valid regular expression: {}", last_line(&e.to_string())))
+}
+
+fn last_line(text: &str) -> String {
+    text.lines().last().unwrap_or(text).trim().to_string()
+}
+
+/// A kind of signal the classifier looks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    Evidence,
+    Assumption,
+    FollowUp,
+}
+
+impl Signal {
+    pub const ALL: [Signal; 3] = [Signal::Evidence, Signal::Assumption, Signal::FollowUp];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Signal::Evidence => "evidence",
+            Signal::Assumption => "assumption",
+            Signal::FollowUp => "follow_up",
+        }
+    }
+}
+
+/// What the classifier found in one answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Classification {
+    pub has_evidence: bool,
+    pub has_assumption: bool,
+    pub wants_follow_up: bool,
+    pub segments: Vec<Segment>,
+}
+
+#[derive(Clone, Debug)]
+struct SignalPatterns {
+    sources: Vec<String>,
+    set: RegexSet,
+}
+
+impl SignalPatterns {
+    fn new(sources: Vec<String>) -> Result<Self, String> {
+        for source in &sources {
+            compile(source)?;
+        }
+        let set = RegexSetBuilder::new(&sources)
+            .size_limit(REGEX_SIZE_LIMIT * 8)
+            .build()
+            .map_err(|e| format!("patterns are too large together: {}", last_line(&e.to_string())))?;
+        Ok(SignalPatterns { sources, set })
+    }
+}
+
+/// The classifier's patterns, one set per signal plus the segment tag.
+#[derive(Clone, Debug)]
+pub struct Patterns {
+    evidence: SignalPatterns,
+    assumption: SignalPatterns,
+    follow_up: SignalPatterns,
+    segment_tag: Regex,
+}
+
+impl Patterns {
+    /// `segment_tag` must capture the segment name in its first group.
+    pub fn new(
+        evidence: Vec<String>,
+        assumption: Vec<String>,
+        follow_up: Vec<String>,
+        segment_tag: &str,
+    ) -> Result<Self, String> {
+        let segment_tag = compile(segment_tag)?;
+        if segment_tag.captures_len() < 2 {
+            return Err("the segment tag pattern needs a capture group for the segment name, e.g. #([a-z][a-z0-9_-]*)".into());
+        }
+        Ok(Patterns {
+            evidence: SignalPatterns::new(evidence)?,
+            assumption: SignalPatterns::new(assumption)?,
+            follow_up: SignalPatterns::new(follow_up)?,
+            segment_tag,
+        })
+    }
+
+    fn signal(&self, signal: Signal) -> &SignalPatterns {
+        match signal {
+            Signal::Evidence => &self.evidence,
+            Signal::Assumption => &self.assumption,
+            Signal::FollowUp => &self.follow_up,
+        }
+    }
+
+    /// These patterns plus a guild's own for one signal.
+    pub fn extended(&self, signal: Signal, extra: &str) -> Result<Patterns, String> {
+        let mut sources = self.signal(signal).sources.clone();
+        sources.push(extra.to_string());
+        let patterns = SignalPatterns::new(sources)?;
+        let mut out = self.clone();
+        match signal {
+            Signal::Evidence => out.evidence = patterns,
+            Signal::Assumption => out.assumption = patterns,
+            Signal::FollowUp => out.follow_up = patterns,
+        }
+        Ok(out)
+    }
+
+    pub fn classify(&self, text: &str) -> Classification {
+        let mut segments: Vec<Segment> = self
+            .segment_tag
+            .captures_iter(text)
+            .filter_map(|c| Segment::parse(c.get(1)?.as_str()).ok())
+            .collect();
+        segments.sort();
+        segments.dedup();
+        Classification {
+            has_evidence: self.evidence.set.is_match(text),
+            has_assumption: self.assumption.set.is_match(text),
+            wants_follow_up: self.follow_up.set.is_match(text),
+            segments,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shipped() -> Patterns {
+        let text = include_str!("../../prompts/patterns.toml");
+        crate::prompts::patterns::parse("patterns.toml", text).expect("shipped patterns load")
+    }
+
+    #[test]
+    fn numbers_with_units_count_as_evidence() {
+        let p = shipped();
+        for text in [
+            "Churn dropped 12% after the fix",
+            "load time is 3.5 s for them",
+            "40 customers asked for it",
+            "it costs them $300 a month",
+        ] {
+            assert!(p.classify(text).has_evidence, "{text}");
+        }
+    }
+
+    #[test]
+    fn links_tickets_and_quotes_count_as_evidence() {
+        let p = shipped();
+        for text in [
+            "see https://support.example.com/t/1",
+            "reported in #4411",
+            "tracked as ABC-123",
+            "she said \"I export this every Friday\"",
+            "they told us “the report is useless”",
+        ] {
+            assert!(p.classify(text).has_evidence, "{text}");
+        }
+    }
+
+    #[test]
+    fn plain_opinion_is_not_evidence() {
+        let c = shipped().classify("I think customers will probably like it");
+        assert!(!c.has_evidence);
+        assert!(c.has_assumption);
+    }
+
+    #[test]
+    fn assumption_language_is_found_in_any_case() {
+        let p = shipped();
+        for text in ["Maybe nobody uses it", "I assume they won't mind", "that should be fine", "I THINK so"] {
+            assert!(p.classify(text).has_assumption, "{text}");
+        }
+        assert!(!p.classify("The export fails for Acme").has_assumption);
+    }
+
+    #[test]
+    fn segment_tags_are_collected_once_and_tickets_are_not_segments() {
+        let c = shipped().classify("hits #Enterprise and #smb, again #enterprise; see #1234");
+        let names: Vec<_> = c.segments.iter().map(|s| s.as_str()).collect();
+        assert_eq!(names, ["enterprise", "smb"]);
+    }
+
+    #[test]
+    fn follow_up_markers_are_found() {
+        let p = shipped();
+        for text in ["we should follow up with Acme", "Action: call them", "TODO ask support", "follow-up next week"] {
+            assert!(p.classify(text).wants_follow_up, "{text}");
+        }
+        assert!(!p.classify("nothing to do").wants_follow_up);
+    }
+
+    #[test]
+    fn guild_can_extend_a_signal() {
+        let p = shipped().extended(Signal::Evidence, r"(?i)\bgong call\b").unwrap();
+        assert!(p.classify("heard it on a Gong call").has_evidence);
+        assert!(!shipped().classify("heard it on a Gong call").has_evidence);
+    }
+
+    #[test]
+    fn invalid_extension_is_refused_with_the_pattern() {
+        let err = shipped().extended(Signal::Assumption, "(unclosed").unwrap_err();
+        assert!(err.contains("(unclosed") && err.contains("not a valid regular expression"), "{err}");
+    }
+
+    #[test]
+    fn segment_tag_without_group_is_refused() {
+        assert!(Patterns::new(vec![], vec![], vec![], "#[a-z]+").is_err());
+    }
+}

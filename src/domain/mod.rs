@@ -1,0 +1,8 @@
+//! The domain: plain types and pure rules, with no Discord and no SQL.
+
+pub mod answer;
+pub mod classify;
+pub mod insight;
+pub mod rotation;
+pub mod settings;
+pub mod time;

@@ -1,0 +1,269 @@
+//! A guild's settings, each value parsed so that a bad one cannot be stored.
+
+use jiff::civil::Weekday;
+use jiff::SignedDuration;
+use regex::Regex;
+
+use super::classify::{compile, Signal};
+use super::time::{parse_weekday, Days, LocalTime, Schedule, Zone};
+
+/// Matches thread names that look like meetings, unless a guild sets its own.
+pub const DEFAULT_THREAD_PATTERN: &str =
+    r"(?i)\b(meeting|sync|stand-?up|retro(spective)?|planning|review|kick-?off|demo|1:1|weekly|all-hands)\b";
+
+/// A meeting-thread name pattern: a regex, kept with its source text.
+#[derive(Clone, Debug)]
+pub struct ThreadPattern(Regex);
+
+impl ThreadPattern {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        compile(text).map(ThreadPattern).map_err(|e| {
+            format!("{e}. Example: (?i)\\b(meeting|sync|standup|retro)\\b matches names with any of those words")
+        })
+    }
+
+    pub fn matches(&self, thread_name: &str) -> bool {
+        self.0.is_match(thread_name)
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl Default for ThreadPattern {
+    fn default() -> Self {
+        ThreadPattern::parse(DEFAULT_THREAD_PATTERN).expect("default pattern compiles")
+    }
+}
+
+impl PartialEq for ThreadPattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+/// Bounds that keep a setting sensible, with the unit for messages.
+pub const RETENTION_DAYS: (u32, u32) = (7, 3650);
+pub const CATCH_UP_MINUTES: (u32, u32) = (0, 720);
+
+pub fn parse_bounded(name: &str, text: &str, (min, max): (u32, u32)) -> Result<u32, String> {
+    text.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|v| (min..=max).contains(v))
+        .ok_or_else(|| format!("{name} must be a whole number from {min} to {max}, not `{text}`"))
+}
+
+/// Everything a guild can set, with the defaults a new guild starts from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GuildSettings {
+    pub guild_id: u64,
+    pub zone: Zone,
+    pub post_time: LocalTime,
+    pub weekdays_only: bool,
+    pub insight_channels: Vec<u64>,
+    pub meeting_channels: Vec<u64>,
+    pub thread_pattern: ThreadPattern,
+    pub manager_role: Option<u64>,
+    /// Mentioned with the daily post, if set (that role only).
+    pub mention_role: Option<u64>,
+    pub summary_channel: Option<u64>,
+    pub summary_weekday: Weekday,
+    pub summary_time: LocalTime,
+    pub retention_days: u32,
+    pub catch_up_minutes: u32,
+    /// The guild's own addition to each classifier signal.
+    pub extra_patterns: Vec<(Signal, String)>,
+}
+
+/// What a guild starts with; an operator may change them in advocate.toml.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Defaults {
+    pub zone: Zone,
+    pub post_time: LocalTime,
+    pub thread_pattern: ThreadPattern,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            zone: Zone::utc(),
+            post_time: LocalTime::hm(9, 0),
+            thread_pattern: ThreadPattern::default(),
+        }
+    }
+}
+
+impl GuildSettings {
+    pub fn new(guild_id: u64, defaults: &Defaults) -> Self {
+        GuildSettings {
+            guild_id,
+            zone: defaults.zone.clone(),
+            post_time: defaults.post_time,
+            weekdays_only: true,
+            insight_channels: Vec::new(),
+            meeting_channels: Vec::new(),
+            thread_pattern: defaults.thread_pattern.clone(),
+            manager_role: None,
+            mention_role: None,
+            summary_channel: None,
+            summary_weekday: Weekday::Monday,
+            summary_time: LocalTime::hm(9, 0),
+            retention_days: 365,
+            catch_up_minutes: 120,
+            extra_patterns: Vec::new(),
+        }
+    }
+
+    pub fn daily_schedule(&self) -> Schedule {
+        Schedule {
+            zone: self.zone.clone(),
+            at: self.post_time,
+            days: if self.weekdays_only { Days::Weekdays } else { Days::Every },
+        }
+    }
+
+    pub fn summary_schedule(&self) -> Schedule {
+        Schedule {
+            zone: self.zone.clone(),
+            at: self.summary_time,
+            days: Days::Only(self.summary_weekday),
+        }
+    }
+
+    pub fn catch_up(&self) -> SignedDuration {
+        SignedDuration::from_mins(self.catch_up_minutes.into())
+    }
+
+    /// Changes one setting by name from text, as `/setup` and the CLI do.
+    /// Channel lists are changed through their own calls.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
+        let none_word = |v: &str| matches!(v.trim().to_lowercase().as_str(), "" | "none" | "off");
+        match name {
+            "timezone" => self.zone = Zone::parse(value)?,
+            "post_time" => self.post_time = LocalTime::parse(value)?,
+            "weekdays_only" => self.weekdays_only = parse_bool(name, value)?,
+            "thread_pattern" => self.thread_pattern = ThreadPattern::parse(value)?,
+            "summary_weekday" => self.summary_weekday = parse_weekday(value)?,
+            "summary_time" => self.summary_time = LocalTime::parse(value)?,
+            "retention_days" => self.retention_days = parse_bounded(name, value, RETENTION_DAYS)?,
+            "catch_up_minutes" => self.catch_up_minutes = parse_bounded(name, value, CATCH_UP_MINUTES)?,
+            "manager_role" | "mention_role" | "summary_channel" => {
+                let id = if none_word(value) { None } else { Some(parse_id(name, value)?) };
+                match name {
+                    "manager_role" => self.manager_role = id,
+                    "mention_role" => self.mention_role = id,
+                    _ => self.summary_channel = id,
+                }
+            }
+            _ => {
+                let signal = Signal::ALL.into_iter().find(|s| name == format!("extra_{}", s.key()));
+                let Some(signal) = signal else {
+                    return Err(format!("there is no setting `{name}`; the settings are {}", SETTING_NAMES.join(", ")));
+                };
+                self.extra_patterns.retain(|(s, _)| *s != signal);
+                if !none_word(value) {
+                    compile(value)?;
+                    self.extra_patterns.push((signal, value.to_string()));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+pub const SETTING_NAMES: [&str; 14] = [
+    "timezone",
+    "post_time",
+    "weekdays_only",
+    "thread_pattern",
+    "manager_role",
+    "mention_role",
+    "summary_channel",
+    "summary_weekday",
+    "summary_time",
+    "retention_days",
+    "catch_up_minutes",
+    "extra_evidence",
+    "extra_assumption",
+    "extra_follow_up",
+];
+
+fn parse_bool(name: &str, text: &str) -> Result<bool, String> {
+    match text.trim().to_lowercase().as_str() {
+        "true" | "yes" | "on" | "1" => Ok(true),
+        "false" | "no" | "off" | "0" => Ok(false),
+        _ => Err(format!("{name} must be true or false, not `{text}`")),
+    }
+}
+
+/// A Discord id: digits, or a mention such as `<@&123>` or `<#123>`.
+pub fn parse_id(name: &str, text: &str) -> Result<u64, String> {
+    let digits = text.trim().trim_start_matches(['<', '@', '&', '#', '!']).trim_end_matches('>');
+    digits
+        .parse::<u64>()
+        .ok()
+        .filter(|&id| id > 0)
+        .ok_or_else(|| format!("{name} must be a Discord id or mention, not `{text}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> GuildSettings {
+        GuildSettings::new(1, &Defaults::default())
+    }
+
+    #[test]
+    fn new_guild_starts_from_the_defaults() {
+        let s = settings();
+        assert_eq!(s.zone.name(), "UTC");
+        assert_eq!(s.post_time.to_string(), "09:00");
+        assert!(s.thread_pattern.matches("Weekly sync"));
+        assert!(s.insight_channels.is_empty());
+    }
+
+    #[test]
+    fn default_pattern_matches_meetings_only() {
+        let p = ThreadPattern::default();
+        for name in ["Pricing sync", "Standup 11/25", "Sprint retro", "Q3 planning", "kick-off: onboarding"] {
+            assert!(p.matches(name), "{name}");
+        }
+        for name in ["lunch", "random", "syncing files"] {
+            assert!(!p.matches(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_what_is_valid() {
+        let mut s = settings();
+        let err = s.set("timezone", "Berlin").unwrap_err();
+        assert!(err.contains("Europe/Berlin"), "{err}");
+        let err = s.set("thread_pattern", "(meeting").unwrap_err();
+        assert!(err.contains("Example"), "{err}");
+        let err = s.set("retention_days", "0").unwrap_err();
+        assert!(err.contains("7 to 3650"), "{err}");
+        let err = s.set("colour", "blue").unwrap_err();
+        assert!(err.contains("timezone"), "{err}");
+        assert_eq!(s, settings(), "a refused value changes nothing");
+    }
+
+    #[test]
+    fn values_are_set_by_name() {
+        let mut s = settings();
+        s.set("timezone", "America/New_York").unwrap();
+        s.set("manager_role", "<@&123456789012345678>").unwrap();
+        s.set("summary_weekday", "fri").unwrap();
+        s.set("extra_evidence", r"(?i)\bgong\b").unwrap();
+        assert_eq!(s.zone.name(), "America/New_York");
+        assert_eq!(s.manager_role, Some(123456789012345678));
+        assert_eq!(s.summary_weekday, Weekday::Friday);
+        assert_eq!(s.extra_patterns, vec![(Signal::Evidence, r"(?i)\bgong\b".to_string())]);
+        s.set("manager_role", "none").unwrap();
+        s.set("extra_evidence", "off").unwrap();
+        assert_eq!(s.manager_role, None);
+        assert!(s.extra_patterns.is_empty());
+    }
+}

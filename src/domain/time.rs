@@ -1,0 +1,374 @@
+//! Time in a guild's zone: parsed zones and times of day, ISO weeks, and
+//! when a daily or weekly job is due. Pure; the caller passes "now".
+
+use std::fmt;
+
+use jiff::civil::{Date, DateTime, ISOWeekDate, Time, Weekday};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+
+/// An IANA time zone, checked against the bundled tz database.
+#[derive(Clone, Debug)]
+pub struct Zone {
+    name: String,
+    tz: TimeZone,
+}
+
+impl Zone {
+    pub fn parse(name: &str) -> Result<Self, String> {
+        let name = name.trim();
+        match TimeZone::get(name) {
+            Ok(tz) => Ok(Zone {
+                name: name.to_string(),
+                tz,
+            }),
+            Err(_) => Err(format!(
+                "`{name}` is not an IANA time zone; use a name such as Europe/Berlin, America/New_York or UTC"
+            )),
+        }
+    }
+
+    pub fn utc() -> Self {
+        Zone {
+            name: "UTC".into(),
+            tz: TimeZone::UTC,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The local calendar date of an instant.
+    pub fn date_of(&self, at: Timestamp) -> Date {
+        at.to_zoned(self.tz.clone()).date()
+    }
+
+    /// The instant a local date and time happen. A time skipped by a DST
+    /// change moves forward by the gap; a repeated one takes the first.
+    pub fn instant(&self, date: Date, time: Time) -> Timestamp {
+        self.tz
+            .to_ambiguous_timestamp(date.to_datetime(time))
+            .compatible()
+            // Only dates near jiff's limits (year ±9999) fail; clamp to UTC.
+            .unwrap_or_else(|_| {
+                DateTime::from(date)
+                    .to_zoned(TimeZone::UTC)
+                    .map(|z| z.timestamp())
+                    .unwrap_or(Timestamp::UNIX_EPOCH)
+            })
+    }
+}
+
+impl PartialEq for Zone {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl fmt::Display for Zone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+/// A local time of day with minute precision, written `HH:MM`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LocalTime(Time);
+
+impl LocalTime {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || format!("`{text}` is not a time of day; write it as HH:MM in 24-hour form, e.g. 09:00 or 16:30");
+        let (h, m) = text.trim().split_once(':').ok_or_else(bad)?;
+        let digits = |s: &str, len: std::ops::RangeInclusive<usize>| {
+            len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+        };
+        if !digits(h, 1..=2) || !digits(m, 2..=2) {
+            return Err(bad());
+        }
+        let time = Time::new(h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, 0, 0);
+        time.map(LocalTime).map_err(|_| bad())
+    }
+
+    pub fn hm(hour: i8, minute: i8) -> Self {
+        LocalTime(Time::new(hour, minute, 0, 0).expect("valid hour and minute"))
+    }
+
+    pub fn time(self) -> Time {
+        self.0
+    }
+}
+
+impl fmt::Display for LocalTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.0.hour(), self.0.minute())
+    }
+}
+
+/// Parses a weekday name in English, full or three letters, any case.
+pub fn parse_weekday(text: &str) -> Result<Weekday, String> {
+    let lower = text.trim().to_lowercase();
+    let days = [
+        ("monday", Weekday::Monday),
+        ("tuesday", Weekday::Tuesday),
+        ("wednesday", Weekday::Wednesday),
+        ("thursday", Weekday::Thursday),
+        ("friday", Weekday::Friday),
+        ("saturday", Weekday::Saturday),
+        ("sunday", Weekday::Sunday),
+    ];
+    days.iter()
+        .find(|(name, _)| lower.len() >= 3 && name.starts_with(&lower))
+        .map(|(_, day)| *day)
+        .ok_or_else(|| format!("`{text}` is not a weekday; use monday, tuesday, … sunday"))
+}
+
+pub fn weekday_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Monday => "monday",
+        Weekday::Tuesday => "tuesday",
+        Weekday::Wednesday => "wednesday",
+        Weekday::Thursday => "thursday",
+        Weekday::Friday => "friday",
+        Weekday::Saturday => "saturday",
+        Weekday::Sunday => "sunday",
+    }
+}
+
+/// An ISO 8601 week such as `2026-W47`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct IsoWeek(ISOWeekDate);
+
+impl IsoWeek {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || format!("`{text}` is not an ISO week; write it like 2026-W47");
+        let (year, week) = text.trim().split_once(['-']).ok_or_else(bad)?;
+        let week = week.strip_prefix(['W', 'w']).ok_or_else(bad)?;
+        let (year, week): (i16, i8) = (year.parse().map_err(|_| bad())?, week.parse().map_err(|_| bad())?);
+        ISOWeekDate::new(year, week, Weekday::Monday)
+            .map(IsoWeek)
+            .map_err(|_| bad())
+    }
+
+    /// The week that contains an instant, in a zone.
+    pub fn containing(at: Timestamp, zone: &Zone) -> Self {
+        Self::of_date(zone.date_of(at))
+    }
+
+    pub fn of_date(date: Date) -> Self {
+        let iso = date.iso_week_date();
+        IsoWeek(ISOWeekDate::new(iso.year(), iso.week(), Weekday::Monday).expect("week of a valid date"))
+    }
+
+    pub fn monday(self) -> Date {
+        self.0.date()
+    }
+
+    pub fn previous(self) -> Self {
+        Self::of_date(self.monday().saturating_sub(jiff::Span::new().days(7)))
+    }
+
+    pub fn next(self) -> Self {
+        Self::of_date(self.monday().saturating_add(jiff::Span::new().days(7)))
+    }
+
+    /// Monday 00:00 to the next Monday 00:00, local to the zone: a week
+    /// with a DST change is 167 or 169 hours long.
+    pub fn window(self, zone: &Zone) -> (Timestamp, Timestamp) {
+        let midnight = Time::midnight();
+        (zone.instant(self.monday(), midnight), zone.instant(self.next().monday(), midnight))
+    }
+}
+
+impl fmt::Display for IsoWeek {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-W{:02}", self.0.year(), self.0.week())
+    }
+}
+
+/// Which local days a job runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Days {
+    Every,
+    Weekdays,
+    Only(Weekday),
+}
+
+impl Days {
+    pub fn includes(self, date: Date) -> bool {
+        match self {
+            Days::Every => true,
+            Days::Weekdays => !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday),
+            Days::Only(day) => date.weekday() == day,
+        }
+    }
+}
+
+/// A job that runs at a local time on some days, in a zone.
+#[derive(Clone, Debug)]
+pub struct Schedule {
+    pub zone: Zone,
+    pub at: LocalTime,
+    pub days: Days,
+}
+
+impl Schedule {
+    /// The first instant strictly after `now` when the job is due.
+    pub fn next_after(&self, now: Timestamp) -> Timestamp {
+        let mut date = self.zone.date_of(now).yesterday().unwrap_or(Date::MIN);
+        loop {
+            if self.days.includes(date) {
+                let at = self.zone.instant(date, self.at.time());
+                if at > now {
+                    return at;
+                }
+            }
+            date = date.tomorrow().unwrap_or(Date::MAX);
+        }
+    }
+
+    /// The local date of the slot due at `now`: its time has come and
+    /// passed by no more than `catch_up`. Slots older than that are
+    /// skipped rather than posted late.
+    pub fn due_slot(&self, now: Timestamp, catch_up: SignedDuration) -> Option<Date> {
+        let today = self.zone.date_of(now);
+        [today, today.yesterday().ok()?].into_iter().find(|&date| {
+            let at = self.zone.instant(date, self.at.time());
+            self.days.includes(date) && at <= now && now.duration_since(at) <= catch_up
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn ts(text: &str) -> Timestamp {
+        text.parse().unwrap()
+    }
+
+    fn berlin() -> Zone {
+        Zone::parse("Europe/Berlin").unwrap()
+    }
+
+    #[test]
+    fn unknown_zone_is_rejected_with_an_example() {
+        let err = Zone::parse("Mars/Olympus").unwrap_err();
+        assert!(err.contains("Mars/Olympus") && err.contains("Europe/Berlin"), "{err}");
+    }
+
+    #[test]
+    fn times_of_day_must_be_hh_mm() {
+        assert_eq!(LocalTime::parse("09:05").unwrap().to_string(), "09:05");
+        assert_eq!(LocalTime::parse("7:30").unwrap().to_string(), "07:30");
+        for bad in ["24:00", "9", "09:60", "nine", "09:5x", "-1:00", "09:001"] {
+            assert!(LocalTime::parse(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn weekdays_parse_by_prefix() {
+        assert_eq!(parse_weekday("Mon").unwrap(), Weekday::Monday);
+        assert_eq!(parse_weekday("friday").unwrap(), Weekday::Friday);
+        assert!(parse_weekday("fr").is_err());
+        assert!(parse_weekday("someday").is_err());
+    }
+
+    #[test]
+    fn iso_week_round_trips_and_rejects_week_54() {
+        let w = IsoWeek::parse("2026-W47").unwrap();
+        assert_eq!(w.to_string(), "2026-W47");
+        assert_eq!(w.monday(), date(2026, 11, 16));
+        assert_eq!(w.previous().to_string(), "2026-W46");
+        assert!(IsoWeek::parse("2026-W54").is_err());
+        assert!(IsoWeek::parse("2026-47").is_err());
+        // 2027-01-01 is a Friday, part of 2026's last week.
+        assert_eq!(IsoWeek::of_date(date(2027, 1, 1)).to_string(), "2026-W53");
+    }
+
+    #[test]
+    fn week_window_is_local_monday_to_monday() {
+        let (start, end) = IsoWeek::parse("2026-W47").unwrap().window(&berlin());
+        assert_eq!(start, ts("2026-11-15T23:00:00Z"));
+        assert_eq!(end, ts("2026-11-22T23:00:00Z"));
+    }
+
+    #[test]
+    fn week_with_dst_end_is_169_hours() {
+        // Berlin leaves summer time on Sunday 2026-10-25.
+        let (start, end) = IsoWeek::parse("2026-W43").unwrap().window(&berlin());
+        assert_eq!(end.duration_since(start), SignedDuration::from_hours(169));
+    }
+
+    fn daily(at: &str, days: Days) -> Schedule {
+        Schedule {
+            zone: berlin(),
+            at: LocalTime::parse(at).unwrap(),
+            days,
+        }
+    }
+
+    #[test]
+    fn next_daily_run_is_today_if_not_yet_passed() {
+        let s = daily("09:00", Days::Every);
+        assert_eq!(s.next_after(ts("2026-11-25T07:00:00Z")), ts("2026-11-25T08:00:00Z"));
+        assert_eq!(s.next_after(ts("2026-11-25T08:00:00Z")), ts("2026-11-26T08:00:00Z"));
+    }
+
+    #[test]
+    fn weekdays_only_skips_the_weekend() {
+        let s = daily("09:00", Days::Weekdays);
+        // Friday 2026-11-27 after the post: next is Monday 11-30.
+        assert_eq!(s.next_after(ts("2026-11-27T12:00:00Z")), ts("2026-11-30T08:00:00Z"));
+    }
+
+    #[test]
+    fn daily_time_follows_dst_change() {
+        let s = daily("09:00", Days::Every);
+        // Before the switch 09:00 is 07:00Z, after it 08:00Z.
+        assert_eq!(s.next_after(ts("2026-10-24T12:00:00Z")), ts("2026-10-25T08:00:00Z"));
+        assert_eq!(s.next_after(ts("2026-10-23T12:00:00Z")), ts("2026-10-24T07:00:00Z"));
+    }
+
+    #[test]
+    fn time_skipped_by_spring_forward_runs_after_the_gap() {
+        // 02:30 does not exist in Berlin on 2026-03-29.
+        let s = daily("02:30", Days::Every);
+        assert_eq!(s.next_after(ts("2026-03-28T12:00:00Z")), ts("2026-03-29T01:30:00Z"));
+    }
+
+    #[test]
+    fn weekly_job_runs_on_its_day() {
+        let s = Schedule {
+            days: Days::Only(Weekday::Monday),
+            ..daily("09:00", Days::Every)
+        };
+        assert_eq!(s.next_after(ts("2026-11-25T12:00:00Z")), ts("2026-11-30T08:00:00Z"));
+    }
+
+    #[test]
+    fn due_slot_only_within_catch_up_window() {
+        let s = daily("09:00", Days::Every);
+        let window = SignedDuration::from_mins(60);
+        assert_eq!(s.due_slot(ts("2026-11-25T07:59:00Z"), window), None);
+        assert_eq!(s.due_slot(ts("2026-11-25T08:00:00Z"), window), Some(date(2026, 11, 25)));
+        assert_eq!(s.due_slot(ts("2026-11-25T09:00:00Z"), window), Some(date(2026, 11, 25)));
+        assert_eq!(s.due_slot(ts("2026-11-25T09:01:00Z"), window), None);
+    }
+
+    #[test]
+    fn due_slot_catches_up_across_midnight() {
+        let s = daily("23:30", Days::Every);
+        let window = SignedDuration::from_hours(2);
+        // 00:30 Berlin on the 26th is still within the 25th's window.
+        assert_eq!(s.due_slot(ts("2026-11-25T23:30:00Z"), window), Some(date(2026, 11, 25)));
+    }
+
+    #[test]
+    fn due_slot_respects_weekdays_only() {
+        let s = daily("09:00", Days::Weekdays);
+        // Saturday 2026-11-28.
+        assert_eq!(s.due_slot(ts("2026-11-28T08:10:00Z"), SignedDuration::from_mins(60)), None);
+    }
+}

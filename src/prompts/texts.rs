@@ -1,0 +1,203 @@
+//! prompts/texts.toml: every text the bot posts, as minijinja templates.
+//! The spec below lists each text, whether it has variants, and the
+//! placeholders it may use; anything else in the file is a problem.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use minijinja::{AutoEscape, Environment, Value};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Problem, Source};
+
+/// (section.key, holds a list of variants, placeholders it may use)
+const SPEC: &[(&str, bool, &[&str])] = &[
+    ("daily_post.content", false, &["weekday", "date"]),
+    ("daily_post.title", false, &["title", "customer", "segment"]),
+    ("daily_post.footer", false, &["source", "is_example"]),
+    ("daily_post.button", false, &[]),
+    ("answer_modal.title", false, &[]),
+    ("answer_modal.text_label", false, &[]),
+    ("answer_modal.impact_label", false, &[]),
+    ("answer_modal.segments_label", false, &[]),
+    ("answer_modal.follow_up_label", false, &[]),
+    ("answer_modal.thanks", false, &["has_evidence", "has_assumption", "follow_up_id"]),
+    ("meeting.prompt", true, &["topic", "segment"]),
+    ("meeting.button", false, &[]),
+    ("meeting.recap", false, &["topic", "answers", "answerers", "evidence", "assumptions", "follow_ups"]),
+    ("meeting.reminder", false, &["mentions", "topic"]),
+    ("meeting.follow_up_due", false, &["owner", "text", "due", "id"]),
+    ("summary.title", false, &["week"]),
+    ("summary.insights", false, &[]),
+    ("summary.meetings", false, &[]),
+    ("summary.answers", false, &[]),
+    ("summary.evidence", false, &[]),
+    ("summary.segments", false, &[]),
+    ("summary.missing_segments", false, &[]),
+    ("summary.follow_ups", false, &[]),
+    ("summary.quotes", false, &[]),
+    ("import.title", false, &["customer", "segment", "score", "source"]),
+    ("import.question", false, &["customer", "segment"]),
+];
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Text {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// The loaded texts, each compiled once.
+#[derive(Debug)]
+pub struct Texts {
+    env: Environment<'static>,
+    variants: BTreeMap<&'static str, usize>,
+}
+
+impl Texts {
+    /// Renders a text; `ctx` is built with `minijinja::context!`.
+    pub fn render(&self, key: &str, ctx: Value) -> String {
+        self.render_name(key, ctx)
+    }
+
+    /// How many variants a list text has.
+    pub fn variant_count(&self, key: &str) -> usize {
+        self.variants.get(key).copied().unwrap_or(0)
+    }
+
+    /// Renders variant `n` (wrapping around) of a list text.
+    pub fn render_variant(&self, key: &str, n: usize, ctx: Value) -> String {
+        let count = self.variant_count(key).max(1);
+        self.render_name(&format!("{key}#{}", n % count), ctx)
+    }
+
+    fn render_name(&self, name: &str, ctx: Value) -> String {
+        // Every template was compiled and its placeholders checked at load,
+        // so a failure here is a bug worth logging, not a user's problem.
+        self.env
+            .get_template(name)
+            .and_then(|t| t.render(ctx))
+            .unwrap_or_else(|e| {
+                tracing::error!(text = name, error = %e, "rendering a prompts text failed");
+                String::new()
+            })
+    }
+}
+
+type FileShape = BTreeMap<String, BTreeMap<String, Spanned<Text>>>;
+
+pub fn parse(path: impl AsRef<Path>, text: &str) -> Result<Texts, Vec<Problem>> {
+    let source = Source {
+        path: path.as_ref(),
+        text,
+    };
+    let file: FileShape = toml::from_str(text).map_err(|e| vec![source.toml_problem(&e)])?;
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    let mut variants = BTreeMap::new();
+    let mut problems = Vec::new();
+
+    for (section, keys) in &file {
+        for (key, value) in keys {
+            let name = format!("{section}.{key}");
+            if !SPEC.iter().any(|(k, _, _)| *k == name) {
+                problems.push(source.problem(value.span().start, format!("unknown text `{name}`; is it misspelt?")));
+            }
+        }
+    }
+    for &(name, many, vars) in SPEC {
+        let (section, key) = name.split_once('.').expect("spec names are section.key");
+        let Some(value) = file.get(section).and_then(|s| s.get(key)) else {
+            problems.push(source.problem(text.len(), format!("missing text `{key}` in [{section}]")));
+            continue;
+        };
+        let at = |msg: String| source.problem(value.span().start, msg);
+        let templates = match (value.get_ref(), many) {
+            (Text::One(t), false) => vec![(name.to_string(), t.clone())],
+            (Text::Many(list), true) if !list.is_empty() => {
+                variants.insert(name, list.len());
+                list.iter().enumerate().map(|(i, t)| (format!("{name}#{i}"), t.clone())).collect()
+            }
+            (_, false) => {
+                problems.push(at(format!("`{name}` must be one string")));
+                continue;
+            }
+            (_, true) => {
+                problems.push(at(format!("`{name}` must be a list of one or more strings")));
+                continue;
+            }
+        };
+        for (template_name, body) in templates {
+            if let Err(msg) = add_template(&mut env, template_name, body, vars) {
+                problems.push(at(format!("`{name}`: {msg}")));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(Texts { env, variants })
+    } else {
+        Err(problems)
+    }
+}
+
+fn add_template(env: &mut Environment<'static>, name: String, body: String, vars: &[&str]) -> Result<(), String> {
+    env.add_template_owned(name.clone(), body).map_err(|e| e.to_string())?;
+    let template = env.get_template(&name).map_err(|e| e.to_string())?;
+    let mut unknown: Vec<_> = template
+        .undeclared_variables(false)
+        .into_iter()
+        .filter(|v| !vars.contains(&v.as_str()))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    unknown.sort();
+    let allowed = if vars.is_empty() { "none".to_string() } else { vars.join(", ") };
+    Err(format!("unknown placeholder {}; this text may use: {allowed}", unknown.join(", ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    fn shipped_text() -> String {
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts/texts.toml")).unwrap()
+    }
+
+    #[test]
+    fn shipped_texts_render_with_placeholders() {
+        let texts = parse("texts.toml", &shipped_text()).unwrap();
+        let title = texts.render("daily_post.title", context! { title => "Slow exports", customer => "Acme", segment => "smb" });
+        assert!(title.contains("Acme"), "{title}");
+        assert!(texts.variant_count("meeting.prompt") >= 3);
+        let prompt = texts.render_variant("meeting.prompt", 0, context! { topic => "pricing" });
+        assert!(prompt.to_lowercase().contains("customer"), "{prompt}");
+    }
+
+    #[test]
+    fn unknown_placeholder_is_reported_on_its_line() {
+        let text = shipped_text().replace("{{ customer }}", "{{ custmer }}");
+        let problems = parse("texts.toml", &text).unwrap_err();
+        let first = problems[0].to_string();
+        assert!(first.contains("unknown placeholder custmer") && first.contains("may use: title, customer"), "{first}");
+        let line = text.lines().position(|l| l.contains("custmer")).unwrap() + 1;
+        assert!(first.starts_with(&format!("texts.toml:{line}:")), "{first}");
+    }
+
+    #[test]
+    fn template_syntax_error_is_reported() {
+        let text = shipped_text().replace("{{ customer }}", "{{ customer ");
+        let problems = parse("texts.toml", &text).unwrap_err();
+        assert!(problems.iter().any(|p| p.message.contains("daily_post.title")), "{problems:?}");
+    }
+
+    #[test]
+    fn missing_and_misspelt_texts_are_reported() {
+        let text = shipped_text().replace("button =", "buton =");
+        let problems: Vec<String> = parse("texts.toml", &text).unwrap_err().iter().map(|p| p.message.clone()).collect();
+        assert!(problems.iter().any(|p| p.contains("unknown text `daily_post.buton`")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("missing text `button` in [daily_post]")), "{problems:?}");
+    }
+}

@@ -1,0 +1,106 @@
+//! Follow-ups: things to take back to customers, tracked until done.
+
+use jiff::civil::Date;
+use jiff::Timestamp;
+
+use super::{db_id, from_db_id, from_ms, ms, on_pool, Result, Store};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewFollowUp {
+    pub guild_id: u64,
+    pub answer_id: Option<i64>,
+    pub meeting_id: Option<i64>,
+    pub body: String,
+    pub owner_id: Option<u64>,
+    pub created_by: u64,
+    pub due_date: Option<Date>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FollowUp {
+    pub id: i64,
+    pub guild_id: u64,
+    pub answer_id: Option<i64>,
+    pub meeting_id: Option<i64>,
+    pub body: String,
+    pub owner_id: Option<u64>,
+    pub created_by: u64,
+    pub due_date: Option<Date>,
+    pub done: bool,
+    pub created_at: Timestamp,
+    pub done_at: Option<Timestamp>,
+}
+
+const COLUMNS: &str = "id, guild_id, answer_id, meeting_id, body, owner_id, created_by, due_date, status, created_at, done_at";
+
+#[derive(sqlx::FromRow)]
+struct FollowUpRow {
+    id: i64,
+    guild_id: i64,
+    answer_id: Option<i64>,
+    meeting_id: Option<i64>,
+    body: String,
+    owner_id: Option<i64>,
+    created_by: i64,
+    due_date: Option<String>,
+    status: String,
+    created_at: i64,
+    done_at: Option<i64>,
+}
+
+impl From<FollowUpRow> for FollowUp {
+    fn from(r: FollowUpRow) -> Self {
+        FollowUp {
+            id: r.id,
+            guild_id: from_db_id(r.guild_id),
+            answer_id: r.answer_id,
+            meeting_id: r.meeting_id,
+            body: r.body,
+            owner_id: r.owner_id.map(from_db_id),
+            created_by: from_db_id(r.created_by),
+            due_date: r.due_date.and_then(|d| d.parse().ok()),
+            done: r.status == "done",
+            created_at: from_ms(r.created_at),
+            done_at: r.done_at.map(from_ms),
+        }
+    }
+}
+
+impl Store {
+    pub async fn add_follow_up(&self, f: &NewFollowUp, now: Timestamp) -> Result<i64> {
+        let sql = "INSERT INTO follow_ups (guild_id, answer_id, meeting_id, body, owner_id, created_by, due_date, status, created_at) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING id";
+        on_pool!(self, p => sqlx::query_scalar(sql)
+            .bind(db_id(f.guild_id))
+            .bind(f.answer_id)
+            .bind(f.meeting_id)
+            .bind(&f.body)
+            .bind(f.owner_id.map(db_id))
+            .bind(db_id(f.created_by))
+            .bind(f.due_date.map(|d| d.to_string()))
+            .bind(ms(now))
+            .fetch_one(p)
+            .await)
+    }
+
+    /// Marks a follow-up done; false if it is not open in this guild.
+    pub async fn complete_follow_up(&self, guild_id: u64, id: i64, now: Timestamp) -> Result<bool> {
+        let sql = "UPDATE follow_ups SET status = 'done', done_at = $3 WHERE guild_id = $1 AND id = $2 AND status = 'open'";
+        let done = on_pool!(self, p => sqlx::query(sql).bind(db_id(guild_id)).bind(id).bind(ms(now)).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// Open follow-ups in a guild, of one owner or all, oldest due first.
+    pub async fn open_follow_ups(&self, guild_id: u64, owner: Option<u64>) -> Result<Vec<FollowUp>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM follow_ups WHERE guild_id = $1 AND status = 'open' AND ($2 IS NULL OR owner_id = $2) \
+             ORDER BY due_date IS NULL, due_date, id"
+        );
+        let rows: Vec<FollowUpRow> = on_pool!(self, p => sqlx::query_as(&sql)
+            .bind(db_id(guild_id))
+            .bind(owner.map(db_id))
+            .fetch_all(p)
+            .await)?;
+        Ok(rows.into_iter().map(FollowUp::from).collect())
+    }
+}

@@ -1,0 +1,173 @@
+//! Guild settings and the channels a guild assigns to insights and meetings.
+
+use jiff::Timestamp;
+use super::{db_id, from_db_id, ms, on_pool, Result, Store};
+use crate::domain::classify::Signal;
+use crate::domain::settings::{Defaults, GuildSettings};
+use crate::domain::time::weekday_name;
+
+const COLUMNS: &str = "guild_id, timezone, post_time, weekdays_only, thread_pattern, manager_role, mention_role, \
+    summary_channel, summary_weekday, summary_time, retention_days, catch_up_minutes, \
+    extra_evidence, extra_assumption, extra_follow_up";
+
+/// Which list a channel belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChannelPurpose {
+    Insight,
+    Meeting,
+}
+
+impl ChannelPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            ChannelPurpose::Insight => "insight",
+            ChannelPurpose::Meeting => "meeting",
+        }
+    }
+}
+
+fn decode_error(column: &str, message: String) -> sqlx::Error {
+    sqlx::Error::Decode(format!("stored {column} is invalid: {message}").into())
+}
+
+#[derive(sqlx::FromRow)]
+struct GuildRow {
+    guild_id: i64,
+    timezone: String,
+    post_time: String,
+    weekdays_only: bool,
+    thread_pattern: String,
+    manager_role: Option<i64>,
+    mention_role: Option<i64>,
+    summary_channel: Option<i64>,
+    summary_weekday: String,
+    summary_time: String,
+    retention_days: i64,
+    catch_up_minutes: i64,
+    extra_evidence: Option<String>,
+    extra_assumption: Option<String>,
+    extra_follow_up: Option<String>,
+}
+
+impl GuildRow {
+    fn into_settings(self, defaults: &Defaults) -> Result<GuildSettings> {
+        let mut s = GuildSettings::new(from_db_id(self.guild_id), defaults);
+        let texts = [
+            ("timezone", &self.timezone),
+            ("post_time", &self.post_time),
+            ("thread_pattern", &self.thread_pattern),
+            ("summary_weekday", &self.summary_weekday),
+            ("summary_time", &self.summary_time),
+        ];
+        for (name, value) in texts {
+            s.set(name, value).map_err(|e| decode_error(name, e))?;
+        }
+        s.weekdays_only = self.weekdays_only;
+        s.manager_role = self.manager_role.map(from_db_id);
+        s.mention_role = self.mention_role.map(from_db_id);
+        s.summary_channel = self.summary_channel.map(from_db_id);
+        s.retention_days = self.retention_days as u32;
+        s.catch_up_minutes = self.catch_up_minutes as u32;
+        let extras = [
+            (Signal::Evidence, self.extra_evidence),
+            (Signal::Assumption, self.extra_assumption),
+            (Signal::FollowUp, self.extra_follow_up),
+        ];
+        s.extra_patterns = extras.into_iter().filter_map(|(k, p)| Some((k, p?))).collect();
+        Ok(s)
+    }
+}
+
+fn extra(s: &GuildSettings, signal: Signal) -> Option<String> {
+    s.extra_patterns.iter().find(|(k, _)| *k == signal).map(|(_, p)| p.clone())
+}
+
+impl Store {
+    /// The guild's settings, creating them from `defaults` the first time
+    /// a guild is seen: a guild works from the moment the bot joins it.
+    pub async fn guild_settings(&self, guild_id: u64, defaults: &Defaults, now: Timestamp) -> Result<GuildSettings> {
+        let fresh = GuildSettings::new(guild_id, defaults);
+        let insert = "INSERT INTO guilds (guild_id, timezone, post_time, weekdays_only, thread_pattern, summary_weekday, \
+            summary_time, retention_days, catch_up_minutes, joined_at) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (guild_id) DO NOTHING";
+        let select = format!("SELECT {COLUMNS} FROM guilds WHERE guild_id = $1");
+        let row = on_pool!(self, p => {
+            sqlx::query(insert)
+                .bind(db_id(guild_id))
+                .bind(fresh.zone.name())
+                .bind(fresh.post_time.to_string())
+                .bind(fresh.weekdays_only)
+                .bind(fresh.thread_pattern.as_str())
+                .bind(weekday_name(fresh.summary_weekday))
+                .bind(fresh.summary_time.to_string())
+                .bind(i64::from(fresh.retention_days))
+                .bind(i64::from(fresh.catch_up_minutes))
+                .bind(ms(now))
+                .execute(p)
+                .await?;
+            sqlx::query_as::<_, GuildRow>(&select).bind(db_id(guild_id)).fetch_one(p).await?
+        });
+        let mut settings = row.into_settings(defaults)?;
+        settings.insight_channels = self.channels(guild_id, ChannelPurpose::Insight).await?;
+        settings.meeting_channels = self.channels(guild_id, ChannelPurpose::Meeting).await?;
+        Ok(settings)
+    }
+
+    /// Saves every setting but the channel lists (see `set_channel`).
+    pub async fn save_guild_settings(&self, s: &GuildSettings) -> Result<()> {
+        let sql = "UPDATE guilds SET timezone = $2, post_time = $3, weekdays_only = $4, thread_pattern = $5, \
+            manager_role = $6, mention_role = $7, summary_channel = $8, summary_weekday = $9, summary_time = $10, \
+            retention_days = $11, catch_up_minutes = $12, extra_evidence = $13, extra_assumption = $14, \
+            extra_follow_up = $15 WHERE guild_id = $1";
+        on_pool!(self, p => sqlx::query(sql)
+            .bind(db_id(s.guild_id))
+            .bind(s.zone.name())
+            .bind(s.post_time.to_string())
+            .bind(s.weekdays_only)
+            .bind(s.thread_pattern.as_str())
+            .bind(s.manager_role.map(db_id))
+            .bind(s.mention_role.map(db_id))
+            .bind(s.summary_channel.map(db_id))
+            .bind(weekday_name(s.summary_weekday))
+            .bind(s.summary_time.to_string())
+            .bind(i64::from(s.retention_days))
+            .bind(i64::from(s.catch_up_minutes))
+            .bind(extra(s, Signal::Evidence))
+            .bind(extra(s, Signal::Assumption))
+            .bind(extra(s, Signal::FollowUp))
+            .execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Adds a channel to (or removes it from) one of the guild's lists.
+    pub async fn set_channel(&self, guild_id: u64, channel_id: u64, purpose: ChannelPurpose, on: bool) -> Result<()> {
+        let sql = if on {
+            "INSERT INTO guild_channels (guild_id, channel_id, purpose) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+        } else {
+            "DELETE FROM guild_channels WHERE guild_id = $1 AND channel_id = $2 AND purpose = $3"
+        };
+        on_pool!(self, p => sqlx::query(sql)
+            .bind(db_id(guild_id))
+            .bind(db_id(channel_id))
+            .bind(purpose.as_str())
+            .execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    async fn channels(&self, guild_id: u64, purpose: ChannelPurpose) -> Result<Vec<u64>> {
+        let sql = "SELECT channel_id FROM guild_channels WHERE guild_id = $1 AND purpose = $2 ORDER BY channel_id";
+        let ids: Vec<i64> = on_pool!(self, p => sqlx::query_scalar(sql)
+            .bind(db_id(guild_id))
+            .bind(purpose.as_str())
+            .fetch_all(p)
+            .await)?;
+        Ok(ids.into_iter().map(from_db_id).collect())
+    }
+
+    /// Guilds the bot is in (not removed), for the scheduler.
+    pub async fn active_guilds(&self) -> Result<Vec<u64>> {
+        let sql = "SELECT guild_id FROM guilds WHERE left_at IS NULL ORDER BY guild_id";
+        let ids: Vec<i64> = on_pool!(self, p => sqlx::query_scalar(sql).fetch_all(p).await)?;
+        Ok(ids.into_iter().map(from_db_id).collect())
+    }
+}

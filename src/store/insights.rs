@@ -1,0 +1,260 @@
+//! The insight library (shipped and each guild's own) and retirements.
+
+use jiff::Timestamp;
+
+use super::{db_id, from_db_id, ms, on_pool, Result, Store};
+use crate::domain::insight::{EvidenceSource, Insight, InsightStatus, NewInsight, Segment};
+use crate::domain::rotation::{Candidate, Shown};
+
+const COLUMNS: &str = "id, guild_id, library_key, import_key, title, customer, segment, story, evidence, source, \
+    question, tags, is_example, status, added_by";
+
+#[derive(sqlx::FromRow)]
+struct InsightRow {
+    id: i64,
+    guild_id: Option<i64>,
+    library_key: Option<String>,
+    import_key: Option<String>,
+    title: String,
+    customer: String,
+    segment: String,
+    story: String,
+    evidence: String,
+    source: String,
+    question: String,
+    tags: String,
+    is_example: bool,
+    status: String,
+    added_by: Option<i64>,
+}
+
+impl InsightRow {
+    fn into_insight(self) -> Result<Insight> {
+        let bad = |what: &str, e: String| sqlx::Error::Decode(format!("insight {}: {what}: {e}", self.id).into());
+        let segment = Segment::parse(&self.segment).map_err(|e| bad("segment", e))?;
+        let source = EvidenceSource::parse(&self.source).map_err(|e| bad("source", e))?;
+        let status = InsightStatus::parse(&self.status).ok_or_else(|| bad("status", self.status.clone()))?;
+        Ok(Insight {
+            id: self.id,
+            guild_id: self.guild_id.map(from_db_id),
+            status,
+            added_by: self.added_by.map(from_db_id),
+            body: NewInsight {
+                title: self.title,
+                customer: self.customer,
+                segment,
+                story: self.story,
+                evidence: self.evidence,
+                source,
+                question: self.question,
+                tags: self.tags.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect(),
+                is_example: self.is_example,
+                library_key: self.library_key,
+                import_key: self.import_key,
+            },
+        })
+    }
+}
+
+/// What syncing the shipped library changed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct LibrarySync {
+    pub added: usize,
+    pub updated: usize,
+    pub retired: usize,
+}
+
+/// Insights a guild can see: its own and the library, less its retirements.
+const VISIBLE: &str = "(i.guild_id = $1 OR i.guild_id IS NULL) \
+    AND NOT EXISTS (SELECT 1 FROM insight_retirements r WHERE r.guild_id = $1 AND r.insight_id = i.id)";
+
+const INSERT: &str = "INSERT INTO insights (guild_id, library_key, import_key, title, customer, segment, story, \
+    evidence, source, question, tags, is_example, status, added_by, created_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+
+/// Binds an insight's fields in the order of `INSERT`'s $1..$15.
+macro_rules! bind_insight {
+    ($query:expr, $guild:expr, $i:expr, $status:expr, $by:expr, $now:expr) => {
+        $query
+            .bind($guild.map(db_id))
+            .bind($i.library_key.as_deref())
+            .bind($i.import_key.as_deref())
+            .bind(&$i.title)
+            .bind(&$i.customer)
+            .bind($i.segment.as_str())
+            .bind(&$i.story)
+            .bind(&$i.evidence)
+            .bind($i.source.as_str())
+            .bind(&$i.question)
+            .bind($i.tags.join(","))
+            .bind($i.is_example)
+            .bind($status.as_str())
+            .bind($by.map(db_id))
+            .bind(ms($now))
+    };
+}
+
+impl Store {
+    /// Brings the shipped library in the database in line with prompts/:
+    /// new keys are added, changed entries updated in place (their post
+    /// history stays), and keys no longer shipped are retired.
+    pub async fn sync_library(&self, library: &[NewInsight], now: Timestamp) -> Result<LibrarySync> {
+        let update = "UPDATE insights SET title = $2, customer = $3, segment = $4, story = $5, evidence = $6, \
+            source = $7, question = $8, tags = $9, is_example = $10, status = 'live' \
+            WHERE library_key = $1 AND guild_id IS NULL \
+            AND (title <> $2 OR customer <> $3 OR segment <> $4 OR story <> $5 OR evidence <> $6 \
+            OR source <> $7 OR question <> $8 OR tags <> $9 OR is_example <> $10 OR status <> 'live')";
+        let insert = format!("{INSERT} ON CONFLICT (library_key) DO NOTHING");
+        let keys: Vec<&str> = library.iter().filter_map(|i| i.library_key.as_deref()).collect();
+        let mut sync = LibrarySync::default();
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            for i in library {
+                let q = sqlx::query(&insert);
+                let added = bind_insight!(q, None::<u64>, i, InsightStatus::Live, None::<u64>, now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if added == 1 {
+                    sync.added += 1;
+                    continue;
+                }
+                sync.updated += sqlx::query(update)
+                    .bind(i.library_key.as_deref())
+                    .bind(&i.title)
+                    .bind(&i.customer)
+                    .bind(i.segment.as_str())
+                    .bind(&i.story)
+                    .bind(&i.evidence)
+                    .bind(i.source.as_str())
+                    .bind(&i.question)
+                    .bind(i.tags.join(","))
+                    .bind(i.is_example)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected() as usize;
+            }
+            let shipped: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT id, library_key FROM insights WHERE guild_id IS NULL AND library_key IS NOT NULL AND status = 'live'",
+            )
+            .fetch_all(&mut *tx)
+            .await?;
+            for (id, key) in shipped {
+                if !keys.contains(&key.as_str()) {
+                    sqlx::query("UPDATE insights SET status = 'retired' WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                    sync.retired += 1;
+                }
+            }
+            tx.commit().await?;
+        });
+        Ok(sync)
+    }
+
+    /// Adds one of a guild's own insights; returns its id.
+    pub async fn add_insight(
+        &self,
+        guild_id: u64,
+        insight: &NewInsight,
+        status: InsightStatus,
+        added_by: Option<u64>,
+        now: Timestamp,
+    ) -> Result<i64> {
+        let sql = format!("{INSERT} RETURNING id");
+        on_pool!(self, p => {
+            let q = sqlx::query_scalar(&sql);
+            bind_insight!(q, Some(guild_id), insight, status, added_by, now).fetch_one(p).await
+        })
+    }
+
+    /// Adds imported insights in one transaction: all or nothing. Rows
+    /// imported before (same import key) are skipped. Returns how many
+    /// were new.
+    pub async fn import_insights(&self, guild_id: u64, rows: &[NewInsight], added_by: Option<u64>, now: Timestamp) -> Result<usize> {
+        let sql = format!("{INSERT} ON CONFLICT (guild_id, import_key) WHERE import_key IS NOT NULL DO NOTHING");
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let mut added = 0;
+            for insight in rows {
+                let q = sqlx::query(&sql);
+                added += bind_insight!(q, Some(guild_id), insight, InsightStatus::Live, added_by, now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected() as usize;
+            }
+            tx.commit().await?;
+            Ok(added)
+        })
+    }
+
+    pub async fn insight(&self, id: i64) -> Result<Option<Insight>> {
+        let sql = format!("SELECT {COLUMNS} FROM insights WHERE id = $1");
+        let row: Option<InsightRow> = on_pool!(self, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?;
+        row.map(InsightRow::into_insight).transpose()
+    }
+
+    /// The guild's insights and the library, newest first, optionally
+    /// only those with one status. Retired-for-this-guild ones are left out.
+    pub async fn list_insights(&self, guild_id: u64, status: Option<InsightStatus>) -> Result<Vec<Insight>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM insights i WHERE {VISIBLE} AND ($2 IS NULL OR status = $2) \
+             AND status <> 'retired' ORDER BY guild_id IS NULL, id DESC"
+        );
+        let rows: Vec<InsightRow> = on_pool!(self, p => sqlx::query_as(&sql)
+            .bind(db_id(guild_id))
+            .bind(status.map(InsightStatus::as_str))
+            .fetch_all(p)
+            .await)?;
+        rows.into_iter().map(InsightRow::into_insight).collect()
+    }
+
+    /// Live insights a guild's channels may be shown.
+    pub async fn rotation_pool(&self, guild_id: u64) -> Result<Vec<Candidate>> {
+        let sql = format!("SELECT id, segment, guild_id IS NOT NULL FROM insights i WHERE {VISIBLE} AND status = 'live' ORDER BY id");
+        let rows: Vec<(i64, String, bool)> = on_pool!(self, p => sqlx::query_as(&sql).bind(db_id(guild_id)).fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, segment, own)| Some(Candidate { id, segment: Segment::parse(&segment).ok()?, own }))
+            .collect())
+    }
+
+    /// Insights shown in a channel, oldest first.
+    pub async fn channel_history(&self, guild_id: u64, channel_id: u64) -> Result<Vec<Shown>> {
+        let sql = "SELECT p.insight_id, i.segment FROM insight_posts p JOIN insights i ON i.id = p.insight_id \
+            WHERE p.guild_id = $1 AND p.channel_id = $2 ORDER BY p.id";
+        let rows: Vec<(i64, String)> = on_pool!(self, p => sqlx::query_as(sql)
+            .bind(db_id(guild_id))
+            .bind(db_id(channel_id))
+            .fetch_all(p)
+            .await)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, segment)| Some(Shown { id, segment: Segment::parse(&segment).ok()? }))
+            .collect())
+    }
+
+    /// Retires an insight for one guild. False if the guild cannot see it.
+    pub async fn retire_insight(&self, guild_id: u64, insight_id: i64, by: u64, now: Timestamp) -> Result<bool> {
+        let sql = "INSERT INTO insight_retirements (guild_id, insight_id, retired_by, retired_at) \
+            SELECT $1, id, $3, $4 FROM insights WHERE id = $2 AND (guild_id = $1 OR guild_id IS NULL) \
+            ON CONFLICT DO NOTHING";
+        let done = on_pool!(self, p => sqlx::query(sql)
+            .bind(db_id(guild_id))
+            .bind(insight_id)
+            .bind(db_id(by))
+            .bind(ms(now))
+            .execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// Approves or rejects a pending suggestion. False if it is not pending.
+    pub async fn review_insight(&self, guild_id: u64, insight_id: i64, approve: bool) -> Result<bool> {
+        let status = if approve { InsightStatus::Live } else { InsightStatus::Rejected };
+        let sql = "UPDATE insights SET status = $3 WHERE id = $2 AND guild_id = $1 AND status = 'pending'";
+        let done = on_pool!(self, p => sqlx::query(sql)
+            .bind(db_id(guild_id))
+            .bind(insight_id)
+            .bind(status.as_str())
+            .execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+}

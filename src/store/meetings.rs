@@ -1,0 +1,145 @@
+//! Meetings: threads where the bot asked how the topic affects customers.
+
+use jiff::Timestamp;
+
+use super::{db_id, from_db_id, from_ms, ms, on_pool, Result, Store};
+
+/// How a meeting came to be prompted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// `/meeting start`
+    Command,
+    /// A new thread whose name matched the guild's pattern.
+    Pattern,
+    /// A Discord scheduled event that became active.
+    Event,
+}
+
+impl Origin {
+    fn as_str(self) -> &'static str {
+        match self {
+            Origin::Command => "command",
+            Origin::Pattern => "pattern",
+            Origin::Event => "event",
+        }
+    }
+
+    fn parse(text: &str) -> Origin {
+        match text {
+            "pattern" => Origin::Pattern,
+            "event" => Origin::Event,
+            _ => Origin::Command,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewMeeting {
+    pub guild_id: u64,
+    pub channel_id: u64,
+    pub thread_id: u64,
+    pub topic: String,
+    pub segment: Option<String>,
+    pub host_id: Option<u64>,
+    pub origin: Origin,
+    pub event_id: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Meeting {
+    pub id: i64,
+    pub guild_id: u64,
+    pub channel_id: u64,
+    pub thread_id: u64,
+    pub topic: String,
+    pub segment: Option<String>,
+    pub host_id: Option<u64>,
+    pub origin: Origin,
+    pub prompt_message_id: Option<u64>,
+    pub opened_at: Timestamp,
+    pub closed_at: Option<Timestamp>,
+}
+
+const COLUMNS: &str = "id, guild_id, channel_id, thread_id, topic, segment, host_id, origin, prompt_message_id, opened_at, closed_at";
+
+#[derive(sqlx::FromRow)]
+struct MeetingRow {
+    id: i64,
+    guild_id: i64,
+    channel_id: i64,
+    thread_id: i64,
+    topic: String,
+    segment: Option<String>,
+    host_id: Option<i64>,
+    origin: String,
+    prompt_message_id: Option<i64>,
+    opened_at: i64,
+    closed_at: Option<i64>,
+}
+
+impl From<MeetingRow> for Meeting {
+    fn from(r: MeetingRow) -> Self {
+        Meeting {
+            id: r.id,
+            guild_id: from_db_id(r.guild_id),
+            channel_id: from_db_id(r.channel_id),
+            thread_id: from_db_id(r.thread_id),
+            topic: r.topic,
+            segment: r.segment,
+            host_id: r.host_id.map(from_db_id),
+            origin: Origin::parse(&r.origin),
+            prompt_message_id: r.prompt_message_id.map(from_db_id),
+            opened_at: from_ms(r.opened_at),
+            closed_at: r.closed_at.map(from_ms),
+        }
+    }
+}
+
+impl Store {
+    /// Opens a meeting for a thread; a thread has at most one, so a second
+    /// call returns the first with `false`.
+    pub async fn open_meeting(&self, m: &NewMeeting, now: Timestamp) -> Result<(Meeting, bool)> {
+        let insert = format!(
+            "INSERT INTO meetings (guild_id, channel_id, thread_id, topic, segment, host_id, origin, event_id, opened_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (thread_id) DO NOTHING RETURNING {COLUMNS}"
+        );
+        let row: Option<MeetingRow> = on_pool!(self, p => sqlx::query_as(&insert)
+            .bind(db_id(m.guild_id))
+            .bind(db_id(m.channel_id))
+            .bind(db_id(m.thread_id))
+            .bind(&m.topic)
+            .bind(m.segment.as_deref())
+            .bind(m.host_id.map(db_id))
+            .bind(m.origin.as_str())
+            .bind(m.event_id.map(db_id))
+            .bind(ms(now))
+            .fetch_optional(p)
+            .await)?;
+        match row {
+            Some(row) => Ok((row.into(), true)),
+            None => {
+                let existing = self.meeting_by_thread(m.thread_id).await?;
+                existing.map(|m| (m, false)).ok_or(sqlx::Error::RowNotFound)
+            }
+        }
+    }
+
+    pub async fn meeting_by_thread(&self, thread_id: u64) -> Result<Option<Meeting>> {
+        let sql = format!("SELECT {COLUMNS} FROM meetings WHERE thread_id = $1");
+        let row: Option<MeetingRow> = on_pool!(self, p => sqlx::query_as(&sql).bind(db_id(thread_id)).fetch_optional(p).await)?;
+        Ok(row.map(Meeting::from))
+    }
+
+    pub async fn set_prompt_message(&self, meeting_id: i64, message_id: u64) -> Result<()> {
+        let sql = "UPDATE meetings SET prompt_message_id = $2 WHERE id = $1";
+        on_pool!(self, p => sqlx::query(sql).bind(meeting_id).bind(db_id(message_id)).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Closes a meeting; false if it was already closed.
+    pub async fn close_meeting(&self, meeting_id: i64, now: Timestamp) -> Result<bool> {
+        let sql = "UPDATE meetings SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL";
+        let done = on_pool!(self, p => sqlx::query(sql).bind(meeting_id).bind(ms(now)).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+}

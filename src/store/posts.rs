@@ -1,0 +1,162 @@
+//! Customer-of-the-day posts: claimed in the database before they are
+//! sent, so each channel gets one per local day across restarts, crashes
+//! and processes.
+
+use jiff::civil::Date;
+use jiff::Timestamp;
+
+use super::{db_id, from_db_id, from_ms, ms, on_pool, Result, Store};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PostKind {
+    /// The scheduled post: at most one per channel and local day.
+    Daily,
+    /// `/insight today`: any number.
+    Manual,
+}
+
+impl PostKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            PostKind::Daily => "daily",
+            PostKind::Manual => "manual",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct InsightPost {
+    pub id: i64,
+    pub guild_id: u64,
+    pub channel_id: u64,
+    pub local_date: Date,
+    pub daily: bool,
+    pub insight_id: i64,
+    pub nonce: String,
+    /// Set once Discord has accepted the message.
+    pub message_id: Option<u64>,
+    pub claimed_at: Timestamp,
+}
+
+const COLUMNS: &str = "id, guild_id, channel_id, local_date, kind, insight_id, nonce, message_id, claimed_at";
+
+#[derive(sqlx::FromRow)]
+struct PostRow {
+    id: i64,
+    guild_id: i64,
+    channel_id: i64,
+    local_date: String,
+    kind: String,
+    insight_id: i64,
+    nonce: String,
+    message_id: Option<i64>,
+    claimed_at: i64,
+}
+
+impl PostRow {
+    fn into_post(self) -> Result<InsightPost> {
+        let local_date = self
+            .local_date
+            .parse()
+            .map_err(|e| sqlx::Error::Decode(format!("post {} has a bad date: {e}", self.id).into()))?;
+        Ok(InsightPost {
+            id: self.id,
+            guild_id: from_db_id(self.guild_id),
+            channel_id: from_db_id(self.channel_id),
+            local_date,
+            daily: self.kind == "daily",
+            insight_id: self.insight_id,
+            nonce: self.nonce,
+            message_id: self.message_id.map(from_db_id),
+            claimed_at: from_ms(self.claimed_at),
+        })
+    }
+}
+
+/// The outcome of claiming a post.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Claim {
+    /// This caller owns the post and must send it.
+    New(InsightPost),
+    /// Someone claimed this day first; if its `message_id` is still
+    /// empty the post may not have gone out and should be finished.
+    Existing(InsightPost),
+}
+
+/// What a claim is for.
+pub struct PostSlot {
+    pub guild_id: u64,
+    pub channel_id: u64,
+    pub local_date: Date,
+    pub kind: PostKind,
+}
+
+impl Store {
+    /// Claims a post. For a daily post the claim is unique per channel and
+    /// local day; a second claim returns the first.
+    pub async fn claim_post(&self, slot: &PostSlot, insight_id: i64, nonce: &str, now: Timestamp) -> Result<Claim> {
+        let insert = format!(
+            "INSERT INTO insight_posts (guild_id, channel_id, local_date, kind, insight_id, nonce, claimed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (guild_id, channel_id, local_date) WHERE kind = 'daily' DO NOTHING RETURNING {COLUMNS}"
+        );
+        let existing = format!(
+            "SELECT {COLUMNS} FROM insight_posts WHERE guild_id = $1 AND channel_id = $2 AND local_date = $3 AND kind = 'daily'"
+        );
+        let date = slot.local_date.to_string();
+        let (row, new) = on_pool!(self, p => {
+            let row: Option<PostRow> = sqlx::query_as(&insert)
+                .bind(db_id(slot.guild_id))
+                .bind(db_id(slot.channel_id))
+                .bind(&date)
+                .bind(slot.kind.as_str())
+                .bind(insight_id)
+                .bind(nonce)
+                .bind(ms(now))
+                .fetch_optional(p)
+                .await?;
+            match row {
+                Some(row) => (row, true),
+                None => {
+                    let row: PostRow = sqlx::query_as(&existing)
+                        .bind(db_id(slot.guild_id))
+                        .bind(db_id(slot.channel_id))
+                        .bind(&date)
+                        .fetch_one(p)
+                        .await?;
+                    (row, false)
+                }
+            }
+        });
+        let post = row.into_post()?;
+        Ok(if new { Claim::New(post) } else { Claim::Existing(post) })
+    }
+
+    /// Records the Discord message a claimed post became.
+    pub async fn mark_posted(&self, post_id: i64, message_id: u64, now: Timestamp) -> Result<()> {
+        let sql = "UPDATE insight_posts SET message_id = $2, posted_at = $3 WHERE id = $1";
+        on_pool!(self, p => sqlx::query(sql).bind(post_id).bind(db_id(message_id)).bind(ms(now)).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+
+    /// Daily posts claimed but never confirmed as sent, claimed after `since`.
+    pub async fn unfinished_posts(&self, since: Timestamp) -> Result<Vec<InsightPost>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM insight_posts WHERE message_id IS NULL AND kind = 'daily' AND claimed_at >= $1 ORDER BY id"
+        );
+        let rows: Vec<PostRow> = on_pool!(self, p => sqlx::query_as(&sql).bind(ms(since)).fetch_all(p).await)?;
+        rows.into_iter().map(PostRow::into_post).collect()
+    }
+
+    pub async fn post_by_message(&self, message_id: u64) -> Result<Option<InsightPost>> {
+        let sql = format!("SELECT {COLUMNS} FROM insight_posts WHERE message_id = $1");
+        let row: Option<PostRow> = on_pool!(self, p => sqlx::query_as(&sql).bind(db_id(message_id)).fetch_optional(p).await)?;
+        row.map(PostRow::into_post).transpose()
+    }
+
+    pub async fn post(&self, id: i64) -> Result<Option<InsightPost>> {
+        let sql = format!("SELECT {COLUMNS} FROM insight_posts WHERE id = $1");
+        let row: Option<PostRow> = on_pool!(self, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?;
+        row.map(PostRow::into_post).transpose()
+    }
+}
