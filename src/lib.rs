@@ -1,6 +1,10 @@
 //! Advocate: a Discord bot that keeps the customer in every team conversation.
 
+pub mod app;
+pub mod cli;
 pub mod clock;
+pub mod config;
+pub mod discord;
 pub mod domain;
 pub mod prompts;
 pub mod store;

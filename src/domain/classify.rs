@@ -14,7 +14,12 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
     RegexBuilder::new(pattern)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
-        .map_err(|e| format!("`{pattern}` is not a valid regular expression: {}", last_line(&e.to_string())))
+        .map_err(|e| {
+            format!(
+                "`{pattern}` is not a valid regular expression: {}",
+                last_line(&e.to_string())
+            )
+        })
 }
 
 fn last_line(text: &str) -> String {
@@ -64,7 +69,12 @@ impl SignalPatterns {
         let set = RegexSetBuilder::new(&sources)
             .size_limit(REGEX_SIZE_LIMIT * 8)
             .build()
-            .map_err(|e| format!("patterns are too large together: {}", last_line(&e.to_string())))?;
+            .map_err(|e| {
+                format!(
+                    "patterns are too large together: {}",
+                    last_line(&e.to_string())
+                )
+            })?;
         Ok(SignalPatterns { sources, set })
     }
 }
@@ -183,7 +193,12 @@ mod tests {
     #[test]
     fn assumption_language_is_found_in_any_case() {
         let p = shipped();
-        for text in ["Maybe nobody uses it", "I assume they won't mind", "that should be fine", "I THINK so"] {
+        for text in [
+            "Maybe nobody uses it",
+            "I assume they won't mind",
+            "that should be fine",
+            "I THINK so",
+        ] {
             assert!(p.classify(text).has_assumption, "{text}");
         }
         assert!(!p.classify("The export fails for Acme").has_assumption);
@@ -199,7 +214,12 @@ mod tests {
     #[test]
     fn follow_up_markers_are_found() {
         let p = shipped();
-        for text in ["we should follow up with Acme", "Action: call them", "TODO ask support", "follow-up next week"] {
+        for text in [
+            "we should follow up with Acme",
+            "Action: call them",
+            "TODO ask support",
+            "follow-up next week",
+        ] {
             assert!(p.classify(text).wants_follow_up, "{text}");
         }
         assert!(!p.classify("nothing to do").wants_follow_up);
@@ -207,15 +227,22 @@ mod tests {
 
     #[test]
     fn guild_can_extend_a_signal() {
-        let p = shipped().extended(Signal::Evidence, r"(?i)\bgong call\b").unwrap();
+        let p = shipped()
+            .extended(Signal::Evidence, r"(?i)\bgong call\b")
+            .unwrap();
         assert!(p.classify("heard it on a Gong call").has_evidence);
         assert!(!shipped().classify("heard it on a Gong call").has_evidence);
     }
 
     #[test]
     fn invalid_extension_is_refused_with_the_pattern() {
-        let err = shipped().extended(Signal::Assumption, "(unclosed").unwrap_err();
-        assert!(err.contains("(unclosed") && err.contains("not a valid regular expression"), "{err}");
+        let err = shipped()
+            .extended(Signal::Assumption, "(unclosed")
+            .unwrap_err();
+        assert!(
+            err.contains("(unclosed") && err.contains("not a valid regular expression"),
+            "{err}"
+        );
     }
 
     #[test]

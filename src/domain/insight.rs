@@ -40,7 +40,10 @@ impl EvidenceSource {
             "salescall" | "sales" | "demo" | "gong" => Self::SalesCall,
             _ => {
                 let names: Vec<_> = Self::ALL.iter().map(|s| s.as_str()).collect();
-                return Err(format!("`{text}` is not an evidence source; use one of {}", names.join(", ")));
+                return Err(format!(
+                    "`{text}` is not an evidence source; use one of {}",
+                    names.join(", ")
+                ));
             }
         };
         Ok(source)
@@ -83,7 +86,11 @@ impl Segment {
                 c if c.is_alphanumeric() => slug.extend(c.to_lowercase()),
                 ' ' | '-' | '_' if !slug.is_empty() && !slug.ends_with('-') => slug.push('-'),
                 ' ' | '-' | '_' => {}
-                _ => return Err(format!("segment `{text}` may only hold letters, digits, spaces and dashes")),
+                _ => {
+                    return Err(format!(
+                        "segment `{text}` may only hold letters, digits, spaces and dashes"
+                    ))
+                }
             }
         }
         let slug = slug.trim_end_matches('-').to_string();
@@ -91,7 +98,10 @@ impl Segment {
             return Err("a segment needs a name, e.g. enterprise or smb".into());
         }
         if slug.chars().count() > Self::MAX_LEN {
-            return Err(format!("segment `{text}` is longer than {} characters", Self::MAX_LEN));
+            return Err(format!(
+                "segment `{text}` is longer than {} characters",
+                Self::MAX_LEN
+            ));
         }
         Ok(Segment(slug))
     }
@@ -167,7 +177,14 @@ impl NewInsight {
     /// Checks the free-text fields: present and within Discord's limits.
     pub fn check(&self) -> Result<(), String> {
         let tags = self.tags.join(", ");
-        let fields = [&self.title, &self.customer, &self.story, &self.evidence, &self.question, &tags];
+        let fields = [
+            &self.title,
+            &self.customer,
+            &self.story,
+            &self.evidence,
+            &self.question,
+            &tags,
+        ];
         for ((name, max), value) in LIMITS.iter().zip(fields) {
             let len = value.chars().count();
             if len == 0 && *name != "tags" {
@@ -198,9 +215,18 @@ mod tests {
 
     #[test]
     fn sources_accept_export_tool_words() {
-        assert_eq!(EvidenceSource::parse("Support Ticket").unwrap(), EvidenceSource::SupportTicket);
-        assert_eq!(EvidenceSource::parse("NPS").unwrap(), EvidenceSource::NpsSurvey);
-        assert_eq!(EvidenceSource::parse("usage_data").unwrap(), EvidenceSource::UsageData);
+        assert_eq!(
+            EvidenceSource::parse("Support Ticket").unwrap(),
+            EvidenceSource::SupportTicket
+        );
+        assert_eq!(
+            EvidenceSource::parse("NPS").unwrap(),
+            EvidenceSource::NpsSurvey
+        );
+        assert_eq!(
+            EvidenceSource::parse("usage_data").unwrap(),
+            EvidenceSource::UsageData
+        );
         for s in EvidenceSource::ALL {
             assert_eq!(EvidenceSource::parse(s.as_str()).unwrap(), s);
         }
@@ -209,14 +235,23 @@ mod tests {
     #[test]
     fn unknown_source_lists_the_valid_ones() {
         let err = EvidenceSource::parse("gut feeling").unwrap_err();
-        assert!(err.contains("sales_call") && err.contains("gut feeling"), "{err}");
+        assert!(
+            err.contains("sales_call") && err.contains("gut feeling"),
+            "{err}"
+        );
     }
 
     #[test]
     fn segments_become_slugs() {
-        assert_eq!(Segment::parse("Public Sector").unwrap().as_str(), "public-sector");
+        assert_eq!(
+            Segment::parse("Public Sector").unwrap().as_str(),
+            "public-sector"
+        );
         assert_eq!(Segment::parse("#SMB").unwrap().as_str(), "smb");
-        assert_eq!(Segment::parse(" mid_market ").unwrap().as_str(), "mid-market");
+        assert_eq!(
+            Segment::parse(" mid_market ").unwrap().as_str(),
+            "mid-market"
+        );
     }
 
     #[test]
@@ -248,7 +283,10 @@ mod tests {
             story: "a".repeat(1001),
             ..sample()
         };
-        assert_eq!(insight.check().unwrap_err(), "story is 1001 characters; the limit is 1000");
+        assert_eq!(
+            insight.check().unwrap_err(),
+            "story is 1001 characters; the limit is 1000"
+        );
         assert!(sample().check().is_ok());
     }
 

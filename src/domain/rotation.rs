@@ -91,7 +91,13 @@ mod tests {
 
     #[test]
     fn no_repeat_until_the_pool_is_used_up() {
-        let p = pool(&[(1, "smb", false), (2, "smb", false), (3, "enterprise", false), (4, "edu", false), (5, "smb", false)]);
+        let p = pool(&[
+            (1, "smb", false),
+            (2, "smb", false),
+            (3, "enterprise", false),
+            (4, "edu", false),
+            (5, "smb", false),
+        ]);
         let shown = run(&p, 10);
         let mut first: Vec<_> = shown[..5].to_vec();
         first.sort();
@@ -103,20 +109,32 @@ mod tests {
 
     #[test]
     fn segments_alternate_while_several_remain() {
-        let p = pool(&[(1, "smb", false), (2, "smb", false), (3, "smb", false), (4, "enterprise", false), (5, "enterprise", false)]);
+        let p = pool(&[
+            (1, "smb", false),
+            (2, "smb", false),
+            (3, "smb", false),
+            (4, "enterprise", false),
+            (5, "enterprise", false),
+        ]);
         let segments: Vec<String> = run(&p, 4)
             .iter()
             .map(|id| p.iter().find(|c| c.id == *id).unwrap().segment.to_string())
             .collect();
         for pair in segments.windows(2) {
-            assert_ne!(pair[0], pair[1], "same segment twice in a row: {segments:?}");
+            assert_ne!(
+                pair[0], pair[1],
+                "same segment twice in a row: {segments:?}"
+            );
         }
     }
 
     #[test]
     fn a_segment_never_shown_comes_before_one_shown_recently() {
         let p = pool(&[(1, "smb", false), (2, "edu", false)]);
-        let history = [Shown { id: 9, segment: seg("smb") }];
+        let history = [Shown {
+            id: 9,
+            segment: seg("smb"),
+        }];
         assert_eq!(next_insight(&p, &history, 7), Some(2));
     }
 
@@ -129,8 +147,21 @@ mod tests {
     #[test]
     fn an_insight_added_later_is_shown_before_repeats() {
         let mut p = pool(&[(1, "smb", false), (2, "edu", false)]);
-        let history = [Shown { id: 1, segment: seg("smb") }, Shown { id: 2, segment: seg("edu") }];
-        p.push(Candidate { id: 3, segment: seg("smb"), own: false });
+        let history = [
+            Shown {
+                id: 1,
+                segment: seg("smb"),
+            },
+            Shown {
+                id: 2,
+                segment: seg("edu"),
+            },
+        ];
+        p.push(Candidate {
+            id: 3,
+            segment: seg("smb"),
+            own: false,
+        });
         assert_eq!(next_insight(&p, &history, 1), Some(3));
     }
 
@@ -138,7 +169,10 @@ mod tests {
     fn retired_insights_are_not_in_the_pool_and_never_chosen() {
         // The store leaves retired ones out; history may still name them.
         let p = pool(&[(2, "edu", false)]);
-        let history = [Shown { id: 1, segment: seg("smb") }];
+        let history = [Shown {
+            id: 1,
+            segment: seg("smb"),
+        }];
         assert_eq!(run(&p, 3), [2, 2, 2]);
         assert_eq!(next_insight(&p, &history, 5), Some(2));
     }

@@ -62,7 +62,10 @@ pub(crate) struct Source<'a> {
 
 impl Source<'_> {
     pub fn problem(&self, offset: usize, message: impl Into<String>) -> Problem {
-        let line = self.text[..offset.min(self.text.len())].matches('\n').count() + 1;
+        let line = self.text[..offset.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1;
         Problem {
             path: self.path.to_path_buf(),
             line,
@@ -97,8 +100,10 @@ pub fn load(dir: &Path) -> Result<Prompts, Problems> {
     let texts_file = read("texts.toml");
     let patterns_file = read("patterns.toml");
 
-    let texts = texts_file.and_then(|(path, text)| collect(texts::parse(&path, &text), &mut problems));
-    let patterns = patterns_file.and_then(|(path, text)| collect(patterns::parse(&path, &text), &mut problems));
+    let texts =
+        texts_file.and_then(|(path, text)| collect(texts::parse(&path, &text), &mut problems));
+    let patterns = patterns_file
+        .and_then(|(path, text)| collect(patterns::parse(&path, &text), &mut problems));
     let library = collect(library::load(&dir.join("insights")), &mut problems);
 
     match (texts, patterns, library) {
@@ -131,8 +136,13 @@ mod tests {
 
     #[test]
     fn a_missing_directory_names_each_missing_file() {
-        let err = load(Path::new("/nonexistent/prompts")).unwrap_err().to_string();
-        assert!(err.contains("texts.toml") && err.contains("patterns.toml") && err.contains("insights"), "{err}");
+        let err = load(Path::new("/nonexistent/prompts"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("texts.toml") && err.contains("patterns.toml") && err.contains("insights"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -58,13 +58,25 @@ mod tests {
         let text = "segment_tag = '#([a-z]+)'\nevidence = [\n  'ok',\n  '(broken',\n]\nassumption = []\nfollow_up = []\n";
         let problems = parse("p.toml", text).unwrap_err();
         assert_eq!(problems.len(), 1);
-        assert!(problems[0].to_string().starts_with("p.toml:4: `(broken` is not a valid regular expression"), "{}", problems[0]);
+        assert!(
+            problems[0]
+                .to_string()
+                .starts_with("p.toml:4: `(broken` is not a valid regular expression"),
+            "{}",
+            problems[0]
+        );
     }
 
     #[test]
     fn unknown_key_is_reported() {
         let text = "segment_tag = '#([a-z]+)'\nevidence = []\nassumption = []\nfollow_up = []\nevidense = []\n";
         let problems = parse("p.toml", text).unwrap_err();
-        assert!(problems[0].to_string().starts_with("p.toml:5: unknown field `evidense`"), "{}", problems[0]);
+        assert!(
+            problems[0]
+                .to_string()
+                .starts_with("p.toml:5: unknown field `evidense`"),
+            "{}",
+            problems[0]
+        );
     }
 }

@@ -22,12 +22,31 @@ const SPEC: &[(&str, bool, &[&str])] = &[
     ("answer_modal.impact_label", false, &[]),
     ("answer_modal.segments_label", false, &[]),
     ("answer_modal.follow_up_label", false, &[]),
-    ("answer_modal.thanks", false, &["has_evidence", "has_assumption", "follow_up_id"]),
+    (
+        "answer_modal.thanks",
+        false,
+        &["has_evidence", "has_assumption", "follow_up_id"],
+    ),
     ("meeting.prompt", true, &["topic", "segment"]),
     ("meeting.button", false, &[]),
-    ("meeting.recap", false, &["topic", "answers", "answerers", "evidence", "assumptions", "follow_ups"]),
+    (
+        "meeting.recap",
+        false,
+        &[
+            "topic",
+            "answers",
+            "answerers",
+            "evidence",
+            "assumptions",
+            "follow_ups",
+        ],
+    ),
     ("meeting.reminder", false, &["mentions", "topic"]),
-    ("meeting.follow_up_due", false, &["owner", "text", "due", "id"]),
+    (
+        "meeting.follow_up_due",
+        false,
+        &["owner", "text", "due", "id"],
+    ),
     ("summary.title", false, &["week"]),
     ("summary.insights", false, &[]),
     ("summary.meetings", false, &[]),
@@ -37,7 +56,11 @@ const SPEC: &[(&str, bool, &[&str])] = &[
     ("summary.missing_segments", false, &[]),
     ("summary.follow_ups", false, &[]),
     ("summary.quotes", false, &[]),
-    ("import.title", false, &["customer", "segment", "score", "source"]),
+    (
+        "import.title",
+        false,
+        &["customer", "segment", "score", "source"],
+    ),
     ("import.question", false, &["customer", "segment"]),
 ];
 
@@ -102,14 +125,18 @@ pub fn parse(path: impl AsRef<Path>, text: &str) -> Result<Texts, Vec<Problem>> 
         for (key, value) in keys {
             let name = format!("{section}.{key}");
             if !SPEC.iter().any(|(k, _, _)| *k == name) {
-                problems.push(source.problem(value.span().start, format!("unknown text `{name}`; is it misspelt?")));
+                problems.push(source.problem(
+                    value.span().start,
+                    format!("unknown text `{name}`; is it misspelt?"),
+                ));
             }
         }
     }
     for &(name, many, vars) in SPEC {
         let (section, key) = name.split_once('.').expect("spec names are section.key");
         let Some(value) = file.get(section).and_then(|s| s.get(key)) else {
-            problems.push(source.problem(text.len(), format!("missing text `{key}` in [{section}]")));
+            problems
+                .push(source.problem(text.len(), format!("missing text `{key}` in [{section}]")));
             continue;
         };
         let at = |msg: String| source.problem(value.span().start, msg);
@@ -117,14 +144,19 @@ pub fn parse(path: impl AsRef<Path>, text: &str) -> Result<Texts, Vec<Problem>> 
             (Text::One(t), false) => vec![(name.to_string(), t.clone())],
             (Text::Many(list), true) if !list.is_empty() => {
                 variants.insert(name, list.len());
-                list.iter().enumerate().map(|(i, t)| (format!("{name}#{i}"), t.clone())).collect()
+                list.iter()
+                    .enumerate()
+                    .map(|(i, t)| (format!("{name}#{i}"), t.clone()))
+                    .collect()
             }
             (_, false) => {
                 problems.push(at(format!("`{name}` must be one string")));
                 continue;
             }
             (_, true) => {
-                problems.push(at(format!("`{name}` must be a list of one or more strings")));
+                problems.push(at(format!(
+                    "`{name}` must be a list of one or more strings"
+                )));
                 continue;
             }
         };
@@ -141,8 +173,14 @@ pub fn parse(path: impl AsRef<Path>, text: &str) -> Result<Texts, Vec<Problem>> 
     }
 }
 
-fn add_template(env: &mut Environment<'static>, name: String, body: String, vars: &[&str]) -> Result<(), String> {
-    env.add_template_owned(name.clone(), body).map_err(|e| e.to_string())?;
+fn add_template(
+    env: &mut Environment<'static>,
+    name: String,
+    body: String,
+    vars: &[&str],
+) -> Result<(), String> {
+    env.add_template_owned(name.clone(), body)
+        .map_err(|e| e.to_string())?;
     let template = env.get_template(&name).map_err(|e| e.to_string())?;
     let mut unknown: Vec<_> = template
         .undeclared_variables(false)
@@ -153,8 +191,15 @@ fn add_template(env: &mut Environment<'static>, name: String, body: String, vars
         return Ok(());
     }
     unknown.sort();
-    let allowed = if vars.is_empty() { "none".to_string() } else { vars.join(", ") };
-    Err(format!("unknown placeholder {}; this text may use: {allowed}", unknown.join(", ")))
+    let allowed = if vars.is_empty() {
+        "none".to_string()
+    } else {
+        vars.join(", ")
+    };
+    Err(format!(
+        "unknown placeholder {}; this text may use: {allowed}",
+        unknown.join(", ")
+    ))
 }
 
 #[cfg(test)]
@@ -169,7 +214,10 @@ mod tests {
     #[test]
     fn shipped_texts_render_with_placeholders() {
         let texts = parse("texts.toml", &shipped_text()).unwrap();
-        let title = texts.render("daily_post.title", context! { title => "Slow exports", customer => "Acme", segment => "smb" });
+        let title = texts.render(
+            "daily_post.title",
+            context! { title => "Slow exports", customer => "Acme", segment => "smb" },
+        );
         assert!(title.contains("Acme"), "{title}");
         assert!(texts.variant_count("meeting.prompt") >= 3);
         let prompt = texts.render_variant("meeting.prompt", 0, context! { topic => "pricing" });
@@ -181,7 +229,11 @@ mod tests {
         let text = shipped_text().replace("{{ customer }}", "{{ custmer }}");
         let problems = parse("texts.toml", &text).unwrap_err();
         let first = problems[0].to_string();
-        assert!(first.contains("unknown placeholder custmer") && first.contains("may use: title, customer"), "{first}");
+        assert!(
+            first.contains("unknown placeholder custmer")
+                && first.contains("may use: title, customer"),
+            "{first}"
+        );
         let line = text.lines().position(|l| l.contains("custmer")).unwrap() + 1;
         assert!(first.starts_with(&format!("texts.toml:{line}:")), "{first}");
     }
@@ -190,14 +242,33 @@ mod tests {
     fn template_syntax_error_is_reported() {
         let text = shipped_text().replace("{{ customer }}", "{{ customer ");
         let problems = parse("texts.toml", &text).unwrap_err();
-        assert!(problems.iter().any(|p| p.message.contains("daily_post.title")), "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.message.contains("daily_post.title")),
+            "{problems:?}"
+        );
     }
 
     #[test]
     fn missing_and_misspelt_texts_are_reported() {
         let text = shipped_text().replace("button =", "buton =");
-        let problems: Vec<String> = parse("texts.toml", &text).unwrap_err().iter().map(|p| p.message.clone()).collect();
-        assert!(problems.iter().any(|p| p.contains("unknown text `daily_post.buton`")), "{problems:?}");
-        assert!(problems.iter().any(|p| p.contains("missing text `button` in [daily_post]")), "{problems:?}");
+        let problems: Vec<String> = parse("texts.toml", &text)
+            .unwrap_err()
+            .iter()
+            .map(|p| p.message.clone())
+            .collect();
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("unknown text `daily_post.buton`")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("missing text `button` in [daily_post]")),
+            "{problems:?}"
+        );
     }
 }

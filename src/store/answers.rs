@@ -31,7 +31,11 @@ pub struct NewAnswer {
 }
 
 fn segments(c: &Classification) -> String {
-    c.segments.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
+    c.segments
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 impl Store {
@@ -68,8 +72,15 @@ impl Store {
     }
 
     /// Applies an edit of a logged thread reply; false if none was logged.
-    pub async fn edit_answer(&self, message_id: u64, body: &str, c: &Classification, now: Timestamp) -> Result<bool> {
-        let sql = "UPDATE answers SET body = $2, segments = $3, has_evidence = $4, has_assumption = $5, \
+    pub async fn edit_answer(
+        &self,
+        message_id: u64,
+        body: &str,
+        c: &Classification,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let sql =
+            "UPDATE answers SET body = $2, segments = $3, has_evidence = $4, has_assumption = $5, \
             wants_follow_up = $6, edited_at = $7 WHERE message_id = $1 AND deleted_at IS NULL";
         let done = on_pool!(self, p => sqlx::query(sql)
             .bind(db_id(message_id))

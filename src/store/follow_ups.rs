@@ -91,7 +91,11 @@ impl Store {
     }
 
     /// Open follow-ups in a guild, of one owner or all, oldest due first.
-    pub async fn open_follow_ups(&self, guild_id: u64, owner: Option<u64>) -> Result<Vec<FollowUp>> {
+    pub async fn open_follow_ups(
+        &self,
+        guild_id: u64,
+        owner: Option<u64>,
+    ) -> Result<Vec<FollowUp>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM follow_ups WHERE guild_id = $1 AND status = 'open' AND ($2 IS NULL OR owner_id = $2) \
              ORDER BY due_date IS NULL, due_date, id"

@@ -18,12 +18,14 @@ use std::time::Duration;
 use anyhow::Context as _;
 use jiff::Timestamp;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
-pub use guilds::ChannelPurpose;
-pub use insights::LibrarySync;
 pub use answers::{AnswerRef, NewAnswer};
 pub use follow_ups::{FollowUp, NewFollowUp};
+pub use guilds::ChannelPurpose;
+pub use insights::LibrarySync;
 pub use meetings::{Meeting, NewMeeting, Origin};
 pub use posts::{Claim, InsightPost, PostKind, PostSlot};
 pub use reactions::ReactionEvent;
@@ -156,14 +158,24 @@ mod tests {
 
     #[test]
     fn snowflakes_round_trip_without_loss() {
-        for id in [0, 1, 175928847299117063, i64::MAX as u64, i64::MAX as u64 + 1, u64::MAX] {
+        for id in [
+            0,
+            1,
+            175928847299117063,
+            i64::MAX as u64,
+            i64::MAX as u64 + 1,
+            u64::MAX,
+        ] {
             assert_eq!(from_db_id(db_id(id)), id);
         }
     }
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact_url("postgres://bot:s3cret@db:5432/adv"), "postgres://bot:***@db:5432/adv");
+        assert_eq!(
+            redact_url("postgres://bot:s3cret@db:5432/adv"),
+            "postgres://bot:***@db:5432/adv"
+        );
         assert_eq!(redact_url("postgres://bot@db/adv"), "postgres://bot@db/adv");
         assert_eq!(redact_url("sqlite:advocate.db"), "sqlite:advocate.db");
     }

@@ -1,0 +1,206 @@
+//! The `advocate` command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+
+use crate::app::import::{parse_feedback, parse_mapping, ImportOptions};
+use crate::app::report::{week_report, Format};
+use crate::app::{load_prompts, App};
+use crate::clock::Clock;
+use crate::config::{Config, SETTINGS};
+use crate::domain::insight::{EvidenceSource, Segment};
+use crate::domain::settings::parse_id;
+use crate::domain::time::IsoWeek;
+use crate::prompts;
+
+#[derive(Parser, Debug)]
+#[command(name = "advocate", version, about = "A Discord bot that keeps the customer in every team conversation.",
+    after_help = settings_help())]
+pub struct Cli {
+    /// Configuration file (default: advocate.toml in this folder, if present).
+    #[arg(long, global = true, value_name = "FILE", env = "ADVOCATE_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the bot (needs DISCORD_TOKEN).
+    Run,
+    /// Apply database migrations and exit (also done by `run`); safe to repeat.
+    Migrate,
+    /// Check the prompts files.
+    Prompts {
+        #[command(subcommand)]
+        command: PromptsCommand,
+    },
+    /// Import customer feedback (NPS, survey or support export, CSV) as a guild's insights.
+    ImportFeedback(ImportArgs),
+    /// Print a guild's weekly numbers.
+    Report(ReportArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PromptsCommand {
+    /// Load and check every prompts file; exit non-zero on any problem.
+    Check {
+        /// Folder to check (default: the configured prompts folder).
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The CSV file; its first row names the columns.
+    pub file: PathBuf,
+    /// The Discord guild (server) id the insights belong to.
+    #[arg(long, value_parser = guild_id)]
+    pub guild: u64,
+    /// Map a column to a field: customer, segment, score, comment, date or source.
+    /// Repeat for each column, e.g. --map "Account Name=customer".
+    #[arg(long = "map", value_name = "COLUMN=FIELD", value_parser = parse_mapping)]
+    pub map: Vec<(String, String)>,
+    /// Evidence source for rows without a source column.
+    #[arg(long, default_value = "nps_survey", value_parser = EvidenceSource::parse)]
+    pub source: EvidenceSource,
+    /// Segment for rows without a segment column.
+    #[arg(long, default_value = "unknown", value_parser = Segment::parse)]
+    pub segment: Segment,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// The Discord guild (server) id.
+    #[arg(long, value_parser = guild_id)]
+    pub guild: u64,
+    /// ISO week such as 2026-W47 (default: last complete week in the guild's zone).
+    #[arg(long, value_parser = IsoWeek::parse)]
+    pub week: Option<IsoWeek>,
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: Format,
+}
+
+fn guild_id(text: &str) -> Result<u64, String> {
+    parse_id("--guild", text)
+}
+
+fn settings_help() -> String {
+    let mut help = String::from("Settings (environment variable, or key in advocate.toml):\n");
+    for (var, key, what) in SETTINGS {
+        help.push_str(&format!("  {var:<24} {key:<24} {what}\n"));
+    }
+    help
+}
+
+/// Runs a parsed command; errors are printed by `main` as one message.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = Config::from_env(cli.config.as_deref())?;
+    match cli.command {
+        Command::Run => run_bot(config).await,
+        Command::Migrate => migrate(&config).await,
+        Command::Prompts {
+            command: PromptsCommand::Check { dir },
+        } => Ok(check_prompts(dir.unwrap_or(config.prompts_dir))),
+        Command::ImportFeedback(args) => import(&config, args).await,
+        Command::Report(args) => report(&config, args).await,
+    }
+}
+
+async fn run_bot(config: Config) -> anyhow::Result<ExitCode> {
+    if config.discord_token.is_none() {
+        anyhow::bail!(
+            "DISCORD_TOKEN is not set. Create an application at https://discord.com/developers/applications, \
+             open Bot, press Reset Token and export it as DISCORD_TOKEN (README: \"Create the Discord application\"). \
+             To try Advocate without Discord, run `advocate demo`."
+        );
+    }
+    let app = App::start(&config, Clock::System).await?;
+    crate::discord::run(app, &config).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
+    let store = crate::store::Store::connect(&config.database_url).await?;
+    let applied = store.migrate().await?;
+    match applied {
+        0 => println!(
+            "The {} database is up to date; nothing to apply.",
+            store.backend()
+        ),
+        n => println!(
+            "Applied {n} migration(s) to the {} database.",
+            store.backend()
+        ),
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_prompts(dir: PathBuf) -> ExitCode {
+    match prompts::load(&dir) {
+        Ok(p) => {
+            println!(
+                "{}: OK ({} library insights, texts and patterns valid)",
+                dir.display(),
+                p.library.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            eprintln!("{problems}");
+            eprintln!("{} problem(s) in {}", problems.0.len(), dir.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn import(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let prompts = load_prompts(config)?;
+    let file = std::fs::File::open(&args.file)
+        .with_context(|| format!("cannot open {}", args.file.display()))?;
+    let options = ImportOptions {
+        map: args.map,
+        default_source: args.source,
+        default_segment: args.segment,
+    };
+    let insights = parse_feedback(file, &options, &prompts.texts).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: {e}\nNothing was imported; fix the row and run the import again.",
+            args.file.display()
+        )
+    })?;
+    let app = App::start(config, Clock::System).await?;
+    app.store
+        .guild_settings(args.guild, &app.defaults, app.clock.now())
+        .await?;
+    let added = app
+        .store
+        .import_insights(args.guild, &insights, None, app.clock.now())
+        .await?;
+    println!(
+        "Imported {added} insight(s) into guild {} from {}; {} row(s) were already there.",
+        args.guild,
+        args.file.display(),
+        insights.len() - added
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn report(config: &Config, args: ReportArgs) -> anyhow::Result<ExitCode> {
+    let store = crate::store::Store::connect(&config.database_url).await?;
+    store.migrate().await?;
+    let report = week_report(
+        &store,
+        &config.defaults,
+        args.guild,
+        args.week,
+        jiff::Timestamp::now(),
+    )
+    .await?;
+    print!("{}", report.render(args.format)?);
+    Ok(ExitCode::SUCCESS)
+}

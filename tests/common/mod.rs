@@ -1,0 +1,92 @@
+//! Test support: a fresh store per test on SQLite, and on PostgreSQL too
+//! when ADVOCATE_TEST_POSTGRES_URL is set (each test in its own schema).
+#![allow(dead_code)]
+
+use std::io::Write as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Once;
+
+use advocate::store::Store;
+
+pub const POSTGRES_ENV: &str = "ADVOCATE_TEST_POSTGRES_URL";
+
+pub struct TestStore {
+    pub store: Store,
+    pub backend: &'static str,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Dir(#[allow(dead_code)] tempfile::TempDir),
+    Schema { url: String, schema: String },
+}
+
+impl TestStore {
+    /// Drops a PostgreSQL test schema; SQLite's folder goes on drop.
+    pub async fn finish(self) {
+        self.store.close().await;
+        if let Cleanup::Schema { url, schema } = &self.cleanup {
+            admin_sql(url, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await;
+        }
+    }
+}
+
+pub async fn sqlite() -> TestStore {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("advocate.db").display());
+    let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    TestStore {
+        store,
+        backend: "sqlite",
+        cleanup: Cleanup::Dir(dir),
+    }
+}
+
+/// A store in a new, empty PostgreSQL schema, or `None` (said once on
+/// stderr, past the test harness's capture) when the URL is not set.
+pub async fn postgres() -> Option<TestStore> {
+    static SKIPPED: Once = Once::new();
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let Ok(url) = std::env::var(POSTGRES_ENV) else {
+        SKIPPED.call_once(|| {
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: {POSTGRES_ENV} is not set: PostgreSQL store tests are SKIPPED (SQLite only). \
+                 Set it, e.g. to postgres://postgres@127.0.0.1:5432/test, to run them."
+            );
+        });
+        return None;
+    };
+    let schema = format!(
+        "advocate_test_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    );
+    admin_sql(&url, &format!("CREATE SCHEMA {schema}")).await;
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let store = Store::connect(&format!("{url}{sep}options=-c%20search_path%3D{schema}"))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    Some(TestStore {
+        store,
+        backend: "postgres",
+        cleanup: Cleanup::Schema { url, schema },
+    })
+}
+
+async fn admin_sql(url: &str, sql: &str) {
+    let pool = sqlx::PgPool::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("{POSTGRES_ENV} must reach PostgreSQL: {e}"));
+    sqlx::query(sql).execute(&pool).await.unwrap();
+    pool.close().await;
+}
+
+/// Every backend available here: SQLite always, PostgreSQL if configured.
+pub async fn stores() -> Vec<TestStore> {
+    let mut stores = vec![sqlite().await];
+    stores.extend(postgres().await);
+    stores
+}

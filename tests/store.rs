@@ -1,0 +1,597 @@
+//! The store's behaviour, the same on SQLite and PostgreSQL.
+
+mod common;
+
+use advocate::domain::answer::{Impact, Via};
+use advocate::domain::classify::Classification;
+use advocate::domain::insight::{EvidenceSource, InsightStatus, NewInsight, Segment};
+use advocate::domain::settings::Defaults;
+use advocate::store::{
+    AnswerRef, ChannelPurpose, Claim, NewAnswer, NewFollowUp, NewMeeting, Origin, PostKind,
+    PostSlot, ReactionEvent, Store,
+};
+use jiff::civil::date;
+use jiff::{SignedDuration, Timestamp};
+
+const GUILD: u64 = 1_000_000_000_000_000_001;
+/// Above i64::MAX: must survive the trip through a signed BIGINT.
+const BIG: u64 = u64::MAX - 7;
+
+fn t(text: &str) -> Timestamp {
+    text.parse().unwrap()
+}
+
+fn insight(title: &str, segment: &str) -> NewInsight {
+    NewInsight {
+        title: title.into(),
+        customer: "Acme".into(),
+        segment: Segment::parse(segment).unwrap(),
+        story: "A story".into(),
+        evidence: "Ticket #1".into(),
+        source: EvidenceSource::SupportTicket,
+        question: "So what?".into(),
+        tags: vec!["a".into(), "b".into()],
+        is_example: false,
+        library_key: None,
+        import_key: None,
+    }
+}
+
+fn library(key: &str, segment: &str) -> NewInsight {
+    NewInsight {
+        library_key: Some(key.into()),
+        is_example: true,
+        ..insight(key, segment)
+    }
+}
+
+#[tokio::test]
+async fn migrations_are_safe_to_repeat() {
+    for db in common::stores().await {
+        assert_eq!(db.store.migrate().await.unwrap(), 0, "{}", db.backend);
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_new_guild_gets_defaults_and_keeps_its_changes() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let defaults = Defaults::default();
+        let now = t("2026-11-25T08:00:00Z");
+        assert!(s
+            .find_guild_settings(BIG, &defaults)
+            .await
+            .unwrap()
+            .is_none());
+        let mut settings = s.guild_settings(BIG, &defaults, now).await.unwrap();
+        assert_eq!(settings.guild_id, BIG, "{}", db.backend);
+        assert_eq!(settings.zone.name(), "UTC");
+        settings.set("timezone", "Europe/Berlin").unwrap();
+        settings.set("manager_role", &BIG.to_string()).unwrap();
+        settings.set("extra_follow_up", "(?i)ping").unwrap();
+        s.save_guild_settings(&settings).await.unwrap();
+        s.set_channel(BIG, BIG - 1, ChannelPurpose::Insight, true)
+            .await
+            .unwrap();
+        s.set_channel(BIG, 5, ChannelPurpose::Meeting, true)
+            .await
+            .unwrap();
+        s.set_channel(BIG, 5, ChannelPurpose::Meeting, true)
+            .await
+            .unwrap();
+        let again = s.guild_settings(BIG, &defaults, now).await.unwrap();
+        assert_eq!(again.zone.name(), "Europe/Berlin", "{}", db.backend);
+        assert_eq!(again.manager_role, Some(BIG));
+        assert_eq!(again.insight_channels, vec![BIG - 1]);
+        assert_eq!(again.meeting_channels, vec![5]);
+        assert_eq!(again.extra_patterns, settings.extra_patterns);
+        s.set_channel(BIG, 5, ChannelPurpose::Meeting, false)
+            .await
+            .unwrap();
+        assert!(s
+            .guild_settings(BIG, &defaults, now)
+            .await
+            .unwrap()
+            .meeting_channels
+            .is_empty());
+        assert_eq!(s.active_guilds().await.unwrap(), vec![BIG]);
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn library_sync_adds_updates_and_retires_by_key() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T08:00:00Z");
+        let first = [library("a", "smb"), library("b", "edu")];
+        let sync = s.sync_library(&first, now).await.unwrap();
+        assert_eq!(
+            (sync.added, sync.updated, sync.retired),
+            (2, 0, 0),
+            "{}",
+            db.backend
+        );
+        let same = s.sync_library(&first, now).await.unwrap();
+        assert_eq!(
+            (same.added, same.updated, same.retired),
+            (0, 0, 0),
+            "{}",
+            db.backend
+        );
+        let mut edited = library("a", "smb");
+        edited.story = "Edited".into();
+        let sync = s.sync_library(&[edited], now).await.unwrap();
+        assert_eq!(
+            (sync.added, sync.updated, sync.retired),
+            (0, 1, 1),
+            "{}",
+            db.backend
+        );
+        let pool = s.rotation_pool(GUILD).await.unwrap();
+        assert_eq!(pool.len(), 1);
+        let kept = s.insight(pool[0].id).await.unwrap().unwrap();
+        assert_eq!(kept.body.story, "Edited");
+        assert_eq!(kept.body.tags, ["a", "b"]);
+        assert!(kept.guild_id.is_none() && kept.body.is_example);
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn rotation_pool_holds_live_visible_insights_only() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T08:00:00Z");
+        s.sync_library(&[library("lib", "smb")], now).await.unwrap();
+        let own = s
+            .add_insight(
+                GUILD,
+                &insight("own", "edu"),
+                InsightStatus::Live,
+                Some(7),
+                now,
+            )
+            .await
+            .unwrap();
+        let pending = s
+            .add_insight(
+                GUILD,
+                &insight("wait", "edu"),
+                InsightStatus::Pending,
+                Some(8),
+                now,
+            )
+            .await
+            .unwrap();
+        let other = s
+            .add_insight(
+                GUILD + 1,
+                &insight("other", "edu"),
+                InsightStatus::Live,
+                None,
+                now,
+            )
+            .await
+            .unwrap();
+        let ids = |pool: Vec<advocate::domain::rotation::Candidate>| {
+            pool.into_iter().map(|c| (c.id, c.own)).collect::<Vec<_>>()
+        };
+        let pool = ids(s.rotation_pool(GUILD).await.unwrap());
+        assert_eq!(pool.len(), 2, "{}: {pool:?}", db.backend);
+        assert!(
+            pool.contains(&(own, true))
+                && !pool.iter().any(|(id, _)| *id == pending || *id == other)
+        );
+
+        let lib = pool.iter().find(|(_, own)| !own).unwrap().0;
+        assert!(s.retire_insight(GUILD, lib, 7, now).await.unwrap());
+        assert!(
+            !s.retire_insight(GUILD, other, 7, now).await.unwrap(),
+            "another guild's insight"
+        );
+        assert_eq!(
+            ids(s.rotation_pool(GUILD).await.unwrap()),
+            vec![(own, true)]
+        );
+        assert_eq!(
+            s.rotation_pool(GUILD + 1).await.unwrap().len(),
+            2,
+            "retiring is per guild"
+        );
+
+        assert!(s.review_insight(GUILD, pending, true).await.unwrap());
+        assert!(
+            !s.review_insight(GUILD, pending, true).await.unwrap(),
+            "no longer pending"
+        );
+        assert_eq!(s.rotation_pool(GUILD).await.unwrap().len(), 2);
+        let listed = s
+            .list_insights(GUILD, Some(InsightStatus::Live))
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 2, "{}", db.backend);
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn import_skips_rows_seen_before() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T08:00:00Z");
+        let rows: Vec<_> = ["k1", "k2"]
+            .iter()
+            .map(|k| NewInsight {
+                import_key: Some(k.to_string()),
+                ..insight(k, "smb")
+            })
+            .collect();
+        assert_eq!(s.import_insights(GUILD, &rows, None, now).await.unwrap(), 2);
+        assert_eq!(
+            s.import_insights(GUILD, &rows, None, now).await.unwrap(),
+            0,
+            "{}",
+            db.backend
+        );
+        assert_eq!(
+            s.import_insights(GUILD + 1, &rows, None, now)
+                .await
+                .unwrap(),
+            2,
+            "keys are per guild"
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_daily_post_is_claimed_once_per_channel_and_day() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T08:00:00Z");
+        let id = s
+            .add_insight(GUILD, &insight("x", "smb"), InsightStatus::Live, None, now)
+            .await
+            .unwrap();
+        let slot = |channel, day| PostSlot {
+            guild_id: GUILD,
+            channel_id: channel,
+            local_date: day,
+            kind: PostKind::Daily,
+        };
+        let today = date(2026, 11, 25);
+        let Claim::New(post) = s
+            .claim_post(&slot(BIG, today), id, "n1", now)
+            .await
+            .unwrap()
+        else {
+            panic!("first claim must be new")
+        };
+        assert_eq!(post.channel_id, BIG);
+        let Claim::Existing(again) = s
+            .claim_post(&slot(BIG, today), id, "n2", now)
+            .await
+            .unwrap()
+        else {
+            panic!("{}: second claim must return the first", db.backend)
+        };
+        assert_eq!((again.id, again.nonce.as_str()), (post.id, "n1"));
+        assert!(matches!(
+            s.claim_post(&slot(BIG, date(2026, 11, 26)), id, "n3", now)
+                .await
+                .unwrap(),
+            Claim::New(_)
+        ));
+        assert!(matches!(
+            s.claim_post(&slot(7, today), id, "n4", now).await.unwrap(),
+            Claim::New(_)
+        ));
+        let manual = PostSlot {
+            kind: PostKind::Manual,
+            ..slot(BIG, today)
+        };
+        assert!(matches!(
+            s.claim_post(&manual, id, "m1", now).await.unwrap(),
+            Claim::New(_)
+        ));
+        assert!(matches!(
+            s.claim_post(&manual, id, "m2", now).await.unwrap(),
+            Claim::New(_)
+        ));
+
+        assert_eq!(
+            s.unfinished_posts(now).await.unwrap().len(),
+            3,
+            "{}",
+            db.backend
+        );
+        s.mark_posted(post.id, BIG - 2, now).await.unwrap();
+        let unfinished = s.unfinished_posts(now).await.unwrap();
+        assert_eq!(unfinished.len(), 2);
+        assert!(unfinished.iter().all(|p| p.id != post.id));
+        let found = s.post_by_message(BIG - 2).await.unwrap().unwrap();
+        assert_eq!(
+            (found.id, found.message_id, found.local_date),
+            (post.id, Some(BIG - 2), today)
+        );
+        assert_eq!(
+            s.channel_history(GUILD, BIG).await.unwrap().len(),
+            4,
+            "manual posts count as shown"
+        );
+        db.finish().await;
+    }
+}
+
+fn meeting(thread: u64) -> NewMeeting {
+    NewMeeting {
+        guild_id: GUILD,
+        channel_id: 10,
+        thread_id: thread,
+        topic: "Pricing".into(),
+        segment: Some("smb".into()),
+        host_id: Some(BIG),
+        origin: Origin::Command,
+        event_id: None,
+    }
+}
+
+fn answer(to: AnswerRef, user: u64, message: Option<u64>, at: Timestamp) -> NewAnswer {
+    NewAnswer {
+        guild_id: GUILD,
+        channel_id: 11,
+        user_id: user,
+        to,
+        via: Via::Thread,
+        body: "Churn is 4% in #smb".into(),
+        impact: Impact::Hurts,
+        classification: Classification {
+            has_evidence: true,
+            has_assumption: false,
+            wants_follow_up: false,
+            segments: vec![Segment::parse("smb").unwrap()],
+        },
+        message_id: message,
+        interaction_id: None,
+        created_at: at,
+    }
+}
+
+#[tokio::test]
+async fn a_thread_has_one_meeting_which_closes_once() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T10:00:00Z");
+        let (m, new) = s.open_meeting(&meeting(BIG), now).await.unwrap();
+        assert!(new);
+        let (again, new) = s.open_meeting(&meeting(BIG), now).await.unwrap();
+        assert!(!new, "{}", db.backend);
+        assert_eq!(again.id, m.id);
+        s.set_prompt_message(m.id, BIG - 3).await.unwrap();
+        let found = s.meeting_by_thread(BIG).await.unwrap().unwrap();
+        assert_eq!(
+            (found.prompt_message_id, found.host_id, found.origin),
+            (Some(BIG - 3), Some(BIG), Origin::Command)
+        );
+        assert!(s.close_meeting(m.id, now).await.unwrap());
+        assert!(!s.close_meeting(m.id, now).await.unwrap());
+        assert_eq!(
+            s.meeting_by_thread(BIG).await.unwrap().unwrap().closed_at,
+            Some(now)
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_replayed_answer_is_logged_once_and_edits_and_deletes_apply() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T10:00:00Z");
+        let (m, _) = s.open_meeting(&meeting(20), now).await.unwrap();
+        let a = answer(AnswerRef::Meeting(m.id), BIG, Some(BIG - 4), now);
+        assert!(s.log_answer(&a).await.unwrap().is_some());
+        assert_eq!(
+            s.log_answer(&a).await.unwrap(),
+            None,
+            "{}: replay",
+            db.backend
+        );
+        let modal = NewAnswer {
+            via: Via::Modal,
+            message_id: None,
+            interaction_id: Some(99),
+            ..a.clone()
+        };
+        assert!(s.log_answer(&modal).await.unwrap().is_some());
+        assert_eq!(
+            s.log_answer(&modal).await.unwrap(),
+            None,
+            "retried modal submit"
+        );
+
+        let (start, end) = (
+            now - SignedDuration::from_hours(1),
+            now + SignedDuration::from_hours(1),
+        );
+        let counts = s.week_counts(GUILD, start, end).await.unwrap();
+        assert_eq!(
+            (counts.answers, counts.answerers, counts.with_evidence),
+            (2, 1, 2),
+            "{}",
+            db.backend
+        );
+        assert_eq!((counts.meetings, counts.meetings_answered), (1, 1));
+
+        let plain = Classification::default();
+        assert!(s
+            .edit_answer(BIG - 4, "never mind", &plain, now)
+            .await
+            .unwrap());
+        assert!(
+            !s.edit_answer(12345, "x", &plain, now).await.unwrap(),
+            "unknown message"
+        );
+        assert_eq!(
+            s.week_counts(GUILD, start, end)
+                .await
+                .unwrap()
+                .with_evidence,
+            1
+        );
+        assert!(s.delete_answer(BIG - 4, now).await.unwrap());
+        assert!(!s.delete_answer(BIG - 4, now).await.unwrap());
+        assert_eq!(s.week_counts(GUILD, start, end).await.unwrap().answers, 1);
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn only_reactions_on_the_bots_posts_are_logged() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T10:00:00Z");
+        let (m, _) = s.open_meeting(&meeting(30), now).await.unwrap();
+        s.set_prompt_message(m.id, 300).await.unwrap();
+        let r = |message| ReactionEvent {
+            guild_id: GUILD,
+            channel_id: 30,
+            message_id: message,
+            user_id: BIG,
+            emoji: "👍".into(),
+            at: now,
+        };
+        assert!(
+            !s.reaction_added(&r(301)).await.unwrap(),
+            "not the bot's post"
+        );
+        assert!(s.reaction_added(&r(300)).await.unwrap());
+        assert!(
+            !s.reaction_added(&r(300)).await.unwrap(),
+            "{}: replayed add",
+            db.backend
+        );
+        let window = (
+            now - SignedDuration::from_mins(1),
+            now + SignedDuration::from_mins(1),
+        );
+        assert_eq!(
+            s.week_counts(GUILD, window.0, window.1)
+                .await
+                .unwrap()
+                .reactions,
+            1
+        );
+        assert!(s.reaction_removed(&r(300)).await.unwrap());
+        assert!(!s.reaction_removed(&r(300)).await.unwrap());
+        assert!(
+            s.reaction_added(&r(300)).await.unwrap(),
+            "added again after removal"
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn follow_ups_are_listed_by_owner_until_done() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T10:00:00Z");
+        let f = |owner, due| NewFollowUp {
+            guild_id: GUILD,
+            answer_id: None,
+            meeting_id: None,
+            body: "Call Acme".into(),
+            owner_id: owner,
+            created_by: 1,
+            due_date: due,
+        };
+        let late = s
+            .add_follow_up(&f(Some(BIG), Some(date(2026, 12, 1))), now)
+            .await
+            .unwrap();
+        let soon = s
+            .add_follow_up(&f(Some(BIG), Some(date(2026, 11, 26))), now)
+            .await
+            .unwrap();
+        let other = s.add_follow_up(&f(None, None), now).await.unwrap();
+        let mine: Vec<i64> = s
+            .open_follow_ups(GUILD, Some(BIG))
+            .await
+            .unwrap()
+            .iter()
+            .map(|f| f.id)
+            .collect();
+        assert_eq!(mine, vec![soon, late], "{}: soonest due first", db.backend);
+        assert_eq!(s.open_follow_ups(GUILD, None).await.unwrap().len(), 3);
+        assert!(s.complete_follow_up(GUILD, soon, now).await.unwrap());
+        assert!(!s.complete_follow_up(GUILD, soon, now).await.unwrap());
+        assert!(
+            !s.complete_follow_up(GUILD + 1, other, now).await.unwrap(),
+            "another guild's id"
+        );
+        let all: Vec<i64> = s
+            .open_follow_ups(GUILD, None)
+            .await
+            .unwrap()
+            .iter()
+            .map(|f| f.id)
+            .collect();
+        assert_eq!(all, vec![late, other]);
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn week_counts_read_only_the_window() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let (start, end) = (t("2026-11-16T00:00:00Z"), t("2026-11-23T00:00:00Z"));
+        let (m, _) = s.open_meeting(&meeting(40), start).await.unwrap();
+        for (i, at) in [
+            start - SignedDuration::from_millis(1),
+            start,
+            end - SignedDuration::from_millis(1),
+            end,
+        ]
+        .iter()
+        .enumerate()
+        {
+            s.log_answer(&answer(
+                AnswerRef::Meeting(m.id),
+                i as u64,
+                Some(500 + i as u64),
+                *at,
+            ))
+            .await
+            .unwrap();
+        }
+        let counts = s.week_counts(GUILD, start, end).await.unwrap();
+        assert_eq!(
+            (counts.answers, counts.answerers, counts.meetings),
+            (2, 2, 1),
+            "{}",
+            db.backend
+        );
+        assert_eq!(
+            s.week_counts(GUILD + 1, start, end).await.unwrap(),
+            Default::default()
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_database_names_the_setting() {
+    let err = Store::connect("postgres://advocate:pw@127.0.0.1:1/none")
+        .await
+        .unwrap_err();
+    let text = format!("{err:#}");
+    assert!(
+        text.contains("DATABASE_URL") && text.contains("cannot reach PostgreSQL"),
+        "{text}"
+    );
+    assert!(!text.contains(":pw@"), "password shown: {text}");
+}
