@@ -189,12 +189,8 @@ fn row_to_insight<'a>(
     };
     let score = match get("score") {
         "" => None,
-        s => Some(
-            s.parse::<f64>()
-                .ok()
-                .filter(|v| (0.0..=100.0).contains(v))
-                .ok_or_else(|| format!("score `{s}` is not a number from 0 to 100"))?,
-        ),
+        s if s.parse::<f64>().is_ok_and(|v| (0.0..=100.0).contains(&v)) => Some(s),
+        s => return Err(format!("score `{s}` is not a number from 0 to 100")),
     };
     let date = match get("date") {
         "" => None,
