@@ -6,5 +6,6 @@ pub mod clock;
 pub mod config;
 pub mod discord;
 pub mod domain;
+pub mod fake;
 pub mod prompts;
 pub mod store;
