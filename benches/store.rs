@@ -22,10 +22,7 @@ fn answer(meeting: i64, n: u64) -> NewAnswer {
         via: Via::Thread,
         body: format!("Answer {n}: churn is 4% in #smb, see TICKET-{n}"),
         impact: Impact::Unknown,
-        classification: Classification {
-            has_evidence: true,
-            ..Default::default()
-        },
+        classification: Classification { has_evidence: true, ..Default::default() },
         message_id: Some(1_000_000 + n),
         interaction_id: None,
         created_at: Timestamp::now(),
@@ -44,10 +41,7 @@ async fn bench(name: &str, store: Store) {
         origin: Origin::Command,
         event_id: None,
     };
-    let (m, _) = store
-        .open_meeting(&meeting, Timestamp::now())
-        .await
-        .unwrap();
+    let (m, _) = store.open_meeting(&meeting, Timestamp::now()).await.unwrap();
 
     let start = Instant::now();
     for n in 0..ANSWERS {
@@ -83,19 +77,11 @@ async fn main() {
         Ok(url) => {
             let schema = format!("advocate_bench_{}", std::process::id());
             let admin = sqlx::PgPool::connect(&url).await.unwrap();
-            sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                .execute(&admin)
-                .await
-                .unwrap();
+            sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.unwrap();
             let sep = if url.contains('?') { '&' } else { '?' };
-            let store = Store::connect(&format!("{url}{sep}options=-c%20search_path%3D{schema}"))
-                .await
-                .unwrap();
+            let store = Store::connect(&format!("{url}{sep}options=-c%20search_path%3D{schema}")).await.unwrap();
             bench("postgres", store).await;
-            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                .execute(&admin)
-                .await
-                .unwrap();
+            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
         }
         Err(_) => {
             println!("postgres   skipped: set ADVOCATE_TEST_POSTGRES_URL to measure PostgreSQL")

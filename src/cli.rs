@@ -102,9 +102,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run => run_bot(config).await,
         Command::Migrate => migrate(&config).await,
-        Command::Prompts {
-            command: PromptsCommand::Check { dir },
-        } => Ok(check_prompts(dir.unwrap_or(config.prompts_dir))),
+        Command::Prompts { command: PromptsCommand::Check { dir } } => {
+            Ok(check_prompts(dir.unwrap_or(config.prompts_dir)))
+        }
         Command::ImportFeedback(args) => import(&config, args).await,
         Command::Report(args) => report(&config, args).await,
     }
@@ -127,14 +127,8 @@ async fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
     let store = crate::store::Store::connect(&config.database_url).await?;
     let applied = store.migrate().await?;
     match applied {
-        0 => println!(
-            "The {} database is up to date; nothing to apply.",
-            store.backend()
-        ),
-        n => println!(
-            "Applied {n} migration(s) to the {} database.",
-            store.backend()
-        ),
+        0 => println!("The {} database is up to date; nothing to apply.", store.backend()),
+        n => println!("Applied {n} migration(s) to the {} database.", store.backend()),
     }
     store.close().await;
     Ok(ExitCode::SUCCESS)
@@ -143,11 +137,7 @@ async fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
 fn check_prompts(dir: PathBuf) -> ExitCode {
     match prompts::load(&dir) {
         Ok(p) => {
-            println!(
-                "{}: OK ({} library insights, texts and patterns valid)",
-                dir.display(),
-                p.library.len()
-            );
+            println!("{}: OK ({} library insights, texts and patterns valid)", dir.display(), p.library.len());
             ExitCode::SUCCESS
         }
         Err(problems) => {
@@ -160,27 +150,14 @@ fn check_prompts(dir: PathBuf) -> ExitCode {
 
 async fn import(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let prompts = load_prompts(config)?;
-    let file = std::fs::File::open(&args.file)
-        .with_context(|| format!("cannot open {}", args.file.display()))?;
-    let options = ImportOptions {
-        map: args.map,
-        default_source: args.source,
-        default_segment: args.segment,
-    };
+    let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
+    let options = ImportOptions { map: args.map, default_source: args.source, default_segment: args.segment };
     let insights = parse_feedback(file, &options, &prompts.texts).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: {e}\nNothing was imported; fix the row and run the import again.",
-            args.file.display()
-        )
+        anyhow::anyhow!("{}: {e}\nNothing was imported; fix the row and run the import again.", args.file.display())
     })?;
     let app = App::start(config, Clock::System).await?;
-    app.store
-        .guild_settings(args.guild, &app.defaults, app.clock.now())
-        .await?;
-    let added = app
-        .store
-        .import_insights(args.guild, &insights, None, app.clock.now())
-        .await?;
+    app.store.guild_settings(args.guild, &app.defaults, app.clock.now()).await?;
+    let added = app.store.import_insights(args.guild, &insights, None, app.clock.now()).await?;
     println!(
         "Imported {added} insight(s) into guild {} from {}; {} row(s) were already there.",
         args.guild,
@@ -193,14 +170,7 @@ async fn import(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
 async fn report(config: &Config, args: ReportArgs) -> anyhow::Result<ExitCode> {
     let store = crate::store::Store::connect(&config.database_url).await?;
     store.migrate().await?;
-    let report = week_report(
-        &store,
-        &config.defaults,
-        args.guild,
-        args.week,
-        jiff::Timestamp::now(),
-    )
-    .await?;
+    let report = week_report(&store, &config.defaults, args.guild, args.week, jiff::Timestamp::now()).await?;
     print!("{}", report.render(args.format)?);
     Ok(ExitCode::SUCCESS)
 }

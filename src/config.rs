@@ -47,56 +47,20 @@ pub struct Config {
 
 /// One row per setting: the environment variable, the advocate.toml key.
 pub const SETTINGS: &[(&str, &str, &str)] = &[
-    (
-        "DATABASE_URL",
-        "database_url",
-        "sqlite:advocate.db or postgres://user@host/db",
-    ),
-    (
-        "DISCORD_TOKEN",
-        "discord_token",
-        "the bot token from the Discord developer portal",
-    ),
-    (
-        "ADVOCATE_PROMPTS",
-        "prompts_dir",
-        "folder with texts.toml, patterns.toml and insights/ (default prompts)",
-    ),
-    (
-        "ADVOCATE_DEV_GUILD",
-        "dev_guild",
-        "a guild id to register slash commands in at once, for development",
-    ),
-    (
-        "ADVOCATE_TIMEZONE",
-        "default_timezone",
-        "time zone a new guild starts with (default UTC)",
-    ),
+    ("DATABASE_URL", "database_url", "sqlite:advocate.db or postgres://user@host/db"),
+    ("DISCORD_TOKEN", "discord_token", "the bot token from the Discord developer portal"),
+    ("ADVOCATE_PROMPTS", "prompts_dir", "folder with texts.toml, patterns.toml and insights/ (default prompts)"),
+    ("ADVOCATE_DEV_GUILD", "dev_guild", "a guild id to register slash commands in at once, for development"),
+    ("ADVOCATE_TIMEZONE", "default_timezone", "time zone a new guild starts with (default UTC)"),
     (
         "ADVOCATE_POST_TIME",
         "default_post_time",
         "local HH:MM of the daily post a new guild starts with (default 09:00)",
     ),
-    (
-        "ADVOCATE_THREAD_PATTERN",
-        "default_thread_pattern",
-        "regex for meeting-thread names a new guild starts with",
-    ),
-    (
-        "ADVOCATE_DISCORD_ADDR",
-        "discord_addr",
-        "tests and demo only: host:port to reach discord.com at",
-    ),
-    (
-        "ADVOCATE_DISCORD_CA",
-        "discord_ca",
-        "tests and demo only: extra CA certificate (PEM) to trust",
-    ),
-    (
-        "DISCORD_API_PROXY",
-        "discord_proxy",
-        "http://host:port of a shared Discord REST proxy",
-    ),
+    ("ADVOCATE_THREAD_PATTERN", "default_thread_pattern", "regex for meeting-thread names a new guild starts with"),
+    ("ADVOCATE_DISCORD_ADDR", "discord_addr", "tests and demo only: host:port to reach discord.com at"),
+    ("ADVOCATE_DISCORD_CA", "discord_ca", "tests and demo only: extra CA certificate (PEM) to trust"),
+    ("DISCORD_API_PROXY", "discord_proxy", "http://host:port of a shared Discord REST proxy"),
 ];
 
 #[derive(Deserialize, Default)]
@@ -146,77 +110,46 @@ impl std::error::Error for ConfigError {}
 impl Config {
     /// Loads `file` (an error if named and missing; `advocate.toml` is
     /// read only if present) and then the environment through `env`.
-    pub fn load(
-        file: Option<&Path>,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Config, ConfigError> {
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let file = read_file(file)?;
         let mut errors = Vec::new();
         let lookup = |var: &str| -> Option<String> {
-            let (_, key, _) = SETTINGS
-                .iter()
-                .find(|(v, _, _)| *v == var)
-                .expect("known setting");
-            env(var)
-                .filter(|v| !v.trim().is_empty())
-                .or_else(|| file.get(key).cloned())
+            let (_, key, _) = SETTINGS.iter().find(|(v, _, _)| *v == var).expect("known setting");
+            env(var).filter(|v| !v.trim().is_empty()).or_else(|| file.get(key).cloned())
         };
         let mut check = |var: &str, result: Result<(), String>| {
             if let Err(e) = result {
-                let (_, key, _) = SETTINGS
-                    .iter()
-                    .find(|(v, _, _)| *v == var)
-                    .expect("known setting");
+                let (_, key, _) = SETTINGS.iter().find(|(v, _, _)| *v == var).expect("known setting");
                 errors.push(format!("{var} (or {key} in advocate.toml): {e}"));
             }
         };
 
         let mut defaults = Defaults::default();
         if let Some(v) = lookup("ADVOCATE_TIMEZONE") {
-            check(
-                "ADVOCATE_TIMEZONE",
-                Zone::parse(&v).map(|z| defaults.zone = z),
-            );
+            check("ADVOCATE_TIMEZONE", Zone::parse(&v).map(|z| defaults.zone = z));
         }
         if let Some(v) = lookup("ADVOCATE_POST_TIME") {
-            check(
-                "ADVOCATE_POST_TIME",
-                LocalTime::parse(&v).map(|t| defaults.post_time = t),
-            );
+            check("ADVOCATE_POST_TIME", LocalTime::parse(&v).map(|t| defaults.post_time = t));
         }
         if let Some(v) = lookup("ADVOCATE_THREAD_PATTERN") {
-            check(
-                "ADVOCATE_THREAD_PATTERN",
-                ThreadPattern::parse(&v).map(|p| defaults.thread_pattern = p),
-            );
+            check("ADVOCATE_THREAD_PATTERN", ThreadPattern::parse(&v).map(|p| defaults.thread_pattern = p));
         }
         let mut dev_guild = None;
         if let Some(v) = lookup("ADVOCATE_DEV_GUILD") {
-            check(
-                "ADVOCATE_DEV_GUILD",
-                parse_id("a guild id", &v).map(|id| dev_guild = Some(id)),
-            );
+            check("ADVOCATE_DEV_GUILD", parse_id("a guild id", &v).map(|id| dev_guild = Some(id)));
         }
-        let database_url =
-            lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        let database_url = lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
         let known = ["sqlite:", "postgres://", "postgresql://"];
         if !known.iter().any(|k| database_url.starts_with(k)) {
             let shown = crate::store::redact_url(&database_url);
-            check(
-                "DATABASE_URL",
-                Err(format!("`{shown}` must start with sqlite: or postgres://")),
-            );
+            check("DATABASE_URL", Err(format!("`{shown}` must start with sqlite: or postgres://")));
         }
         let discord_proxy = lookup("DISCORD_API_PROXY");
         if let Some(proxy) = &discord_proxy {
             let ok = proxy.starts_with("http://") || proxy.starts_with("https://");
             check(
                 "DISCORD_API_PROXY",
-                if ok {
-                    Ok(())
-                } else {
-                    Err(format!("`{proxy}` must be an http:// or https:// URL"))
-                },
+                if ok { Ok(()) } else { Err(format!("`{proxy}` must be an http:// or https:// URL")) },
             );
         }
         let discord_ca = lookup("ADVOCATE_DISCORD_CA").map(PathBuf::from);
@@ -224,11 +157,7 @@ impl Config {
             let ok = ca.is_file();
             check(
                 "ADVOCATE_DISCORD_CA",
-                if ok {
-                    Ok(())
-                } else {
-                    Err(format!("`{}` is not a readable file", ca.display()))
-                },
+                if ok { Ok(()) } else { Err(format!("`{}` is not a readable file", ca.display())) },
             );
         }
         if !errors.is_empty() {
@@ -237,8 +166,7 @@ impl Config {
         Ok(Config {
             database_url,
             discord_token: lookup("DISCORD_TOKEN").map(|t| Secret(t.trim().to_string())),
-            prompts_dir: lookup("ADVOCATE_PROMPTS")
-                .map_or_else(|| PathBuf::from("prompts"), PathBuf::from),
+            prompts_dir: lookup("ADVOCATE_PROMPTS").map_or_else(|| PathBuf::from("prompts"), PathBuf::from),
             dev_guild,
             defaults,
             discord_addr: lookup("ADVOCATE_DISCORD_ADDR"),
@@ -259,16 +187,10 @@ fn read_file(named: Option<&Path>) -> Result<File, ConfigError> {
         None if Path::new(DEFAULT_CONFIG_FILE).is_file() => PathBuf::from(DEFAULT_CONFIG_FILE),
         None => return Ok(File::default()),
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        ConfigError(vec![format!(
-            "cannot read the config file {}: {e}",
-            path.display()
-        )])
-    })?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| ConfigError(vec![format!("cannot read the config file {}: {e}", path.display())]))?;
     toml::from_str(&text).map_err(|e| {
-        let line = e
-            .span()
-            .map_or(1, |s| text[..s.start].matches('\n').count() + 1);
+        let line = e.span().map_or(1, |s| text[..s.start].matches('\n').count() + 1);
         let keys: Vec<_> = SETTINGS.iter().map(|(_, k, _)| *k).collect();
         ConfigError(vec![format!(
             "{}:{line}: {} (the keys are: {})",
@@ -285,10 +207,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn load(vars: &[(&str, &str)], file: Option<&Path>) -> Result<Config, ConfigError> {
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::load(file, move |k| vars.get(k).cloned())
     }
 
@@ -302,24 +221,15 @@ mod tests {
 
     #[test]
     fn a_bad_zone_names_the_setting_and_the_fix() {
-        let err = load(&[("ADVOCATE_TIMEZONE", "Berlin")], None)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.starts_with("ADVOCATE_TIMEZONE (or default_timezone in advocate.toml):"),
-            "{err}"
-        );
+        let err = load(&[("ADVOCATE_TIMEZONE", "Berlin")], None).unwrap_err().to_string();
+        assert!(err.starts_with("ADVOCATE_TIMEZONE (or default_timezone in advocate.toml):"), "{err}");
         assert!(err.contains("Europe/Berlin"), "{err}");
     }
 
     #[test]
     fn every_problem_is_reported_at_once() {
         let err = load(
-            &[
-                ("ADVOCATE_THREAD_PATTERN", "(sync"),
-                ("DATABASE_URL", "mysql://x"),
-                ("ADVOCATE_POST_TIME", "9am"),
-            ],
+            &[("ADVOCATE_THREAD_PATTERN", "(sync"), ("DATABASE_URL", "mysql://x"), ("ADVOCATE_POST_TIME", "9am")],
             None,
         )
         .unwrap_err();
@@ -330,11 +240,7 @@ mod tests {
     fn the_environment_wins_over_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("advocate.toml");
-        std::fs::write(
-            &path,
-            "default_timezone = \"Asia/Tokyo\"\ndatabase_url = \"sqlite:file.db\"\n",
-        )
-        .unwrap();
+        std::fs::write(&path, "default_timezone = \"Asia/Tokyo\"\ndatabase_url = \"sqlite:file.db\"\n").unwrap();
         let c = load(&[("DATABASE_URL", "sqlite:env.db")], Some(&path)).unwrap();
         assert_eq!(c.database_url, "sqlite:env.db");
         assert_eq!(c.defaults.zone.name(), "Asia/Tokyo");
@@ -346,10 +252,7 @@ mod tests {
         let path = dir.path().join("advocate.toml");
         std::fs::write(&path, "# c\ntimezone = \"UTC\"\n").unwrap();
         let err = load(&[], Some(&path)).unwrap_err().to_string();
-        assert!(
-            err.contains("advocate.toml:2: unknown field `timezone`"),
-            "{err}"
-        );
+        assert!(err.contains("advocate.toml:2: unknown field `timezone`"), "{err}");
     }
 
     #[test]
@@ -361,9 +264,7 @@ mod tests {
 
     #[test]
     fn a_database_password_is_not_echoed() {
-        let err = load(&[("DATABASE_URL", "mysql://u:hunter2@h/db")], None)
-            .unwrap_err()
-            .to_string();
+        let err = load(&[("DATABASE_URL", "mysql://u:hunter2@h/db")], None).unwrap_err().to_string();
         assert!(!err.contains("hunter2"), "{err}");
     }
 }

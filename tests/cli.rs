@@ -5,14 +5,8 @@ use std::process::{Command, Output};
 
 fn advocate(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_advocate"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default());
-    cmd.env(
-        "ADVOCATE_PROMPTS",
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts"),
-    );
+    cmd.args(args).current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    cmd.env("ADVOCATE_PROMPTS", Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts"));
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -20,11 +14,7 @@ fn advocate(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
 }
 
 fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -42,15 +32,7 @@ fn copy_dir(from: &Path, to: &Path) {
 #[test]
 fn shipped_prompts_pass_the_check() {
     let dir = tempfile::tempdir().unwrap();
-    let out = advocate(
-        dir.path(),
-        &[
-            "prompts",
-            "check",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"),
-        ],
-        &[],
-    );
+    let out = advocate(dir.path(), &["prompts", "check", concat!(env!("CARGO_MANIFEST_DIR"), "/prompts")], &[]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("OK"));
 }
@@ -59,31 +41,15 @@ fn shipped_prompts_pass_the_check() {
 fn a_broken_prompts_copy_fails_naming_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("prompts");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts"),
-        &copy,
-    );
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts"), &copy);
     let smb = copy.join("insights/smb.toml");
-    let broken = std::fs::read_to_string(&smb).unwrap().replacen(
-        "source = \"support_ticket\"",
-        "source = \"hunch\"",
-        1,
-    );
+    let broken =
+        std::fs::read_to_string(&smb).unwrap().replacen("source = \"support_ticket\"", "source = \"hunch\"", 1);
     std::fs::write(&smb, &broken).unwrap();
-    let out = advocate(
-        dir.path(),
-        &["prompts", "check", copy.to_str().unwrap()],
-        &[],
-    );
+    let out = advocate(dir.path(), &["prompts", "check", copy.to_str().unwrap()], &[]);
     assert!(!out.status.success());
-    let entry_line = broken
-        .lines()
-        .position(|l| l.starts_with("[[insight]]"))
-        .unwrap()
-        + 1;
-    let expected = format!(
-        "smb.toml:{entry_line}: insight `smb-month-end-export`: `hunch` is not an evidence source"
-    );
+    let entry_line = broken.lines().position(|l| l.starts_with("[[insight]]")).unwrap() + 1;
+    let expected = format!("smb.toml:{entry_line}: insight `smb-month-end-export`: `hunch` is not an evidence source");
     assert!(text(&out).contains(&expected), "{}", text(&out));
 }
 
@@ -93,19 +59,11 @@ fn migrate_creates_the_schema_once() {
     let url = format!("sqlite:{}", dir.path().join("new.db").display());
     let first = advocate(dir.path(), &["migrate"], &[("DATABASE_URL", &url)]);
     assert!(first.status.success(), "{}", text(&first));
-    assert!(
-        text(&first).contains("Applied 1 migration"),
-        "{}",
-        text(&first)
-    );
+    assert!(text(&first).contains("Applied 1 migration"), "{}", text(&first));
     assert!(dir.path().join("new.db").exists());
     let second = advocate(dir.path(), &["migrate"], &[("DATABASE_URL", &url)]);
     assert!(second.status.success());
-    assert!(
-        text(&second).contains("up to date; nothing to apply"),
-        "{}",
-        text(&second)
-    );
+    assert!(text(&second).contains("up to date; nothing to apply"), "{}", text(&second));
 }
 
 #[test]
@@ -114,49 +72,31 @@ fn run_without_a_token_says_how_to_get_one() {
     let out = advocate(dir.path(), &["run"], &[]);
     assert!(!out.status.success());
     let said = text(&out);
-    assert!(
-        said.contains("DISCORD_TOKEN is not set") && said.contains("Reset Token"),
-        "{said}"
-    );
-    assert!(
-        !said.contains("panicked") && !said.contains("backtrace"),
-        "{said}"
-    );
-    assert!(
-        !dir.path().join("advocate.db").exists(),
-        "nothing created before the token check"
-    );
+    assert!(said.contains("DISCORD_TOKEN is not set") && said.contains("Reset Token"), "{said}");
+    assert!(!said.contains("panicked") && !said.contains("backtrace"), "{said}");
+    assert!(!dir.path().join("advocate.db").exists(), "nothing created before the token check");
 }
 
 #[test]
 fn a_bad_setting_stops_start_up_with_the_fix() {
     let dir = tempfile::tempdir().unwrap();
-    let out = advocate(
-        dir.path(),
-        &["run"],
-        &[
-            ("ADVOCATE_TIMEZONE", "Europe/Berlinn"),
-            ("DISCORD_TOKEN", "x"),
-        ],
-    );
+    let out = advocate(dir.path(), &["run"], &[("ADVOCATE_TIMEZONE", "Europe/Berlinn"), ("DISCORD_TOKEN", "x")]);
     assert!(!out.status.success());
-    assert!(text(&out).contains("ADVOCATE_TIMEZONE (or default_timezone in advocate.toml): `Europe/Berlinn` is not an IANA time zone"), "{}", text(&out));
+    assert!(
+        text(&out).contains(
+            "ADVOCATE_TIMEZONE (or default_timezone in advocate.toml): `Europe/Berlinn` is not an IANA time zone"
+        ),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
 fn an_unreachable_database_stops_start_up_with_the_fix() {
     let dir = tempfile::tempdir().unwrap();
-    let out = advocate(
-        dir.path(),
-        &["migrate"],
-        &[("DATABASE_URL", "sqlite:/nonexistent/dir/a.db")],
-    );
+    let out = advocate(dir.path(), &["migrate"], &[("DATABASE_URL", "sqlite:/nonexistent/dir/a.db")]);
     assert!(!out.status.success());
-    assert!(
-        text(&out).contains("cannot open the SQLite database"),
-        "{}",
-        text(&out)
-    );
+    assert!(text(&out).contains("cannot open the SQLite database"), "{}", text(&out));
 }
 
 #[test]
@@ -167,15 +107,10 @@ fn import_feedback_imports_the_sample_once() {
     let args = ["import-feedback", sample, "--guild", "123456789012345678"];
     let out = advocate(dir.path(), &args, &[("DATABASE_URL", &url)]);
     assert!(out.status.success(), "{}", text(&out));
-    assert!(
-        text(&out).contains("Imported 5 insight(s)"),
-        "{}",
-        text(&out)
-    );
+    assert!(text(&out).contains("Imported 5 insight(s)"), "{}", text(&out));
     let again = advocate(dir.path(), &args, &[("DATABASE_URL", &url)]);
     assert!(
-        text(&again).contains("Imported 0 insight(s)")
-            && text(&again).contains("5 row(s) were already there"),
+        text(&again).contains("Imported 0 insight(s)") && text(&again).contains("5 row(s) were already there"),
         "{}",
         text(&again)
     );
@@ -186,35 +121,20 @@ fn a_csv_with_one_bad_row_imports_nothing_and_names_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("a.db").display());
     let csv = dir.path().join("bad.csv");
-    std::fs::write(
-        &csv,
-        "customer,comment,score\nA,good,9\nB,bad,twelve\nC,ok,7\n",
-    )
-    .unwrap();
-    let out = advocate(
-        dir.path(),
-        &["import-feedback", csv.to_str().unwrap(), "--guild", "42"],
-        &[("DATABASE_URL", &url)],
-    );
+    std::fs::write(&csv, "customer,comment,score\nA,good,9\nB,bad,twelve\nC,ok,7\n").unwrap();
+    let out =
+        advocate(dir.path(), &["import-feedback", csv.to_str().unwrap(), "--guild", "42"], &[("DATABASE_URL", &url)]);
     assert!(!out.status.success());
     assert!(
-        text(&out).contains("bad.csv: line 3: score `twelve`")
-            && text(&out).contains("Nothing was imported"),
+        text(&out).contains("bad.csv: line 3: score `twelve`") && text(&out).contains("Nothing was imported"),
         "{}",
         text(&out)
     );
     // The good rows did not go in: fixing the file imports all three.
     std::fs::write(&csv, "customer,comment,score\nA,good,9\nB,bad,10\nC,ok,7\n").unwrap();
-    let out = advocate(
-        dir.path(),
-        &["import-feedback", csv.to_str().unwrap(), "--guild", "42"],
-        &[("DATABASE_URL", &url)],
-    );
-    assert!(
-        text(&out).contains("Imported 3 insight(s)"),
-        "{}",
-        text(&out)
-    );
+    let out =
+        advocate(dir.path(), &["import-feedback", csv.to_str().unwrap(), "--guild", "42"], &[("DATABASE_URL", &url)]);
+    assert!(text(&out).contains("Imported 3 insight(s)"), "{}", text(&out));
 }
 
 #[test]
@@ -222,41 +142,23 @@ fn report_prints_md_csv_and_json() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("a.db").display());
     let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts/samples/feedback.csv");
-    advocate(
-        dir.path(),
-        &["import-feedback", sample, "--guild", "42"],
-        &[("DATABASE_URL", &url)],
-    );
+    advocate(dir.path(), &["import-feedback", sample, "--guild", "42"], &[("DATABASE_URL", &url)]);
     let report = |format| {
         advocate(
             dir.path(),
-            &[
-                "report", "--guild", "42", "--week", "2026-W47", "--format", format,
-            ],
+            &["report", "--guild", "42", "--week", "2026-W47", "--format", format],
             &[("DATABASE_URL", &url)],
         )
     };
     let md = report("md");
     assert!(md.status.success(), "{}", text(&md));
-    assert!(
-        text(&md).contains("week 2026-W47") && text(&md).contains("| Answers | 0 | 0 | +0 |"),
-        "{}",
-        text(&md)
-    );
+    assert!(text(&md).contains("week 2026-W47") && text(&md).contains("| Answers | 0 | 0 | +0 |"), "{}", text(&md));
     assert!(text(&report("csv")).starts_with("metric,this_week,previous_week,change\n"));
     let json: serde_json::Value = serde_json::from_slice(&report("json").stdout).unwrap();
     assert_eq!(json["week"], "2026-W47");
     assert_eq!(json["this_week"]["answers"], 0);
-    let unknown = advocate(
-        dir.path(),
-        &["report", "--guild", "43"],
-        &[("DATABASE_URL", &url)],
-    );
-    assert!(
-        !unknown.status.success() && text(&unknown).contains("guild 43 has no data"),
-        "{}",
-        text(&unknown)
-    );
+    let unknown = advocate(dir.path(), &["report", "--guild", "43"], &[("DATABASE_URL", &url)]);
+    assert!(!unknown.status.success() && text(&unknown).contains("guild 43 has no data"), "{}", text(&unknown));
 }
 
 #[test]

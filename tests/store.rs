@@ -7,8 +7,8 @@ use advocate::domain::classify::Classification;
 use advocate::domain::insight::{EvidenceSource, InsightStatus, NewInsight, Segment};
 use advocate::domain::settings::Defaults;
 use advocate::store::{
-    AnswerRef, ChannelPurpose, Claim, NewAnswer, NewFollowUp, NewMeeting, Origin, PostKind,
-    PostSlot, ReactionEvent, Store,
+    AnswerRef, ChannelPurpose, Claim, NewAnswer, NewFollowUp, NewMeeting, Origin, PostKind, PostSlot, ReactionEvent,
+    Store,
 };
 use jiff::civil::date;
 use jiff::{SignedDuration, Timestamp};
@@ -38,11 +38,7 @@ fn insight(title: &str, segment: &str) -> NewInsight {
 }
 
 fn library(key: &str, segment: &str) -> NewInsight {
-    NewInsight {
-        library_key: Some(key.into()),
-        is_example: true,
-        ..insight(key, segment)
-    }
+    NewInsight { library_key: Some(key.into()), is_example: true, ..insight(key, segment) }
 }
 
 #[tokio::test]
@@ -59,11 +55,7 @@ async fn a_new_guild_gets_defaults_and_keeps_its_changes() {
         let s = &db.store;
         let defaults = Defaults::default();
         let now = t("2026-11-25T08:00:00Z");
-        assert!(s
-            .find_guild_settings(BIG, &defaults)
-            .await
-            .unwrap()
-            .is_none());
+        assert!(s.find_guild_settings(BIG, &defaults).await.unwrap().is_none());
         let mut settings = s.guild_settings(BIG, &defaults, now).await.unwrap();
         assert_eq!(settings.guild_id, BIG, "{}", db.backend);
         assert_eq!(settings.zone.name(), "UTC");
@@ -71,30 +63,17 @@ async fn a_new_guild_gets_defaults_and_keeps_its_changes() {
         settings.set("manager_role", &BIG.to_string()).unwrap();
         settings.set("extra_follow_up", "(?i)ping").unwrap();
         s.save_guild_settings(&settings).await.unwrap();
-        s.set_channel(BIG, BIG - 1, ChannelPurpose::Insight, true)
-            .await
-            .unwrap();
-        s.set_channel(BIG, 5, ChannelPurpose::Meeting, true)
-            .await
-            .unwrap();
-        s.set_channel(BIG, 5, ChannelPurpose::Meeting, true)
-            .await
-            .unwrap();
+        s.set_channel(BIG, BIG - 1, ChannelPurpose::Insight, true).await.unwrap();
+        s.set_channel(BIG, 5, ChannelPurpose::Meeting, true).await.unwrap();
+        s.set_channel(BIG, 5, ChannelPurpose::Meeting, true).await.unwrap();
         let again = s.guild_settings(BIG, &defaults, now).await.unwrap();
         assert_eq!(again.zone.name(), "Europe/Berlin", "{}", db.backend);
         assert_eq!(again.manager_role, Some(BIG));
         assert_eq!(again.insight_channels, vec![BIG - 1]);
         assert_eq!(again.meeting_channels, vec![5]);
         assert_eq!(again.extra_patterns, settings.extra_patterns);
-        s.set_channel(BIG, 5, ChannelPurpose::Meeting, false)
-            .await
-            .unwrap();
-        assert!(s
-            .guild_settings(BIG, &defaults, now)
-            .await
-            .unwrap()
-            .meeting_channels
-            .is_empty());
+        s.set_channel(BIG, 5, ChannelPurpose::Meeting, false).await.unwrap();
+        assert!(s.guild_settings(BIG, &defaults, now).await.unwrap().meeting_channels.is_empty());
         assert_eq!(s.active_guilds().await.unwrap(), vec![BIG]);
         db.finish().await;
     }
@@ -107,28 +86,13 @@ async fn library_sync_adds_updates_and_retires_by_key() {
         let now = t("2026-11-25T08:00:00Z");
         let first = [library("a", "smb"), library("b", "edu")];
         let sync = s.sync_library(&first, now).await.unwrap();
-        assert_eq!(
-            (sync.added, sync.updated, sync.retired),
-            (2, 0, 0),
-            "{}",
-            db.backend
-        );
+        assert_eq!((sync.added, sync.updated, sync.retired), (2, 0, 0), "{}", db.backend);
         let same = s.sync_library(&first, now).await.unwrap();
-        assert_eq!(
-            (same.added, same.updated, same.retired),
-            (0, 0, 0),
-            "{}",
-            db.backend
-        );
+        assert_eq!((same.added, same.updated, same.retired), (0, 0, 0), "{}", db.backend);
         let mut edited = library("a", "smb");
         edited.story = "Edited".into();
         let sync = s.sync_library(&[edited], now).await.unwrap();
-        assert_eq!(
-            (sync.added, sync.updated, sync.retired),
-            (0, 1, 1),
-            "{}",
-            db.backend
-        );
+        assert_eq!((sync.added, sync.updated, sync.retired), (0, 1, 1), "{}", db.backend);
         let pool = s.rotation_pool(GUILD).await.unwrap();
         assert_eq!(pool.len(), 1);
         let kept = s.insight(pool[0].id).await.unwrap().unwrap();
@@ -145,72 +109,27 @@ async fn rotation_pool_holds_live_visible_insights_only() {
         let s = &db.store;
         let now = t("2026-11-25T08:00:00Z");
         s.sync_library(&[library("lib", "smb")], now).await.unwrap();
-        let own = s
-            .add_insight(
-                GUILD,
-                &insight("own", "edu"),
-                InsightStatus::Live,
-                Some(7),
-                now,
-            )
-            .await
-            .unwrap();
-        let pending = s
-            .add_insight(
-                GUILD,
-                &insight("wait", "edu"),
-                InsightStatus::Pending,
-                Some(8),
-                now,
-            )
-            .await
-            .unwrap();
-        let other = s
-            .add_insight(
-                GUILD + 1,
-                &insight("other", "edu"),
-                InsightStatus::Live,
-                None,
-                now,
-            )
-            .await
-            .unwrap();
+        let own = s.add_insight(GUILD, &insight("own", "edu"), InsightStatus::Live, Some(7), now).await.unwrap();
+        let pending =
+            s.add_insight(GUILD, &insight("wait", "edu"), InsightStatus::Pending, Some(8), now).await.unwrap();
+        let other = s.add_insight(GUILD + 1, &insight("other", "edu"), InsightStatus::Live, None, now).await.unwrap();
         let ids = |pool: Vec<advocate::domain::rotation::Candidate>| {
             pool.into_iter().map(|c| (c.id, c.own)).collect::<Vec<_>>()
         };
         let pool = ids(s.rotation_pool(GUILD).await.unwrap());
         assert_eq!(pool.len(), 2, "{}: {pool:?}", db.backend);
-        assert!(
-            pool.contains(&(own, true))
-                && !pool.iter().any(|(id, _)| *id == pending || *id == other)
-        );
+        assert!(pool.contains(&(own, true)) && !pool.iter().any(|(id, _)| *id == pending || *id == other));
 
         let lib = pool.iter().find(|(_, own)| !own).unwrap().0;
         assert!(s.retire_insight(GUILD, lib, 7, now).await.unwrap());
-        assert!(
-            !s.retire_insight(GUILD, other, 7, now).await.unwrap(),
-            "another guild's insight"
-        );
-        assert_eq!(
-            ids(s.rotation_pool(GUILD).await.unwrap()),
-            vec![(own, true)]
-        );
-        assert_eq!(
-            s.rotation_pool(GUILD + 1).await.unwrap().len(),
-            2,
-            "retiring is per guild"
-        );
+        assert!(!s.retire_insight(GUILD, other, 7, now).await.unwrap(), "another guild's insight");
+        assert_eq!(ids(s.rotation_pool(GUILD).await.unwrap()), vec![(own, true)]);
+        assert_eq!(s.rotation_pool(GUILD + 1).await.unwrap().len(), 2, "retiring is per guild");
 
         assert!(s.review_insight(GUILD, pending, true).await.unwrap());
-        assert!(
-            !s.review_insight(GUILD, pending, true).await.unwrap(),
-            "no longer pending"
-        );
+        assert!(!s.review_insight(GUILD, pending, true).await.unwrap(), "no longer pending");
         assert_eq!(s.rotation_pool(GUILD).await.unwrap().len(), 2);
-        let listed = s
-            .list_insights(GUILD, Some(InsightStatus::Live))
-            .await
-            .unwrap();
+        let listed = s.list_insights(GUILD, Some(InsightStatus::Live)).await.unwrap();
         assert_eq!(listed.len(), 2, "{}", db.backend);
         db.finish().await;
     }
@@ -221,27 +140,11 @@ async fn import_skips_rows_seen_before() {
     for db in common::stores().await {
         let s = &db.store;
         let now = t("2026-11-25T08:00:00Z");
-        let rows: Vec<_> = ["k1", "k2"]
-            .iter()
-            .map(|k| NewInsight {
-                import_key: Some(k.to_string()),
-                ..insight(k, "smb")
-            })
-            .collect();
+        let rows: Vec<_> =
+            ["k1", "k2"].iter().map(|k| NewInsight { import_key: Some(k.to_string()), ..insight(k, "smb") }).collect();
         assert_eq!(s.import_insights(GUILD, &rows, None, now).await.unwrap(), 2);
-        assert_eq!(
-            s.import_insights(GUILD, &rows, None, now).await.unwrap(),
-            0,
-            "{}",
-            db.backend
-        );
-        assert_eq!(
-            s.import_insights(GUILD + 1, &rows, None, now)
-                .await
-                .unwrap(),
-            2,
-            "keys are per guild"
-        );
+        assert_eq!(s.import_insights(GUILD, &rows, None, now).await.unwrap(), 0, "{}", db.backend);
+        assert_eq!(s.import_insights(GUILD + 1, &rows, None, now).await.unwrap(), 2, "keys are per guild");
         db.finish().await;
     }
 }
@@ -251,76 +154,32 @@ async fn a_daily_post_is_claimed_once_per_channel_and_day() {
     for db in common::stores().await {
         let s = &db.store;
         let now = t("2026-11-25T08:00:00Z");
-        let id = s
-            .add_insight(GUILD, &insight("x", "smb"), InsightStatus::Live, None, now)
-            .await
-            .unwrap();
-        let slot = |channel, day| PostSlot {
-            guild_id: GUILD,
-            channel_id: channel,
-            local_date: day,
-            kind: PostKind::Daily,
-        };
+        let id = s.add_insight(GUILD, &insight("x", "smb"), InsightStatus::Live, None, now).await.unwrap();
+        let slot =
+            |channel, day| PostSlot { guild_id: GUILD, channel_id: channel, local_date: day, kind: PostKind::Daily };
         let today = date(2026, 11, 25);
-        let Claim::New(post) = s
-            .claim_post(&slot(BIG, today), id, "n1", now)
-            .await
-            .unwrap()
-        else {
+        let Claim::New(post) = s.claim_post(&slot(BIG, today), id, "n1", now).await.unwrap() else {
             panic!("first claim must be new")
         };
         assert_eq!(post.channel_id, BIG);
-        let Claim::Existing(again) = s
-            .claim_post(&slot(BIG, today), id, "n2", now)
-            .await
-            .unwrap()
-        else {
+        let Claim::Existing(again) = s.claim_post(&slot(BIG, today), id, "n2", now).await.unwrap() else {
             panic!("{}: second claim must return the first", db.backend)
         };
         assert_eq!((again.id, again.nonce.as_str()), (post.id, "n1"));
-        assert!(matches!(
-            s.claim_post(&slot(BIG, date(2026, 11, 26)), id, "n3", now)
-                .await
-                .unwrap(),
-            Claim::New(_)
-        ));
-        assert!(matches!(
-            s.claim_post(&slot(7, today), id, "n4", now).await.unwrap(),
-            Claim::New(_)
-        ));
-        let manual = PostSlot {
-            kind: PostKind::Manual,
-            ..slot(BIG, today)
-        };
-        assert!(matches!(
-            s.claim_post(&manual, id, "m1", now).await.unwrap(),
-            Claim::New(_)
-        ));
-        assert!(matches!(
-            s.claim_post(&manual, id, "m2", now).await.unwrap(),
-            Claim::New(_)
-        ));
+        assert!(matches!(s.claim_post(&slot(BIG, date(2026, 11, 26)), id, "n3", now).await.unwrap(), Claim::New(_)));
+        assert!(matches!(s.claim_post(&slot(7, today), id, "n4", now).await.unwrap(), Claim::New(_)));
+        let manual = PostSlot { kind: PostKind::Manual, ..slot(BIG, today) };
+        assert!(matches!(s.claim_post(&manual, id, "m1", now).await.unwrap(), Claim::New(_)));
+        assert!(matches!(s.claim_post(&manual, id, "m2", now).await.unwrap(), Claim::New(_)));
 
-        assert_eq!(
-            s.unfinished_posts(now).await.unwrap().len(),
-            3,
-            "{}",
-            db.backend
-        );
+        assert_eq!(s.unfinished_posts(now).await.unwrap().len(), 3, "{}", db.backend);
         s.mark_posted(post.id, BIG - 2, now).await.unwrap();
         let unfinished = s.unfinished_posts(now).await.unwrap();
         assert_eq!(unfinished.len(), 2);
         assert!(unfinished.iter().all(|p| p.id != post.id));
         let found = s.post_by_message(BIG - 2).await.unwrap().unwrap();
-        assert_eq!(
-            (found.id, found.message_id, found.local_date),
-            (post.id, Some(BIG - 2), today)
-        );
-        assert_eq!(
-            s.channel_history(GUILD, BIG).await.unwrap().len(),
-            4,
-            "manual posts count as shown"
-        );
+        assert_eq!((found.id, found.message_id, found.local_date), (post.id, Some(BIG - 2), today));
+        assert_eq!(s.channel_history(GUILD, BIG).await.unwrap().len(), 4, "manual posts count as shown");
         db.finish().await;
     }
 }
@@ -371,16 +230,10 @@ async fn a_thread_has_one_meeting_which_closes_once() {
         assert_eq!(again.id, m.id);
         s.set_prompt_message(m.id, BIG - 3).await.unwrap();
         let found = s.meeting_by_thread(BIG).await.unwrap().unwrap();
-        assert_eq!(
-            (found.prompt_message_id, found.host_id, found.origin),
-            (Some(BIG - 3), Some(BIG), Origin::Command)
-        );
+        assert_eq!((found.prompt_message_id, found.host_id, found.origin), (Some(BIG - 3), Some(BIG), Origin::Command));
         assert!(s.close_meeting(m.id, now).await.unwrap());
         assert!(!s.close_meeting(m.id, now).await.unwrap());
-        assert_eq!(
-            s.meeting_by_thread(BIG).await.unwrap().unwrap().closed_at,
-            Some(now)
-        );
+        assert_eq!(s.meeting_by_thread(BIG).await.unwrap().unwrap().closed_at, Some(now));
         db.finish().await;
     }
 }
@@ -393,54 +246,20 @@ async fn a_replayed_answer_is_logged_once_and_edits_and_deletes_apply() {
         let (m, _) = s.open_meeting(&meeting(20), now).await.unwrap();
         let a = answer(AnswerRef::Meeting(m.id), BIG, Some(BIG - 4), now);
         assert!(s.log_answer(&a).await.unwrap().is_some());
-        assert_eq!(
-            s.log_answer(&a).await.unwrap(),
-            None,
-            "{}: replay",
-            db.backend
-        );
-        let modal = NewAnswer {
-            via: Via::Modal,
-            message_id: None,
-            interaction_id: Some(99),
-            ..a.clone()
-        };
+        assert_eq!(s.log_answer(&a).await.unwrap(), None, "{}: replay", db.backend);
+        let modal = NewAnswer { via: Via::Modal, message_id: None, interaction_id: Some(99), ..a.clone() };
         assert!(s.log_answer(&modal).await.unwrap().is_some());
-        assert_eq!(
-            s.log_answer(&modal).await.unwrap(),
-            None,
-            "retried modal submit"
-        );
+        assert_eq!(s.log_answer(&modal).await.unwrap(), None, "retried modal submit");
 
-        let (start, end) = (
-            now - SignedDuration::from_hours(1),
-            now + SignedDuration::from_hours(1),
-        );
+        let (start, end) = (now - SignedDuration::from_hours(1), now + SignedDuration::from_hours(1));
         let counts = s.week_counts(GUILD, start, end).await.unwrap();
-        assert_eq!(
-            (counts.answers, counts.answerers, counts.with_evidence),
-            (2, 1, 2),
-            "{}",
-            db.backend
-        );
+        assert_eq!((counts.answers, counts.answerers, counts.with_evidence), (2, 1, 2), "{}", db.backend);
         assert_eq!((counts.meetings, counts.meetings_answered), (1, 1));
 
         let plain = Classification::default();
-        assert!(s
-            .edit_answer(BIG - 4, "never mind", &plain, now)
-            .await
-            .unwrap());
-        assert!(
-            !s.edit_answer(12345, "x", &plain, now).await.unwrap(),
-            "unknown message"
-        );
-        assert_eq!(
-            s.week_counts(GUILD, start, end)
-                .await
-                .unwrap()
-                .with_evidence,
-            1
-        );
+        assert!(s.edit_answer(BIG - 4, "never mind", &plain, now).await.unwrap());
+        assert!(!s.edit_answer(12345, "x", &plain, now).await.unwrap(), "unknown message");
+        assert_eq!(s.week_counts(GUILD, start, end).await.unwrap().with_evidence, 1);
         assert!(s.delete_answer(BIG - 4, now).await.unwrap());
         assert!(!s.delete_answer(BIG - 4, now).await.unwrap());
         assert_eq!(s.week_counts(GUILD, start, end).await.unwrap().answers, 1);
@@ -463,33 +282,14 @@ async fn only_reactions_on_the_bots_posts_are_logged() {
             emoji: "👍".into(),
             at: now,
         };
-        assert!(
-            !s.reaction_added(&r(301)).await.unwrap(),
-            "not the bot's post"
-        );
+        assert!(!s.reaction_added(&r(301)).await.unwrap(), "not the bot's post");
         assert!(s.reaction_added(&r(300)).await.unwrap());
-        assert!(
-            !s.reaction_added(&r(300)).await.unwrap(),
-            "{}: replayed add",
-            db.backend
-        );
-        let window = (
-            now - SignedDuration::from_mins(1),
-            now + SignedDuration::from_mins(1),
-        );
-        assert_eq!(
-            s.week_counts(GUILD, window.0, window.1)
-                .await
-                .unwrap()
-                .reactions,
-            1
-        );
+        assert!(!s.reaction_added(&r(300)).await.unwrap(), "{}: replayed add", db.backend);
+        let window = (now - SignedDuration::from_mins(1), now + SignedDuration::from_mins(1));
+        assert_eq!(s.week_counts(GUILD, window.0, window.1).await.unwrap().reactions, 1);
         assert!(s.reaction_removed(&r(300)).await.unwrap());
         assert!(!s.reaction_removed(&r(300)).await.unwrap());
-        assert!(
-            s.reaction_added(&r(300)).await.unwrap(),
-            "added again after removal"
-        );
+        assert!(s.reaction_added(&r(300)).await.unwrap(), "added again after removal");
         db.finish().await;
     }
 }
@@ -508,37 +308,16 @@ async fn follow_ups_are_listed_by_owner_until_done() {
             created_by: 1,
             due_date: due,
         };
-        let late = s
-            .add_follow_up(&f(Some(BIG), Some(date(2026, 12, 1))), now)
-            .await
-            .unwrap();
-        let soon = s
-            .add_follow_up(&f(Some(BIG), Some(date(2026, 11, 26))), now)
-            .await
-            .unwrap();
+        let late = s.add_follow_up(&f(Some(BIG), Some(date(2026, 12, 1))), now).await.unwrap();
+        let soon = s.add_follow_up(&f(Some(BIG), Some(date(2026, 11, 26))), now).await.unwrap();
         let other = s.add_follow_up(&f(None, None), now).await.unwrap();
-        let mine: Vec<i64> = s
-            .open_follow_ups(GUILD, Some(BIG))
-            .await
-            .unwrap()
-            .iter()
-            .map(|f| f.id)
-            .collect();
+        let mine: Vec<i64> = s.open_follow_ups(GUILD, Some(BIG)).await.unwrap().iter().map(|f| f.id).collect();
         assert_eq!(mine, vec![soon, late], "{}: soonest due first", db.backend);
         assert_eq!(s.open_follow_ups(GUILD, None).await.unwrap().len(), 3);
         assert!(s.complete_follow_up(GUILD, soon, now).await.unwrap());
         assert!(!s.complete_follow_up(GUILD, soon, now).await.unwrap());
-        assert!(
-            !s.complete_follow_up(GUILD + 1, other, now).await.unwrap(),
-            "another guild's id"
-        );
-        let all: Vec<i64> = s
-            .open_follow_ups(GUILD, None)
-            .await
-            .unwrap()
-            .iter()
-            .map(|f| f.id)
-            .collect();
+        assert!(!s.complete_follow_up(GUILD + 1, other, now).await.unwrap(), "another guild's id");
+        let all: Vec<i64> = s.open_follow_ups(GUILD, None).await.unwrap().iter().map(|f| f.id).collect();
         assert_eq!(all, vec![late, other]);
         db.finish().await;
     }
@@ -550,48 +329,23 @@ async fn week_counts_read_only_the_window() {
         let s = &db.store;
         let (start, end) = (t("2026-11-16T00:00:00Z"), t("2026-11-23T00:00:00Z"));
         let (m, _) = s.open_meeting(&meeting(40), start).await.unwrap();
-        for (i, at) in [
-            start - SignedDuration::from_millis(1),
-            start,
-            end - SignedDuration::from_millis(1),
-            end,
-        ]
-        .iter()
-        .enumerate()
+        for (i, at) in [start - SignedDuration::from_millis(1), start, end - SignedDuration::from_millis(1), end]
+            .iter()
+            .enumerate()
         {
-            s.log_answer(&answer(
-                AnswerRef::Meeting(m.id),
-                i as u64,
-                Some(500 + i as u64),
-                *at,
-            ))
-            .await
-            .unwrap();
+            s.log_answer(&answer(AnswerRef::Meeting(m.id), i as u64, Some(500 + i as u64), *at)).await.unwrap();
         }
         let counts = s.week_counts(GUILD, start, end).await.unwrap();
-        assert_eq!(
-            (counts.answers, counts.answerers, counts.meetings),
-            (2, 2, 1),
-            "{}",
-            db.backend
-        );
-        assert_eq!(
-            s.week_counts(GUILD + 1, start, end).await.unwrap(),
-            Default::default()
-        );
+        assert_eq!((counts.answers, counts.answerers, counts.meetings), (2, 2, 1), "{}", db.backend);
+        assert_eq!(s.week_counts(GUILD + 1, start, end).await.unwrap(), Default::default());
         db.finish().await;
     }
 }
 
 #[tokio::test]
 async fn an_unreachable_database_names_the_setting() {
-    let err = Store::connect("postgres://advocate:pw@127.0.0.1:1/none")
-        .await
-        .unwrap_err();
+    let err = Store::connect("postgres://advocate:pw@127.0.0.1:1/none").await.unwrap_err();
     let text = format!("{err:#}");
-    assert!(
-        text.contains("DATABASE_URL") && text.contains("cannot reach PostgreSQL"),
-        "{text}"
-    );
+    assert!(text.contains("DATABASE_URL") && text.contains("cannot reach PostgreSQL"), "{text}");
     assert!(!text.contains(":pw@"), "password shown: {text}");
 }

@@ -15,39 +15,11 @@ pub const FIELDS: [&str; 6] = ["customer", "segment", "score", "comment", "date"
 
 /// Header names recognised without a `--map`, by field, lowercase.
 const ALIASES: [(&str, &[&str]); 6] = [
-    (
-        "customer",
-        &[
-            "customer",
-            "company",
-            "account",
-            "account name",
-            "organization",
-            "organisation",
-            "client",
-            "name",
-        ],
-    ),
+    ("customer", &["customer", "company", "account", "account name", "organization", "organisation", "client", "name"]),
     ("segment", &["segment", "customer segment", "plan", "tier"]),
     ("score", &["score", "nps", "nps score", "rating", "csat"]),
-    (
-        "comment",
-        &[
-            "comment", "comments", "feedback", "text", "response", "verbatim", "message", "reason",
-        ],
-    ),
-    (
-        "date",
-        &[
-            "date",
-            "created",
-            "created at",
-            "submitted",
-            "submitted at",
-            "response date",
-            "timestamp",
-        ],
-    ),
+    ("comment", &["comment", "comments", "feedback", "text", "response", "verbatim", "message", "reason"]),
+    ("date", &["date", "created", "created at", "submitted", "submitted at", "response date", "timestamp"]),
     ("source", &["source", "channel", "type"]),
 ];
 
@@ -62,33 +34,19 @@ pub struct ImportOptions {
 
 /// Parses `column=field`, as `--map` takes it.
 pub fn parse_mapping(text: &str) -> Result<(String, String), String> {
-    let (column, field) = text
-        .rsplit_once('=')
-        .ok_or_else(|| format!("`{text}` is not COLUMN=FIELD, e.g. \"Account Name=customer\""))?;
+    let (column, field) =
+        text.rsplit_once('=').ok_or_else(|| format!("`{text}` is not COLUMN=FIELD, e.g. \"Account Name=customer\""))?;
     let field = field.trim().to_lowercase();
     if !FIELDS.contains(&field.as_str()) {
-        return Err(format!(
-            "`{field}` is not a field; the fields are {}",
-            FIELDS.join(", ")
-        ));
+        return Err(format!("`{field}` is not a field; the fields are {}", FIELDS.join(", ")));
     }
     Ok((column.trim().to_string(), field))
 }
 
 /// Reads the whole file; any bad row fails the import with its line.
-pub fn parse_feedback(
-    input: impl Read,
-    options: &ImportOptions,
-    texts: &Texts,
-) -> Result<Vec<NewInsight>, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .trim(csv::Trim::All)
-        .from_reader(input);
-    let headers = reader
-        .headers()
-        .map_err(|e| format!("line 1: cannot read the header row: {e}"))?
-        .clone();
+pub fn parse_feedback(input: impl Read, options: &ImportOptions, texts: &Texts) -> Result<Vec<NewInsight>, String> {
+    let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(input);
+    let headers = reader.headers().map_err(|e| format!("line 1: cannot read the header row: {e}"))?.clone();
     let columns = map_columns(&headers, options)?;
     let mut insights = Vec::new();
     for record in reader.records() {
@@ -97,15 +55,8 @@ pub fn parse_feedback(
             None => csv_error_text(&e),
         })?;
         let line = record.position().map_or(0, |p| p.line());
-        let get = |field: &str| {
-            columns
-                .get(field)
-                .and_then(|&i| record.get(i))
-                .unwrap_or("")
-                .trim()
-        };
-        let insight =
-            row_to_insight(get, options, texts).map_err(|e| format!("line {line}: {e}"))?;
+        let get = |field: &str| columns.get(field).and_then(|&i| record.get(i)).unwrap_or("").trim();
+        let insight = row_to_insight(get, options, texts).map_err(|e| format!("line {line}: {e}"))?;
         insights.push(insight);
     }
     if insights.is_empty() {
@@ -116,27 +67,16 @@ pub fn parse_feedback(
 
 fn csv_error_text(e: &csv::Error) -> String {
     match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             format!("this row has {len} columns but the header has {expected_len}; check for an unquoted comma")
         }
-        csv::ErrorKind::Utf8 { .. } => {
-            "this row is not valid UTF-8; save the file as UTF-8 CSV".into()
-        }
+        csv::ErrorKind::Utf8 { .. } => "this row is not valid UTF-8; save the file as UTF-8 CSV".into(),
         _ => e.to_string(),
     }
 }
 
-fn map_columns(
-    headers: &csv::StringRecord,
-    options: &ImportOptions,
-) -> Result<HashMap<&'static str, usize>, String> {
-    let find = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(name.trim()))
-    };
+fn map_columns(headers: &csv::StringRecord, options: &ImportOptions) -> Result<HashMap<&'static str, usize>, String> {
+    let find = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name.trim()));
     let mut columns = HashMap::new();
     for (field, aliases) in ALIASES {
         if let Some(i) = aliases.iter().find_map(|a| find(a)) {
@@ -203,18 +143,10 @@ fn row_to_insight<'a>(
     if let Some(date) = &date {
         evidence.push_str(&format!(", {date}"));
     }
-    let title = texts.render(
-        "import.title",
-        context! { customer, segment => segment.as_str(), score, source => source.label() },
-    );
-    let question = texts.render(
-        "import.question",
-        context! { customer, segment => segment.as_str() },
-    );
-    let key = Sha256::digest(format!(
-        "{customer}\u{1f}{comment}\u{1f}{}",
-        date.as_deref().unwrap_or("")
-    ));
+    let title = texts
+        .render("import.title", context! { customer, segment => segment.as_str(), score, source => source.label() });
+    let question = texts.render("import.question", context! { customer, segment => segment.as_str() });
+    let key = Sha256::digest(format!("{customer}\u{1f}{comment}\u{1f}{}", date.as_deref().unwrap_or("")));
     let insight = NewInsight {
         title,
         customer: customer.to_string(),
@@ -263,7 +195,9 @@ mod tests {
 
     #[test]
     fn common_headers_are_recognised() {
-        let rows = parse("Company,Plan,NPS,Feedback,Date\nAcme,Enterprise,3,Exports time out every Friday,2026-11-02\n").unwrap();
+        let rows =
+            parse("Company,Plan,NPS,Feedback,Date\nAcme,Enterprise,3,Exports time out every Friday,2026-11-02\n")
+                .unwrap();
         let i = &rows[0];
         assert_eq!(i.customer, "Acme");
         assert_eq!(i.segment.as_str(), "enterprise");
@@ -277,12 +211,8 @@ mod tests {
     fn a_mapping_names_an_unusual_column() {
         let mut opts = options();
         opts.map = vec![parse_mapping("What could we do better?=comment").unwrap()];
-        let rows = parse_feedback(
-            "Who,What could we do better?\nBo,Faster search\n".as_bytes(),
-            &opts,
-            &texts(),
-        )
-        .unwrap();
+        let rows =
+            parse_feedback("Who,What could we do better?\nBo,Faster search\n".as_bytes(), &opts, &texts()).unwrap();
         assert_eq!(rows[0].story, "Faster search");
         assert_eq!(rows[0].customer, "A customer");
     }
@@ -290,10 +220,7 @@ mod tests {
     #[test]
     fn a_bad_row_is_named_by_its_line() {
         let err = parse("customer,comment,score\nA,fine,9\nB,slow,eleventy\n").unwrap_err();
-        assert_eq!(
-            err,
-            "line 3: score `eleventy` is not a number from 0 to 100"
-        );
+        assert_eq!(err, "line 3: score `eleventy` is not a number from 0 to 100");
         let err = parse("customer,comment,date\nA,fine,yesterday\n").unwrap_err();
         assert!(err.starts_with("line 2: date `yesterday`"), "{err}");
         let err = parse("customer,comment\nA,\"fine\"\nB,x,y\n").unwrap_err();
@@ -303,10 +230,7 @@ mod tests {
     #[test]
     fn a_file_without_a_feedback_column_says_how_to_map_it() {
         let err = parse("customer,notes\nA,x\n").unwrap_err();
-        assert!(
-            err.contains("--map COLUMN=comment") && err.contains("customer, notes"),
-            "{err}"
-        );
+        assert!(err.contains("--map COLUMN=comment") && err.contains("customer, notes"), "{err}");
     }
 
     #[test]
@@ -319,8 +243,6 @@ mod tests {
     #[test]
     fn a_bad_mapping_is_refused() {
         assert!(parse_mapping("nocolumn").is_err());
-        assert!(parse_mapping("A=colour")
-            .unwrap_err()
-            .contains("customer, segment"));
+        assert!(parse_mapping("A=colour").unwrap_err().contains("customer, segment"));
     }
 }

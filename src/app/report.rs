@@ -27,14 +27,9 @@ pub async fn week_report(
     week: Option<IsoWeek>,
     now: Timestamp,
 ) -> anyhow::Result<WeekReport> {
-    let settings = store
-        .find_guild_settings(guild_id, defaults)
-        .await?
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "guild {guild_id} has no data in this database; check --guild and DATABASE_URL"
-            )
-        })?;
+    let settings = store.find_guild_settings(guild_id, defaults).await?.ok_or_else(|| {
+        anyhow::anyhow!("guild {guild_id} has no data in this database; check --guild and DATABASE_URL")
+    })?;
     let zone = &settings.zone;
     let week = week.unwrap_or_else(|| IsoWeek::containing(now, zone).previous());
     let (start, end) = week.window(zone);
@@ -63,34 +58,14 @@ impl WeekReport {
     fn rows(&self) -> Vec<(&'static str, &'static str, i64, i64)> {
         let (a, b) = (&self.this_week, &self.previous_week);
         vec![
-            (
-                "Customer-of-the-day posts",
-                "insight_posts",
-                a.insight_posts,
-                b.insight_posts,
-            ),
+            ("Customer-of-the-day posts", "insight_posts", a.insight_posts, b.insight_posts),
             ("Reactions", "reactions", a.reactions, b.reactions),
             ("Meetings held", "meetings", a.meetings, b.meetings),
-            (
-                "Meetings that discussed customers",
-                "meetings_answered",
-                a.meetings_answered,
-                b.meetings_answered,
-            ),
+            ("Meetings that discussed customers", "meetings_answered", a.meetings_answered, b.meetings_answered),
             ("Answers", "answers", a.answers, b.answers),
             ("People who answered", "answerers", a.answerers, b.answerers),
-            (
-                "Answers with evidence",
-                "with_evidence",
-                a.with_evidence,
-                b.with_evidence,
-            ),
-            (
-                "Answers with assumptions",
-                "with_assumption",
-                a.with_assumption,
-                b.with_assumption,
-            ),
+            ("Answers with evidence", "with_evidence", a.with_evidence, b.with_evidence),
+            ("Answers with assumptions", "with_assumption", a.with_assumption, b.with_assumption),
         ]
     }
 
@@ -116,10 +91,7 @@ impl WeekReport {
                     self.week, self.guild_id, self.timezone
                 );
                 for (label, _, now, before) in self.rows() {
-                    md.push_str(&format!(
-                        "| {label} | {now} | {before} | {:+} |\n",
-                        now - before
-                    ));
+                    md.push_str(&format!("| {label} | {now} | {before} | {:+} |\n", now - before));
                 }
                 md
             }

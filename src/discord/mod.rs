@@ -14,26 +14,18 @@ use crate::config::Config;
 /// URLs; `DISCORD_API_PROXY` sends REST through a shared proxy (serenity
 /// honours the proxy only with its limiter off).
 pub fn build_http(config: &Config) -> anyhow::Result<serenity::http::Http> {
-    let token = config
-        .discord_token
-        .as_ref()
-        .context("DISCORD_TOKEN is not set")?;
+    let token = config.discord_token.as_ref().context("DISCORD_TOKEN is not set")?;
     let mut client = reqwest::Client::builder().use_rustls_tls();
     if let Some(addr) = &config.discord_addr {
-        let addr: std::net::SocketAddr = addr.parse().with_context(|| {
-            format!("ADVOCATE_DISCORD_ADDR `{addr}` is not host:port, e.g. 127.0.0.1:8443")
-        })?;
+        let addr: std::net::SocketAddr = addr
+            .parse()
+            .with_context(|| format!("ADVOCATE_DISCORD_ADDR `{addr}` is not host:port, e.g. 127.0.0.1:8443"))?;
         client = client.resolve("discord.com", addr);
     }
     if let Some(ca) = &config.discord_ca {
-        let pem = std::fs::read(ca)
-            .with_context(|| format!("ADVOCATE_DISCORD_CA: cannot read {}", ca.display()))?;
-        let cert = reqwest::Certificate::from_pem(&pem).with_context(|| {
-            format!(
-                "ADVOCATE_DISCORD_CA: {} is not a PEM certificate",
-                ca.display()
-            )
-        })?;
+        let pem = std::fs::read(ca).with_context(|| format!("ADVOCATE_DISCORD_CA: cannot read {}", ca.display()))?;
+        let cert = reqwest::Certificate::from_pem(&pem)
+            .with_context(|| format!("ADVOCATE_DISCORD_CA: {} is not a PEM certificate", ca.display()))?;
         client = client.add_root_certificate(cert);
     }
     let mut http = HttpBuilder::new(token.expose()).client(client.build()?);
@@ -55,11 +47,7 @@ impl EventHandler for Handler {
 
     async fn guild_create(&self, _ctx: Context, guild: Guild, _is_new: Option<bool>) {
         let app = &self.app;
-        if let Err(e) = app
-            .store
-            .guild_settings(guild.id.get(), &app.defaults, app.clock.now())
-            .await
-        {
+        if let Err(e) = app.store.guild_settings(guild.id.get(), &app.defaults, app.clock.now()).await {
             tracing::error!(guild = guild.id.get(), error = %e, "could not load the guild's settings");
         }
     }
@@ -76,8 +64,5 @@ pub async fn run(app: App, config: &Config) -> anyhow::Result<()> {
         .event_handler(Handler { app })
         .await
         .context("setting up the Discord client failed")?;
-    client
-        .start_autosharded()
-        .await
-        .context("the Discord connection failed; check DISCORD_TOKEN and the network")
+    client.start_autosharded().await.context("the Discord connection failed; check DISCORD_TOKEN and the network")
 }

@@ -14,12 +14,7 @@ pub enum Impact {
 }
 
 impl Impact {
-    pub const ALL: [Impact; 4] = [
-        Impact::Helps,
-        Impact::Hurts,
-        Impact::Neutral,
-        Impact::Unknown,
-    ];
+    pub const ALL: [Impact; 4] = [Impact::Helps, Impact::Hurts, Impact::Neutral, Impact::Unknown];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,9 +34,7 @@ impl Impact {
         Impact::ALL
             .into_iter()
             .find(|i| i.as_str() == key || (key.len() >= 3 && i.as_str().starts_with(&key)))
-            .ok_or_else(|| {
-                format!("`{text}` is not an impact; write helps, hurts, neutral or unknown")
-            })
+            .ok_or_else(|| format!("`{text}` is not an impact; write helps, hurts, neutral or unknown"))
     }
 }
 

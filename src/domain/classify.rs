@@ -14,12 +14,7 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
     RegexBuilder::new(pattern)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
-        .map_err(|e| {
-            format!(
-                "`{pattern}` is not a valid regular expression: {}",
-                last_line(&e.to_string())
-            )
-        })
+        .map_err(|e| format!("`{pattern}` is not a valid regular expression: {}", last_line(&e.to_string())))
 }
 
 fn last_line(text: &str) -> String {
@@ -69,12 +64,7 @@ impl SignalPatterns {
         let set = RegexSetBuilder::new(&sources)
             .size_limit(REGEX_SIZE_LIMIT * 8)
             .build()
-            .map_err(|e| {
-                format!(
-                    "patterns are too large together: {}",
-                    last_line(&e.to_string())
-                )
-            })?;
+            .map_err(|e| format!("patterns are too large together: {}", last_line(&e.to_string())))?;
         Ok(SignalPatterns { sources, set })
     }
 }
@@ -98,7 +88,9 @@ impl Patterns {
     ) -> Result<Self, String> {
         let segment_tag = compile(segment_tag)?;
         if segment_tag.captures_len() < 2 {
-            return Err("the segment tag pattern needs a capture group for the segment name, e.g. #([a-z][a-z0-9_-]*)".into());
+            return Err(
+                "the segment tag pattern needs a capture group for the segment name, e.g. #([a-z][a-z0-9_-]*)".into()
+            );
         }
         Ok(Patterns {
             evidence: SignalPatterns::new(evidence)?,
@@ -131,11 +123,8 @@ impl Patterns {
     }
 
     pub fn classify(&self, text: &str) -> Classification {
-        let mut segments: Vec<Segment> = self
-            .segment_tag
-            .captures_iter(text)
-            .filter_map(|c| Segment::parse(c.get(1)?.as_str()).ok())
-            .collect();
+        let mut segments: Vec<Segment> =
+            self.segment_tag.captures_iter(text).filter_map(|c| Segment::parse(c.get(1)?.as_str()).ok()).collect();
         segments.sort();
         segments.dedup();
         Classification {
@@ -193,12 +182,7 @@ mod tests {
     #[test]
     fn assumption_language_is_found_in_any_case() {
         let p = shipped();
-        for text in [
-            "Maybe nobody uses it",
-            "I assume they won't mind",
-            "that should be fine",
-            "I THINK so",
-        ] {
+        for text in ["Maybe nobody uses it", "I assume they won't mind", "that should be fine", "I THINK so"] {
             assert!(p.classify(text).has_assumption, "{text}");
         }
         assert!(!p.classify("The export fails for Acme").has_assumption);
@@ -214,12 +198,7 @@ mod tests {
     #[test]
     fn follow_up_markers_are_found() {
         let p = shipped();
-        for text in [
-            "we should follow up with Acme",
-            "Action: call them",
-            "TODO ask support",
-            "follow-up next week",
-        ] {
+        for text in ["we should follow up with Acme", "Action: call them", "TODO ask support", "follow-up next week"] {
             assert!(p.classify(text).wants_follow_up, "{text}");
         }
         assert!(!p.classify("nothing to do").wants_follow_up);
@@ -227,22 +206,15 @@ mod tests {
 
     #[test]
     fn guild_can_extend_a_signal() {
-        let p = shipped()
-            .extended(Signal::Evidence, r"(?i)\bgong call\b")
-            .unwrap();
+        let p = shipped().extended(Signal::Evidence, r"(?i)\bgong call\b").unwrap();
         assert!(p.classify("heard it on a Gong call").has_evidence);
         assert!(!shipped().classify("heard it on a Gong call").has_evidence);
     }
 
     #[test]
     fn invalid_extension_is_refused_with_the_pattern() {
-        let err = shipped()
-            .extended(Signal::Assumption, "(unclosed")
-            .unwrap_err();
-        assert!(
-            err.contains("(unclosed") && err.contains("not a valid regular expression"),
-            "{err}"
-        );
+        let err = shipped().extended(Signal::Assumption, "(unclosed").unwrap_err();
+        assert!(err.contains("(unclosed") && err.contains("not a valid regular expression"), "{err}");
     }
 
     #[test]

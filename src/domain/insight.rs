@@ -25,12 +25,7 @@ impl EvidenceSource {
 
     /// Accepts the stored name and the words people and export tools use.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let key: String = text
-            .trim()
-            .to_lowercase()
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect();
+        let key: String = text.trim().to_lowercase().chars().filter(|c| c.is_alphanumeric()).collect();
         let source = match key.as_str() {
             "interview" | "customerinterview" | "userinterview" => Self::Interview,
             "supportticket" | "support" | "ticket" | "zendesk" | "intercom" => Self::SupportTicket,
@@ -40,10 +35,7 @@ impl EvidenceSource {
             "salescall" | "sales" | "demo" | "gong" => Self::SalesCall,
             _ => {
                 let names: Vec<_> = Self::ALL.iter().map(|s| s.as_str()).collect();
-                return Err(format!(
-                    "`{text}` is not an evidence source; use one of {}",
-                    names.join(", ")
-                ));
+                return Err(format!("`{text}` is not an evidence source; use one of {}", names.join(", ")));
             }
         };
         Ok(source)
@@ -86,11 +78,7 @@ impl Segment {
                 c if c.is_alphanumeric() => slug.extend(c.to_lowercase()),
                 ' ' | '-' | '_' if !slug.is_empty() && !slug.ends_with('-') => slug.push('-'),
                 ' ' | '-' | '_' => {}
-                _ => {
-                    return Err(format!(
-                        "segment `{text}` may only hold letters, digits, spaces and dashes"
-                    ))
-                }
+                _ => return Err(format!("segment `{text}` may only hold letters, digits, spaces and dashes")),
             }
         }
         let slug = slug.trim_end_matches('-').to_string();
@@ -98,10 +86,7 @@ impl Segment {
             return Err("a segment needs a name, e.g. enterprise or smb".into());
         }
         if slug.chars().count() > Self::MAX_LEN {
-            return Err(format!(
-                "segment `{text}` is longer than {} characters",
-                Self::MAX_LEN
-            ));
+            return Err(format!("segment `{text}` is longer than {} characters", Self::MAX_LEN));
         }
         Ok(Segment(slug))
     }
@@ -138,9 +123,7 @@ impl InsightStatus {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Live, Self::Pending, Self::Rejected, Self::Retired]
-            .into_iter()
-            .find(|s| s.as_str() == text)
+        [Self::Live, Self::Pending, Self::Rejected, Self::Retired].into_iter().find(|s| s.as_str() == text)
     }
 }
 
@@ -164,27 +147,14 @@ pub struct NewInsight {
 }
 
 /// The longest each field may be; they all share one embed (6,000 in all).
-pub const LIMITS: [(&str, usize); 6] = [
-    ("title", 200),
-    ("customer", 100),
-    ("story", 1000),
-    ("evidence", 1000),
-    ("question", 300),
-    ("tags", 200),
-];
+pub const LIMITS: [(&str, usize); 6] =
+    [("title", 200), ("customer", 100), ("story", 1000), ("evidence", 1000), ("question", 300), ("tags", 200)];
 
 impl NewInsight {
     /// Checks the free-text fields: present and within Discord's limits.
     pub fn check(&self) -> Result<(), String> {
         let tags = self.tags.join(", ");
-        let fields = [
-            &self.title,
-            &self.customer,
-            &self.story,
-            &self.evidence,
-            &self.question,
-            &tags,
-        ];
+        let fields = [&self.title, &self.customer, &self.story, &self.evidence, &self.question, &tags];
         for ((name, max), value) in LIMITS.iter().zip(fields) {
             let len = value.chars().count();
             if len == 0 && *name != "tags" {
@@ -215,18 +185,9 @@ mod tests {
 
     #[test]
     fn sources_accept_export_tool_words() {
-        assert_eq!(
-            EvidenceSource::parse("Support Ticket").unwrap(),
-            EvidenceSource::SupportTicket
-        );
-        assert_eq!(
-            EvidenceSource::parse("NPS").unwrap(),
-            EvidenceSource::NpsSurvey
-        );
-        assert_eq!(
-            EvidenceSource::parse("usage_data").unwrap(),
-            EvidenceSource::UsageData
-        );
+        assert_eq!(EvidenceSource::parse("Support Ticket").unwrap(), EvidenceSource::SupportTicket);
+        assert_eq!(EvidenceSource::parse("NPS").unwrap(), EvidenceSource::NpsSurvey);
+        assert_eq!(EvidenceSource::parse("usage_data").unwrap(), EvidenceSource::UsageData);
         for s in EvidenceSource::ALL {
             assert_eq!(EvidenceSource::parse(s.as_str()).unwrap(), s);
         }
@@ -235,23 +196,14 @@ mod tests {
     #[test]
     fn unknown_source_lists_the_valid_ones() {
         let err = EvidenceSource::parse("gut feeling").unwrap_err();
-        assert!(
-            err.contains("sales_call") && err.contains("gut feeling"),
-            "{err}"
-        );
+        assert!(err.contains("sales_call") && err.contains("gut feeling"), "{err}");
     }
 
     #[test]
     fn segments_become_slugs() {
-        assert_eq!(
-            Segment::parse("Public Sector").unwrap().as_str(),
-            "public-sector"
-        );
+        assert_eq!(Segment::parse("Public Sector").unwrap().as_str(), "public-sector");
         assert_eq!(Segment::parse("#SMB").unwrap().as_str(), "smb");
-        assert_eq!(
-            Segment::parse(" mid_market ").unwrap().as_str(),
-            "mid-market"
-        );
+        assert_eq!(Segment::parse(" mid_market ").unwrap().as_str(), "mid-market");
     }
 
     #[test]
@@ -279,23 +231,14 @@ mod tests {
 
     #[test]
     fn over_long_story_is_rejected_with_its_length() {
-        let insight = NewInsight {
-            story: "a".repeat(1001),
-            ..sample()
-        };
-        assert_eq!(
-            insight.check().unwrap_err(),
-            "story is 1001 characters; the limit is 1000"
-        );
+        let insight = NewInsight { story: "a".repeat(1001), ..sample() };
+        assert_eq!(insight.check().unwrap_err(), "story is 1001 characters; the limit is 1000");
         assert!(sample().check().is_ok());
     }
 
     #[test]
     fn empty_question_is_rejected() {
-        let insight = NewInsight {
-            question: String::new(),
-            ..sample()
-        };
+        let insight = NewInsight { question: String::new(), ..sample() };
         assert_eq!(insight.check().unwrap_err(), "question is empty");
     }
 }

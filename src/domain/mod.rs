@@ -2,6 +2,7 @@
 
 pub mod answer;
 pub mod classify;
+pub mod follow_up;
 pub mod insight;
 pub mod rotation;
 pub mod settings;

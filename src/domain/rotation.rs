@@ -64,13 +64,7 @@ mod tests {
     }
 
     fn pool(spec: &[(i64, &str, bool)]) -> Vec<Candidate> {
-        spec.iter()
-            .map(|&(id, s, own)| Candidate {
-                id,
-                segment: seg(s),
-                own,
-            })
-            .collect()
+        spec.iter().map(|&(id, s, own)| Candidate { id, segment: seg(s), own }).collect()
     }
 
     /// Posts `n` times, feeding each choice back as history.
@@ -116,25 +110,17 @@ mod tests {
             (4, "enterprise", false),
             (5, "enterprise", false),
         ]);
-        let segments: Vec<String> = run(&p, 4)
-            .iter()
-            .map(|id| p.iter().find(|c| c.id == *id).unwrap().segment.to_string())
-            .collect();
+        let segments: Vec<String> =
+            run(&p, 4).iter().map(|id| p.iter().find(|c| c.id == *id).unwrap().segment.to_string()).collect();
         for pair in segments.windows(2) {
-            assert_ne!(
-                pair[0], pair[1],
-                "same segment twice in a row: {segments:?}"
-            );
+            assert_ne!(pair[0], pair[1], "same segment twice in a row: {segments:?}");
         }
     }
 
     #[test]
     fn a_segment_never_shown_comes_before_one_shown_recently() {
         let p = pool(&[(1, "smb", false), (2, "edu", false)]);
-        let history = [Shown {
-            id: 9,
-            segment: seg("smb"),
-        }];
+        let history = [Shown { id: 9, segment: seg("smb") }];
         assert_eq!(next_insight(&p, &history, 7), Some(2));
     }
 
@@ -147,21 +133,8 @@ mod tests {
     #[test]
     fn an_insight_added_later_is_shown_before_repeats() {
         let mut p = pool(&[(1, "smb", false), (2, "edu", false)]);
-        let history = [
-            Shown {
-                id: 1,
-                segment: seg("smb"),
-            },
-            Shown {
-                id: 2,
-                segment: seg("edu"),
-            },
-        ];
-        p.push(Candidate {
-            id: 3,
-            segment: seg("smb"),
-            own: false,
-        });
+        let history = [Shown { id: 1, segment: seg("smb") }, Shown { id: 2, segment: seg("edu") }];
+        p.push(Candidate { id: 3, segment: seg("smb"), own: false });
         assert_eq!(next_insight(&p, &history, 1), Some(3));
     }
 
@@ -169,10 +142,7 @@ mod tests {
     fn retired_insights_are_not_in_the_pool_and_never_chosen() {
         // The store leaves retired ones out; history may still name them.
         let p = pool(&[(2, "edu", false)]);
-        let history = [Shown {
-            id: 1,
-            segment: seg("smb"),
-        }];
+        let history = [Shown { id: 1, segment: seg("smb") }];
         assert_eq!(run(&p, 3), [2, 2, 2]);
         assert_eq!(next_insight(&p, &history, 5), Some(2));
     }

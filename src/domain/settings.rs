@@ -8,7 +8,8 @@ use super::classify::{compile, Signal};
 use super::time::{parse_weekday, Days, LocalTime, Schedule, Zone};
 
 /// Matches thread names that look like meetings, unless a guild sets its own.
-pub const DEFAULT_THREAD_PATTERN: &str = r"(?i)\b(meeting|sync|stand-?up|retro(spective)?|planning|review|kick-?off|demo|1:1|weekly|all-hands)\b";
+pub const DEFAULT_THREAD_PATTERN: &str =
+    r"(?i)\b(meeting|sync|stand-?up|retro(spective)?|planning|review|kick-?off|demo|1:1|weekly|all-hands)\b";
 
 /// A meeting-thread name pattern: a regex, kept with its source text.
 #[derive(Clone, Debug)]
@@ -86,11 +87,7 @@ pub struct Defaults {
 
 impl Default for Defaults {
     fn default() -> Self {
-        Defaults {
-            zone: Zone::utc(),
-            post_time: LocalTime::hm(9, 0),
-            thread_pattern: ThreadPattern::default(),
-        }
+        Defaults { zone: Zone::utc(), post_time: LocalTime::hm(9, 0), thread_pattern: ThreadPattern::default() }
     }
 }
 
@@ -119,20 +116,12 @@ impl GuildSettings {
         Schedule {
             zone: self.zone.clone(),
             at: self.post_time,
-            days: if self.weekdays_only {
-                Days::Weekdays
-            } else {
-                Days::Every
-            },
+            days: if self.weekdays_only { Days::Weekdays } else { Days::Every },
         }
     }
 
     pub fn summary_schedule(&self) -> Schedule {
-        Schedule {
-            zone: self.zone.clone(),
-            at: self.summary_time,
-            days: Days::Only(self.summary_weekday),
-        }
+        Schedule { zone: self.zone.clone(), at: self.summary_time, days: Days::Only(self.summary_weekday) }
     }
 
     pub fn catch_up(&self) -> SignedDuration {
@@ -151,15 +140,9 @@ impl GuildSettings {
             "summary_weekday" => self.summary_weekday = parse_weekday(value)?,
             "summary_time" => self.summary_time = LocalTime::parse(value)?,
             "retention_days" => self.retention_days = parse_bounded(name, value, RETENTION_DAYS)?,
-            "catch_up_minutes" => {
-                self.catch_up_minutes = parse_bounded(name, value, CATCH_UP_MINUTES)?
-            }
+            "catch_up_minutes" => self.catch_up_minutes = parse_bounded(name, value, CATCH_UP_MINUTES)?,
             "manager_role" | "mention_role" | "summary_channel" => {
-                let id = if none_word(value) {
-                    None
-                } else {
-                    Some(parse_id(name, value)?)
-                };
+                let id = if none_word(value) { None } else { Some(parse_id(name, value)?) };
                 match name {
                     "manager_role" => self.manager_role = id,
                     "mention_role" => self.mention_role = id,
@@ -167,14 +150,9 @@ impl GuildSettings {
                 }
             }
             _ => {
-                let signal = Signal::ALL
-                    .into_iter()
-                    .find(|s| name == format!("extra_{}", s.key()));
+                let signal = Signal::ALL.into_iter().find(|s| name == format!("extra_{}", s.key()));
                 let Some(signal) = signal else {
-                    return Err(format!(
-                        "there is no setting `{name}`; the settings are {}",
-                        SETTING_NAMES.join(", ")
-                    ));
+                    return Err(format!("there is no setting `{name}`; the settings are {}", SETTING_NAMES.join(", ")));
                 };
                 self.extra_patterns.retain(|(s, _)| *s != signal);
                 if !none_word(value) {
@@ -214,10 +192,7 @@ fn parse_bool(name: &str, text: &str) -> Result<bool, String> {
 
 /// A Discord id: digits, or a mention such as `<@&123>` or `<#123>`.
 pub fn parse_id(name: &str, text: &str) -> Result<u64, String> {
-    let digits = text
-        .trim()
-        .trim_start_matches(['<', '@', '&', '#', '!'])
-        .trim_end_matches('>');
+    let digits = text.trim().trim_start_matches(['<', '@', '&', '#', '!']).trim_end_matches('>');
     digits
         .parse::<u64>()
         .ok()
@@ -245,13 +220,7 @@ mod tests {
     #[test]
     fn default_pattern_matches_meetings_only() {
         let p = ThreadPattern::default();
-        for name in [
-            "Pricing sync",
-            "Standup 11/25",
-            "Sprint retro",
-            "Q3 planning",
-            "kick-off: onboarding",
-        ] {
+        for name in ["Pricing sync", "Standup 11/25", "Sprint retro", "Q3 planning", "kick-off: onboarding"] {
             assert!(p.matches(name), "{name}");
         }
         for name in ["lunch", "random", "syncing files"] {
@@ -283,10 +252,7 @@ mod tests {
         assert_eq!(s.zone.name(), "America/New_York");
         assert_eq!(s.manager_role, Some(123456789012345678));
         assert_eq!(s.summary_weekday, Weekday::Friday);
-        assert_eq!(
-            s.extra_patterns,
-            vec![(Signal::Evidence, r"(?i)\bgong\b".to_string())]
-        );
+        assert_eq!(s.extra_patterns, vec![(Signal::Evidence, r"(?i)\bgong\b".to_string())]);
         s.set("manager_role", "none").unwrap();
         s.set("extra_evidence", "off").unwrap();
         assert_eq!(s.manager_role, None);

@@ -18,10 +18,7 @@ impl Zone {
     pub fn parse(name: &str) -> Result<Self, String> {
         let name = name.trim();
         match TimeZone::get(name) {
-            Ok(tz) => Ok(Zone {
-                name: name.to_string(),
-                tz,
-            }),
+            Ok(tz) => Ok(Zone { name: name.to_string(), tz }),
             Err(_) => Err(format!(
                 "`{name}` is not an IANA time zone; use a name such as Europe/Berlin, America/New_York or UTC"
             )),
@@ -29,10 +26,7 @@ impl Zone {
     }
 
     pub fn utc() -> Self {
-        Zone {
-            name: "UTC".into(),
-            tz: TimeZone::UTC,
-        }
+        Zone { name: "UTC".into(), tz: TimeZone::UTC }
     }
 
     pub fn name(&self) -> &str {
@@ -52,10 +46,7 @@ impl Zone {
             .compatible()
             // Only dates near jiff's limits (year ±9999) fail; clamp to UTC.
             .unwrap_or_else(|_| {
-                DateTime::from(date)
-                    .to_zoned(TimeZone::UTC)
-                    .map(|z| z.timestamp())
-                    .unwrap_or(Timestamp::UNIX_EPOCH)
+                DateTime::from(date).to_zoned(TimeZone::UTC).map(|z| z.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH)
             })
     }
 }
@@ -78,9 +69,7 @@ pub struct LocalTime(Time);
 
 impl LocalTime {
     pub fn parse(text: &str) -> Result<Self, String> {
-        let bad = || {
-            format!("`{text}` is not a time of day; write it as HH:MM in 24-hour form, e.g. 09:00 or 16:30")
-        };
+        let bad = || format!("`{text}` is not a time of day; write it as HH:MM in 24-hour form, e.g. 09:00 or 16:30");
         let (h, m) = text.trim().split_once(':').ok_or_else(bad)?;
         let digits = |s: &str, len: std::ops::RangeInclusive<usize>| {
             len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
@@ -88,12 +77,7 @@ impl LocalTime {
         if !digits(h, 1..=2) || !digits(m, 2..=2) {
             return Err(bad());
         }
-        let time = Time::new(
-            h.parse().map_err(|_| bad())?,
-            m.parse().map_err(|_| bad())?,
-            0,
-            0,
-        );
+        let time = Time::new(h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?, 0, 0);
         time.map(LocalTime).map_err(|_| bad())
     }
 
@@ -151,13 +135,8 @@ impl IsoWeek {
         let bad = || format!("`{text}` is not an ISO week; write it like 2026-W47");
         let (year, week) = text.trim().split_once(['-']).ok_or_else(bad)?;
         let week = week.strip_prefix(['W', 'w']).ok_or_else(bad)?;
-        let (year, week): (i16, i8) = (
-            year.parse().map_err(|_| bad())?,
-            week.parse().map_err(|_| bad())?,
-        );
-        ISOWeekDate::new(year, week, Weekday::Monday)
-            .map(IsoWeek)
-            .map_err(|_| bad())
+        let (year, week): (i16, i8) = (year.parse().map_err(|_| bad())?, week.parse().map_err(|_| bad())?);
+        ISOWeekDate::new(year, week, Weekday::Monday).map(IsoWeek).map_err(|_| bad())
     }
 
     /// The week that contains an instant, in a zone.
@@ -167,10 +146,7 @@ impl IsoWeek {
 
     pub fn of_date(date: Date) -> Self {
         let iso = date.iso_week_date();
-        IsoWeek(
-            ISOWeekDate::new(iso.year(), iso.week(), Weekday::Monday)
-                .expect("week of a valid date"),
-        )
+        IsoWeek(ISOWeekDate::new(iso.year(), iso.week(), Weekday::Monday).expect("week of a valid date"))
     }
 
     pub fn monday(self) -> Date {
@@ -189,10 +165,7 @@ impl IsoWeek {
     /// with a DST change is 167 or 169 hours long.
     pub fn window(self, zone: &Zone) -> (Timestamp, Timestamp) {
         let midnight = Time::midnight();
-        (
-            zone.instant(self.monday(), midnight),
-            zone.instant(self.next().monday(), midnight),
-        )
+        (zone.instant(self.monday(), midnight), zone.instant(self.next().monday(), midnight))
     }
 }
 
@@ -271,10 +244,7 @@ mod tests {
     #[test]
     fn unknown_zone_is_rejected_with_an_example() {
         let err = Zone::parse("Mars/Olympus").unwrap_err();
-        assert!(
-            err.contains("Mars/Olympus") && err.contains("Europe/Berlin"),
-            "{err}"
-        );
+        assert!(err.contains("Mars/Olympus") && err.contains("Europe/Berlin"), "{err}");
     }
 
     #[test]
@@ -321,70 +291,42 @@ mod tests {
     }
 
     fn daily(at: &str, days: Days) -> Schedule {
-        Schedule {
-            zone: berlin(),
-            at: LocalTime::parse(at).unwrap(),
-            days,
-        }
+        Schedule { zone: berlin(), at: LocalTime::parse(at).unwrap(), days }
     }
 
     #[test]
     fn next_daily_run_is_today_if_not_yet_passed() {
         let s = daily("09:00", Days::Every);
-        assert_eq!(
-            s.next_after(ts("2026-11-25T07:00:00Z")),
-            ts("2026-11-25T08:00:00Z")
-        );
-        assert_eq!(
-            s.next_after(ts("2026-11-25T08:00:00Z")),
-            ts("2026-11-26T08:00:00Z")
-        );
+        assert_eq!(s.next_after(ts("2026-11-25T07:00:00Z")), ts("2026-11-25T08:00:00Z"));
+        assert_eq!(s.next_after(ts("2026-11-25T08:00:00Z")), ts("2026-11-26T08:00:00Z"));
     }
 
     #[test]
     fn weekdays_only_skips_the_weekend() {
         let s = daily("09:00", Days::Weekdays);
         // Friday 2026-11-27 after the post: next is Monday 11-30.
-        assert_eq!(
-            s.next_after(ts("2026-11-27T12:00:00Z")),
-            ts("2026-11-30T08:00:00Z")
-        );
+        assert_eq!(s.next_after(ts("2026-11-27T12:00:00Z")), ts("2026-11-30T08:00:00Z"));
     }
 
     #[test]
     fn daily_time_follows_dst_change() {
         let s = daily("09:00", Days::Every);
         // Before the switch 09:00 is 07:00Z, after it 08:00Z.
-        assert_eq!(
-            s.next_after(ts("2026-10-24T12:00:00Z")),
-            ts("2026-10-25T08:00:00Z")
-        );
-        assert_eq!(
-            s.next_after(ts("2026-10-23T12:00:00Z")),
-            ts("2026-10-24T07:00:00Z")
-        );
+        assert_eq!(s.next_after(ts("2026-10-24T12:00:00Z")), ts("2026-10-25T08:00:00Z"));
+        assert_eq!(s.next_after(ts("2026-10-23T12:00:00Z")), ts("2026-10-24T07:00:00Z"));
     }
 
     #[test]
     fn time_skipped_by_spring_forward_runs_after_the_gap() {
         // 02:30 does not exist in Berlin on 2026-03-29.
         let s = daily("02:30", Days::Every);
-        assert_eq!(
-            s.next_after(ts("2026-03-28T12:00:00Z")),
-            ts("2026-03-29T01:30:00Z")
-        );
+        assert_eq!(s.next_after(ts("2026-03-28T12:00:00Z")), ts("2026-03-29T01:30:00Z"));
     }
 
     #[test]
     fn weekly_job_runs_on_its_day() {
-        let s = Schedule {
-            days: Days::Only(Weekday::Monday),
-            ..daily("09:00", Days::Every)
-        };
-        assert_eq!(
-            s.next_after(ts("2026-11-25T12:00:00Z")),
-            ts("2026-11-30T08:00:00Z")
-        );
+        let s = Schedule { days: Days::Only(Weekday::Monday), ..daily("09:00", Days::Every) };
+        assert_eq!(s.next_after(ts("2026-11-25T12:00:00Z")), ts("2026-11-30T08:00:00Z"));
     }
 
     #[test]
@@ -392,14 +334,8 @@ mod tests {
         let s = daily("09:00", Days::Every);
         let window = SignedDuration::from_mins(60);
         assert_eq!(s.due_slot(ts("2026-11-25T07:59:00Z"), window), None);
-        assert_eq!(
-            s.due_slot(ts("2026-11-25T08:00:00Z"), window),
-            Some(date(2026, 11, 25))
-        );
-        assert_eq!(
-            s.due_slot(ts("2026-11-25T09:00:00Z"), window),
-            Some(date(2026, 11, 25))
-        );
+        assert_eq!(s.due_slot(ts("2026-11-25T08:00:00Z"), window), Some(date(2026, 11, 25)));
+        assert_eq!(s.due_slot(ts("2026-11-25T09:00:00Z"), window), Some(date(2026, 11, 25)));
         assert_eq!(s.due_slot(ts("2026-11-25T09:01:00Z"), window), None);
     }
 
@@ -408,19 +344,13 @@ mod tests {
         let s = daily("23:30", Days::Every);
         let window = SignedDuration::from_hours(2);
         // 00:30 Berlin on the 26th is still within the 25th's window.
-        assert_eq!(
-            s.due_slot(ts("2026-11-25T23:30:00Z"), window),
-            Some(date(2026, 11, 25))
-        );
+        assert_eq!(s.due_slot(ts("2026-11-25T23:30:00Z"), window), Some(date(2026, 11, 25)));
     }
 
     #[test]
     fn due_slot_respects_weekdays_only() {
         let s = daily("09:00", Days::Weekdays);
         // Saturday 2026-11-28.
-        assert_eq!(
-            s.due_slot(ts("2026-11-28T08:10:00Z"), SignedDuration::from_mins(60)),
-            None
-        );
+        assert_eq!(s.due_slot(ts("2026-11-28T08:10:00Z"), SignedDuration::from_mins(60)), None);
     }
 }

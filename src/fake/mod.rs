@@ -256,7 +256,15 @@ impl FakeDiscord {
         let (id, json) = {
             let mut s = self.inner.state.lock().unwrap();
             let id = s.next_id();
-            let channel = Channel { id, guild_id: guild, name: name.into(), kind, parent_id: None, owner_id: None, members: Default::default() };
+            let channel = Channel {
+                id,
+                guild_id: guild,
+                name: name.into(),
+                kind,
+                parent_id: None,
+                owner_id: None,
+                members: Default::default(),
+            };
             s.channels.insert(id, channel);
             (id, s.channel_json(id))
         };
@@ -422,11 +430,12 @@ impl FakeDiscord {
 
     /// `user` presses the button `custom_id` on `message`.
     pub fn click(&self, user: u64, message: u64, custom_id: &str) -> anyhow::Result<u64> {
-        let (channel, json) = self.read(|s| {
-            let m = s.messages.get(&message)?;
-            Some((m.channel_id, s.message_json(m)))
-        })
-        .ok_or_else(|| anyhow::anyhow!("no message {message}"))?;
+        let (channel, json) = self
+            .read(|s| {
+                let m = s.messages.get(&message)?;
+                Some((m.channel_id, s.message_json(m)))
+            })
+            .ok_or_else(|| anyhow::anyhow!("no message {message}"))?;
         let data = json!({"custom_id": custom_id, "component_type": 2});
         let id = self.interaction(user, channel, 3, data, Some(&json))?;
         self.inner.state.lock().unwrap().interactions.get_mut(&id).expect("just made").message_id = Some(message);
@@ -434,7 +443,13 @@ impl FakeDiscord {
     }
 
     /// `user` submits the modal `custom_id` with text inputs `(id, value)`.
-    pub fn submit_modal(&self, user: u64, channel: u64, custom_id: &str, fields: &[(&str, &str)]) -> anyhow::Result<u64> {
+    pub fn submit_modal(
+        &self,
+        user: u64,
+        channel: u64,
+        custom_id: &str,
+        fields: &[(&str, &str)],
+    ) -> anyhow::Result<u64> {
         let rows: Vec<Value> = fields
             .iter()
             .map(|(id, value)| json!({"type": 1, "components": [{"type": 4, "custom_id": id, "value": value}]}))
@@ -443,7 +458,14 @@ impl FakeDiscord {
         self.interaction(user, channel, 5, data, None)
     }
 
-    fn interaction(&self, user: u64, channel: u64, kind: u8, data: Value, message: Option<&Value>) -> anyhow::Result<u64> {
+    fn interaction(
+        &self,
+        user: u64,
+        channel: u64,
+        kind: u8,
+        data: Value,
+        message: Option<&Value>,
+    ) -> anyhow::Result<u64> {
         let (id, json) = {
             let mut s = self.inner.state.lock().unwrap();
             let id = s.next_id();
@@ -521,11 +543,7 @@ impl FakeDiscord {
     /// Visible (non-ephemeral, not deleted) messages in a channel, oldest first.
     pub fn messages_in(&self, channel: u64) -> Vec<Message> {
         self.read(|s| {
-            s.messages
-                .values()
-                .filter(|m| m.channel_id == channel && !m.deleted && !m.ephemeral())
-                .cloned()
-                .collect()
+            s.messages.values().filter(|m| m.channel_id == channel && !m.deleted && !m.ephemeral()).cloned().collect()
         })
     }
 

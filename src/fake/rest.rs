@@ -30,9 +30,7 @@ pub(super) async fn serve(inner: Arc<Inner>, listener: TcpListener, tls: Arc<rus
                 let inner = inner.clone();
                 async move { Ok::<_, Infallible>(handle(inner, req).await) }
             });
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
         });
     }
 }
@@ -89,7 +87,9 @@ async fn handle(inner: Arc<Inner>, req: Request<Incoming>) -> Response<Full<Byte
             let body = json!({"message": "You are being rate limited.", "retry_after": 0.05, "global": false});
             return respond((StatusCode::TOO_MANY_REQUESTS, Some(body)), Some(0.05));
         }
-        Some(status) => error(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), "fake fault", 0),
+        Some(status) => {
+            error(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), "fake fault", 0)
+        }
         None => route(&inner, &method, &path, json_body.unwrap_or(Value::Null), files),
     };
     inner.bump();
@@ -124,7 +124,9 @@ async fn parse_body(content_type: &str, body: Bytes) -> Result<(Option<Value>, V
         let content_type = field.content_type().map(|m| m.to_string());
         let bytes = field.bytes().await.map_err(|e| e.to_string())?;
         match (name.as_str(), filename) {
-            ("payload_json", _) => json = Some(serde_json::from_slice(&bytes).map_err(|e| format!("payload_json: {e}"))?),
+            ("payload_json", _) => {
+                json = Some(serde_json::from_slice(&bytes).map_err(|e| format!("payload_json: {e}"))?)
+            }
             (_, Some(filename)) => files.push(Attachment { filename, content_type, bytes: bytes.to_vec() }),
             _ => {}
         }
@@ -418,7 +420,8 @@ fn interaction_callback(inner: &Arc<Inner>, interaction_id: u64, body: Value, fi
 }
 
 fn followup(inner: &Arc<Inner>, token: &str, body: Value, files: Vec<Attachment>) -> Reply {
-    let found = inner.state.lock().unwrap().interactions.values().find(|i| i.token == token).map(|i| (i.id, i.channel_id));
+    let found =
+        inner.state.lock().unwrap().interactions.values().find(|i| i.token == token).map(|i| (i.id, i.channel_id));
     let Some((iid, channel)) = found else {
         return error(StatusCode::NOT_FOUND, "Unknown Webhook", 10015);
     };

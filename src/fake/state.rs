@@ -212,11 +212,7 @@ impl State {
             return u64::MAX >> 13;
         }
         let roles = self.members.get(&(guild_id, user_id)).cloned().unwrap_or_default();
-        guild
-            .roles
-            .iter()
-            .filter(|(id, _, _)| *id == guild_id || roles.contains(id))
-            .fold(0, |acc, (_, _, p)| acc | p)
+        guild.roles.iter().filter(|(id, _, _)| *id == guild_id || roles.contains(id)).fold(0, |acc, (_, _, p)| acc | p)
     }
 
     pub fn member_json(&self, guild_id: u64, user_id: u64, with_permissions: bool) -> Value {

@@ -33,8 +33,5 @@ pub fn make() -> anyhow::Result<TestTls> {
         .with_no_client_auth()
         .with_single_cert(chain, key)?;
     server.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(TestTls {
-        ca_pem: ca.pem(),
-        server: Arc::new(server),
-    })
+    Ok(TestTls { ca_pem: ca.pem(), server: Arc::new(server) })
 }

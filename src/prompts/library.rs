@@ -40,16 +40,10 @@ fn yes() -> bool {
 
 impl Entry {
     fn into_insight(self) -> Result<NewInsight, String> {
-        let key_ok = !self.key.is_empty()
-            && self
-                .key
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let key_ok =
+            !self.key.is_empty() && self.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !key_ok {
-            return Err(format!(
-                "key `{}` must be lowercase letters, digits and dashes",
-                self.key
-            ));
+            return Err(format!("key `{}` must be lowercase letters, digits and dashes", self.key));
         }
         let insight = NewInsight {
             title: self.title.trim().to_string(),
@@ -59,12 +53,7 @@ impl Entry {
             evidence: self.evidence.trim().to_string(),
             source: EvidenceSource::parse(&self.source)?,
             question: self.question.trim().to_string(),
-            tags: self
-                .tags
-                .iter()
-                .map(|t| t.trim().to_lowercase())
-                .filter(|t| !t.is_empty())
-                .collect(),
+            tags: self.tags.iter().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()).collect(),
             is_example: self.example,
             library_key: Some(self.key),
             import_key: None,
@@ -98,11 +87,7 @@ pub fn load(dir: &Path) -> Result<Vec<NewInsight>, Vec<Problem>> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) => {
-                problems.push(Problem {
-                    path: path.clone(),
-                    line: 0,
-                    message: format!("cannot read it: {e}"),
-                });
+                problems.push(Problem { path: path.clone(), line: 0, message: format!("cannot read it: {e}") });
                 continue;
             }
         };
@@ -114,10 +99,7 @@ pub fn load(dir: &Path) -> Result<Vec<NewInsight>, Vec<Problem>> {
                     let here = source.problem(offset, "").line;
                     let place = format!("{}:{here}", path.display());
                     if let Some(first) = seen.insert(key.clone(), place) {
-                        problems.push(
-                            source
-                                .problem(offset, format!("key `{key}` is already used at {first}")),
-                        );
+                        problems.push(source.problem(offset, format!("key `{key}` is already used at {first}")));
                     } else {
                         insights.push(insight);
                     }
@@ -158,15 +140,8 @@ mod tests {
     use std::collections::HashSet;
 
     fn shipped() -> Vec<NewInsight> {
-        load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts/insights")).unwrap_or_else(|p| {
-            panic!(
-                "{}",
-                p.iter()
-                    .map(|p| p.to_string())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            )
-        })
+        load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts/insights"))
+            .unwrap_or_else(|p| panic!("{}", p.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")))
     }
 
     #[test]
@@ -175,9 +150,7 @@ mod tests {
         assert!(library.len() >= 30, "{} insights", library.len());
         let segments: HashSet<_> = library.iter().map(|i| i.segment.clone()).collect();
         assert!(segments.len() >= 5, "{segments:?}");
-        assert!(library
-            .iter()
-            .all(|i| i.is_example && !i.evidence.is_empty()));
+        assert!(library.iter().all(|i| i.is_example && !i.evidence.is_empty()));
     }
 
     #[test]
@@ -195,17 +168,10 @@ mod tests {
     #[test]
     fn a_bad_source_is_reported_at_its_entry() {
         let dir = tempfile::tempdir().unwrap();
-        write(
-            dir.path(),
-            "one.toml",
-            &format!("# comment\n{}", ENTRY.replace("interview", "hunch")),
-        );
+        write(dir.path(), "one.toml", &format!("# comment\n{}", ENTRY.replace("interview", "hunch")));
         let problems = load(dir.path()).unwrap_err();
         let text = problems[0].to_string();
-        assert!(
-            text.contains("one.toml:2: insight `a`: `hunch` is not an evidence source"),
-            "{text}"
-        );
+        assert!(text.contains("one.toml:2: insight `a`: `hunch` is not an evidence source"), "{text}");
     }
 
     #[test]
@@ -214,33 +180,15 @@ mod tests {
         write(dir.path(), "one.toml", ENTRY);
         write(dir.path(), "two.toml", ENTRY);
         let problems = load(dir.path()).unwrap_err();
-        assert!(
-            problems[0]
-                .to_string()
-                .contains("two.toml:1: key `a` is already used at"),
-            "{}",
-            problems[0]
-        );
-        assert!(
-            problems[0].to_string().contains("one.toml:1"),
-            "{}",
-            problems[0]
-        );
+        assert!(problems[0].to_string().contains("two.toml:1: key `a` is already used at"), "{}", problems[0]);
+        assert!(problems[0].to_string().contains("one.toml:1"), "{}", problems[0]);
     }
 
     #[test]
     fn a_missing_field_is_reported() {
         let dir = tempfile::tempdir().unwrap();
-        write(
-            dir.path(),
-            "one.toml",
-            &ENTRY.replace("question = \"Q\"\n", ""),
-        );
+        write(dir.path(), "one.toml", &ENTRY.replace("question = \"Q\"\n", ""));
         let problems = load(dir.path()).unwrap_err();
-        assert!(
-            problems[0].message.contains("missing field `question`"),
-            "{}",
-            problems[0]
-        );
+        assert!(problems[0].message.contains("missing field `question`"), "{}", problems[0]);
     }
 }

@@ -62,15 +62,8 @@ pub(crate) struct Source<'a> {
 
 impl Source<'_> {
     pub fn problem(&self, offset: usize, message: impl Into<String>) -> Problem {
-        let line = self.text[..offset.min(self.text.len())]
-            .matches('\n')
-            .count()
-            + 1;
-        Problem {
-            path: self.path.to_path_buf(),
-            line,
-            message: message.into(),
-        }
+        let line = self.text[..offset.min(self.text.len())].matches('\n').count() + 1;
+        Problem { path: self.path.to_path_buf(), line, message: message.into() }
     }
 
     /// A TOML syntax or shape error, located where the parser says.
@@ -88,11 +81,7 @@ pub fn load(dir: &Path) -> Result<Prompts, Problems> {
         match std::fs::read_to_string(&path) {
             Ok(text) => Some((path, text)),
             Err(e) => {
-                problems.push(Problem {
-                    path: path.clone(),
-                    line: 0,
-                    message: format!("cannot read it: {e}"),
-                });
+                problems.push(Problem { path: path.clone(), line: 0, message: format!("cannot read it: {e}") });
                 None
             }
         }
@@ -100,18 +89,12 @@ pub fn load(dir: &Path) -> Result<Prompts, Problems> {
     let texts_file = read("texts.toml");
     let patterns_file = read("patterns.toml");
 
-    let texts =
-        texts_file.and_then(|(path, text)| collect(texts::parse(&path, &text), &mut problems));
-    let patterns = patterns_file
-        .and_then(|(path, text)| collect(patterns::parse(&path, &text), &mut problems));
+    let texts = texts_file.and_then(|(path, text)| collect(texts::parse(&path, &text), &mut problems));
+    let patterns = patterns_file.and_then(|(path, text)| collect(patterns::parse(&path, &text), &mut problems));
     let library = collect(library::load(&dir.join("insights")), &mut problems);
 
     match (texts, patterns, library) {
-        (Some(texts), Some(patterns), Some(library)) if problems.is_empty() => Ok(Prompts {
-            library,
-            texts,
-            patterns,
-        }),
+        (Some(texts), Some(patterns), Some(library)) if problems.is_empty() => Ok(Prompts { library, texts, patterns }),
         _ => Err(Problems(problems)),
     }
 }
@@ -136,21 +119,13 @@ mod tests {
 
     #[test]
     fn a_missing_directory_names_each_missing_file() {
-        let err = load(Path::new("/nonexistent/prompts"))
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("texts.toml") && err.contains("patterns.toml") && err.contains("insights"),
-            "{err}"
-        );
+        let err = load(Path::new("/nonexistent/prompts")).unwrap_err().to_string();
+        assert!(err.contains("texts.toml") && err.contains("patterns.toml") && err.contains("insights"), "{err}");
     }
 
     #[test]
     fn problem_lines_count_from_one() {
-        let source = Source {
-            path: Path::new("a.toml"),
-            text: "x = 1\ny = 2\n",
-        };
+        let source = Source { path: Path::new("a.toml"), text: "x = 1\ny = 2\n" };
         assert_eq!(source.problem(0, "m").to_string(), "a.toml:1: m");
         assert_eq!(source.problem(6, "m").to_string(), "a.toml:2: m");
     }

@@ -18,10 +18,7 @@ struct File {
 }
 
 pub fn parse(path: impl AsRef<Path>, text: &str) -> Result<Patterns, Vec<Problem>> {
-    let source = Source {
-        path: path.as_ref(),
-        text,
-    };
+    let source = Source { path: path.as_ref(), text };
     let file: File = toml::from_str(text).map_err(|e| vec![source.toml_problem(&e)])?;
     let mut problems = Vec::new();
     let mut check = |list: &[Spanned<String>]| -> Vec<String> {
@@ -55,13 +52,12 @@ mod tests {
 
     #[test]
     fn bad_regex_is_reported_on_its_line() {
-        let text = "segment_tag = '#([a-z]+)'\nevidence = [\n  'ok',\n  '(broken',\n]\nassumption = []\nfollow_up = []\n";
+        let text =
+            "segment_tag = '#([a-z]+)'\nevidence = [\n  'ok',\n  '(broken',\n]\nassumption = []\nfollow_up = []\n";
         let problems = parse("p.toml", text).unwrap_err();
         assert_eq!(problems.len(), 1);
         assert!(
-            problems[0]
-                .to_string()
-                .starts_with("p.toml:4: `(broken` is not a valid regular expression"),
+            problems[0].to_string().starts_with("p.toml:4: `(broken` is not a valid regular expression"),
             "{}",
             problems[0]
         );
@@ -71,12 +67,6 @@ mod tests {
     fn unknown_key_is_reported() {
         let text = "segment_tag = '#([a-z]+)'\nevidence = []\nassumption = []\nfollow_up = []\nevidense = []\n";
         let problems = parse("p.toml", text).unwrap_err();
-        assert!(
-            problems[0]
-                .to_string()
-                .starts_with("p.toml:5: unknown field `evidense`"),
-            "{}",
-            problems[0]
-        );
+        assert!(problems[0].to_string().starts_with("p.toml:5: unknown field `evidense`"), "{}", problems[0]);
     }
 }

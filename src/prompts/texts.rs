@@ -11,57 +11,35 @@ use toml::Spanned;
 
 use super::{Problem, Source};
 
-/// (section.key, holds a list of variants, placeholders it may use)
-const SPEC: &[(&str, bool, &[&str])] = &[
-    ("daily_post.content", false, &["weekday", "date"]),
-    ("daily_post.title", false, &["title", "customer", "segment"]),
-    ("daily_post.footer", false, &["source", "is_example"]),
-    ("daily_post.button", false, &[]),
-    ("answer_modal.title", false, &[]),
-    ("answer_modal.text_label", false, &[]),
-    ("answer_modal.impact_label", false, &[]),
-    ("answer_modal.segments_label", false, &[]),
-    ("answer_modal.follow_up_label", false, &[]),
-    (
-        "answer_modal.thanks",
-        false,
-        &["has_evidence", "has_assumption", "follow_up_id"],
-    ),
-    ("meeting.prompt", true, &["topic", "segment"]),
-    ("meeting.button", false, &[]),
-    (
-        "meeting.recap",
-        false,
-        &[
-            "topic",
-            "answers",
-            "answerers",
-            "evidence",
-            "assumptions",
-            "follow_ups",
-        ],
-    ),
-    ("meeting.reminder", false, &["mentions", "topic"]),
-    (
-        "meeting.follow_up_due",
-        false,
-        &["owner", "text", "due", "id"],
-    ),
-    ("summary.title", false, &["week"]),
-    ("summary.insights", false, &[]),
-    ("summary.meetings", false, &[]),
-    ("summary.answers", false, &[]),
-    ("summary.evidence", false, &[]),
-    ("summary.segments", false, &[]),
-    ("summary.missing_segments", false, &[]),
-    ("summary.follow_ups", false, &[]),
-    ("summary.quotes", false, &[]),
-    (
-        "import.title",
-        false,
-        &["customer", "segment", "score", "source"],
-    ),
-    ("import.question", false, &["customer", "segment"]),
+/// (section.key, holds a list of variants, placeholders it may use,
+/// Discord's length limit for it or 0)
+const SPEC: &[(&str, bool, &[&str], usize)] = &[
+    ("daily_post.content", false, &["weekday", "date"], 0),
+    ("daily_post.title", false, &["title", "customer", "segment"], 256),
+    ("daily_post.footer", false, &["source", "is_example"], 0),
+    ("daily_post.button", false, &[], 80),
+    ("answer_modal.title", false, &[], 45),
+    ("answer_modal.text_label", false, &[], 45),
+    ("answer_modal.impact_label", false, &[], 45),
+    ("answer_modal.segments_label", false, &[], 45),
+    ("answer_modal.follow_up_label", false, &[], 45),
+    ("answer_modal.thanks", false, &["has_evidence", "has_assumption", "follow_up_id"], 0),
+    ("meeting.prompt", true, &["topic", "segment"], 0),
+    ("meeting.button", false, &[], 80),
+    ("meeting.recap", false, &["topic", "answers", "answerers", "evidence", "assumptions", "follow_ups"], 0),
+    ("meeting.reminder", false, &["mentions", "topic"], 0),
+    ("meeting.follow_up_due", false, &["owner", "text", "due", "id"], 0),
+    ("summary.title", false, &["week"], 256),
+    ("summary.insights", false, &[], 0),
+    ("summary.meetings", false, &[], 0),
+    ("summary.answers", false, &[], 0),
+    ("summary.evidence", false, &[], 0),
+    ("summary.segments", false, &[], 0),
+    ("summary.missing_segments", false, &[], 0),
+    ("summary.follow_ups", false, &[], 0),
+    ("summary.quotes", false, &[], 0),
+    ("import.title", false, &["customer", "segment", "score", "source"], 0),
+    ("import.question", false, &["customer", "segment"], 0),
 ];
 
 #[derive(Deserialize)]
@@ -98,23 +76,17 @@ impl Texts {
     fn render_name(&self, name: &str, ctx: Value) -> String {
         // Every template was compiled and its placeholders checked at load,
         // so a failure here is a bug worth logging, not a user's problem.
-        self.env
-            .get_template(name)
-            .and_then(|t| t.render(ctx))
-            .unwrap_or_else(|e| {
-                tracing::error!(text = name, error = %e, "rendering a prompts text failed");
-                String::new()
-            })
+        self.env.get_template(name).and_then(|t| t.render(ctx)).unwrap_or_else(|e| {
+            tracing::error!(text = name, error = %e, "rendering a prompts text failed");
+            String::new()
+        })
     }
 }
 
 type FileShape = BTreeMap<String, BTreeMap<String, Spanned<Text>>>;
 
 pub fn parse(path: impl AsRef<Path>, text: &str) -> Result<Texts, Vec<Problem>> {
-    let source = Source {
-        path: path.as_ref(),
-        text,
-    };
+    let source = Source { path: path.as_ref(), text };
     let file: FileShape = toml::from_str(text).map_err(|e| vec![source.toml_problem(&e)])?;
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| AutoEscape::None);
@@ -124,19 +96,15 @@ pub fn parse(path: impl AsRef<Path>, text: &str) -> Result<Texts, Vec<Problem>> 
     for (section, keys) in &file {
         for (key, value) in keys {
             let name = format!("{section}.{key}");
-            if !SPEC.iter().any(|(k, _, _)| *k == name) {
-                problems.push(source.problem(
-                    value.span().start,
-                    format!("unknown text `{name}`; is it misspelt?"),
-                ));
+            if !SPEC.iter().any(|(k, ..)| *k == name) {
+                problems.push(source.problem(value.span().start, format!("unknown text `{name}`; is it misspelt?")));
             }
         }
     }
-    for &(name, many, vars) in SPEC {
+    for &(name, many, vars, max) in SPEC {
         let (section, key) = name.split_once('.').expect("spec names are section.key");
         let Some(value) = file.get(section).and_then(|s| s.get(key)) else {
-            problems
-                .push(source.problem(text.len(), format!("missing text `{key}` in [{section}]")));
+            problems.push(source.problem(text.len(), format!("missing text `{key}` in [{section}]")));
             continue;
         };
         let at = |msg: String| source.problem(value.span().start, msg);
@@ -144,24 +112,19 @@ pub fn parse(path: impl AsRef<Path>, text: &str) -> Result<Texts, Vec<Problem>> 
             (Text::One(t), false) => vec![(name.to_string(), t.clone())],
             (Text::Many(list), true) if !list.is_empty() => {
                 variants.insert(name, list.len());
-                list.iter()
-                    .enumerate()
-                    .map(|(i, t)| (format!("{name}#{i}"), t.clone()))
-                    .collect()
+                list.iter().enumerate().map(|(i, t)| (format!("{name}#{i}"), t.clone())).collect()
             }
             (_, false) => {
                 problems.push(at(format!("`{name}` must be one string")));
                 continue;
             }
             (_, true) => {
-                problems.push(at(format!(
-                    "`{name}` must be a list of one or more strings"
-                )));
+                problems.push(at(format!("`{name}` must be a list of one or more strings")));
                 continue;
             }
         };
         for (template_name, body) in templates {
-            if let Err(msg) = add_template(&mut env, template_name, body, vars) {
+            if let Err(msg) = add_template(&mut env, template_name, body, vars, max) {
                 problems.push(at(format!("`{name}`: {msg}")));
             }
         }
@@ -178,28 +141,24 @@ fn add_template(
     name: String,
     body: String,
     vars: &[&str],
+    max: usize,
 ) -> Result<(), String> {
-    env.add_template_owned(name.clone(), body)
-        .map_err(|e| e.to_string())?;
+    env.add_template_owned(name.clone(), body).map_err(|e| e.to_string())?;
     let template = env.get_template(&name).map_err(|e| e.to_string())?;
-    let mut unknown: Vec<_> = template
-        .undeclared_variables(false)
-        .into_iter()
-        .filter(|v| !vars.contains(&v.as_str()))
-        .collect();
+    let mut unknown: Vec<_> =
+        template.undeclared_variables(false).into_iter().filter(|v| !vars.contains(&v.as_str())).collect();
     if unknown.is_empty() {
+        // A text without placeholders renders the same every time, so
+        // Discord's limit on it can be checked now.
+        let len = template.render(()).map(|t| t.chars().count()).unwrap_or(0);
+        if max > 0 && vars.is_empty() && len > max {
+            return Err(format!("is {len} characters; Discord allows {max} here"));
+        }
         return Ok(());
     }
     unknown.sort();
-    let allowed = if vars.is_empty() {
-        "none".to_string()
-    } else {
-        vars.join(", ")
-    };
-    Err(format!(
-        "unknown placeholder {}; this text may use: {allowed}",
-        unknown.join(", ")
-    ))
+    let allowed = if vars.is_empty() { "none".to_string() } else { vars.join(", ") };
+    Err(format!("unknown placeholder {}; this text may use: {allowed}", unknown.join(", ")))
 }
 
 #[cfg(test)]
@@ -214,10 +173,8 @@ mod tests {
     #[test]
     fn shipped_texts_render_with_placeholders() {
         let texts = parse("texts.toml", &shipped_text()).unwrap();
-        let title = texts.render(
-            "daily_post.title",
-            context! { title => "Slow exports", customer => "Acme", segment => "smb" },
-        );
+        let title = texts
+            .render("daily_post.title", context! { title => "Slow exports", customer => "Acme", segment => "smb" });
         assert!(title.contains("Acme"), "{title}");
         assert!(texts.variant_count("meeting.prompt") >= 3);
         let prompt = texts.render_variant("meeting.prompt", 0, context! { topic => "pricing" });
@@ -229,11 +186,7 @@ mod tests {
         let text = shipped_text().replace("{{ customer }}", "{{ custmer }}");
         let problems = parse("texts.toml", &text).unwrap_err();
         let first = problems[0].to_string();
-        assert!(
-            first.contains("unknown placeholder custmer")
-                && first.contains("may use: title, customer"),
-            "{first}"
-        );
+        assert!(first.contains("unknown placeholder custmer") && first.contains("may use: title, customer"), "{first}");
         let line = text.lines().position(|l| l.contains("custmer")).unwrap() + 1;
         assert!(first.starts_with(&format!("texts.toml:{line}:")), "{first}");
     }
@@ -242,33 +195,22 @@ mod tests {
     fn template_syntax_error_is_reported() {
         let text = shipped_text().replace("{{ customer }}", "{{ customer ");
         let problems = parse("texts.toml", &text).unwrap_err();
-        assert!(
-            problems
-                .iter()
-                .any(|p| p.message.contains("daily_post.title")),
-            "{problems:?}"
-        );
+        assert!(problems.iter().any(|p| p.message.contains("daily_post.title")), "{problems:?}");
+    }
+
+    #[test]
+    fn an_over_long_label_is_refused() {
+        let text = shipped_text()
+            .replace("title = \"How does this affect customers?\"", &format!("title = \"{}\"", "x".repeat(46)));
+        let problems = parse("texts.toml", &text).unwrap_err();
+        assert!(problems[0].message.contains("is 46 characters; Discord allows 45"), "{problems:?}");
     }
 
     #[test]
     fn missing_and_misspelt_texts_are_reported() {
         let text = shipped_text().replace("button =", "buton =");
-        let problems: Vec<String> = parse("texts.toml", &text)
-            .unwrap_err()
-            .iter()
-            .map(|p| p.message.clone())
-            .collect();
-        assert!(
-            problems
-                .iter()
-                .any(|p| p.contains("unknown text `daily_post.buton`")),
-            "{problems:?}"
-        );
-        assert!(
-            problems
-                .iter()
-                .any(|p| p.contains("missing text `button` in [daily_post]")),
-            "{problems:?}"
-        );
+        let problems: Vec<String> = parse("texts.toml", &text).unwrap_err().iter().map(|p| p.message.clone()).collect();
+        assert!(problems.iter().any(|p| p.contains("unknown text `daily_post.buton`")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("missing text `button` in [daily_post]")), "{problems:?}");
     }
 }

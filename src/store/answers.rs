@@ -31,18 +31,15 @@ pub struct NewAnswer {
 }
 
 fn segments(c: &Classification) -> String {
-    c.segments
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
+    c.segments.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
 }
 
 impl Store {
     /// Logs an answer; `None` if the same message or interaction was
     /// logged before, so a replayed event changes nothing.
     pub async fn log_answer(&self, a: &NewAnswer) -> Result<Option<i64>> {
-        let sql = "INSERT INTO answers (guild_id, channel_id, user_id, meeting_id, post_id, via, body, impact, segments, \
+        let sql =
+            "INSERT INTO answers (guild_id, channel_id, user_id, meeting_id, post_id, via, body, impact, segments, \
             has_evidence, has_assumption, wants_follow_up, message_id, interaction_id, created_at) \
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
             ON CONFLICT DO NOTHING RETURNING id";
@@ -72,15 +69,8 @@ impl Store {
     }
 
     /// Applies an edit of a logged thread reply; false if none was logged.
-    pub async fn edit_answer(
-        &self,
-        message_id: u64,
-        body: &str,
-        c: &Classification,
-        now: Timestamp,
-    ) -> Result<bool> {
-        let sql =
-            "UPDATE answers SET body = $2, segments = $3, has_evidence = $4, has_assumption = $5, \
+    pub async fn edit_answer(&self, message_id: u64, body: &str, c: &Classification, now: Timestamp) -> Result<bool> {
+        let sql = "UPDATE answers SET body = $2, segments = $3, has_evidence = $4, has_assumption = $5, \
             wants_follow_up = $6, edited_at = $7 WHERE message_id = $1 AND deleted_at IS NULL";
         let done = on_pool!(self, p => sqlx::query(sql)
             .bind(db_id(message_id))

@@ -31,7 +31,8 @@ pub struct FollowUp {
     pub done_at: Option<Timestamp>,
 }
 
-const COLUMNS: &str = "id, guild_id, answer_id, meeting_id, body, owner_id, created_by, due_date, status, created_at, done_at";
+const COLUMNS: &str =
+    "id, guild_id, answer_id, meeting_id, body, owner_id, created_by, due_date, status, created_at, done_at";
 
 #[derive(sqlx::FromRow)]
 struct FollowUpRow {
@@ -85,17 +86,14 @@ impl Store {
 
     /// Marks a follow-up done; false if it is not open in this guild.
     pub async fn complete_follow_up(&self, guild_id: u64, id: i64, now: Timestamp) -> Result<bool> {
-        let sql = "UPDATE follow_ups SET status = 'done', done_at = $3 WHERE guild_id = $1 AND id = $2 AND status = 'open'";
+        let sql =
+            "UPDATE follow_ups SET status = 'done', done_at = $3 WHERE guild_id = $1 AND id = $2 AND status = 'open'";
         let done = on_pool!(self, p => sqlx::query(sql).bind(db_id(guild_id)).bind(id).bind(ms(now)).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }
 
     /// Open follow-ups in a guild, of one owner or all, oldest due first.
-    pub async fn open_follow_ups(
-        &self,
-        guild_id: u64,
-        owner: Option<u64>,
-    ) -> Result<Vec<FollowUp>> {
+    pub async fn open_follow_ups(&self, guild_id: u64, owner: Option<u64>) -> Result<Vec<FollowUp>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM follow_ups WHERE guild_id = $1 AND status = 'open' AND ($2 IS NULL OR owner_id = $2) \
              ORDER BY due_date IS NULL, due_date, id"

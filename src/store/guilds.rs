@@ -6,8 +6,7 @@ use crate::domain::settings::{Defaults, GuildSettings};
 use crate::domain::time::weekday_name;
 use jiff::Timestamp;
 
-const COLUMNS: &str =
-    "guild_id, timezone, post_time, weekdays_only, thread_pattern, manager_role, mention_role, \
+const COLUMNS: &str = "guild_id, timezone, post_time, weekdays_only, thread_pattern, manager_role, mention_role, \
     summary_channel, summary_weekday, summary_time, retention_days, catch_up_minutes, \
     extra_evidence, extra_assumption, extra_follow_up";
 
@@ -74,32 +73,22 @@ impl GuildRow {
             (Signal::Assumption, self.extra_assumption),
             (Signal::FollowUp, self.extra_follow_up),
         ];
-        s.extra_patterns = extras
-            .into_iter()
-            .filter_map(|(k, p)| Some((k, p?)))
-            .collect();
+        s.extra_patterns = extras.into_iter().filter_map(|(k, p)| Some((k, p?))).collect();
         Ok(s)
     }
 }
 
 fn extra(s: &GuildSettings, signal: Signal) -> Option<String> {
-    s.extra_patterns
-        .iter()
-        .find(|(k, _)| *k == signal)
-        .map(|(_, p)| p.clone())
+    s.extra_patterns.iter().find(|(k, _)| *k == signal).map(|(_, p)| p.clone())
 }
 
 impl Store {
     /// The guild's settings, creating them from `defaults` the first time
     /// a guild is seen: a guild works from the moment the bot joins it.
-    pub async fn guild_settings(
-        &self,
-        guild_id: u64,
-        defaults: &Defaults,
-        now: Timestamp,
-    ) -> Result<GuildSettings> {
+    pub async fn guild_settings(&self, guild_id: u64, defaults: &Defaults, now: Timestamp) -> Result<GuildSettings> {
         let fresh = GuildSettings::new(guild_id, defaults);
-        let insert = "INSERT INTO guilds (guild_id, timezone, post_time, weekdays_only, thread_pattern, summary_weekday, \
+        let insert =
+            "INSERT INTO guilds (guild_id, timezone, post_time, weekdays_only, thread_pattern, summary_weekday, \
             summary_time, retention_days, catch_up_minutes, joined_at) \
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (guild_id) DO NOTHING";
         on_pool!(self, p => sqlx::query(insert)
@@ -114,19 +103,14 @@ impl Store {
             .bind(i64::from(fresh.catch_up_minutes))
             .bind(ms(now))
             .execute(p).await.map(|r| r.rows_affected()))?;
-        self.find_guild_settings(guild_id, defaults)
-            .await?
-            .ok_or(sqlx::Error::RowNotFound)
+        self.find_guild_settings(guild_id, defaults).await?.ok_or(sqlx::Error::RowNotFound)
     }
 
     /// The settings of a guild seen before, without creating any.
-    pub async fn find_guild_settings(
-        &self,
-        guild_id: u64,
-        defaults: &Defaults,
-    ) -> Result<Option<GuildSettings>> {
+    pub async fn find_guild_settings(&self, guild_id: u64, defaults: &Defaults) -> Result<Option<GuildSettings>> {
         let select = format!("SELECT {COLUMNS} FROM guilds WHERE guild_id = $1");
-        let row: Option<GuildRow> = on_pool!(self, p => sqlx::query_as(&select).bind(db_id(guild_id)).fetch_optional(p).await)?;
+        let row: Option<GuildRow> =
+            on_pool!(self, p => sqlx::query_as(&select).bind(db_id(guild_id)).fetch_optional(p).await)?;
         let Some(row) = row else { return Ok(None) };
         let mut settings = row.into_settings(defaults)?;
         settings.insight_channels = self.channels(guild_id, ChannelPurpose::Insight).await?;
@@ -161,13 +145,7 @@ impl Store {
     }
 
     /// Adds a channel to (or removes it from) one of the guild's lists.
-    pub async fn set_channel(
-        &self,
-        guild_id: u64,
-        channel_id: u64,
-        purpose: ChannelPurpose,
-        on: bool,
-    ) -> Result<()> {
+    pub async fn set_channel(&self, guild_id: u64, channel_id: u64, purpose: ChannelPurpose, on: bool) -> Result<()> {
         let sql = if on {
             "INSERT INTO guild_channels (guild_id, channel_id, purpose) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
         } else {

@@ -6,8 +6,7 @@ use super::{db_id, from_db_id, ms, on_pool, Result, Store};
 use crate::domain::insight::{EvidenceSource, Insight, InsightStatus, NewInsight, Segment};
 use crate::domain::rotation::{Candidate, Shown};
 
-const COLUMNS: &str =
-    "id, guild_id, library_key, import_key, title, customer, segment, story, evidence, source, \
+const COLUMNS: &str = "id, guild_id, library_key, import_key, title, customer, segment, story, evidence, source, \
     question, tags, is_example, status, added_by";
 
 #[derive(sqlx::FromRow)]
@@ -31,13 +30,10 @@ struct InsightRow {
 
 impl InsightRow {
     fn into_insight(self) -> Result<Insight> {
-        let bad = |what: &str, e: String| {
-            sqlx::Error::Decode(format!("insight {}: {what}: {e}", self.id).into())
-        };
+        let bad = |what: &str, e: String| sqlx::Error::Decode(format!("insight {}: {what}: {e}", self.id).into());
         let segment = Segment::parse(&self.segment).map_err(|e| bad("segment", e))?;
         let source = EvidenceSource::parse(&self.source).map_err(|e| bad("source", e))?;
-        let status =
-            InsightStatus::parse(&self.status).ok_or_else(|| bad("status", self.status.clone()))?;
+        let status = InsightStatus::parse(&self.status).ok_or_else(|| bad("status", self.status.clone()))?;
         Ok(Insight {
             id: self.id,
             guild_id: self.guild_id.map(from_db_id),
@@ -51,12 +47,7 @@ impl InsightRow {
                 evidence: self.evidence,
                 source,
                 question: self.question,
-                tags: self
-                    .tags
-                    .split(',')
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_string)
-                    .collect(),
+                tags: self.tags.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect(),
                 is_example: self.is_example,
                 library_key: self.library_key,
                 import_key: self.import_key,
@@ -77,8 +68,7 @@ pub struct LibrarySync {
 const VISIBLE: &str = "(i.guild_id = $1 OR i.guild_id IS NULL) \
     AND NOT EXISTS (SELECT 1 FROM insight_retirements r WHERE r.guild_id = $1 AND r.insight_id = i.id)";
 
-const INSERT: &str =
-    "INSERT INTO insights (guild_id, library_key, import_key, title, customer, segment, story, \
+const INSERT: &str = "INSERT INTO insights (guild_id, library_key, import_key, title, customer, segment, story, \
     evidence, source, question, tags, is_example, status, added_by, created_at) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 
@@ -108,21 +98,14 @@ impl Store {
     /// Brings the shipped library in the database in line with prompts/:
     /// new keys are added, changed entries updated in place (their post
     /// history stays), and keys no longer shipped are retired.
-    pub async fn sync_library(
-        &self,
-        library: &[NewInsight],
-        now: Timestamp,
-    ) -> Result<LibrarySync> {
+    pub async fn sync_library(&self, library: &[NewInsight], now: Timestamp) -> Result<LibrarySync> {
         let update = "UPDATE insights SET title = $2, customer = $3, segment = $4, story = $5, evidence = $6, \
             source = $7, question = $8, tags = $9, is_example = $10, status = 'live' \
             WHERE library_key = $1 AND guild_id IS NULL \
             AND (title <> $2 OR customer <> $3 OR segment <> $4 OR story <> $5 OR evidence <> $6 \
             OR source <> $7 OR question <> $8 OR tags <> $9 OR is_example <> $10 OR status <> 'live')";
         let insert = format!("{INSERT} ON CONFLICT (library_key) DO NOTHING");
-        let keys: Vec<&str> = library
-            .iter()
-            .filter_map(|i| i.library_key.as_deref())
-            .collect();
+        let keys: Vec<&str> = library.iter().filter_map(|i| i.library_key.as_deref()).collect();
         let mut sync = LibrarySync::default();
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
@@ -193,9 +176,7 @@ impl Store {
         added_by: Option<u64>,
         now: Timestamp,
     ) -> Result<usize> {
-        let sql = format!(
-            "{INSERT} ON CONFLICT (guild_id, import_key) WHERE import_key IS NOT NULL DO NOTHING"
-        );
+        let sql = format!("{INSERT} ON CONFLICT (guild_id, import_key) WHERE import_key IS NOT NULL DO NOTHING");
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let mut added = 0;
@@ -213,18 +194,13 @@ impl Store {
 
     pub async fn insight(&self, id: i64) -> Result<Option<Insight>> {
         let sql = format!("SELECT {COLUMNS} FROM insights WHERE id = $1");
-        let row: Option<InsightRow> =
-            on_pool!(self, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?;
+        let row: Option<InsightRow> = on_pool!(self, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?;
         row.map(InsightRow::into_insight).transpose()
     }
 
     /// The guild's insights and the library, newest first, optionally
     /// only those with one status. Retired-for-this-guild ones are left out.
-    pub async fn list_insights(
-        &self,
-        guild_id: u64,
-        status: Option<InsightStatus>,
-    ) -> Result<Vec<Insight>> {
+    pub async fn list_insights(&self, guild_id: u64, status: Option<InsightStatus>) -> Result<Vec<Insight>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM insights i WHERE {VISIBLE} AND ($2 IS NULL OR status = $2) \
              AND status <> 'retired' ORDER BY guild_id IS NULL, id DESC"
@@ -239,18 +215,14 @@ impl Store {
 
     /// Live insights a guild's channels may be shown.
     pub async fn rotation_pool(&self, guild_id: u64) -> Result<Vec<Candidate>> {
-        let sql = format!("SELECT id, segment, guild_id IS NOT NULL FROM insights i WHERE {VISIBLE} AND status = 'live' ORDER BY id");
+        let sql = format!(
+            "SELECT id, segment, guild_id IS NOT NULL FROM insights i WHERE {VISIBLE} AND status = 'live' ORDER BY id"
+        );
         let rows: Vec<(i64, String, bool)> =
             on_pool!(self, p => sqlx::query_as(&sql).bind(db_id(guild_id)).fetch_all(p).await)?;
         Ok(rows
             .into_iter()
-            .filter_map(|(id, segment, own)| {
-                Some(Candidate {
-                    id,
-                    segment: Segment::parse(&segment).ok()?,
-                    own,
-                })
-            })
+            .filter_map(|(id, segment, own)| Some(Candidate { id, segment: Segment::parse(&segment).ok()?, own }))
             .collect())
     }
 
@@ -265,23 +237,12 @@ impl Store {
             .await)?;
         Ok(rows
             .into_iter()
-            .filter_map(|(id, segment)| {
-                Some(Shown {
-                    id,
-                    segment: Segment::parse(&segment).ok()?,
-                })
-            })
+            .filter_map(|(id, segment)| Some(Shown { id, segment: Segment::parse(&segment).ok()? }))
             .collect())
     }
 
     /// Retires an insight for one guild. False if the guild cannot see it.
-    pub async fn retire_insight(
-        &self,
-        guild_id: u64,
-        insight_id: i64,
-        by: u64,
-        now: Timestamp,
-    ) -> Result<bool> {
+    pub async fn retire_insight(&self, guild_id: u64, insight_id: i64, by: u64, now: Timestamp) -> Result<bool> {
         let sql = "INSERT INTO insight_retirements (guild_id, insight_id, retired_by, retired_at) \
             SELECT $1, id, $3, $4 FROM insights WHERE id = $2 AND (guild_id = $1 OR guild_id IS NULL) \
             ON CONFLICT DO NOTHING";
@@ -295,17 +256,8 @@ impl Store {
     }
 
     /// Approves or rejects a pending suggestion. False if it is not pending.
-    pub async fn review_insight(
-        &self,
-        guild_id: u64,
-        insight_id: i64,
-        approve: bool,
-    ) -> Result<bool> {
-        let status = if approve {
-            InsightStatus::Live
-        } else {
-            InsightStatus::Rejected
-        };
+    pub async fn review_insight(&self, guild_id: u64, insight_id: i64, approve: bool) -> Result<bool> {
+        let status = if approve { InsightStatus::Live } else { InsightStatus::Rejected };
         let sql = "UPDATE insights SET status = $3 WHERE id = $2 AND guild_id = $1 AND status = 'pending'";
         let done = on_pool!(self, p => sqlx::query(sql)
             .bind(db_id(guild_id))

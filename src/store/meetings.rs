@@ -60,7 +60,8 @@ pub struct Meeting {
     pub closed_at: Option<Timestamp>,
 }
 
-const COLUMNS: &str = "id, guild_id, channel_id, thread_id, topic, segment, host_id, origin, prompt_message_id, opened_at, closed_at";
+const COLUMNS: &str =
+    "id, guild_id, channel_id, thread_id, topic, segment, host_id, origin, prompt_message_id, opened_at, closed_at";
 
 #[derive(sqlx::FromRow)]
 struct MeetingRow {
@@ -126,7 +127,8 @@ impl Store {
 
     pub async fn meeting_by_thread(&self, thread_id: u64) -> Result<Option<Meeting>> {
         let sql = format!("SELECT {COLUMNS} FROM meetings WHERE thread_id = $1");
-        let row: Option<MeetingRow> = on_pool!(self, p => sqlx::query_as(&sql).bind(db_id(thread_id)).fetch_optional(p).await)?;
+        let row: Option<MeetingRow> =
+            on_pool!(self, p => sqlx::query_as(&sql).bind(db_id(thread_id)).fetch_optional(p).await)?;
         Ok(row.map(Meeting::from))
     }
 
@@ -141,5 +143,48 @@ impl Store {
         let sql = "UPDATE meetings SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL";
         let done = on_pool!(self, p => sqlx::query(sql).bind(meeting_id).bind(ms(now)).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(done == 1)
+    }
+}
+
+/// What a meeting's recap counts (deleted answers left out).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MeetingStats {
+    pub answers: i64,
+    pub answerers: i64,
+    pub with_evidence: i64,
+    pub with_assumption: i64,
+    pub open_follow_ups: i64,
+}
+
+impl Store {
+    pub async fn meeting(&self, id: i64) -> Result<Option<Meeting>> {
+        let sql = format!("SELECT {COLUMNS} FROM meetings WHERE id = $1");
+        let row: Option<MeetingRow> = on_pool!(self, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?;
+        Ok(row.map(Meeting::from))
+    }
+
+    pub async fn meeting_by_event(&self, guild_id: u64, event_id: u64) -> Result<Option<Meeting>> {
+        let sql = format!("SELECT {COLUMNS} FROM meetings WHERE guild_id = $1 AND event_id = $2");
+        let row: Option<MeetingRow> = on_pool!(self, p => sqlx::query_as(&sql).bind(db_id(guild_id)).bind(db_id(event_id)).fetch_optional(p).await)?;
+        Ok(row.map(Meeting::from))
+    }
+
+    pub async fn meeting_stats(&self, meeting_id: i64) -> Result<MeetingStats> {
+        let answers = "SELECT COUNT(*), COUNT(DISTINCT user_id), COUNT(*) FILTER (WHERE has_evidence), \
+            COUNT(*) FILTER (WHERE has_assumption) FROM answers WHERE meeting_id = $1 AND deleted_at IS NULL";
+        let follow_ups = "SELECT COUNT(*) FROM follow_ups WHERE meeting_id = $1 AND status = 'open'";
+        on_pool!(self, p => {
+            let (answers, answerers, with_evidence, with_assumption): (i64, i64, i64, i64) =
+                sqlx::query_as(answers).bind(meeting_id).fetch_one(p).await?;
+            let open_follow_ups: i64 = sqlx::query_scalar(follow_ups).bind(meeting_id).fetch_one(p).await?;
+            Ok(MeetingStats { answers, answerers, with_evidence, with_assumption, open_follow_ups })
+        })
+    }
+
+    /// People who answered in a meeting (not deleted).
+    pub async fn meeting_answerers(&self, meeting_id: i64) -> Result<Vec<u64>> {
+        let sql = "SELECT DISTINCT user_id FROM answers WHERE meeting_id = $1 AND deleted_at IS NULL ORDER BY user_id";
+        let ids: Vec<i64> = on_pool!(self, p => sqlx::query_scalar(sql).bind(meeting_id).fetch_all(p).await)?;
+        Ok(ids.into_iter().map(from_db_id).collect())
     }
 }

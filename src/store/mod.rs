@@ -18,15 +18,13 @@ use std::time::Duration;
 use anyhow::Context as _;
 use jiff::Timestamp;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use answers::{AnswerRef, NewAnswer};
 pub use follow_ups::{FollowUp, NewFollowUp};
 pub use guilds::ChannelPurpose;
 pub use insights::LibrarySync;
-pub use meetings::{Meeting, NewMeeting, Origin};
+pub use meetings::{Meeting, MeetingStats, NewMeeting, Origin};
 pub use posts::{Claim, InsightPost, PostKind, PostSlot};
 pub use reactions::ReactionEvent;
 pub use report::WeekCounts;
@@ -106,8 +104,9 @@ impl Store {
                 .with_context(|| format!("cannot open the SQLite database `{shown}` (DATABASE_URL): check that its folder exists and is writable"))?;
             Pool::Sqlite(pool)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let options = PgConnectOptions::from_str(url)
-                .with_context(|| format!("DATABASE_URL `{shown}` is not a valid PostgreSQL URL; write postgres://user@host:5432/dbname"))?;
+            let options = PgConnectOptions::from_str(url).with_context(|| {
+                format!("DATABASE_URL `{shown}` is not a valid PostgreSQL URL; write postgres://user@host:5432/dbname")
+            })?;
             let pool = PgPoolOptions::new()
                 .max_connections(10)
                 .acquire_timeout(Duration::from_secs(10))
@@ -158,24 +157,14 @@ mod tests {
 
     #[test]
     fn snowflakes_round_trip_without_loss() {
-        for id in [
-            0,
-            1,
-            175928847299117063,
-            i64::MAX as u64,
-            i64::MAX as u64 + 1,
-            u64::MAX,
-        ] {
+        for id in [0, 1, 175928847299117063, i64::MAX as u64, i64::MAX as u64 + 1, u64::MAX] {
             assert_eq!(from_db_id(db_id(id)), id);
         }
     }
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(
-            redact_url("postgres://bot:s3cret@db:5432/adv"),
-            "postgres://bot:***@db:5432/adv"
-        );
+        assert_eq!(redact_url("postgres://bot:s3cret@db:5432/adv"), "postgres://bot:***@db:5432/adv");
         assert_eq!(redact_url("postgres://bot@db/adv"), "postgres://bot@db/adv");
         assert_eq!(redact_url("sqlite:advocate.db"), "sqlite:advocate.db");
     }

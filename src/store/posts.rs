@@ -38,8 +38,7 @@ pub struct InsightPost {
     pub claimed_at: Timestamp,
 }
 
-const COLUMNS: &str =
-    "id, guild_id, channel_id, local_date, kind, insight_id, nonce, message_id, claimed_at";
+const COLUMNS: &str = "id, guild_id, channel_id, local_date, kind, insight_id, nonce, message_id, claimed_at";
 
 #[derive(sqlx::FromRow)]
 struct PostRow {
@@ -56,9 +55,10 @@ struct PostRow {
 
 impl PostRow {
     fn into_post(self) -> Result<InsightPost> {
-        let local_date = self.local_date.parse().map_err(|e| {
-            sqlx::Error::Decode(format!("post {} has a bad date: {e}", self.id).into())
-        })?;
+        let local_date = self
+            .local_date
+            .parse()
+            .map_err(|e| sqlx::Error::Decode(format!("post {} has a bad date: {e}", self.id).into()))?;
         Ok(InsightPost {
             id: self.id,
             guild_id: from_db_id(self.guild_id),
@@ -94,13 +94,7 @@ pub struct PostSlot {
 impl Store {
     /// Claims a post. For a daily post the claim is unique per channel and
     /// local day; a second claim returns the first.
-    pub async fn claim_post(
-        &self,
-        slot: &PostSlot,
-        insight_id: i64,
-        nonce: &str,
-        now: Timestamp,
-    ) -> Result<Claim> {
+    pub async fn claim_post(&self, slot: &PostSlot, insight_id: i64, nonce: &str, now: Timestamp) -> Result<Claim> {
         let insert = format!(
             "INSERT INTO insight_posts (guild_id, channel_id, local_date, kind, insight_id, nonce, claimed_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) \
@@ -135,11 +129,7 @@ impl Store {
             }
         });
         let post = row.into_post()?;
-        Ok(if new {
-            Claim::New(post)
-        } else {
-            Claim::Existing(post)
-        })
+        Ok(if new { Claim::New(post) } else { Claim::Existing(post) })
     }
 
     /// Records the Discord message a claimed post became.
@@ -154,21 +144,20 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM insight_posts WHERE message_id IS NULL AND kind = 'daily' AND claimed_at >= $1 ORDER BY id"
         );
-        let rows: Vec<PostRow> =
-            on_pool!(self, p => sqlx::query_as(&sql).bind(ms(since)).fetch_all(p).await)?;
+        let rows: Vec<PostRow> = on_pool!(self, p => sqlx::query_as(&sql).bind(ms(since)).fetch_all(p).await)?;
         rows.into_iter().map(PostRow::into_post).collect()
     }
 
     pub async fn post_by_message(&self, message_id: u64) -> Result<Option<InsightPost>> {
         let sql = format!("SELECT {COLUMNS} FROM insight_posts WHERE message_id = $1");
-        let row: Option<PostRow> = on_pool!(self, p => sqlx::query_as(&sql).bind(db_id(message_id)).fetch_optional(p).await)?;
+        let row: Option<PostRow> =
+            on_pool!(self, p => sqlx::query_as(&sql).bind(db_id(message_id)).fetch_optional(p).await)?;
         row.map(PostRow::into_post).transpose()
     }
 
     pub async fn post(&self, id: i64) -> Result<Option<InsightPost>> {
         let sql = format!("SELECT {COLUMNS} FROM insight_posts WHERE id = $1");
-        let row: Option<PostRow> =
-            on_pool!(self, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?;
+        let row: Option<PostRow> = on_pool!(self, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?;
         row.map(PostRow::into_post).transpose()
     }
 }

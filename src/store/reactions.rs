@@ -18,7 +18,8 @@ impl Store {
     /// Logs a reaction if it is on one of the bot's posts; a replayed add
     /// of a reaction already live changes nothing. True if logged.
     pub async fn reaction_added(&self, r: &ReactionEvent) -> Result<bool> {
-        let sql = "INSERT INTO reactions (guild_id, channel_id, message_id, user_id, emoji, post_id, meeting_id, added_at) \
+        let sql =
+            "INSERT INTO reactions (guild_id, channel_id, message_id, user_id, emoji, post_id, meeting_id, added_at) \
             SELECT $1, $2, $3, $4, $5, \
                 (SELECT id FROM insight_posts WHERE message_id = $3), \
                 (SELECT id FROM meetings WHERE prompt_message_id = $3), $6 \

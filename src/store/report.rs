@@ -18,12 +18,7 @@ pub struct WeekCounts {
 }
 
 impl Store {
-    pub async fn week_counts(
-        &self,
-        guild_id: u64,
-        start: Timestamp,
-        end: Timestamp,
-    ) -> Result<WeekCounts> {
+    pub async fn week_counts(&self, guild_id: u64, start: Timestamp, end: Timestamp) -> Result<WeekCounts> {
         let posts = "SELECT COUNT(*) FROM insight_posts \
             WHERE guild_id = $1 AND claimed_at >= $2 AND claimed_at < $3 AND message_id IS NOT NULL";
         let reactions = "SELECT COUNT(*) FROM reactions WHERE guild_id = $1 AND added_at >= $2 AND added_at < $3";

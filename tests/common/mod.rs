@@ -36,11 +36,7 @@ pub async fn sqlite() -> TestStore {
     let url = format!("sqlite:{}", dir.path().join("advocate.db").display());
     let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
-    TestStore {
-        store,
-        backend: "sqlite",
-        cleanup: Cleanup::Dir(dir),
-    }
+    TestStore { store, backend: "sqlite", cleanup: Cleanup::Dir(dir) }
 }
 
 /// A store in a new, empty PostgreSQL schema, or `None` (said once on
@@ -58,28 +54,16 @@ pub async fn postgres() -> Option<TestStore> {
         });
         return None;
     };
-    let schema = format!(
-        "advocate_test_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::SeqCst)
-    );
+    let schema = format!("advocate_test_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
     admin_sql(&url, &format!("CREATE SCHEMA {schema}")).await;
     let sep = if url.contains('?') { '&' } else { '?' };
-    let store = Store::connect(&format!("{url}{sep}options=-c%20search_path%3D{schema}"))
-        .await
-        .unwrap();
+    let store = Store::connect(&format!("{url}{sep}options=-c%20search_path%3D{schema}")).await.unwrap();
     store.migrate().await.unwrap();
-    Some(TestStore {
-        store,
-        backend: "postgres",
-        cleanup: Cleanup::Schema { url, schema },
-    })
+    Some(TestStore { store, backend: "postgres", cleanup: Cleanup::Schema { url, schema } })
 }
 
 async fn admin_sql(url: &str, sql: &str) {
-    let pool = sqlx::PgPool::connect(url)
-        .await
-        .unwrap_or_else(|e| panic!("{POSTGRES_ENV} must reach PostgreSQL: {e}"));
+    let pool = sqlx::PgPool::connect(url).await.unwrap_or_else(|e| panic!("{POSTGRES_ENV} must reach PostgreSQL: {e}"));
     sqlx::query(sql).execute(&pool).await.unwrap();
     pool.close().await;
 }

@@ -1,0 +1,179 @@
+//! Logging answers: thread replies (with Message Content) and modal
+//! submissions, classified by the guild's patterns; follow-ups asked for
+//! in them are opened.
+
+use jiff::Timestamp;
+
+use super::{App, UserError};
+use crate::domain::answer::{check_text, Impact, Via};
+use crate::domain::classify::Classification;
+use crate::domain::follow_up;
+use crate::domain::insight::Segment;
+use crate::store::{AnswerRef, NewAnswer, NewFollowUp};
+
+/// A message in a thread, as the gateway delivered it.
+#[derive(Clone, Debug)]
+pub struct ThreadMessage {
+    pub guild_id: u64,
+    pub thread_id: u64,
+    pub user_id: u64,
+    pub message_id: u64,
+    pub text: String,
+    pub at: Timestamp,
+}
+
+/// The answer modal as submitted.
+#[derive(Clone, Debug)]
+pub struct ModalAnswer {
+    pub guild_id: u64,
+    pub channel_id: u64,
+    pub user_id: u64,
+    pub interaction_id: u64,
+    pub to: AnswerRef,
+    pub text: String,
+    pub impact: String,
+    pub segments: String,
+    pub follow_up: String,
+}
+
+/// What was logged.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Logged {
+    pub answer_id: i64,
+    pub classification: Classification,
+    pub follow_up_id: Option<i64>,
+}
+
+impl App {
+    /// Logs a reply in a prompted meeting thread. `None` when the thread
+    /// is not a meeting's, the text is empty (no Message Content), or the
+    /// message was logged before (a replayed event).
+    pub async fn log_thread_reply(&self, m: &ThreadMessage) -> anyhow::Result<Option<Logged>> {
+        let Some(meeting) = self.store.meeting_by_thread(m.thread_id).await? else { return Ok(None) };
+        let Ok(text) = check_text(&m.text) else { return Ok(None) };
+        let settings = self.settings(m.guild_id).await?;
+        let classification = self.patterns_for(&settings).classify(text);
+        let answer = NewAnswer {
+            guild_id: m.guild_id,
+            channel_id: m.thread_id,
+            user_id: m.user_id,
+            to: AnswerRef::Meeting(meeting.id),
+            via: Via::Thread,
+            body: text.to_string(),
+            impact: Impact::Unknown,
+            classification: classification.clone(),
+            message_id: Some(m.message_id),
+            interaction_id: None,
+            created_at: m.at,
+        };
+        let Some(answer_id) = self.store.log_answer(&answer).await? else { return Ok(None) };
+        let follow_up_id = if classification.wants_follow_up {
+            let spec = follow_up::parse(&truncate(text, follow_up::MAX_FOLLOW_UP_CHARS)).ok().flatten();
+            match spec {
+                Some(spec) => {
+                    Some(self.open_follow_up(m.guild_id, m.user_id, answer_id, Some(meeting.id), spec).await?)
+                }
+                None => None,
+            }
+        } else {
+            None
+        };
+        Ok(Some(Logged { answer_id, classification, follow_up_id }))
+    }
+
+    /// Applies an edit to a logged reply; false if it was never logged.
+    pub async fn edit_thread_reply(&self, guild_id: u64, message_id: u64, text: &str) -> anyhow::Result<bool> {
+        let Ok(text) = check_text(text) else { return Ok(false) };
+        let settings = self.settings(guild_id).await?;
+        let classification = self.patterns_for(&settings).classify(text);
+        Ok(self.store.edit_answer(message_id, text, &classification, self.clock.now()).await?)
+    }
+
+    pub async fn delete_thread_reply(&self, message_id: u64) -> anyhow::Result<bool> {
+        Ok(self.store.delete_answer(message_id, self.clock.now()).await?)
+    }
+
+    /// Logs a modal answer. A bad field is a [`UserError`] that says what
+    /// to fix; nothing is stored then. A retried submission logs nothing.
+    pub async fn log_modal_answer(&self, a: &ModalAnswer) -> anyhow::Result<Option<Logged>> {
+        let text = check_text(&a.text).map_err(UserError)?;
+        let impact = Impact::parse(&a.impact).map_err(UserError)?;
+        let named: Vec<Segment> = a
+            .segments
+            .split([',', ' ', ';'])
+            .filter(|s| !s.trim().is_empty())
+            .map(Segment::parse)
+            .collect::<Result<_, _>>()
+            .map_err(UserError)?;
+        let spec = follow_up::parse(&a.follow_up).map_err(UserError)?;
+        self.check_target(a.guild_id, a.to).await?;
+
+        let settings = self.settings(a.guild_id).await?;
+        let mut classification = self.patterns_for(&settings).classify(text);
+        classification.segments.extend(named);
+        classification.segments.sort();
+        classification.segments.dedup();
+        classification.wants_follow_up |= spec.is_some();
+        let answer = NewAnswer {
+            guild_id: a.guild_id,
+            channel_id: a.channel_id,
+            user_id: a.user_id,
+            to: a.to,
+            via: Via::Modal,
+            body: text.to_string(),
+            impact,
+            classification: classification.clone(),
+            message_id: None,
+            interaction_id: Some(a.interaction_id),
+            created_at: self.clock.now(),
+        };
+        let Some(answer_id) = self.store.log_answer(&answer).await? else { return Ok(None) };
+        let meeting = match a.to {
+            AnswerRef::Meeting(id) => Some(id),
+            AnswerRef::Post(_) => None,
+        };
+        let follow_up_id = match spec {
+            Some(spec) => Some(self.open_follow_up(a.guild_id, a.user_id, answer_id, meeting, spec).await?),
+            None => None,
+        };
+        Ok(Some(Logged { answer_id, classification, follow_up_id }))
+    }
+
+    /// The meeting or post must exist and belong to the guild.
+    async fn check_target(&self, guild_id: u64, to: AnswerRef) -> anyhow::Result<()> {
+        let owner = match to {
+            AnswerRef::Meeting(id) => self.store.meeting(id).await?.map(|m| m.guild_id),
+            AnswerRef::Post(id) => self.store.post(id).await?.map(|p| p.guild_id),
+        };
+        if owner != Some(guild_id) {
+            crate::user_error!(
+                "that question is no longer open here; answer in a current meeting thread or daily post"
+            );
+        }
+        Ok(())
+    }
+
+    async fn open_follow_up(
+        &self,
+        guild_id: u64,
+        author: u64,
+        answer_id: i64,
+        meeting_id: Option<i64>,
+        spec: follow_up::FollowUpSpec,
+    ) -> anyhow::Result<i64> {
+        let f = NewFollowUp {
+            guild_id,
+            answer_id: Some(answer_id),
+            meeting_id,
+            body: spec.body,
+            owner_id: Some(spec.owner.unwrap_or(author)),
+            created_by: author,
+            due_date: spec.due,
+        };
+        Ok(self.store.add_follow_up(&f, self.clock.now()).await?)
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}

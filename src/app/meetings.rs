@@ -1,0 +1,84 @@
+//! Meetings: opened by command, by a thread name that matches the guild's
+//! pattern, or by a scheduled event; prompted; closed with a recap.
+
+use minijinja::context;
+
+use super::App;
+use crate::store::{Meeting, MeetingStats, NewMeeting, Origin};
+
+/// A thread that appeared in a guild.
+#[derive(Clone, Debug)]
+pub struct NewThread {
+    pub guild_id: u64,
+    pub parent_id: u64,
+    pub thread_id: u64,
+    pub name: String,
+    pub owner_id: Option<u64>,
+}
+
+impl App {
+    pub async fn open_meeting(&self, m: &NewMeeting) -> anyhow::Result<(Meeting, bool)> {
+        Ok(self.store.open_meeting(m, self.clock.now()).await?)
+    }
+
+    /// Opens a meeting for a new thread if its name matches the guild's
+    /// pattern and it is in a meeting channel (any channel if none is set).
+    pub async fn meeting_for_thread(&self, t: &NewThread) -> anyhow::Result<Option<Meeting>> {
+        let settings = self.settings(t.guild_id).await?;
+        let in_scope = settings.meeting_channels.is_empty() || settings.meeting_channels.contains(&t.parent_id);
+        if !in_scope || !settings.thread_pattern.matches(&t.name) {
+            return Ok(None);
+        }
+        let meeting = NewMeeting {
+            guild_id: t.guild_id,
+            channel_id: t.parent_id,
+            thread_id: t.thread_id,
+            topic: t.name.clone(),
+            segment: None,
+            host_id: t.owner_id,
+            origin: Origin::Pattern,
+            event_id: None,
+        };
+        let (meeting, new) = self.open_meeting(&meeting).await?;
+        Ok(new.then_some(meeting))
+    }
+
+    /// The question for a meeting; variants take turns by meeting id.
+    pub fn prompt_text(&self, meeting: &Meeting) -> String {
+        let texts = &self.prompts.texts;
+        texts.render_variant(
+            "meeting.prompt",
+            meeting.id as usize,
+            context! { topic => meeting.topic, segment => meeting.segment },
+        )
+    }
+
+    pub async fn record_prompt(&self, meeting_id: i64, message_id: u64) -> anyhow::Result<()> {
+        Ok(self.store.set_prompt_message(meeting_id, message_id).await?)
+    }
+
+    /// Closes a thread's meeting and returns the recap text, or `None` if
+    /// the thread has no open meeting.
+    pub async fn close_meeting(&self, thread_id: u64) -> anyhow::Result<Option<String>> {
+        let Some(meeting) = self.store.meeting_by_thread(thread_id).await? else { return Ok(None) };
+        if !self.store.close_meeting(meeting.id, self.clock.now()).await? {
+            return Ok(None);
+        }
+        let stats = self.store.meeting_stats(meeting.id).await?;
+        Ok(Some(self.recap_text(&meeting, &stats)))
+    }
+
+    pub fn recap_text(&self, meeting: &Meeting, s: &MeetingStats) -> String {
+        self.prompts.texts.render(
+            "meeting.recap",
+            context! {
+                topic => meeting.topic,
+                answers => s.answers,
+                answerers => s.answerers,
+                evidence => s.with_evidence,
+                assumptions => s.with_assumption,
+                follow_ups => s.open_follow_ups,
+            },
+        )
+    }
+}

@@ -1,0 +1,74 @@
+//! A follow-up as people write it: "call Acme about exports <@123> 2026-12-01".
+
+use jiff::civil::Date;
+use regex::Regex;
+use std::sync::OnceLock;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowUpSpec {
+    pub body: String,
+    /// The first user mentioned, if any; else the author owns it.
+    pub owner: Option<u64>,
+    pub due: Option<Date>,
+}
+
+pub const MAX_FOLLOW_UP_CHARS: usize = 500;
+
+fn mention() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"<@!?(\d{1,20})>").expect("valid"))
+}
+
+fn iso_date() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\b(\d{4}-\d{2}-\d{2})\b").expect("valid"))
+}
+
+/// Reads owner and due date out of a follow-up's text. Blank is `None`.
+pub fn parse(text: &str) -> Result<Option<FollowUpSpec>, String> {
+    let body = text.trim();
+    if body.is_empty() {
+        return Ok(None);
+    }
+    let len = body.chars().count();
+    if len > MAX_FOLLOW_UP_CHARS {
+        return Err(format!("the follow-up is {len} characters; the limit is {MAX_FOLLOW_UP_CHARS}"));
+    }
+    let owner = mention().captures(body).and_then(|c| c[1].parse().ok());
+    let due = match iso_date().captures(body) {
+        Some(c) => Some(
+            c[1].parse::<Date>().map_err(|_| format!("`{}` is not a date; write the due date as YYYY-MM-DD", &c[1]))?,
+        ),
+        None => None,
+    };
+    Ok(Some(FollowUpSpec { body: body.to_string(), owner, due }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn owner_and_due_date_are_read_from_the_text() {
+        let f = parse("Call Acme about exports <@123456> by 2026-12-01").unwrap().unwrap();
+        assert_eq!(f.owner, Some(123456));
+        assert_eq!(f.due, Some(date(2026, 12, 1)));
+    }
+
+    #[test]
+    fn blank_means_no_follow_up() {
+        assert_eq!(parse("  ").unwrap(), None);
+    }
+
+    #[test]
+    fn an_impossible_date_is_refused() {
+        assert!(parse("ask them 2026-02-30").unwrap_err().contains("YYYY-MM-DD"));
+    }
+
+    #[test]
+    fn without_mention_or_date_only_the_text_is_kept() {
+        let f = parse("ask support").unwrap().unwrap();
+        assert_eq!((f.owner, f.due), (None, None));
+    }
+}

@@ -1,0 +1,114 @@
+//! Checks requests against Discord's official OpenAPI spec: an operation
+//! must exist for the method and path, and a JSON body must validate
+//! against its request schema.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde_json::Value;
+
+pub const SPEC_ENV: &str = "ADVOCATE_DISCORD_OPENAPI";
+
+pub struct OpenApi {
+    doc: Value,
+    /// (METHOD, path template segments, JSON pointer of the operation)
+    operations: Vec<(String, Vec<String>, String)>,
+    validators: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
+}
+
+fn spec_path() -> PathBuf {
+    std::env::var(SPEC_ENV).map(PathBuf::from).unwrap_or_else(|_| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/discord-api/openapi.json")
+    })
+}
+
+/// The spec, loaded once; `None` (said once) when it is not there.
+pub fn spec() -> Option<&'static OpenApi> {
+    static SPEC: OnceLock<Option<OpenApi>> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let path = spec_path();
+        match std::fs::read(&path) {
+            Ok(bytes) => Some(OpenApi::new(serde_json::from_slice(&bytes).expect("the OpenAPI spec is JSON"))),
+            Err(e) => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "note: Discord's OpenAPI spec is missing at {} ({e}): requests are NOT checked for conformance. \
+                     Set {SPEC_ENV} or place ../shared beside the repo.",
+                    path.display()
+                );
+                None
+            }
+        }
+    })
+    .as_ref()
+}
+
+fn escape(pointer_part: &str) -> String {
+    pointer_part.replace('~', "~0").replace('/', "~1")
+}
+
+impl OpenApi {
+    fn new(doc: Value) -> OpenApi {
+        let mut operations = Vec::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for method in ["get", "put", "post", "patch", "delete"] {
+                if item.get(method).is_some() {
+                    let segments = path.trim_matches('/').split('/').map(str::to_string).collect();
+                    let pointer = format!("/paths/{}/{method}", escape(path));
+                    operations.push((method.to_uppercase(), segments, pointer));
+                }
+            }
+        }
+        OpenApi { doc, operations, validators: Mutex::new(HashMap::new()) }
+    }
+
+    /// The operation for a request, preferring templates with more
+    /// literal segments (`/messages/bulk-delete` over `/messages/{id}`).
+    fn operation(&self, method: &str, path: &str) -> Option<&str> {
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        self.operations
+            .iter()
+            .filter(|(m, segs, _)| {
+                m == method
+                    && segs.len() == parts.len()
+                    && segs.iter().zip(&parts).all(|(s, p)| s.starts_with('{') || s == p)
+            })
+            .max_by_key(|(_, segs, _)| segs.iter().filter(|s| !s.starts_with('{')).count())
+            .map(|(_, _, pointer)| pointer.as_str())
+    }
+
+    pub fn check(&self, method: &str, path: &str, body: Option<&Value>) -> Result<(), String> {
+        let op = self.operation(method, path).ok_or_else(|| format!("no operation {method} {path} in the spec"))?;
+        let Some(body) = body else { return Ok(()) };
+        let schema_pointer = format!("{op}/requestBody/content/application~1json/schema");
+        if self.doc.pointer(&schema_pointer).is_none() {
+            return Err("the spec defines no JSON body for this operation".into());
+        }
+        let validator = self.validator(&schema_pointer)?;
+        let errors: Vec<String> = validator
+            .iter_errors(body)
+            .take(3)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("body does not match the spec: {}", errors.join("; ")))
+        }
+    }
+
+    fn validator(&self, pointer: &str) -> Result<Arc<jsonschema::Validator>, String> {
+        if let Some(v) = self.validators.lock().unwrap().get(pointer) {
+            return Ok(v.clone());
+        }
+        // The whole document is the root so that its internal $refs resolve.
+        let mut root = self.doc.clone();
+        root["$ref"] = Value::String(format!("#{pointer}"));
+        root["$schema"] = Value::String("https://json-schema.org/draft/2020-12/schema".into());
+        let validator = Arc::new(jsonschema::validator_for(&root).map_err(|e| format!("the spec's schema does not compile: {e}"))?);
+        self.validators.lock().unwrap().insert(pointer.to_string(), validator.clone());
+        Ok(validator)
+    }
+}
