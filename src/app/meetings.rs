@@ -43,12 +43,13 @@ impl App {
         Ok(new.then_some(meeting))
     }
 
-    /// The question for a meeting; variants take turns by meeting id.
+    /// The question for a meeting; variants take turns by meeting id, the
+    /// first meeting getting the first.
     pub fn prompt_text(&self, meeting: &Meeting) -> String {
         let texts = &self.prompts.texts;
         texts.render_variant(
             "meeting.prompt",
-            meeting.id as usize,
+            meeting.id.saturating_sub(1) as usize,
             context! { topic => meeting.topic, segment => meeting.segment },
         )
     }

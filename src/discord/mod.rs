@@ -1,25 +1,39 @@
-//! The Discord edge: connects through serenity and turns gateway events
-//! into calls on the app. No business rules live here.
+//! The Discord edge: serenity and poise. Events and interactions become
+//! calls on the app; results become messages. No business rules here.
+
+mod answer;
+mod commands;
+mod events;
+
+use std::sync::Arc;
 
 use anyhow::Context as _;
-use serenity::all::{Context, EventHandler, GatewayIntents, Guild, HttpBuilder, Ready};
-use serenity::async_trait;
+use serenity::all::{ClientBuilder, CreateAllowedMentions, GatewayIntents, HttpBuilder, ShardManager};
 
-use crate::app::App;
+use crate::app::{App, UserError};
 use crate::config::Config;
+
+/// Shared state of every handler.
+pub struct Data {
+    pub app: App,
+    pub message_content: bool,
+}
+
+pub type Error = anyhow::Error;
+pub type Context<'a> = poise::Context<'a, Data, Error>;
 
 /// Builds serenity's HTTP client. In production it talks to discord.com
 /// as usual; `ADVOCATE_DISCORD_ADDR`/`_CA` point "discord.com" at a fake
 /// for tests and the demo while keeping serenity's own rate limiter and
 /// URLs; `DISCORD_API_PROXY` sends REST through a shared proxy (serenity
-/// honours the proxy only with its limiter off).
+/// honours the proxy only with its limiter off). Nothing the bot sends
+/// pings anyone unless a message says so itself.
 pub fn build_http(config: &Config) -> anyhow::Result<serenity::http::Http> {
     let token = config.discord_token.as_ref().context("DISCORD_TOKEN is not set")?;
     let mut client = reqwest::Client::builder().use_rustls_tls();
     if let Some(addr) = &config.discord_addr {
-        let addr: std::net::SocketAddr = addr
-            .parse()
-            .with_context(|| format!("ADVOCATE_DISCORD_ADDR `{addr}` is not host:port, e.g. 127.0.0.1:8443"))?;
+        let addr: std::net::SocketAddr =
+            addr.parse().with_context(|| format!("ADVOCATE_DISCORD_ADDR `{addr}` is not host:port, e.g. 127.0.0.1:8443"))?;
         client = client.resolve("discord.com", addr);
     }
     if let Some(ca) = &config.discord_ca {
@@ -28,41 +42,132 @@ pub fn build_http(config: &Config) -> anyhow::Result<serenity::http::Http> {
             .with_context(|| format!("ADVOCATE_DISCORD_CA: {} is not a PEM certificate", ca.display()))?;
         client = client.add_root_certificate(cert);
     }
-    let mut http = HttpBuilder::new(token.expose()).client(client.build()?);
+    let mut http = HttpBuilder::new(token.expose())
+        .client(client.build()?)
+        .default_allowed_mentions(CreateAllowedMentions::new());
     if let Some(proxy) = &config.discord_proxy {
         http = http.proxy(proxy.clone()).ratelimiter_disabled(true);
     }
     Ok(http.build())
 }
 
-struct Handler {
-    app: App,
+const BASE_INTENTS: GatewayIntents = GatewayIntents::GUILDS
+    .union(GatewayIntents::GUILD_MESSAGES)
+    .union(GatewayIntents::GUILD_MESSAGE_REACTIONS)
+    .union(GatewayIntents::GUILD_SCHEDULED_EVENTS);
+
+/// A connected bot; `shutdown` stops it gracefully.
+pub struct Running {
+    pub shards: Arc<ShardManager>,
+    pub task: tokio::task::JoinHandle<Result<(), serenity::Error>>,
 }
 
-#[async_trait]
-impl EventHandler for Handler {
-    async fn ready(&self, _ctx: Context, ready: Ready) {
-        tracing::info!(user = %ready.user.name, guilds = ready.guilds.len(), "connected to Discord");
+impl Running {
+    pub async fn shutdown(self) {
+        self.shards.shutdown_all().await;
+        let _ = self.task.await;
     }
+}
 
-    async fn guild_create(&self, _ctx: Context, guild: Guild, _is_new: Option<bool>) {
-        let app = &self.app;
-        if let Err(e) = app.store.guild_settings(guild.id.get(), &app.defaults, app.clock.now()).await {
-            tracing::error!(guild = guild.id.get(), error = %e, "could not load the guild's settings");
+/// Connects with or without the Message Content intent.
+pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::Result<Running> {
+    let http = build_http(config)?;
+    let intents = if message_content { BASE_INTENTS | GatewayIntents::MESSAGE_CONTENT } else { BASE_INTENTS };
+    let dev_guild = config.dev_guild;
+    let framework = poise::Framework::builder()
+        .initialize_owners(false)
+        .options(poise::FrameworkOptions {
+            commands: commands::all(),
+            on_error: |e| Box::pin(on_error(e)),
+            event_handler: |ctx, event, _framework, data| Box::pin(events::handle(ctx, event, data)),
+            allowed_mentions: Some(CreateAllowedMentions::new()),
+            ..Default::default()
+        })
+        .setup(move |ctx, _ready, framework| {
+            Box::pin(async move {
+                let commands = &framework.options().commands;
+                match dev_guild {
+                    Some(guild) => poise::builtins::register_in_guild(ctx, commands, guild.into()).await?,
+                    None => poise::builtins::register_globally(ctx, commands).await?,
+                }
+                Ok(Data { app, message_content })
+            })
+        })
+        .build();
+    let mut client = ClientBuilder::new_with_http(http, intents)
+        .framework(framework)
+        .await
+        .context("setting up the Discord client failed")?;
+    let shards = client.shard_manager.clone();
+    let task = tokio::spawn(async move { client.start_autosharded().await });
+    Ok(Running { shards, task })
+}
+
+/// Runs until SIGINT or SIGTERM. Without the Message Content intent
+/// enabled in the developer portal, it reconnects without it.
+pub async fn run(app: App, config: &Config) -> anyhow::Result<()> {
+    let mut message_content = true;
+    loop {
+        let running = start(app.clone(), config, message_content).await?;
+        let shards = running.shards.clone();
+        let stop = tokio::spawn(async move {
+            shutdown_signal().await;
+            tracing::info!("stopping: finishing in-flight work");
+            shards.shutdown_all().await;
+        });
+        let result = running.task.await?;
+        stop.abort();
+        match result {
+            Err(serenity::Error::Gateway(serenity::gateway::GatewayError::DisallowedGatewayIntents)) if message_content => {
+                tracing::warn!(
+                    "the Message Content intent is not enabled for this bot in the Discord developer portal; \
+                     running without it: answers come through the Answer button, and thread replies are \
+                     logged only when they mention the bot"
+                );
+                message_content = false;
+            }
+            Err(e) => return Err(e).context("the Discord connection failed; check DISCORD_TOKEN and the network"),
+            Ok(()) => return Ok(()),
         }
     }
 }
 
-/// Connects and serves until the gateway closes or the process is stopped.
-pub async fn run(app: App, config: &Config) -> anyhow::Result<()> {
-    let http = build_http(config)?;
-    let intents = GatewayIntents::GUILDS
-        | GatewayIntents::GUILD_MESSAGES
-        | GatewayIntents::GUILD_MESSAGE_REACTIONS
-        | GatewayIntents::GUILD_SCHEDULED_EVENTS;
-    let mut client = serenity::all::ClientBuilder::new_with_http(http, intents)
-        .event_handler(Handler { app })
-        .await
-        .context("setting up the Discord client failed")?;
-    client.start_autosharded().await.context("the Discord connection failed; check DISCORD_TOKEN and the network")
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+/// Every command error becomes a reply the user understands: their own
+/// mistakes say what to do; our failures are logged and apologised for.
+async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    match error {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            let text = match error.downcast_ref::<UserError>() {
+                Some(user) => user.0.clone(),
+                None => {
+                    tracing::error!(command = %ctx.command().qualified_name, error = %format!("{error:#}"), "command failed");
+                    "Sorry, something went wrong on our side. It has been logged; please try again in a minute.".into()
+                }
+            };
+            let _ = ctx.send(poise::CreateReply::default().content(text).ephemeral(true)).await;
+        }
+        poise::FrameworkError::CommandCheckFailed { error, ctx, .. } => {
+            let text = error.map_or_else(|| "You are not allowed to use this command.".into(), |e| e.to_string());
+            let _ = ctx.send(poise::CreateReply::default().content(text).ephemeral(true)).await;
+        }
+        poise::FrameworkError::EventHandler { error, event, .. } => {
+            tracing::error!(event = event.snake_case_name(), error = %format!("{error:#}"), "handling an event failed");
+        }
+        other => {
+            if let Err(e) = poise::builtins::on_error(other).await {
+                tracing::error!(error = %e, "reporting an error failed");
+            }
+        }
+    }
 }

@@ -153,7 +153,10 @@ impl FakeDiscord {
                 anyhow::bail!("while waiting for {what}: {}", violations.join("; "));
             }
             if tokio::time::timeout_at(deadline, rx.changed()).await.is_err() {
-                anyhow::bail!("timed out after {WAIT:?} waiting for {what}");
+                let recent: Vec<String> = self.read(|s| {
+                    s.requests.iter().rev().take(5).map(|r| format!("{} {}", r.method, r.path)).collect()
+                });
+                anyhow::bail!("timed out after {WAIT:?} waiting for {what}; the bot's last requests: {}", recent.join(", "));
             }
         }
     }

@@ -420,11 +420,15 @@ fn interaction_callback(inner: &Arc<Inner>, interaction_id: u64, body: Value, fi
 }
 
 fn followup(inner: &Arc<Inner>, token: &str, body: Value, files: Vec<Attachment>) -> Reply {
-    let found =
-        inner.state.lock().unwrap().interactions.values().find(|i| i.token == token).map(|i| (i.id, i.channel_id));
-    let Some((iid, channel)) = found else {
+    let found = inner.state.lock().unwrap().interactions.values().find(|i| i.token == token).cloned();
+    let Some(interaction) = found else {
         return error(StatusCode::NOT_FOUND, "Unknown Webhook", 10015);
     };
+    // As on Discord: the first follow-up after a deferral is the response.
+    if interaction.response.is_none() && interaction.first_callback_type() == Some(5) {
+        return edit_original(inner, token, body, files);
+    }
+    let (iid, channel) = (interaction.id, interaction.channel_id);
     let m = new_bot_message(inner, channel, &body, files);
     let mut s = inner.state.lock().unwrap();
     s.interactions.get_mut(&iid).expect("known").followups.push(m.id);

@@ -62,6 +62,11 @@ impl Texts {
         self.render_name(key, ctx)
     }
 
+    /// Renders a text that has no placeholders.
+    pub fn text(&self, key: &str) -> String {
+        self.render_name(key, Value::UNDEFINED)
+    }
+
     /// How many variants a list text has.
     pub fn variant_count(&self, key: &str) -> usize {
         self.variants.get(key).copied().unwrap_or(0)

@@ -2,6 +2,9 @@
 //! when ADVOCATE_TEST_POSTGRES_URL is set (each test in its own schema).
 #![allow(dead_code)]
 
+pub mod bot;
+pub mod openapi;
+
 use std::io::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Once;

@@ -105,7 +105,9 @@ impl OpenApi {
         }
         // The whole document is the root so that its internal $refs resolve.
         let mut root = self.doc.clone();
-        root["$ref"] = Value::String(format!("#{pointer}"));
+        // A URI fragment: braces in path templates must be percent-encoded.
+        let fragment = pointer.replace('%', "%25").replace('{', "%7B").replace('}', "%7D");
+        root["$ref"] = Value::String(format!("#{fragment}"));
         root["$schema"] = Value::String("https://json-schema.org/draft/2020-12/schema".into());
         let validator = Arc::new(jsonschema::validator_for(&root).map_err(|e| format!("the spec's schema does not compile: {e}"))?);
         self.validators.lock().unwrap().insert(pointer.to_string(), validator.clone());

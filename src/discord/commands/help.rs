@@ -1,0 +1,16 @@
+//! /help: what Advocate does and which commands there are.
+
+use super::{reply_private, Context, Error};
+
+const HELP: &str = "**Advocate keeps the customer in every team conversation.**
+• Every morning a *customer of the day* appears in the insight channels; press its button to say how it affects your work.
+• In meeting threads I ask *How does this affect customers?* — reply in the thread or press **Answer**. Answers that cite evidence (a link, a ticket, a number, a customer's words) are counted apart from assumptions.
+
+**Meetings**: `/meeting start topic:…` opens a thread and asks · `/meeting ask` asks again here · `/meeting remind` nudges those who have not answered · `/meeting close` posts a recap.
+**Help**: `/help` shows this.";
+
+/// What Advocate does and how to use it
+#[poise::command(slash_command)]
+pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
+    reply_private(ctx, HELP).await
+}

@@ -1,0 +1,135 @@
+//! /meeting start | ask | remind | close
+
+use serenity::all::{
+    AutoArchiveDuration, ChannelId, ChannelType, CreateAllowedMentions, CreateMessage, CreateThread, Http, UserId,
+};
+
+use super::{in_thread, reply_private, Context, Error};
+use crate::app::{App, UserError};
+use crate::discord::answer::answer_button;
+use crate::domain::insight::Segment;
+use crate::store::{Meeting, NewMeeting, Origin};
+
+/// Meeting threads that ask how things affect customers
+#[poise::command(slash_command, guild_only, subcommands("start", "ask", "remind", "close"), subcommand_required)]
+pub async fn meeting(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Open a meeting thread here and ask how it affects customers
+#[poise::command(slash_command, guild_only)]
+async fn start(
+    ctx: Context<'_>,
+    #[description = "What the meeting is about"]
+    #[max_length = 90]
+    topic: String,
+    #[description = "The customer segment in focus, e.g. enterprise"] segment: Option<String>,
+) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
+    let segment = segment.as_deref().map(Segment::parse).transpose().map_err(UserError)?;
+    let guild = ctx.guild_id().expect("guild_only").get();
+    let here = ctx.channel_id();
+    let thread = if in_thread(ctx) {
+        here
+    } else {
+        let create = CreateThread::new(topic.trim())
+            .kind(ChannelType::PublicThread)
+            .auto_archive_duration(AutoArchiveDuration::OneDay);
+        here.create_thread(ctx.http(), create).await?.id
+    };
+    let new = NewMeeting {
+        guild_id: guild,
+        channel_id: here.get(),
+        thread_id: thread.get(),
+        topic: topic.trim().to_string(),
+        segment: segment.map(|s| s.to_string()),
+        host_id: Some(ctx.author().id.get()),
+        origin: Origin::Command,
+        event_id: None,
+    };
+    let (meeting, _) = ctx.data().app.open_meeting(&new).await?;
+    post_prompt(ctx.http(), &ctx.data().app, &meeting).await?;
+    reply_private(ctx, format!("Meeting thread <#{thread}> is open; I asked how it affects customers.")).await
+}
+
+/// Posts the meeting's question with its Answer button and records it.
+pub async fn post_prompt(http: &Http, app: &App, meeting: &Meeting) -> Result<(), Error> {
+    let message = CreateMessage::new()
+        .content(app.prompt_text(meeting))
+        .components(vec![answer_button(&app.prompts.texts.text("meeting.button"), &format!("m:{}", meeting.id))]);
+    let posted = ChannelId::new(meeting.thread_id).send_message(http, message).await?;
+    app.record_prompt(meeting.id, posted.id.get()).await
+}
+
+async fn meeting_here(ctx: Context<'_>) -> Result<Option<Meeting>, Error> {
+    Ok(ctx.data().app.store.meeting_by_thread(ctx.channel_id().get()).await?)
+}
+
+/// Ask again, in this thread, how it affects customers
+#[poise::command(slash_command, guild_only)]
+async fn ask(ctx: Context<'_>) -> Result<(), Error> {
+    if !in_thread(ctx) {
+        crate::user_error!("Run /meeting ask inside a meeting thread, or /meeting start to open one.");
+    }
+    ctx.defer_ephemeral().await?;
+    let meeting = match meeting_here(ctx).await? {
+        Some(m) => m,
+        None => {
+            let name = ctx.guild_channel().await.map(|c| c.name).unwrap_or_else(|| "meeting".into());
+            let new = NewMeeting {
+                guild_id: ctx.guild_id().expect("guild_only").get(),
+                channel_id: ctx.channel_id().get(),
+                thread_id: ctx.channel_id().get(),
+                topic: name,
+                segment: None,
+                host_id: Some(ctx.author().id.get()),
+                origin: Origin::Command,
+                event_id: None,
+            };
+            ctx.data().app.open_meeting(&new).await?.0
+        }
+    };
+    post_prompt(ctx.http(), &ctx.data().app, &meeting).await?;
+    reply_private(ctx, "Asked again.").await
+}
+
+/// Nudge the thread's members who have not answered yet
+#[poise::command(slash_command, guild_only)]
+async fn remind(ctx: Context<'_>) -> Result<(), Error> {
+    let Some(meeting) = meeting_here(ctx).await? else {
+        crate::user_error!("This is not a meeting thread; run /meeting start first.");
+    };
+    ctx.defer_ephemeral().await?;
+    let app = &ctx.data().app;
+    let answered = app.store.meeting_answerers(meeting.id).await?;
+    let bot = ctx.framework().bot_id.get();
+    let members = ctx.channel_id().get_thread_members(ctx.http()).await?;
+    let missing: Vec<UserId> = members
+        .into_iter()
+        .map(|m| m.user_id)
+        .filter(|u| u.get() != bot && !answered.contains(&u.get()))
+        .collect();
+    if missing.is_empty() {
+        return reply_private(ctx, "Everyone in this thread has answered. 🎉").await;
+    }
+    let mentions: Vec<String> = missing.iter().map(|u| format!("<@{u}>")).collect();
+    let text = app.prompts.texts.render(
+        "meeting.reminder",
+        minijinja::context! { mentions => mentions.join(" "), topic => meeting.topic },
+    );
+    // Only the people who have not answered are pinged, nobody else.
+    let message = CreateMessage::new().content(text).allowed_mentions(CreateAllowedMentions::new().users(missing.clone()));
+    ctx.channel_id().send_message(ctx.http(), message).await?;
+    reply_private(ctx, format!("Reminded {} people.", missing.len())).await
+}
+
+/// Close this meeting and post a recap
+#[poise::command(slash_command, guild_only)]
+async fn close(ctx: Context<'_>) -> Result<(), Error> {
+    let Some(recap) = ctx.data().app.close_meeting(ctx.channel_id().get()).await? else {
+        crate::user_error!("There is no open meeting in this channel; run /meeting close inside a meeting thread.");
+    };
+    ctx.defer_ephemeral().await?;
+    ctx.channel_id().send_message(ctx.http(), CreateMessage::new().content(recap)).await?;
+    reply_private(ctx, "Meeting closed; the recap is posted.").await
+}

@@ -1,0 +1,154 @@
+//! End to end: the real bot, through serenity, against the fake Discord.
+
+mod common;
+
+use advocate::store::AnswerRef;
+use common::bot::{eventually, Harness};
+use serde_json::json;
+
+const MONDAY_MORNING: &str = "2026-11-23T09:00:00Z";
+
+struct Team {
+    alice: u64,
+    bob: u64,
+    channel: u64,
+}
+
+async fn team(h: &Harness) -> Team {
+    let alice = h.fake.add_user("Alice");
+    let bob = h.fake.add_user("Bob");
+    let guild = h.fake.add_guild("Acme", alice).unwrap();
+    h.fake.join(guild, bob, &[]);
+    let channel = h.fake.add_channel(guild, "product").unwrap();
+    Team { alice, bob, channel }
+}
+
+fn meeting_start(topic: &str) -> serde_json::Value {
+    json!([{"type": 1, "name": "start", "options": [{"type": 3, "name": "topic", "value": topic}]}])
+}
+
+/// Alice runs /meeting start; returns the new thread.
+async fn start_meeting(h: &Harness, t: &Team, topic: &str) -> u64 {
+    let i = h.fake.slash(t.alice, t.channel, "meeting", meeting_start(topic)).unwrap();
+    let reply = h.fake.response_message(i).await.unwrap();
+    assert!(reply.content.contains("is open"), "{}", reply.content);
+    let thread = h.fake.threads_in(t.channel).last().unwrap().id;
+    assert!(reply.content.contains(&format!("<#{thread}>")));
+    thread
+}
+
+#[tokio::test]
+async fn meeting_start_opens_a_thread_with_the_prompt() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let t = team(&h).await;
+    h.start_bot(true).await;
+
+    let i = h.fake.slash(t.alice, t.channel, "meeting", meeting_start("Pricing page")).unwrap();
+    let answered = h.fake.response(i).await.unwrap();
+    assert_eq!(answered.first_callback_type(), Some(5), "deferred, ephemeral");
+    let reply = h.fake.response_message(i).await.unwrap();
+    assert!(reply.ephemeral() && reply.content.contains("is open"), "{reply:?}");
+
+    let threads = h.fake.threads_in(t.channel);
+    assert_eq!(threads.len(), 1);
+    assert_eq!(threads[0].name, "Pricing page");
+    let prompt = h.fake.wait_for("the prompt", |s| s.messages.values().find(|m| m.channel_id == threads[0].id).cloned()).await.unwrap();
+    assert!(prompt.content.contains("How does this affect customers?"), "{}", prompt.content);
+    let meeting = h.app.store.meeting_by_thread(threads[0].id).await.unwrap().expect("meeting stored");
+    assert_eq!(prompt.buttons(), vec![format!("answer:m:{}", meeting.id)]);
+    assert_eq!((meeting.topic.as_str(), meeting.host_id, meeting.prompt_message_id), ("Pricing page", Some(t.alice), Some(prompt.id)));
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_reply_in_a_prompted_thread_is_stored_with_its_classification_once() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let t = team(&h).await;
+    h.start_bot(true).await;
+    let thread = start_meeting(&h, &t, "Onboarding").await;
+
+    let reply = h.fake.say(t.bob, thread, "Churn is 4% for #smb accounts, see ABC-123").unwrap();
+    let (start, end) = advocate::domain::time::IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
+    let counts = eventually("the reply to be stored", || async {
+        let c = h.app.store.week_counts(guild_of(&h, thread), start, end).await.unwrap();
+        (c.answers == 1).then_some(c)
+    })
+    .await;
+    assert_eq!((counts.with_evidence, counts.with_assumption, counts.answerers), (1, 0, 1));
+
+    // The same event again (a replay) and the bot's own messages change nothing.
+    let again = h.fake.read(|s| s.message_json(&s.messages[&reply]));
+    h.fake.dispatch_raw("MESSAGE_CREATE", again).unwrap();
+    let marker = h.fake.say(t.alice, thread, "I think it is probably fine").unwrap();
+    eventually("the second reply", || async {
+        let c = h.app.store.week_counts(guild_of(&h, thread), start, end).await.unwrap();
+        (c.answers == 2).then_some(())
+    })
+    .await;
+    let c = h.app.store.week_counts(guild_of(&h, thread), start, end).await.unwrap();
+    assert_eq!((c.answers, c.with_assumption, c.answerers), (2, 1, 2), "replay logged once (marker {marker})");
+    h.finish().await;
+}
+
+fn guild_of(h: &Harness, channel: u64) -> u64 {
+    h.fake.read(|s| s.guild_of(channel).unwrap())
+}
+
+#[tokio::test]
+async fn messages_outside_prompted_threads_are_not_stored() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let t = team(&h).await;
+    h.start_bot(true).await;
+    let lunch = h.fake.start_thread(t.bob, t.channel, "lunch plans").unwrap();
+    h.fake.say(t.bob, lunch, "Pizza at 12? 100% yes").unwrap();
+    h.fake.say(t.bob, t.channel, "General chat, 50% serious").unwrap();
+    // A thread that matches the pattern is prompted; use it as a barrier.
+    let sync = h.fake.start_thread(t.alice, t.channel, "Weekly sync").unwrap();
+    h.fake.wait_for("the automatic prompt", |s| s.messages.values().any(|m| m.channel_id == sync && m.author_id == s.bot_id).then_some(())).await.unwrap();
+    assert!(h.app.store.meeting_by_thread(lunch).await.unwrap().is_none());
+    h.fake.say(t.bob, sync, "#enterprise customers asked for this 3 times").unwrap();
+    let guild = guild_of(&h, t.channel);
+    let (start, end) = advocate::domain::time::IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
+    eventually("the sync reply", || async {
+        (h.app.store.week_counts(guild, start, end).await.unwrap().answers == 1).then_some(())
+    })
+    .await;
+    let c = h.app.store.week_counts(guild, start, end).await.unwrap();
+    assert_eq!((c.answers, c.meetings), (1, 1), "only the prompted thread's reply");
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn the_fake_reports_a_payload_serenity_cannot_parse() {
+    let h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let err = h.fake.dispatch_raw("MESSAGE_CREATE", json!({"id": "1", "channel_id": "2"})).unwrap_err().to_string();
+    assert!(err.contains("serenity cannot parse this MESSAGE_CREATE"), "{err}");
+    assert!(err.contains("missing field"), "{err}");
+    assert_eq!(h.fake.violations().len(), 1, "recorded so that the test fails");
+    h.db.finish().await;
+}
+
+#[tokio::test]
+async fn a_dropped_connection_resumes_and_missed_events_are_logged_once() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let t = team(&h).await;
+    h.start_bot(true).await;
+    let thread = start_meeting(&h, &t, "Roadmap").await;
+    let meeting = h.app.store.meeting_by_thread(thread).await.unwrap().unwrap();
+
+    h.fake.drop_connection();
+    h.fake.wait_for("the bot to notice the drop", |_| Some(())).await.unwrap();
+    for text in ["Missed one: 20 customers asked", "Missed two: see https://example.com/t/9"] {
+        h.fake.say(t.bob, thread, text).unwrap();
+    }
+    eventually("the bot to resume", || async { (h.fake.gateway_stats().1 >= 1).then_some(()) }).await;
+    let answers = eventually("both missed replies", || async {
+        let n = h.app.store.meeting_stats(meeting.id).await.unwrap().answers;
+        (n >= 2).then_some(n)
+    })
+    .await;
+    assert_eq!(answers, 2);
+    assert_eq!(h.fake.gateway_stats().0, 1, "resumed, not re-identified");
+    let _ = AnswerRef::Meeting(meeting.id);
+    h.finish().await;
+}
