@@ -8,4 +8,5 @@ pub mod discord;
 pub mod domain;
 pub mod fake;
 pub mod prompts;
+pub mod scheduler;
 pub mod store;

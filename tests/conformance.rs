@@ -7,7 +7,9 @@ use serde_json::json;
 #[test]
 fn the_spec_checker_rejects_bad_requests_and_accepts_good_ones() {
     let Some(spec) = common::openapi::spec() else { return };
-    assert!(spec.check("POST", "/channels/123/messages", Some(&json!({"content": "hi", "nonce": "abc", "enforce_nonce": true}))).is_ok());
+    assert!(spec
+        .check("POST", "/channels/123/messages", Some(&json!({"content": "hi", "nonce": "abc", "enforce_nonce": true})))
+        .is_ok());
     let err = spec.check("POST", "/channels/123/messages", Some(&json!({"content": 5}))).unwrap_err();
     assert!(err.contains("body does not match"), "{err}");
     let err = spec.check("POST", "/channels/123/messages", Some(&json!({"content": "x".repeat(4001)}))).unwrap_err();

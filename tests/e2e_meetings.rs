@@ -52,11 +52,18 @@ async fn meeting_start_opens_a_thread_with_the_prompt() {
     let threads = h.fake.threads_in(t.channel);
     assert_eq!(threads.len(), 1);
     assert_eq!(threads[0].name, "Pricing page");
-    let prompt = h.fake.wait_for("the prompt", |s| s.messages.values().find(|m| m.channel_id == threads[0].id).cloned()).await.unwrap();
+    let prompt = h
+        .fake
+        .wait_for("the prompt", |s| s.messages.values().find(|m| m.channel_id == threads[0].id).cloned())
+        .await
+        .unwrap();
     assert!(prompt.content.contains("How does this affect customers?"), "{}", prompt.content);
     let meeting = h.app.store.meeting_by_thread(threads[0].id).await.unwrap().expect("meeting stored");
     assert_eq!(prompt.buttons(), vec![format!("answer:m:{}", meeting.id)]);
-    assert_eq!((meeting.topic.as_str(), meeting.host_id, meeting.prompt_message_id), ("Pricing page", Some(t.alice), Some(prompt.id)));
+    assert_eq!(
+        (meeting.topic.as_str(), meeting.host_id, meeting.prompt_message_id),
+        ("Pricing page", Some(t.alice), Some(prompt.id))
+    );
     h.finish().await;
 }
 
@@ -68,7 +75,8 @@ async fn a_reply_in_a_prompted_thread_is_stored_with_its_classification_once() {
     let thread = start_meeting(&h, &t, "Onboarding").await;
 
     let reply = h.fake.say(t.bob, thread, "Churn is 4% for #smb accounts, see ABC-123").unwrap();
-    let (start, end) = advocate::domain::time::IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
+    let (start, end) =
+        advocate::domain::time::IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
     let counts = eventually("the reply to be stored", || async {
         let c = h.app.store.week_counts(guild_of(&h, thread), start, end).await.unwrap();
         (c.answers == 1).then_some(c)
@@ -104,11 +112,17 @@ async fn messages_outside_prompted_threads_are_not_stored() {
     h.fake.say(t.bob, t.channel, "General chat, 50% serious").unwrap();
     // A thread that matches the pattern is prompted; use it as a barrier.
     let sync = h.fake.start_thread(t.alice, t.channel, "Weekly sync").unwrap();
-    h.fake.wait_for("the automatic prompt", |s| s.messages.values().any(|m| m.channel_id == sync && m.author_id == s.bot_id).then_some(())).await.unwrap();
+    h.fake
+        .wait_for("the automatic prompt", |s| {
+            s.messages.values().any(|m| m.channel_id == sync && m.author_id == s.bot_id).then_some(())
+        })
+        .await
+        .unwrap();
     assert!(h.app.store.meeting_by_thread(lunch).await.unwrap().is_none());
     h.fake.say(t.bob, sync, "#enterprise customers asked for this 3 times").unwrap();
     let guild = guild_of(&h, t.channel);
-    let (start, end) = advocate::domain::time::IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
+    let (start, end) =
+        advocate::domain::time::IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
     eventually("the sync reply", || async {
         (h.app.store.week_counts(guild, start, end).await.unwrap().answers == 1).then_some(())
     })

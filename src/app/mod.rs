@@ -3,7 +3,9 @@
 
 pub mod answers;
 pub mod import;
+pub mod insights;
 pub mod meetings;
+pub mod posts;
 pub mod report;
 
 use std::collections::HashMap;

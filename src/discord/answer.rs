@@ -3,9 +3,9 @@
 //! own text, so nothing they wrote is lost.
 
 use serenity::all::{
-    ActionRowComponent, ButtonStyle, ComponentInteraction, Context as SerenityContext, CreateActionRow, CreateAttachment,
-    CreateButton, CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage, CreateModal,
-    InputTextStyle, ModalInteraction,
+    ActionRowComponent, ButtonStyle, ComponentInteraction, Context as SerenityContext, CreateActionRow,
+    CreateAttachment, CreateButton, CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage,
+    CreateModal, InputTextStyle, ModalInteraction,
 };
 
 use super::{Data, Error};
@@ -19,7 +19,9 @@ const BUTTON_PREFIX: &str = "answer:";
 const MODAL_PREFIX: &str = "answer-modal:";
 
 pub fn answer_button(label: &str, target: &str) -> CreateActionRow {
-    CreateActionRow::Buttons(vec![CreateButton::new(format!("{BUTTON_PREFIX}{target}")).label(label).style(ButtonStyle::Primary)])
+    CreateActionRow::Buttons(vec![CreateButton::new(format!("{BUTTON_PREFIX}{target}"))
+        .label(label)
+        .style(ButtonStyle::Primary)])
 }
 
 fn parse_target(text: &str) -> Option<AnswerRef> {
@@ -45,7 +47,13 @@ pub async fn button(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data
         input("text", "answer_modal.text_label", InputTextStyle::Paragraph, MAX_ANSWER_CHARS as u16, true),
         input("impact", "answer_modal.impact_label", InputTextStyle::Short, 20, false),
         input("segments", "answer_modal.segments_label", InputTextStyle::Short, 200, false),
-        input("follow_up", "answer_modal.follow_up_label", InputTextStyle::Paragraph, MAX_FOLLOW_UP_CHARS as u16, false),
+        input(
+            "follow_up",
+            "answer_modal.follow_up_label",
+            InputTextStyle::Paragraph,
+            MAX_FOLLOW_UP_CHARS as u16,
+            false,
+        ),
     ]);
     i.create_response(&ctx.http, CreateInteractionResponse::Modal(modal)).await?;
     Ok(true)

@@ -1,16 +1,32 @@
 //! Gateway events other than slash commands.
 
-use serenity::all::{Context as SerenityContext, FullEvent, Interaction, Message};
+use serenity::all::{
+    AutoArchiveDuration, ChannelId, ChannelType, Context as SerenityContext, CreateThread, FullEvent, Interaction,
+    Message, Reaction, ScheduledEvent, ScheduledEventStatus,
+};
 
 use super::{answer, Data, Error};
 use crate::app::answers::ThreadMessage;
 use crate::app::meetings::NewThread;
+use crate::store::{Meeting, NewMeeting, Origin, ReactionEvent};
 
 pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Result<(), Error> {
     let app = &data.app;
     match event {
         FullEvent::GuildCreate { guild, .. } => {
             app.settings(guild.id.get()).await?;
+            app.store.set_guild_left(guild.id.get(), None).await?;
+        }
+        // Unavailable means an outage, not removal: keep the data then.
+        FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
+            app.store.set_guild_left(incomplete.id.get(), Some(app.clock.now())).await?;
+        }
+        FullEvent::ReactionAdd { add_reaction } => reaction(data, add_reaction, true).await?,
+        FullEvent::ReactionRemove { removed_reaction } => reaction(data, removed_reaction, false).await?,
+        FullEvent::GuildScheduledEventUpdate { event } if event.status == ScheduledEventStatus::Active => {
+            if let Some(meeting) = scheduled_meeting(ctx, data, event).await? {
+                super::commands::post_prompt(&ctx.http, app, &meeting).await?;
+            }
         }
         FullEvent::ThreadCreate { thread } => {
             let Some(parent) = thread.parent_id else { return Ok(()) };
@@ -42,8 +58,8 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
             Interaction::Component(i) => {
                 answer::button(ctx, i, data).await?;
             }
-            Interaction::Modal(i) => {
-                answer::submit(ctx, i, data).await?;
+            Interaction::Modal(i) if !answer::submit(ctx, i, data).await? => {
+                super::commands::submit_suggestion(ctx, i, data).await?;
             }
             _ => {}
         },
@@ -69,4 +85,59 @@ async fn thread_reply(data: &Data, m: &Message) -> Result<(), Error> {
     };
     data.app.log_thread_reply(&reply).await?;
     Ok(())
+}
+
+/// Logs a reaction on one of the bot's own posts; others are ignored.
+async fn reaction(data: &Data, r: &Reaction, added: bool) -> Result<(), Error> {
+    let (Some(guild), Some(user)) = (r.guild_id, r.user_id) else { return Ok(()) };
+    let event = ReactionEvent {
+        guild_id: guild.get(),
+        channel_id: r.channel_id.get(),
+        message_id: r.message_id.get(),
+        user_id: user.get(),
+        emoji: r.emoji.to_string(),
+        at: data.app.clock.now(),
+    };
+    if added {
+        data.app.store.reaction_added(&event).await?;
+    } else {
+        data.app.store.reaction_removed(&event).await?;
+    }
+    Ok(())
+}
+
+/// A scheduled event that became active gets a thread in the guild's
+/// first meeting channel, once.
+async fn scheduled_meeting(
+    ctx: &SerenityContext,
+    data: &Data,
+    event: &ScheduledEvent,
+) -> Result<Option<Meeting>, Error> {
+    let app = &data.app;
+    let guild = event.guild_id.get();
+    if app.store.meeting_by_event(guild, event.id.get()).await?.is_some() {
+        return Ok(None);
+    }
+    let settings = app.settings(guild).await?;
+    let Some(&channel) = settings.meeting_channels.first() else {
+        tracing::info!(guild, event = %event.name, "a scheduled event started, but no meeting channel is set (/setup)");
+        return Ok(None);
+    };
+    let name: String = event.name.chars().take(100).collect();
+    let create = CreateThread::new(name.clone())
+        .kind(ChannelType::PublicThread)
+        .auto_archive_duration(AutoArchiveDuration::OneDay);
+    let thread = ChannelId::new(channel).create_thread(&ctx.http, create).await?;
+    let new = NewMeeting {
+        guild_id: guild,
+        channel_id: channel,
+        thread_id: thread.id.get(),
+        topic: name,
+        segment: None,
+        host_id: event.creator_id.map(|u| u.get()),
+        origin: Origin::Event,
+        event_id: Some(event.id.get()),
+    };
+    let (meeting, new) = app.open_meeting(&new).await?;
+    Ok(new.then_some(meeting))
 }

@@ -4,6 +4,7 @@
 mod answer;
 mod commands;
 mod events;
+mod posts;
 
 use std::sync::Arc;
 
@@ -32,8 +33,9 @@ pub fn build_http(config: &Config) -> anyhow::Result<serenity::http::Http> {
     let token = config.discord_token.as_ref().context("DISCORD_TOKEN is not set")?;
     let mut client = reqwest::Client::builder().use_rustls_tls();
     if let Some(addr) = &config.discord_addr {
-        let addr: std::net::SocketAddr =
-            addr.parse().with_context(|| format!("ADVOCATE_DISCORD_ADDR `{addr}` is not host:port, e.g. 127.0.0.1:8443"))?;
+        let addr: std::net::SocketAddr = addr
+            .parse()
+            .with_context(|| format!("ADVOCATE_DISCORD_ADDR `{addr}` is not host:port, e.g. 127.0.0.1:8443"))?;
         client = client.resolve("discord.com", addr);
     }
     if let Some(ca) = &config.discord_ca {
@@ -42,9 +44,8 @@ pub fn build_http(config: &Config) -> anyhow::Result<serenity::http::Http> {
             .with_context(|| format!("ADVOCATE_DISCORD_CA: {} is not a PEM certificate", ca.display()))?;
         client = client.add_root_certificate(cert);
     }
-    let mut http = HttpBuilder::new(token.expose())
-        .client(client.build()?)
-        .default_allowed_mentions(CreateAllowedMentions::new());
+    let mut http =
+        HttpBuilder::new(token.expose()).client(client.build()?).default_allowed_mentions(CreateAllowedMentions::new());
     if let Some(proxy) = &config.discord_proxy {
         http = http.proxy(proxy.clone()).ratelimiter_disabled(true);
     }
@@ -56,14 +57,19 @@ const BASE_INTENTS: GatewayIntents = GatewayIntents::GUILDS
     .union(GatewayIntents::GUILD_MESSAGE_REACTIONS)
     .union(GatewayIntents::GUILD_SCHEDULED_EVENTS);
 
-/// A connected bot; `shutdown` stops it gracefully.
+/// A connected bot and its scheduler; `shutdown` stops both gracefully.
 pub struct Running {
     pub shards: Arc<ShardManager>,
     pub task: tokio::task::JoinHandle<Result<(), serenity::Error>>,
+    scheduler: tokio::task::JoinHandle<()>,
+    stop_scheduler: tokio::sync::watch::Sender<bool>,
 }
 
 impl Running {
+    /// Lets the scheduler finish its tick, then closes the gateway.
     pub async fn shutdown(self) {
+        self.stop_scheduler.send_replace(true);
+        let _ = self.scheduler.await;
         self.shards.shutdown_all().await;
         let _ = self.task.await;
     }
@@ -74,6 +80,7 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
     let http = build_http(config)?;
     let intents = if message_content { BASE_INTENTS | GatewayIntents::MESSAGE_CONTENT } else { BASE_INTENTS };
     let dev_guild = config.dev_guild;
+    let scheduler_app = app.clone();
     let framework = poise::Framework::builder()
         .initialize_owners(false)
         .options(poise::FrameworkOptions {
@@ -99,8 +106,11 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
         .await
         .context("setting up the Discord client failed")?;
     let shards = client.shard_manager.clone();
+    let (stop_scheduler, stop) = tokio::sync::watch::channel(false);
+    let poster = posts::DiscordPoster(client.http.clone());
+    let scheduler = tokio::spawn(crate::scheduler::run(scheduler_app, poster, stop));
     let task = tokio::spawn(async move { client.start_autosharded().await });
-    Ok(Running { shards, task })
+    Ok(Running { shards, task, scheduler, stop_scheduler })
 }
 
 /// Runs until SIGINT or SIGTERM. Without the Message Content intent
@@ -108,17 +118,21 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
 pub async fn run(app: App, config: &Config) -> anyhow::Result<()> {
     let mut message_content = true;
     loop {
-        let running = start(app.clone(), config, message_content).await?;
-        let shards = running.shards.clone();
-        let stop = tokio::spawn(async move {
-            shutdown_signal().await;
-            tracing::info!("stopping: finishing in-flight work");
-            shards.shutdown_all().await;
-        });
-        let result = running.task.await?;
-        stop.abort();
+        let mut running = start(app.clone(), config, message_content).await?;
+        let result = tokio::select! {
+            result = &mut running.task => result?,
+            _ = shutdown_signal() => {
+                tracing::info!("stopping: finishing in-flight work");
+                running.shutdown().await;
+                return Ok(());
+            }
+        };
+        running.stop_scheduler.send_replace(true);
+        let _ = running.scheduler.await;
         match result {
-            Err(serenity::Error::Gateway(serenity::gateway::GatewayError::DisallowedGatewayIntents)) if message_content => {
+            Err(serenity::Error::Gateway(serenity::gateway::GatewayError::DisallowedGatewayIntents))
+                if message_content =>
+            {
                 tracing::warn!(
                     "the Message Content intent is not enabled for this bot in the Discord developer portal; \
                      running without it: answers come through the Answer button, and thread replies are \
@@ -136,7 +150,8 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
         tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
     }
     #[cfg(not(unix))]
@@ -160,6 +175,18 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         poise::FrameworkError::CommandCheckFailed { error, ctx, .. } => {
             let text = error.map_or_else(|| "You are not allowed to use this command.".into(), |e| e.to_string());
             let _ = ctx.send(poise::CreateReply::default().content(text).ephemeral(true)).await;
+        }
+        poise::FrameworkError::ArgumentParse { error, input, ctx, .. } => {
+            let what = input.map_or_else(String::new, |i| format!(" `{i}`"));
+            let text =
+                format!("I could not read the option{what}: {error}. Check the command's options and try again.");
+            let _ = ctx.send(poise::CreateReply::default().content(text).ephemeral(true)).await;
+        }
+        poise::FrameworkError::CommandStructureMismatch { description, ctx, .. } => {
+            tracing::error!(command = %ctx.command.qualified_name, description, "Discord's command differs from ours");
+            let text = "This command changed since Discord last saw it; try again in a minute.";
+            let _ =
+                poise::send_application_reply(ctx, poise::CreateReply::default().content(text).ephemeral(true)).await;
         }
         poise::FrameworkError::EventHandler { error, event, .. } => {
             tracing::error!(event = event.snake_case_name(), error = %format!("{error:#}"), "handling an event failed");

@@ -153,10 +153,12 @@ impl FakeDiscord {
                 anyhow::bail!("while waiting for {what}: {}", violations.join("; "));
             }
             if tokio::time::timeout_at(deadline, rx.changed()).await.is_err() {
-                let recent: Vec<String> = self.read(|s| {
-                    s.requests.iter().rev().take(5).map(|r| format!("{} {}", r.method, r.path)).collect()
-                });
-                anyhow::bail!("timed out after {WAIT:?} waiting for {what}; the bot's last requests: {}", recent.join(", "));
+                let recent: Vec<String> = self
+                    .read(|s| s.requests.iter().rev().take(5).map(|r| format!("{} {}", r.method, r.path)).collect());
+                anyhow::bail!(
+                    "timed out after {WAIT:?} waiting for {what}; the bot's last requests: {}",
+                    recent.join(", ")
+                );
             }
         }
     }
@@ -200,6 +202,10 @@ impl FakeDiscord {
             status,
             remaining: count,
         });
+    }
+
+    pub fn clear_faults(&self) {
+        self.inner.state.lock().unwrap().faults.clear();
     }
 
     fn new_id(&self) -> u64 {
@@ -421,13 +427,17 @@ impl FakeDiscord {
     }
 
     /// `user` runs a slash command in `channel`: `/name` with `options` as
-    /// Discord nests them (a subcommand is an option of type 1).
+    /// `[{"name": …, "value": …, "options": […]}]` (a subcommand has only a
+    /// name). Types come from the registered command, and a choice is
+    /// picked by its name, as a person picks it.
     pub fn slash(&self, user: u64, channel: u64, name: &str, options: Value) -> anyhow::Result<u64> {
-        let command_id = self.read(|s| {
-            s.commands.iter().find(|c| c["name"] == name).and_then(|c| c["id"].as_str()?.parse::<u64>().ok())
-        });
-        let command_id = command_id.ok_or_else(|| anyhow::anyhow!("the bot has not registered /{name}"))?;
-        let data = json!({"id": command_id.to_string(), "name": name, "type": 1, "options": options});
+        let command = self.read(|s| s.commands.iter().find(|c| c["name"] == name).cloned());
+        let command = command.ok_or_else(|| anyhow::anyhow!("the bot has not registered /{name}"))?;
+        let command_id: u64 = command["id"].as_str().and_then(|i| i.parse().ok()).unwrap_or(0);
+        let options = typed_options(&command["options"], &options)?;
+        let resolved = self.read(|s| resolve_options(s, &options));
+        let data =
+            json!({"id": command_id.to_string(), "name": name, "type": 1, "options": options, "resolved": resolved});
         self.interaction(user, channel, 2, data, None)
     }
 
@@ -554,4 +564,57 @@ impl FakeDiscord {
     pub fn threads_in(&self, channel: u64) -> Vec<Channel> {
         self.read(|s| s.channels.values().filter(|c| c.parent_id == Some(channel)).cloned().collect())
     }
+}
+
+/// The `resolved` map Discord sends with a command's channel and role options.
+fn resolve_options(s: &State, options: &Value) -> Value {
+    let mut channels = serde_json::Map::new();
+    let mut roles = serde_json::Map::new();
+    let mut stack: Vec<&Value> = options.as_array().map(|a| a.iter().collect()).unwrap_or_default();
+    while let Some(option) = stack.pop() {
+        stack.extend(option["options"].as_array().into_iter().flatten());
+        let id: u64 = option["value"].as_str().and_then(|v| v.parse().ok()).unwrap_or(0);
+        match option["type"].as_u64() {
+            Some(7) => {
+                if let Some(c) = s.channels.get(&id) {
+                    let partial = json!({"id": id.to_string(), "name": c.name, "type": c.kind, "permissions": "2248473465835073"});
+                    channels.insert(id.to_string(), partial);
+                }
+            }
+            Some(8) => {
+                let role =
+                    s.guilds.values().flat_map(|g| g.roles.iter().map(move |r| (g.id, r))).find(|(_, r)| r.0 == id);
+                if let Some((guild, (rid, name, perms))) = role {
+                    roles.insert(id.to_string(), payloads::role(*rid, guild, name, *perms));
+                }
+            }
+            _ => {}
+        }
+    }
+    json!({"channels": channels, "roles": roles})
+}
+
+/// Fills in each option's type from the registered definition and turns a
+/// choice's name into its value; an unknown option is an error.
+fn typed_options(defs: &Value, given: &Value) -> anyhow::Result<Value> {
+    let mut out = Vec::new();
+    for option in given.as_array().into_iter().flatten() {
+        let name = option["name"].as_str().unwrap_or("");
+        let def = defs
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|d| d["name"] == name)
+            .ok_or_else(|| anyhow::anyhow!("the command has no option `{name}`"))?;
+        let mut typed = json!({"name": name, "type": def["type"]});
+        if let Some(value) = option.get("value") {
+            let choice = def["choices"].as_array().into_iter().flatten().find(|c| c["name"] == *value);
+            typed["value"] = choice.map_or_else(|| value.clone(), |c| c["value"].clone());
+        }
+        if option.get("options").is_some() || matches!(def["type"].as_u64(), Some(1 | 2)) {
+            typed["options"] = typed_options(&def["options"], &option["options"])?;
+        }
+        out.push(typed);
+    }
+    Ok(Value::Array(out))
 }

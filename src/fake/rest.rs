@@ -151,6 +151,7 @@ fn route(inner: &Arc<Inner>, method: &str, path: &str, body: Value, files: Vec<A
             let s = inner.state.lock().unwrap();
             (StatusCode::OK, Some(s.user_json(s.bot_id)))
         }
+        ("POST", ["users", "@me", "channels"]) => open_dm(inner, &body),
         ("GET", ["oauth2", "applications", "@me"]) | ("GET", ["applications", "@me"]) => {
             let s = inner.state.lock().unwrap();
             (StatusCode::OK, Some(super::payloads::application(s.app_id, &s.user_json(s.bot_id))))
@@ -460,4 +461,31 @@ fn edit_original(inner: &Arc<Inner>, token: &str, body: Value, files: Vec<Attach
     }
     s.interactions.get_mut(&iid).expect("known").response = Some(m.id);
     (StatusCode::OK, Some(s.message_json(&m)))
+}
+
+fn open_dm(inner: &Arc<Inner>, body: &Value) -> Reply {
+    let user: u64 = body["recipient_id"].as_str().and_then(|u| u.parse().ok()).unwrap_or(0);
+    let mut s = inner.state.lock().unwrap();
+    if !s.users.contains_key(&user) {
+        return error(StatusCode::BAD_REQUEST, "Invalid Recipient(s)", 50033);
+    }
+    let id = match s.dm_channel(user) {
+        Some(id) => id,
+        None => {
+            let id = s.next_id();
+            let bot = s.bot_id;
+            let dm = super::state::Channel {
+                id,
+                guild_id: 0,
+                name: String::new(),
+                kind: 1,
+                parent_id: None,
+                owner_id: None,
+                members: [bot, user].into_iter().collect(),
+            };
+            s.channels.insert(id, dm);
+            id
+        }
+    };
+    (StatusCode::OK, s.channel_json(id))
 }

@@ -223,11 +223,23 @@ impl State {
 
     pub fn channel_json(&self, id: u64) -> Option<Value> {
         let c = self.channels.get(&id)?;
+        if c.kind == 1 {
+            let recipient = c.members.iter().find(|u| **u != self.bot_id).copied().unwrap_or(0);
+            return Some(serde_json::json!({
+                "id": c.id.to_string(), "type": 1, "last_message_id": null, "recipients": [self.user_json(recipient)],
+            }));
+        }
         Some(payloads::channel(c.id, c.guild_id, &c.name, c.kind, c.parent_id, c.owner_id))
     }
 
+    /// The guild of a channel; `None` for a DM or an unknown channel.
     pub fn guild_of(&self, channel_id: u64) -> Option<u64> {
-        self.channels.get(&channel_id).map(|c| c.guild_id)
+        self.channels.get(&channel_id).map(|c| c.guild_id).filter(|g| *g != 0)
+    }
+
+    /// The DM channel between the bot and `user`, if one was opened.
+    pub fn dm_channel(&self, user: u64) -> Option<u64> {
+        self.channels.values().find(|c| c.kind == 1 && c.members.contains(&user)).map(|c| c.id)
     }
 
     pub fn message_json(&self, m: &Message) -> Value {

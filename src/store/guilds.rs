@@ -176,3 +176,13 @@ impl Store {
         Ok(ids.into_iter().map(from_db_id).collect())
     }
 }
+
+impl Store {
+    /// Records that the bot was removed from a guild (or, with `None`,
+    /// that it is back). The guild's data is deleted some days later.
+    pub async fn set_guild_left(&self, guild_id: u64, left: Option<Timestamp>) -> Result<()> {
+        let sql = "UPDATE guilds SET left_at = $2 WHERE guild_id = $1";
+        on_pool!(self, p => sqlx::query(sql).bind(db_id(guild_id)).bind(left.map(ms)).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}

@@ -60,7 +60,10 @@ impl Harness {
         let running = discord::start(self.app.clone(), &self.config, message_content).await.unwrap();
         self.running = Some(running);
         self.fake.wait_connected(identifies + 1).await.unwrap();
-        self.fake.wait_for("the bot to register its commands", |s| (!s.commands.is_empty()).then_some(())).await.unwrap();
+        self.fake
+            .wait_for("the bot to register its commands", |s| (!s.commands.is_empty()).then_some(()))
+            .await
+            .unwrap();
     }
 
     pub async fn stop_bot(&mut self) {

@@ -19,9 +19,9 @@ pub struct OpenApi {
 }
 
 fn spec_path() -> PathBuf {
-    std::env::var(SPEC_ENV).map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/discord-api/openapi.json")
-    })
+    std::env::var(SPEC_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/discord-api/openapi.json"))
 }
 
 /// The spec, loaded once; `None` (said once) when it is not there.
@@ -87,11 +87,8 @@ impl OpenApi {
             return Err("the spec defines no JSON body for this operation".into());
         }
         let validator = self.validator(&schema_pointer)?;
-        let errors: Vec<String> = validator
-            .iter_errors(body)
-            .take(3)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
+        let errors: Vec<String> =
+            validator.iter_errors(body).take(3).map(|e| format!("{} at {}", e, e.instance_path())).collect();
         if errors.is_empty() {
             Ok(())
         } else {
@@ -109,7 +106,8 @@ impl OpenApi {
         let fragment = pointer.replace('%', "%25").replace('{', "%7B").replace('}', "%7D");
         root["$ref"] = Value::String(format!("#{fragment}"));
         root["$schema"] = Value::String("https://json-schema.org/draft/2020-12/schema".into());
-        let validator = Arc::new(jsonschema::validator_for(&root).map_err(|e| format!("the spec's schema does not compile: {e}"))?);
+        let validator =
+            Arc::new(jsonschema::validator_for(&root).map_err(|e| format!("the spec's schema does not compile: {e}"))?);
         self.validators.lock().unwrap().insert(pointer.to_string(), validator.clone());
         Ok(validator)
     }

@@ -104,21 +104,19 @@ async fn remind(ctx: Context<'_>) -> Result<(), Error> {
     let answered = app.store.meeting_answerers(meeting.id).await?;
     let bot = ctx.framework().bot_id.get();
     let members = ctx.channel_id().get_thread_members(ctx.http()).await?;
-    let missing: Vec<UserId> = members
-        .into_iter()
-        .map(|m| m.user_id)
-        .filter(|u| u.get() != bot && !answered.contains(&u.get()))
-        .collect();
+    let missing: Vec<UserId> =
+        members.into_iter().map(|m| m.user_id).filter(|u| u.get() != bot && !answered.contains(&u.get())).collect();
     if missing.is_empty() {
         return reply_private(ctx, "Everyone in this thread has answered. 🎉").await;
     }
     let mentions: Vec<String> = missing.iter().map(|u| format!("<@{u}>")).collect();
-    let text = app.prompts.texts.render(
-        "meeting.reminder",
-        minijinja::context! { mentions => mentions.join(" "), topic => meeting.topic },
-    );
+    let text = app
+        .prompts
+        .texts
+        .render("meeting.reminder", minijinja::context! { mentions => mentions.join(" "), topic => meeting.topic });
     // Only the people who have not answered are pinged, nobody else.
-    let message = CreateMessage::new().content(text).allowed_mentions(CreateAllowedMentions::new().users(missing.clone()));
+    let message =
+        CreateMessage::new().content(text).allowed_mentions(CreateAllowedMentions::new().users(missing.clone()));
     ctx.channel_id().send_message(ctx.http(), message).await?;
     reply_private(ctx, format!("Reminded {} people.", missing.len())).await
 }

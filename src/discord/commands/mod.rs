@@ -1,15 +1,20 @@
 //! Slash commands, one module per family.
 
 mod help;
+mod insight;
 mod meeting;
+mod setup;
 
-use serenity::all::{ChannelType, Permissions};
+use serenity::all::{ChannelType, GuildId, Member, Permissions};
+
+use crate::app::App;
 
 use super::{Context, Data, Error};
+pub use insight::submit_suggestion;
 pub use meeting::post_prompt;
 
 pub fn all() -> Vec<poise::Command<Data, Error>> {
-    vec![help::help(), meeting::meeting()]
+    vec![help::help(), insight::insight(), meeting::meeting(), setup::setup()]
 }
 
 /// Replies only to the person who ran the command.
@@ -34,26 +39,29 @@ pub fn in_thread(ctx: Context<'_>) -> bool {
 /// Checked here, not only through Discord's default permissions, which a
 /// server admin can change.
 pub async fn is_manager(ctx: Context<'_>) -> Result<bool, Error> {
-    let Some(guild) = ctx.guild_id() else { return Ok(false) };
-    let (roles, permissions) = match ctx {
-        poise::Context::Application(a) => match &a.interaction.member {
-            Some(m) => (m.roles.clone(), m.permissions.unwrap_or_default()),
-            None => return Ok(false),
-        },
-        poise::Context::Prefix(_) => return Ok(false),
-    };
-    if permissions.contains(Permissions::MANAGE_GUILD) || permissions.contains(Permissions::ADMINISTRATOR) {
+    match (ctx, ctx.guild_id()) {
+        (poise::Context::Application(a), Some(guild)) => {
+            member_is_manager(&ctx.data().app, guild, a.interaction.member.as_deref()).await
+        }
+        _ => Ok(false),
+    }
+}
+
+/// The same rule for any interaction's member (buttons and modals too).
+pub async fn member_is_manager(app: &App, guild: GuildId, member: Option<&Member>) -> Result<bool, Error> {
+    let Some(member) = member else { return Ok(false) };
+    let permissions = member.permissions.unwrap_or_default();
+    if permissions.intersects(Permissions::MANAGE_GUILD | Permissions::ADMINISTRATOR) {
         return Ok(true);
     }
-    let settings = ctx.data().app.settings(guild.get()).await?;
-    Ok(settings.manager_role.is_some_and(|r| roles.iter().any(|role| role.get() == r)))
+    let settings = app.settings(guild.get()).await?;
+    Ok(settings.manager_role.is_some_and(|r| member.roles.iter().any(|role| role.get() == r)))
 }
 
 /// A poise check: refuses non-managers with a message that says why.
 pub async fn manager_only(ctx: Context<'_>) -> Result<bool, Error> {
-    if is_manager(ctx).await? {
-        return Ok(true);
+    if !is_manager(ctx).await? {
+        crate::user_error!("This command is for managers: the server's manager role (see /setup) or Manage Server.");
     }
-    reply_private(ctx, "This command is for managers: the server's manager role (see /setup) or Manage Server.").await?;
-    Ok(false)
+    Ok(true)
 }

@@ -1,0 +1,137 @@
+//! The customer of the day: which channels are due, which insight each
+//! gets, and how a post reads. Each post is claimed in the database before
+//! it is sent, so a channel gets one per local day across restarts.
+
+use jiff::civil::Date;
+use jiff::Timestamp;
+use minijinja::context;
+use sha2::{Digest, Sha256};
+
+use super::App;
+use crate::domain::insight::Insight;
+use crate::domain::rotation::next_insight;
+use crate::store::{Claim, InsightPost, PostKind, PostSlot};
+
+/// A post ready to send, in plain parts the Discord edge lays out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RenderedPost {
+    pub post: InsightPost,
+    /// The line above the embed, with the role mention if one is set.
+    pub content: String,
+    pub mention_role: Option<u64>,
+    pub title: String,
+    pub story: String,
+    /// (name, value) pairs.
+    pub fields: Vec<(String, String)>,
+    pub footer: String,
+    pub button: String,
+}
+
+/// A nonce Discord dedupes a retried post by: the same for the same slot.
+fn nonce(guild: u64, channel: u64, date: Date, kind: PostKind) -> String {
+    let digest = Sha256::digest(format!("{guild}/{channel}/{date}/{kind:?}"));
+    digest.iter().take(10).map(|b| format!("{b:02x}")).collect()
+}
+
+impl App {
+    /// Daily slots due at `now`, over every guild and insight channel.
+    pub async fn due_daily_posts(&self, now: Timestamp) -> anyhow::Result<Vec<PostSlot>> {
+        let mut due = Vec::new();
+        for guild in self.store.active_guilds().await? {
+            let settings = self.settings(guild).await?;
+            let Some(date) = settings.daily_schedule().due_slot(now, settings.catch_up()) else { continue };
+            for &channel in &settings.insight_channels {
+                due.push(PostSlot { guild_id: guild, channel_id: channel, local_date: date, kind: PostKind::Daily });
+            }
+        }
+        Ok(due)
+    }
+
+    /// Claims a slot with the channel's next insight. `None` when the slot
+    /// was already posted, or the guild has no insight to show.
+    pub async fn claim_post(&self, slot: &PostSlot) -> anyhow::Result<Option<InsightPost>> {
+        let pool = self.store.rotation_pool(slot.guild_id).await?;
+        let history = self.store.channel_history(slot.guild_id, slot.channel_id).await?;
+        let Some(insight) = next_insight(&pool, &history, slot.channel_id) else {
+            tracing::warn!(guild = slot.guild_id, "no live insight to post; add some with /insight add");
+            return Ok(None);
+        };
+        let mut nonce = nonce(slot.guild_id, slot.channel_id, slot.local_date, slot.kind);
+        if slot.kind == PostKind::Manual {
+            nonce.push_str(&format!("{:x}", self.clock.now().as_millisecond() & 0xfff));
+        }
+        let claim = self.store.claim_post(slot, insight, &nonce, self.clock.now()).await?;
+        Ok(match claim {
+            Claim::New(post) => Some(post),
+            Claim::Existing(post) if post.message_id.is_none() => Some(post),
+            Claim::Existing(_) => None,
+        })
+    }
+
+    /// Daily posts claimed within the guild's catch-up window but never
+    /// confirmed sent (the process stopped in between): to finish, not
+    /// to post again.
+    pub async fn unfinished_posts(&self, now: Timestamp) -> anyhow::Result<Vec<InsightPost>> {
+        let since = now - jiff::SignedDuration::from_hours(12);
+        Ok(self.store.unfinished_posts(since).await?)
+    }
+
+    pub async fn render_post(&self, post: &InsightPost) -> anyhow::Result<RenderedPost> {
+        let insight: Insight = self
+            .store
+            .insight(post.insight_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("insight {} is gone", post.insight_id))?;
+        let settings = self.settings(post.guild_id).await?;
+        let texts = &self.prompts.texts;
+        let i = &insight.body;
+        let weekday = format!("{:?}", post.local_date.weekday());
+        Ok(RenderedPost {
+            post: post.clone(),
+            content: texts.render("daily_post.content", context! { weekday, date => post.local_date.to_string() }),
+            mention_role: settings.mention_role.filter(|_| post.daily),
+            title: texts.render(
+                "daily_post.title",
+                context! { title => i.title, customer => i.customer, segment => i.segment.as_str() },
+            ),
+            story: i.story.clone(),
+            fields: vec![
+                ("Customer".into(), format!("{} · #{}", i.customer, i.segment)),
+                ("Evidence".into(), format!("{} ({})", i.evidence, i.source.label())),
+                ("Question".into(), i.question.clone()),
+            ],
+            footer: texts
+                .render("daily_post.footer", context! { source => i.source.label(), is_example => i.is_example }),
+            button: texts.text("daily_post.button"),
+        })
+    }
+
+    pub async fn mark_posted(&self, post_id: i64, message_id: u64) -> anyhow::Result<()> {
+        Ok(self.store.mark_posted(post_id, message_id, self.clock.now()).await?)
+    }
+}
+
+impl App {
+    /// Claims a post for `/insight today` in `channel`, now.
+    pub async fn claim_manual_post(&self, guild_id: u64, channel_id: u64) -> anyhow::Result<Option<InsightPost>> {
+        let settings = self.settings(guild_id).await?;
+        let local_date = settings.zone.date_of(self.clock.now());
+        let slot = PostSlot { guild_id, channel_id, local_date, kind: PostKind::Manual };
+        self.claim_post(&slot).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn nonces_are_stable_per_slot_and_fit_discord() {
+        let a = nonce(1, 2, date(2026, 11, 25), PostKind::Daily);
+        assert_eq!(a, nonce(1, 2, date(2026, 11, 25), PostKind::Daily));
+        assert_ne!(a, nonce(1, 2, date(2026, 11, 26), PostKind::Daily));
+        assert_ne!(a, nonce(1, 3, date(2026, 11, 25), PostKind::Daily));
+        assert!(a.len() <= 25);
+    }
+}

@@ -1,0 +1,231 @@
+//! /insight today | add | list | review | retire
+
+use serenity::all::{
+    ActionRowComponent, ChannelId, Context as SerenityContext, CreateActionRow, CreateInputText,
+    CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, CreateModal, InputTextStyle,
+    ModalInteraction, UserId,
+};
+
+use super::{manager_only, member_is_manager, reply_private, Context, Error};
+use crate::app::insights::Suggestion;
+use crate::app::UserError;
+use crate::discord::posts;
+use crate::discord::Data;
+use crate::domain::insight::{InsightStatus, LIMITS};
+
+const FORM_PREFIX: &str = "insight-add:";
+
+/// The customer insights this server sees
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("today", "add", "list", "review", "retire"),
+    subcommand_required
+)]
+pub async fn insight(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Post a customer insight in this channel now
+#[poise::command(slash_command, guild_only)]
+async fn today(ctx: Context<'_>) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
+    let app = &ctx.data().app;
+    let guild = ctx.guild_id().expect("guild_only").get();
+    let Some(post) = app.claim_manual_post(guild, ctx.channel_id().get()).await? else {
+        crate::user_error!("There is no live insight to show yet; add one with /insight add.");
+    };
+    let rendered = app.render_post(&post).await?;
+    let sent = ctx.channel_id().send_message(ctx.http(), posts::message(&rendered)).await?;
+    app.mark_posted(post.id, sent.id.get()).await?;
+    reply_private(ctx, "Posted.").await
+}
+
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+enum Source {
+    #[name = "customer interview"]
+    Interview,
+    #[name = "support ticket"]
+    SupportTicket,
+    #[name = "NPS survey"]
+    NpsSurvey,
+    #[name = "churn"]
+    Churn,
+    #[name = "usage data"]
+    UsageData,
+    #[name = "sales call"]
+    SalesCall,
+}
+
+impl Source {
+    fn key(self) -> &'static str {
+        match self {
+            Source::Interview => "interview",
+            Source::SupportTicket => "support_ticket",
+            Source::NpsSurvey => "nps_survey",
+            Source::Churn => "churn",
+            Source::UsageData => "usage_data",
+            Source::SalesCall => "sales_call",
+        }
+    }
+}
+
+/// Suggest an insight about a real customer (managers' go live at once)
+#[poise::command(slash_command, guild_only)]
+async fn add(
+    ctx: Context<'_>,
+    #[description = "Where the evidence comes from"] source: Source,
+    #[description = "The customer segment, e.g. enterprise or smb"]
+    #[max_length = 40]
+    segment: String,
+) -> Result<(), Error> {
+    crate::domain::insight::Segment::parse(&segment).map_err(UserError)?;
+    let limit = |name: &str| LIMITS.iter().find(|(n, _)| *n == name).map_or(1000, |(_, max)| *max as u16);
+    let input = |id: &str, label: &str, style: InputTextStyle| {
+        CreateActionRow::InputText(CreateInputText::new(style, label, id).max_length(limit(id)).required(true))
+    };
+    let modal =
+        CreateModal::new(format!("{FORM_PREFIX}{}:{}", source.key(), segment.trim()), "Suggest a customer insight")
+            .components(vec![
+                input("title", "A short title", InputTextStyle::Short),
+                input("customer", "Who (a person or company, anonymised)", InputTextStyle::Short),
+                input("story", "What happened, in their words if you can", InputTextStyle::Paragraph),
+                input("evidence", "The evidence: ticket, quote, number, link", InputTextStyle::Paragraph),
+                input("question", "A question for the team to ponder", InputTextStyle::Short),
+            ]);
+    let poise::Context::Application(a) = ctx else { return Ok(()) };
+    a.interaction.create_response(ctx.http(), CreateInteractionResponse::Modal(modal)).await?;
+    Ok(())
+}
+
+/// The suggestion form's submission.
+pub async fn submit_suggestion(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Result<bool, Error> {
+    let Some(rest) = i.data.custom_id.strip_prefix(FORM_PREFIX) else { return Ok(false) };
+    let Some(guild) = i.guild_id else { return Ok(false) };
+    let (source, segment) = rest.split_once(':').unwrap_or((rest, ""));
+    let field = |id: &str| -> String {
+        i.data
+            .components
+            .iter()
+            .flat_map(|row| &row.components)
+            .find_map(|c| match c {
+                ActionRowComponent::InputText(t) if t.custom_id == id => t.value.clone(),
+                _ => None,
+            })
+            .unwrap_or_default()
+    };
+    let s = Suggestion {
+        title: field("title"),
+        customer: field("customer"),
+        segment: segment.into(),
+        story: field("story"),
+        evidence: field("evidence"),
+        source: source.into(),
+        question: field("question"),
+    };
+    let manager = member_is_manager(&data.app, guild, i.member.as_ref()).await?;
+    let text = match data.app.suggest_insight(guild.get(), i.user.id.get(), manager, &s).await {
+        Ok(insight) if manager => format!("Insight #{} is live and joins the rotation.", insight.id),
+        Ok(insight) => format!(
+            "Thanks! Suggestion #{} is waiting for a manager's review; I will tell you the outcome.",
+            insight.id
+        ),
+        Err(e) => match e.downcast::<UserError>() {
+            Ok(user) => format!("Your suggestion was not saved: {user}. Run /insight add again."),
+            Err(e) => return Err(e),
+        },
+    };
+    let reply = CreateInteractionResponseMessage::new().content(text).ephemeral(true);
+    i.create_response(&ctx.http, CreateInteractionResponse::Message(reply)).await?;
+    Ok(true)
+}
+
+/// List this server's insights and pending suggestions
+#[poise::command(slash_command, guild_only)]
+async fn list(ctx: Context<'_>) -> Result<(), Error> {
+    let app = &ctx.data().app;
+    let guild = ctx.guild_id().expect("guild_only").get();
+    let insights = app.store.list_insights(guild, None).await?;
+    let (own, library): (Vec<_>, Vec<_>) = insights.iter().partition(|i| i.guild_id.is_some());
+    let mut text = format!("**{} of your own, {} from the shipped library**\n", own.len(), library.len());
+    for i in own.iter().chain(&library) {
+        let status = match i.status {
+            InsightStatus::Pending => " (pending review)",
+            InsightStatus::Rejected => " (rejected)",
+            _ => "",
+        };
+        let line = format!("#{} {} — {} · #{}{status}\n", i.id, i.body.title, i.body.customer, i.body.segment);
+        if text.len() + line.len() > 1900 {
+            text.push_str("… and more.");
+            break;
+        }
+        text.push_str(&line);
+    }
+    reply_private(ctx, text).await
+}
+
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+enum Decision {
+    #[name = "approve"]
+    Approve,
+    #[name = "reject"]
+    Reject,
+}
+
+/// Approve or reject suggested insights (managers)
+#[poise::command(slash_command, guild_only, check = "manager_only")]
+async fn review(
+    ctx: Context<'_>,
+    #[description = "The suggestion's number (leave empty to list them)"] id: Option<i64>,
+    #[description = "What to do with it"] decision: Option<Decision>,
+) -> Result<(), Error> {
+    let app = &ctx.data().app;
+    let guild = ctx.guild_id().expect("guild_only").get();
+    let (Some(id), Some(decision)) = (id, decision) else {
+        let pending = app.store.list_insights(guild, Some(InsightStatus::Pending)).await?;
+        if pending.is_empty() {
+            return reply_private(ctx, "No suggestions are waiting.").await;
+        }
+        let lines: Vec<String> = pending
+            .iter()
+            .take(20)
+            .map(|i| {
+                format!(
+                    "#{} {} — {} ({}): {}",
+                    i.id,
+                    i.body.title,
+                    i.body.customer,
+                    i.body.source.label(),
+                    i.body.evidence
+                )
+            })
+            .collect();
+        return reply_private(ctx, format!("**Waiting for review** (use id and decision):\n{}", lines.join("\n")))
+            .await;
+    };
+    let approve = matches!(decision, Decision::Approve);
+    let insight = app.review_insight(guild, id, approve).await?;
+    let outcome = if approve { "approved and joins the rotation" } else { "not taken up this time" };
+    if let Some(by) = insight.added_by {
+        let note = format!(
+            "Your suggested insight \"{}\" was {outcome}. Thank you for bringing a customer in!",
+            insight.body.title
+        );
+        // A closed DM is not worth failing the review for.
+        if let Ok(dm) = UserId::new(by).create_dm_channel(ctx.http()).await {
+            let _ = ChannelId::new(dm.id.get()).send_message(ctx.http(), CreateMessage::new().content(note)).await;
+        }
+    }
+    reply_private(ctx, format!("Suggestion #{id} {outcome}.")).await
+}
+
+/// Retire an insight so it is not posted again (managers)
+#[poise::command(slash_command, guild_only, check = "manager_only")]
+async fn retire(
+    ctx: Context<'_>,
+    #[description = "The insight's number (see /insight list)"] id: i64,
+) -> Result<(), Error> {
+    let guild = ctx.guild_id().expect("guild_only").get();
+    ctx.data().app.retire_insight(guild, id, ctx.author().id.get()).await?;
+    reply_private(ctx, format!("Insight #{id} is retired and will not be posted again here.")).await
+}

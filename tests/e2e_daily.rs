@@ -1,0 +1,215 @@
+//! End to end: the customer of the day, driven by a simulated clock.
+
+mod common;
+
+use advocate::domain::time::IsoWeek;
+use common::bot::{eventually, Harness};
+use jiff::{SignedDuration, Timestamp};
+use serde_json::json;
+
+struct Guild {
+    owner: u64,
+    id: u64,
+    channels: Vec<u64>,
+}
+
+fn set(setting: &str, value: &str) -> serde_json::Value {
+    json!([{"type": 1, "name": "set", "options": [
+        {"type": 3, "name": "setting", "value": setting},
+        {"type": 3, "name": "value", "value": value},
+    ]}])
+}
+
+fn add_channel(channel: u64) -> serde_json::Value {
+    json!([{"type": 1, "name": "channel", "options": [
+        {"type": 3, "name": "purpose", "value": "insight"},
+        {"type": 7, "name": "channel", "value": channel.to_string()},
+    ]}])
+}
+
+/// A guild whose owner sets its zone and insight channels with /setup.
+async fn guild(h: &Harness, name: &str, zone: &str, channels: usize) -> Guild {
+    let owner = h.fake.add_user(&format!("{name} owner"));
+    let id = h.fake.add_guild(name, owner).unwrap();
+    let general = h.fake.add_channel(id, "general").unwrap();
+    let mut list = Vec::new();
+    for n in 0..channels {
+        let channel = h.fake.add_channel(id, &format!("customers-{n}")).unwrap();
+        let i = h.fake.slash(owner, general, "setup", add_channel(channel)).unwrap();
+        assert!(h.fake.response_message(i).await.unwrap().content.contains("added as an insight channel"));
+        list.push(channel);
+    }
+    let i = h.fake.slash(owner, general, "setup", set("timezone", zone)).unwrap();
+    assert!(h.fake.response_message(i).await.unwrap().content.contains("Saved"));
+    Guild { owner, id, channels: list }
+}
+
+fn at(h: &Harness, time: &str) {
+    h.clock.set(time.parse::<Timestamp>().unwrap());
+}
+
+/// Waits until `channel` shows `count` posts by the bot, then returns them.
+async fn posts(h: &Harness, channel: u64, count: usize) -> Vec<advocate::fake::state::Message> {
+    h.fake
+        .wait_for(&format!("{count} post(s) in channel {channel}"), |s| {
+            let found: Vec<_> =
+                s.messages.values().filter(|m| m.channel_id == channel && m.author_id == s.bot_id).cloned().collect();
+            (found.len() >= count).then_some(found)
+        })
+        .await
+        .unwrap()
+}
+
+fn bot_posts(h: &Harness, channel: u64) -> usize {
+    h.fake.read(|s| s.messages.values().filter(|m| m.channel_id == channel && m.author_id == s.bot_id).count())
+}
+
+/// Lets the scheduler run a few ticks at the current time.
+async fn settle(h: &Harness) {
+    for _ in 0..3 {
+        h.clock.advance(SignedDuration::from_secs(1));
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    }
+}
+
+#[tokio::test]
+async fn each_insight_channel_gets_one_post_at_local_time_across_zones_and_restarts() {
+    // Monday 2026-11-23, 06:00 UTC: 07:00 in Berlin, 01:00 in New York.
+    let mut h = Harness::new(common::sqlite().await, "2026-11-23T06:00:00Z").await;
+    h.start_bot(true).await;
+    let berlin = guild(&h, "Berlin team", "Europe/Berlin", 2).await;
+    let ny = guild(&h, "NY team", "America/New_York", 1).await;
+    settle(&h).await;
+    assert_eq!(bot_posts(&h, berlin.channels[0]) + bot_posts(&h, ny.channels[0]), 0, "nothing before 09:00 local");
+
+    at(&h, "2026-11-23T08:00:00Z"); // 09:00 Berlin
+    for &c in &berlin.channels {
+        let post = &posts(&h, c, 1).await[0];
+        assert!(post.content.contains("Customer of the day"), "{}", post.content);
+        assert!(post.text().contains("Evidence"), "{}", post.text());
+        assert!(post.buttons()[0].starts_with("answer:p:"));
+    }
+    let first: Vec<String> =
+        berlin.channels.iter().map(|&c| posts_sync(&h, c)[0].embeds[0]["title"].to_string()).collect();
+    assert_ne!(first[0], first[1], "two channels, two different insights");
+    settle(&h).await;
+    assert_eq!(bot_posts(&h, ny.channels[0]), 0, "03:00 in New York");
+
+    // A restart in the middle of the day posts nothing twice.
+    h.stop_bot().await;
+    at(&h, "2026-11-23T11:00:00Z");
+    h.start_bot(true).await;
+    at(&h, "2026-11-23T14:00:00Z"); // 09:00 New York
+    posts(&h, ny.channels[0], 1).await;
+    settle(&h).await;
+    for &c in &berlin.channels {
+        assert_eq!(bot_posts(&h, c), 1, "Berlin posted once today");
+    }
+    assert_eq!(bot_posts(&h, ny.channels[0]), 1);
+
+    // The next day brings the next insight.
+    at(&h, "2026-11-24T08:00:00Z");
+    let both = posts(&h, berlin.channels[0], 2).await;
+    assert_ne!(both[0].embeds[0]["title"], both[1].embeds[0]["title"]);
+
+    // Every post went out with a nonce Discord enforces.
+    let sends: Vec<_> = h.fake.read(|s| {
+        s.requests
+            .iter()
+            .filter(|r| r.method == "POST" && r.path == format!("/channels/{}/messages", berlin.channels[0]))
+            .cloned()
+            .collect()
+    });
+    assert!(sends
+        .iter()
+        .all(|r| r.body.as_ref().unwrap()["enforce_nonce"] == true && r.body.as_ref().unwrap()["nonce"].is_string()));
+    let _ = (berlin.owner, berlin.id, ny.owner, ny.id);
+    h.finish().await;
+}
+
+fn posts_sync(h: &Harness, channel: u64) -> Vec<advocate::fake::state::Message> {
+    h.fake
+        .read(|s| s.messages.values().filter(|m| m.channel_id == channel && m.author_id == s.bot_id).cloned().collect())
+}
+
+#[tokio::test]
+async fn a_failed_send_is_finished_later_with_the_same_nonce_and_posted_once() {
+    let mut h = Harness::new(common::sqlite().await, "2026-11-23T08:30:00Z").await;
+    h.start_bot(true).await;
+    let g = guild(&h, "Flaky", "UTC", 1).await;
+    let channel = g.channels[0];
+    h.fake.fail_next("POST", &format!("/channels/{channel}/messages"), 500, 50);
+    at(&h, "2026-11-23T09:00:00Z");
+    h.fake
+        .wait_for("a failed attempt", |s| {
+            s.requests.iter().any(|r| r.path == format!("/channels/{channel}/messages")).then_some(())
+        })
+        .await
+        .unwrap();
+    settle(&h).await;
+    assert_eq!(bot_posts(&h, channel), 0);
+    h.fake.read(|s| assert!(!s.faults.is_empty(), "still failing"));
+    // Discord recovers; the claimed post is finished, once.
+    h.fake.clear_faults();
+    h.clock.advance(SignedDuration::from_mins(5));
+    posts(&h, channel, 1).await;
+    settle(&h).await;
+    assert_eq!(bot_posts(&h, channel), 1);
+    let nonces: std::collections::HashSet<String> = h.fake.read(|s| {
+        s.requests
+            .iter()
+            .filter(|r| r.path == format!("/channels/{channel}/messages"))
+            .map(|r| r.body.as_ref().unwrap()["nonce"].to_string())
+            .collect()
+    });
+    assert_eq!(nonces.len(), 1, "every attempt used the same nonce");
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn answers_and_reactions_on_the_daily_post_are_logged() {
+    let mut h = Harness::new(common::sqlite().await, "2026-11-23T09:00:00Z").await;
+    h.start_bot(true).await;
+    let g = guild(&h, "Engaged", "UTC", 1).await;
+    let carol = h.fake.add_user("Carol");
+    h.fake.join(g.id, carol, &[]);
+    h.clock.advance(SignedDuration::from_secs(1));
+    let post = posts(&h, g.channels[0], 1).await.remove(0);
+
+    let click = h.fake.click(carol, post.id, &post.buttons()[0]).unwrap();
+    let modal = h.fake.response(click).await.unwrap();
+    assert_eq!(modal.first_callback_type(), Some(9), "the answer modal opens");
+    let modal_id = modal.callbacks[0]["data"]["custom_id"].as_str().unwrap().to_string();
+    let submit = h
+        .fake
+        .submit_modal(
+            carol,
+            g.channels[0],
+            &modal_id,
+            &[
+                ("text", "Our export fix saves them 2 hours a week"),
+                ("impact", "helps"),
+                ("segments", "smb"),
+                ("follow_up", ""),
+            ],
+        )
+        .unwrap();
+    let thanks = h.fake.response_message(submit).await.unwrap();
+    assert!(
+        thanks.ephemeral() && thanks.content.contains("logged") && thanks.content.contains("evidence"),
+        "{}",
+        thanks.content
+    );
+
+    h.fake.react(carol, post.id, "👍").unwrap();
+    h.fake.react(carol, post.id, "🔥").unwrap();
+    h.fake.unreact(carol, post.id, "🔥").unwrap();
+    let (start, end) = IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
+    let counts = eventually("the answer and reactions", || async {
+        let c = h.app.store.week_counts(g.id, start, end).await.unwrap();
+        (c.answers == 1 && c.reactions == 2).then_some(c)
+    })
+    .await;
+    assert_eq!((counts.insight_posts, counts.with_evidence), (1, 1));
+    h.finish().await;
+}

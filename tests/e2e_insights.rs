@@ -1,0 +1,176 @@
+//! End to end: suggesting, reviewing and retiring insights; who may do what.
+
+mod common;
+
+use common::bot::Harness;
+use serde_json::json;
+
+const NOW: &str = "2026-11-23T10:00:00Z";
+
+struct Team {
+    owner: u64,
+    lead: u64,
+    member: u64,
+    guild: u64,
+    channel: u64,
+}
+
+/// Owner (Manage Server), a lead with the manager role, a plain member.
+async fn team(h: &Harness) -> Team {
+    let owner = h.fake.add_user("Olga");
+    let lead = h.fake.add_user("Lee");
+    let member = h.fake.add_user("Mo");
+    let guild = h.fake.add_guild("Acme", owner).unwrap();
+    let managers = h.fake.add_role(guild, "Product leads", 0);
+    h.fake.join(guild, lead, &[managers]);
+    h.fake.join(guild, member, &[]);
+    let channel = h.fake.add_channel(guild, "product").unwrap();
+    let set = json!([{"name": "set", "options": [{"name": "setting", "value": "manager_role"}, {"name": "value", "value": format!("<@&{managers}>")}]}]);
+    let i = h.fake.slash(owner, channel, "setup", set).unwrap();
+    assert!(h.fake.response_message(i).await.unwrap().content.contains("Saved"));
+    Team { owner, lead, member, guild, channel }
+}
+
+async fn reply(h: &Harness, i: u64) -> advocate::fake::state::Message {
+    h.fake.response_message(i).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_member_is_refused_manager_and_setup_commands_privately() {
+    let mut h = Harness::new(common::sqlite().await, NOW).await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    let review = h.fake.slash(t.member, t.channel, "insight", json!([{"name": "review"}])).unwrap();
+    let refused = reply(&h, review).await;
+    assert!(refused.ephemeral() && refused.content.contains("for managers"), "{}", refused.content);
+    let setup = h.fake.slash(t.lead, t.channel, "setup", json!([{"name": "show"}])).unwrap();
+    let refused = reply(&h, setup).await;
+    assert!(refused.ephemeral() && refused.content.contains("Manage Server"), "{}", refused.content);
+    // The lead's role is enough for managers' commands.
+    let review = h.fake.slash(t.lead, t.channel, "insight", json!([{"name": "review"}])).unwrap();
+    assert!(reply(&h, review).await.content.contains("No suggestions are waiting"));
+    let show = h.fake.slash(t.owner, t.channel, "setup", json!([{"name": "show"}])).unwrap();
+    assert!(reply(&h, show).await.content.contains("timezone: UTC"));
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_bad_setting_is_refused_with_what_is_valid() {
+    let mut h = Harness::new(common::sqlite().await, NOW).await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    let set = json!([{"name": "set", "options": [{"name": "setting", "value": "timezone"}, {"name": "value", "value": "Mars/Base"}]}]);
+    let i = h.fake.slash(t.owner, t.channel, "setup", set).unwrap();
+    let r = reply(&h, i).await;
+    assert!(
+        r.ephemeral() && r.content.contains("not an IANA time zone") && r.content.contains("Europe/Berlin"),
+        "{}",
+        r.content
+    );
+    assert_eq!(h.app.settings(t.guild).await.unwrap().zone.name(), "UTC", "nothing changed");
+    h.finish().await;
+}
+
+fn suggest(h: &Harness, user: u64, channel: u64) -> u64 {
+    let add = json!([{"name": "add", "options": [{"name": "source", "value": "support ticket"}, {"name": "segment", "value": "Public sector"}]}]);
+    h.fake.slash(user, channel, "insight", add).unwrap()
+}
+
+async fn fill_form(h: &Harness, user: u64, channel: u64, i: u64) -> advocate::fake::state::Message {
+    let modal = h.fake.response(i).await.unwrap();
+    assert_eq!(modal.first_callback_type(), Some(9));
+    let id = modal.callbacks[0]["data"]["custom_id"].as_str().unwrap().to_string();
+    let submit = h
+        .fake
+        .submit_modal(
+            user,
+            channel,
+            &id,
+            &[
+                ("title", "Permits stuck in review"),
+                ("customer", "A city planning office"),
+                ("story", "They wait weeks for a permit status and call us to ask."),
+                ("evidence", "Tickets #5512 and #5530"),
+                ("question", "What would a status page change for them?"),
+            ],
+        )
+        .unwrap();
+    reply(h, submit).await
+}
+
+#[tokio::test]
+async fn a_members_suggestion_waits_for_review_and_the_member_is_told() {
+    let mut h = Harness::new(common::sqlite().await, NOW).await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    let thanks = fill_form(&h, t.member, t.channel, suggest(&h, t.member, t.channel)).await;
+    assert!(thanks.content.contains("waiting for a manager's review"), "{}", thanks.content);
+    let pending =
+        h.app.store.list_insights(t.guild, Some(advocate::domain::insight::InsightStatus::Pending)).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    let id = pending[0].id;
+    assert_eq!(pending[0].body.segment.as_str(), "public-sector");
+    assert!(!h.app.store.rotation_pool(t.guild).await.unwrap().iter().any(|c| c.id == id), "not posted before review");
+
+    let decide =
+        json!([{"name": "review", "options": [{"name": "id", "value": id}, {"name": "decision", "value": "approve"}]}]);
+    let i = h.fake.slash(t.lead, t.channel, "insight", decide).unwrap();
+    assert!(reply(&h, i).await.content.contains("approved"));
+    assert!(h.app.store.rotation_pool(t.guild).await.unwrap().iter().any(|c| c.id == id && c.own));
+    let dm = h.fake.wait_for("the DM to the member", |s| s.dm_channel(t.member)).await.unwrap();
+    let told = h.fake.messages_in(dm);
+    assert!(
+        told[0].content.contains("Permits stuck in review") && told[0].content.contains("approved"),
+        "{:?}",
+        told[0].content
+    );
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_managers_insight_goes_live_and_can_be_posted_and_retired() {
+    let mut h = Harness::new(common::sqlite().await, NOW).await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    let thanks = fill_form(&h, t.lead, t.channel, suggest(&h, t.lead, t.channel)).await;
+    assert!(thanks.content.contains("is live"), "{}", thanks.content);
+
+    let today = h.fake.slash(t.member, t.channel, "insight", json!([{"name": "today"}])).unwrap();
+    assert!(reply(&h, today).await.content.contains("Posted"));
+    let posted = h.fake.messages_in(t.channel);
+    let post = posted.iter().find(|m| !m.embeds.as_array().unwrap().is_empty()).expect("an insight post");
+    assert!(post.text().contains("Permits stuck in review"), "the guild's own comes first: {}", post.text());
+
+    let own =
+        h.app.store.list_insights(t.guild, None).await.unwrap().into_iter().find(|i| i.guild_id.is_some()).unwrap();
+    let retire = h
+        .fake
+        .slash(
+            t.member,
+            t.channel,
+            "insight",
+            json!([{"name": "retire", "options": [{"name": "id", "value": own.id}]}]),
+        )
+        .unwrap();
+    assert!(reply(&h, retire).await.content.contains("for managers"));
+    let retire = h
+        .fake
+        .slash(t.lead, t.channel, "insight", json!([{"name": "retire", "options": [{"name": "id", "value": own.id}]}]))
+        .unwrap();
+    assert!(reply(&h, retire).await.content.contains("retired"));
+    assert!(!h.app.store.rotation_pool(t.guild).await.unwrap().iter().any(|c| c.id == own.id));
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_refusal_is_one_private_message() {
+    let mut h = Harness::new(common::sqlite().await, NOW).await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    let i = h.fake.slash(t.member, t.channel, "insight", json!([{"name": "review"}])).unwrap();
+    reply(&h, i).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let interaction = h.fake.read(|s| s.interactions[&i].clone());
+    assert_eq!((interaction.callbacks.len(), interaction.followups.len()), (1, 0), "{interaction:?}");
+    h.finish().await;
+}
