@@ -42,6 +42,8 @@ pub enum Command {
     ImportFeedback(ImportArgs),
     /// Print a guild's weekly numbers.
     Report(ReportArgs),
+    /// Try Advocate offline: a fake Discord, the real bot, one simulated week.
+    Demo,
 }
 
 #[derive(Subcommand, Debug)]
@@ -107,6 +109,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::ImportFeedback(args) => import(&config, args).await,
         Command::Report(args) => report(&config, args).await,
+        Command::Demo => {
+            let run = crate::demo::run().await?;
+            print!("{}", crate::demo::render(&run)?);
+            Ok(if run.report.this_week == run.script { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
     }
 }
 

@@ -52,16 +52,20 @@ fn at(h: &Harness, time: &str) {
 async fn posts(h: &Harness, channel: u64, count: usize) -> Vec<advocate::fake::state::Message> {
     h.fake
         .wait_for(&format!("{count} post(s) in channel {channel}"), |s| {
-            let found: Vec<_> =
-                s.messages.values().filter(|m| m.channel_id == channel && m.author_id == s.bot_id).cloned().collect();
+            let found: Vec<_> = s.messages.values().filter(|m| is_post(s, m, channel)).cloned().collect();
             (found.len() >= count).then_some(found)
         })
         .await
         .unwrap()
 }
 
+/// A customer-of-the-day post: the bot's, public, with an embed.
+fn is_post(s: &advocate::fake::state::State, m: &advocate::fake::state::Message, channel: u64) -> bool {
+    m.channel_id == channel && m.author_id == s.bot_id && !m.ephemeral() && !m.embeds[0].is_null()
+}
+
 fn bot_posts(h: &Harness, channel: u64) -> usize {
-    h.fake.read(|s| s.messages.values().filter(|m| m.channel_id == channel && m.author_id == s.bot_id).count())
+    h.fake.read(|s| s.messages.values().filter(|m| is_post(s, m, channel)).count())
 }
 
 /// Lets the scheduler run a few ticks at the current time.
@@ -128,8 +132,7 @@ async fn each_insight_channel_gets_one_post_at_local_time_across_zones_and_resta
 }
 
 fn posts_sync(h: &Harness, channel: u64) -> Vec<advocate::fake::state::Message> {
-    h.fake
-        .read(|s| s.messages.values().filter(|m| m.channel_id == channel && m.author_id == s.bot_id).cloned().collect())
+    h.fake.read(|s| s.messages.values().filter(|m| is_post(s, m, channel)).cloned().collect())
 }
 
 #[tokio::test]

@@ -45,7 +45,7 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
                 super::commands::post_prompt(&ctx.http, app, &meeting).await?;
             }
         }
-        FullEvent::Message { new_message } => thread_reply(data, new_message).await?,
+        FullEvent::Message { new_message } => thread_reply(ctx, data, new_message).await?,
         FullEvent::MessageUpdate { event, .. } => {
             if let (Some(guild), Some(content)) = (event.guild_id, &event.content) {
                 app.edit_thread_reply(guild.get(), event.id.get(), content).await?;
@@ -70,9 +70,13 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
 
 /// Logs a reply in a prompted thread. Bots, the bot itself included, are
 /// ignored; so are messages outside meeting threads (never stored).
-async fn thread_reply(data: &Data, m: &Message) -> Result<(), Error> {
+async fn thread_reply(ctx: &SerenityContext, data: &Data, m: &Message) -> Result<(), Error> {
     let Some(guild) = m.guild_id else { return Ok(()) };
-    if m.author.bot || m.content.trim().is_empty() {
+    // Without Message Content, a reply reaches us only when it mentions
+    // the bot; the mention itself is not part of the answer.
+    let me = ctx.cache.current_user().id;
+    let text = m.content.replace(&format!("<@{me}>"), "").replace(&format!("<@!{me}>"), "");
+    if m.author.bot || text.trim().is_empty() {
         return Ok(());
     }
     let reply = ThreadMessage {
@@ -80,7 +84,7 @@ async fn thread_reply(data: &Data, m: &Message) -> Result<(), Error> {
         thread_id: m.channel_id.get(),
         user_id: m.author.id.get(),
         message_id: m.id.get(),
-        text: m.content.clone(),
+        text,
         at: jiff::Timestamp::from_second(m.timestamp.unix_timestamp()).unwrap_or_else(|_| data.app.clock.now()),
     };
     data.app.log_thread_reply(&reply).await?;

@@ -113,15 +113,21 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
     Ok(Running { shards, task, scheduler, stop_scheduler })
 }
 
-/// Runs until SIGINT or SIGTERM. Without the Message Content intent
-/// enabled in the developer portal, it reconnects without it.
+/// Runs until SIGINT or SIGTERM.
 pub async fn run(app: App, config: &Config) -> anyhow::Result<()> {
+    serve(app, config, shutdown_signal()).await
+}
+
+/// Runs until `stop` completes. Without the Message Content intent
+/// enabled in the developer portal, it reconnects without it.
+pub async fn serve(app: App, config: &Config, stop: impl std::future::Future<Output = ()>) -> anyhow::Result<()> {
     let mut message_content = true;
+    tokio::pin!(stop);
     loop {
         let mut running = start(app.clone(), config, message_content).await?;
         let result = tokio::select! {
             result = &mut running.task => result?,
-            _ = shutdown_signal() => {
+            _ = &mut stop => {
                 tracing::info!("stopping: finishing in-flight work");
                 running.shutdown().await;
                 return Ok(());

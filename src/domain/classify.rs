@@ -153,6 +153,8 @@ mod tests {
             "load time is 3.5 s for them",
             "40 customers asked for it",
             "it costs them $300 a month",
+            "asked for it in 3 sales calls",
+            "14 support tickets last month",
         ] {
             assert!(p.classify(text).has_evidence, "{text}");
         }

@@ -1,0 +1,288 @@
+//! `advocate demo`: the real bot against the fake Discord on loopback,
+//! with a temporary SQLite database and a simulated clock. A small team
+//! lives through one week; then the manager's weekly report is printed.
+//! Offline, no token.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use anyhow::Context as _;
+use jiff::civil::Time;
+use jiff::{SignedDuration, Timestamp};
+use serde_json::{json, Value};
+
+use crate::app::report::{week_report, Format, WeekReport};
+use crate::app::App;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::domain::time::{IsoWeek, Zone};
+use crate::fake::FakeDiscord;
+use crate::store::{Store, WeekCounts};
+
+/// What the script did, counted as it went, and what the report says.
+pub struct DemoRun {
+    pub script: WeekCounts,
+    pub report: WeekReport,
+    pub log: String,
+}
+
+const ZONE: &str = "Europe/Berlin";
+
+struct World {
+    fake: FakeDiscord,
+    clock: Clock,
+    zone: Zone,
+    week: IsoWeek,
+    people: HashMap<&'static str, u64>,
+    log: String,
+    done: WeekCounts,
+    answerers: std::collections::BTreeSet<u64>,
+}
+
+impl World {
+    fn at(&mut self, day: i64, hour: i8, minute: i8) {
+        let date = self.week.monday().saturating_add(jiff::Span::new().days(day));
+        self.clock.set(self.zone.instant(date, Time::constant(hour, minute, 0, 0)));
+        let _ = writeln!(self.log, "\n{} {:02}:{:02}", date.strftime("%A %d %b"), hour, minute);
+    }
+
+    fn note(&mut self, text: impl AsRef<str>) {
+        let _ = writeln!(self.log, "  {}", text.as_ref());
+    }
+
+    fn who(&self, name: &str) -> u64 {
+        self.people[name]
+    }
+
+    async fn command(&mut self, who: &str, channel: u64, name: &str, options: Value) -> anyhow::Result<String> {
+        let i = self.fake.slash(self.who(who), channel, name, options)?;
+        let reply = self.fake.response_message(i).await?;
+        Ok(reply.content)
+    }
+
+    /// An answer counted by the script: the classifier's view is the bot's.
+    fn answered(&mut self, who: &str, evidence: bool, assumption: bool) {
+        self.done.answers += 1;
+        self.done.with_evidence += i64::from(evidence);
+        self.done.with_assumption += i64::from(assumption);
+        self.answerers.insert(self.people[who]);
+    }
+
+    async fn daily_posts(&mut self, channels: &[u64], day: usize) -> anyhow::Result<Vec<u64>> {
+        let mut ids = Vec::new();
+        for &c in channels {
+            let post = self
+                .fake
+                .wait_for("the customer of the day", |s| {
+                    let posts: Vec<_> = s
+                        .messages
+                        .values()
+                        .filter(|m| m.channel_id == c && m.author_id == s.bot_id && !m.embeds[0].is_null())
+                        .collect();
+                    posts.get(day).map(|m| (m.id, m.embeds[0]["title"].as_str().unwrap_or("").to_string()))
+                })
+                .await?;
+            self.done.insight_posts += 1;
+            self.note(format!("customer of the day in #{}: {}", self.channel_name(c), post.1));
+            ids.push(post.0);
+        }
+        Ok(ids)
+    }
+
+    fn channel_name(&self, id: u64) -> String {
+        self.fake.read(|s| s.channels.get(&id).map(|c| c.name.clone()).unwrap_or_default())
+    }
+
+    fn react(&mut self, who: &str, message: u64, emoji: &str) -> anyhow::Result<()> {
+        self.fake.react(self.who(who), message, emoji)?;
+        self.done.reactions += 1;
+        self.note(format!("{who} reacts {emoji}"));
+        Ok(())
+    }
+
+    async fn modal_answer(&mut self, who: &str, message: u64, fields: &[(&str, &str)]) -> anyhow::Result<()> {
+        let m = self.fake.read(|s| s.messages.get(&message).cloned()).context("no such message")?;
+        let click = self.fake.click(self.who(who), message, &m.buttons()[0])?;
+        let modal = self.fake.response(click).await?;
+        let id = modal.callbacks[0]["data"]["custom_id"].as_str().unwrap_or("").to_string();
+        let submit = self.fake.submit_modal(self.who(who), m.channel_id, &id, fields)?;
+        let thanks = self.fake.response_message(submit).await?;
+        self.note(format!("{who} answers through the form: \"{}\" → {}", fields[0].1, thanks.content));
+        Ok(())
+    }
+
+    fn reply(&mut self, who: &str, thread: u64, text: &str) -> anyhow::Result<()> {
+        self.fake.say(self.who(who), thread, text)?;
+        self.note(format!("{who} replies: \"{text}\""));
+        Ok(())
+    }
+}
+
+/// Runs the scripted week. `quiet` keeps the bot's logs down.
+pub async fn run() -> anyhow::Result<DemoRun> {
+    let dir = std::env::temp_dir().join(format!("advocate-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let result = run_in(&dir).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+async fn run_in(dir: &std::path::Path) -> anyhow::Result<DemoRun> {
+    let zone = Zone::parse(ZONE).map_err(anyhow::Error::msg)?;
+    let week = IsoWeek::containing(Timestamp::now(), &zone).previous();
+    let clock = Clock::manual(zone.instant(week.monday(), Time::constant(7, 0, 0, 0)));
+    let fake = FakeDiscord::start(clock.clone()).await?;
+    let prompts_dir = std::env::var("ADVOCATE_PROMPTS").unwrap_or_else(|_| "prompts".into());
+    let vars: HashMap<&str, String> = [
+        ("DATABASE_URL", format!("sqlite:{}", dir.join("demo.db").display())),
+        ("DISCORD_TOKEN", fake.token()),
+        ("ADVOCATE_DISCORD_ADDR", fake.addr()),
+        ("ADVOCATE_DISCORD_CA", fake.ca_path().display().to_string()),
+        ("ADVOCATE_PROMPTS", prompts_dir),
+    ]
+    .into_iter()
+    .collect();
+    let config = Config::load(None, |k| vars.get(k).cloned())?;
+    let app = App::start(&config, clock.clone()).await?;
+
+    let names = ["Dana", "Alex", "Sam", "Riya"];
+    let people: HashMap<&'static str, u64> = names.iter().map(|n| (*n, fake.add_user(n))).collect();
+    let guild = fake.add_guild("Demo Co", people["Dana"])?;
+    for n in &names[1..] {
+        fake.join(guild, people[n], &[]);
+    }
+    let customers = fake.add_channel(guild, "customers")?;
+    let eng = fake.add_channel(guild, "eng")?;
+    let product = fake.add_channel(guild, "product")?;
+
+    let bot = crate::discord::start(app.clone(), &config, true).await?;
+    fake.wait_connected(1).await?;
+    fake.wait_for("the slash commands", |s| (!s.commands.is_empty()).then_some(())).await?;
+    let mut w = World {
+        fake,
+        clock,
+        zone,
+        week,
+        people,
+        log: String::new(),
+        done: WeekCounts::default(),
+        answerers: Default::default(),
+    };
+
+    w.at(0, 7, 30);
+    for (setting, value) in [("timezone", ZONE), ("post_time", "09:00")] {
+        let said = w.command("Dana", product, "setup", json!([{"name": "set", "options": [{"name": "setting", "value": setting}, {"name": "value", "value": value}]}])).await?;
+        w.note(format!("Dana: /setup set {setting} {value} → {said}"));
+    }
+    for channel in [customers, eng] {
+        let said = w.command("Dana", product, "setup", json!([{"name": "channel", "options": [{"name": "purpose", "value": "insight"}, {"name": "channel", "value": channel.to_string()}]}])).await?;
+        w.note(format!("Dana: /setup channel insight → {said}"));
+    }
+
+    let channels = [customers, eng];
+    for day in 0..5 {
+        w.at(day, 9, 0);
+        let posts = w.daily_posts(&channels, day as usize).await?;
+        match day {
+            0 => {
+                w.react("Alex", posts[0], "👍")?;
+                w.react("Sam", posts[0], "💡")?;
+                w.modal_answer(
+                    "Alex",
+                    posts[0],
+                    &[
+                        ("text", "Our export rewrite cuts their month-end by 2 hours"),
+                        ("impact", "helps"),
+                        ("segments", "smb"),
+                    ],
+                )
+                .await?;
+                w.answered("Alex", true, false);
+            }
+            1 => {
+                w.at(1, 11, 0);
+                let said = w.command("Dana", product, "meeting", json!([{"name": "start", "options": [{"name": "topic", "value": "Pricing page redesign"}, {"name": "segment", "value": "smb"}]}])).await?;
+                w.note(format!("Dana: /meeting start topic:Pricing page redesign → {said}"));
+                w.done.meetings += 1;
+                w.done.meetings_answered += 1;
+                let thread = w.fake.threads_in(product).last().map(|t| t.id).context("no thread")?;
+                w.reply("Alex", thread, "Support saw 14 tickets about plan limits last month, see #4410")?;
+                w.answered("Alex", true, false);
+                w.reply("Sam", thread, "I think most customers won't notice the new layout")?;
+                w.answered("Sam", false, true);
+                let prompt = w
+                    .fake
+                    .wait_for("the prompt", |s| s.messages.values().find(|m| m.channel_id == thread).map(|m| m.id))
+                    .await?;
+                w.react("Riya", prompt, "👀")?;
+                w.modal_answer(
+                    "Riya",
+                    prompt,
+                    &[
+                        ("text", "Enterprise admins asked for annual invoices in 3 sales calls"),
+                        ("impact", "hurts"),
+                        ("segments", "enterprise"),
+                        ("follow_up", &format!("<@{}> ask Acme about invoicing 2026-12-04", w.who("Dana"))),
+                    ],
+                )
+                .await?;
+                w.answered("Riya", true, false);
+                w.at(1, 11, 45);
+                let said = w.command("Dana", thread, "meeting", json!([{"name": "close"}])).await?;
+                let recap = w.fake.messages_in(thread).last().map(|m| m.content.clone()).unwrap_or_default();
+                w.note(format!("Dana: /meeting close → {said}\n  recap: {}", recap.replace('\n', " / ")));
+            }
+            3 => {
+                w.at(3, 14, 0);
+                let thread = w.fake.start_thread(w.who("Sam"), product, "Weekly sync: onboarding")?;
+                w.note("Sam opens the thread \"Weekly sync: onboarding\"; its name matches, so Advocate asks");
+                w.done.meetings += 1;
+                w.fake
+                    .wait_for("the automatic prompt", |s| {
+                        s.messages.values().any(|m| m.channel_id == thread && m.author_id == s.bot_id).then_some(())
+                    })
+                    .await?;
+                w.reply("Sam", thread, "Maybe the new checklist helps #startup customers")?;
+                w.answered("Sam", false, true);
+                w.reply("Riya", thread, "Activation went from 41% to 48% for trials that saw it")?;
+                w.answered("Riya", true, false);
+                w.done.meetings_answered += 1;
+            }
+            _ => {}
+        }
+    }
+    w.done.answerers = w.answerers.len() as i64;
+
+    // Let the bot's last writes land before reading the week back.
+    let store = Store::connect(&config.database_url).await?;
+    let expected = w.done.clone();
+    let mut report = week_report(&store, &config.defaults, guild, Some(week), w.clock.now()).await?;
+    for _ in 0..100 {
+        if report.this_week == expected {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        report = week_report(&store, &config.defaults, guild, Some(week), w.clock.now()).await?;
+    }
+    bot.shutdown().await;
+    let violations = w.fake.violations();
+    anyhow::ensure!(violations.is_empty(), "the fake Discord saw problems: {}", violations.join("; "));
+    w.clock.advance(SignedDuration::from_secs(1));
+    Ok(DemoRun { script: expected, report, log: w.log })
+}
+
+/// Prints the run for a person: what happened, then the report.
+pub fn render(run: &DemoRun) -> anyhow::Result<String> {
+    let mut out = String::from("Advocate demo: a fake Discord on loopback, the real bot, one simulated week.\n");
+    out.push_str(&run.log);
+    out.push_str("\nThe manager's weekly report:\n\n");
+    out.push_str(&run.report.render(Format::Md)?);
+    let verdict = if run.report.this_week == run.script {
+        "\nEvery number above matches what the script did."
+    } else {
+        "\nWARNING: the report differs from what the script did."
+    };
+    out.push_str(verdict);
+    out.push('\n');
+    Ok(out)
+}
