@@ -36,7 +36,8 @@ async fn guild(h: &Harness, name: &str, zone: &str, channels: usize) -> Guild {
     for n in 0..channels {
         let channel = h.fake.add_channel(id, &format!("customers-{n}")).unwrap();
         let i = h.fake.slash(owner, general, "setup", add_channel(channel)).unwrap();
-        assert!(h.fake.response_message(i).await.unwrap().content.contains("added as an insight channel"));
+        let r = h.fake.response_message(i).await.unwrap().content;
+        assert!(r.contains("added as an insight channel"), "{r}");
         list.push(channel);
     }
     let i = h.fake.slash(owner, general, "setup", set("timezone", zone)).unwrap();

@@ -15,10 +15,10 @@ use anyhow::Context as _;
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::domain::classify::Patterns;
+use crate::domain::classify::{Patterns, Signal};
 use crate::domain::settings::{Defaults, GuildSettings};
 use crate::prompts::{self, Prompts};
-use crate::store::Store;
+use crate::store::{ChannelPurpose, Store};
 
 /// Shared state behind every entry point.
 #[derive(Clone, Debug)]
@@ -28,8 +28,21 @@ pub struct App {
     pub defaults: Defaults,
     pub clock: Clock,
     /// Each guild's classifier, rebuilt only when its extra patterns change.
-    patterns: Arc<Mutex<HashMap<u64, Arc<Patterns>>>>,
+    patterns: Arc<Mutex<HashMap<u64, GuildPatterns>>>,
+    /// Guild settings read recently: every message needs them, and they
+    /// rarely change. Saved here, they are fresh at once in this process;
+    /// another process sharing the database sees a change within the TTL.
+    settings: Arc<Mutex<HashMap<u64, (std::time::Instant, GuildSettings)>>>,
+    /// Bumped whenever settings are saved, so that a read which started
+    /// before a save does not put the old values back in the cache.
+    settings_generation: Arc<std::sync::atomic::AtomicU64>,
 }
+
+/// A guild's classifier and the extra patterns it was built with.
+type GuildPatterns = (Vec<(Signal, String)>, Arc<Patterns>);
+
+/// How long a guild's settings are reused before being read again.
+const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// A problem the user caused and can fix: shown to them, not logged as
 /// an internal error.
@@ -68,24 +81,60 @@ impl App {
     }
 
     pub fn new(store: Store, prompts: Prompts, defaults: Defaults, clock: Clock) -> App {
-        App { store, prompts: Arc::new(prompts), defaults, clock, patterns: Default::default() }
+        let (patterns, settings, settings_generation) = Default::default();
+        App { store, prompts: Arc::new(prompts), defaults, clock, patterns, settings, settings_generation }
     }
 
     /// A guild's settings, created with the defaults on first sight.
     pub async fn settings(&self, guild_id: u64) -> anyhow::Result<GuildSettings> {
-        Ok(self.store.guild_settings(guild_id, &self.defaults, self.clock.now()).await?)
+        if let Some((at, s)) = self.settings.lock().unwrap().get(&guild_id) {
+            if at.elapsed() < SETTINGS_TTL {
+                return Ok(s.clone());
+            }
+        }
+        let generation = self.settings_generation.load(std::sync::atomic::Ordering::SeqCst);
+        let fresh = self.store.guild_settings(guild_id, &self.defaults, self.clock.now()).await?;
+        let mut cache = self.settings.lock().unwrap();
+        if generation == self.settings_generation.load(std::sync::atomic::Ordering::SeqCst) {
+            cache.insert(guild_id, (std::time::Instant::now(), fresh.clone()));
+        }
+        Ok(fresh)
     }
 
     pub async fn save_settings(&self, settings: &GuildSettings) -> anyhow::Result<()> {
         self.store.save_guild_settings(settings).await?;
-        self.patterns.lock().unwrap().remove(&settings.guild_id);
+        self.forget_settings(settings.guild_id);
         Ok(())
+    }
+
+    /// Adds a channel to (or removes it from) one of the guild's lists.
+    pub async fn set_channel(
+        &self,
+        guild_id: u64,
+        channel_id: u64,
+        purpose: ChannelPurpose,
+        on: bool,
+    ) -> anyhow::Result<()> {
+        self.settings(guild_id).await?; // the guild's row must exist first
+        self.store.set_channel(guild_id, channel_id, purpose, on).await?;
+        self.forget_settings(guild_id);
+        Ok(())
+    }
+
+    /// Drops what this process remembers of a guild's settings.
+    fn forget_settings(&self, guild_id: u64) {
+        let mut cache = self.settings.lock().unwrap();
+        self.settings_generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        cache.remove(&guild_id);
+        self.patterns.lock().unwrap().remove(&guild_id);
     }
 
     /// The shipped patterns plus the guild's own additions.
     pub fn patterns_for(&self, settings: &GuildSettings) -> Arc<Patterns> {
-        if let Some(p) = self.patterns.lock().unwrap().get(&settings.guild_id) {
-            return p.clone();
+        if let Some((extras, p)) = self.patterns.lock().unwrap().get(&settings.guild_id) {
+            if *extras == settings.extra_patterns {
+                return p.clone();
+            }
         }
         let mut patterns = self.prompts.patterns.clone();
         for (signal, extra) in &settings.extra_patterns {
@@ -95,7 +144,7 @@ impl App {
             }
         }
         let patterns = Arc::new(patterns);
-        self.patterns.lock().unwrap().insert(settings.guild_id, patterns.clone());
+        self.patterns.lock().unwrap().insert(settings.guild_id, (settings.extra_patterns.clone(), patterns.clone()));
         patterns
     }
 }

@@ -2,7 +2,9 @@
 
 use jiff::Timestamp;
 
-use super::{db_id, ms, on_pool, Result, Store};
+use tokio::sync::{mpsc, oneshot};
+
+use super::{db_id, ms, on_pool, Pool, Result, Store};
 use crate::domain::answer::{Impact, Via};
 use crate::domain::classify::Classification;
 
@@ -34,21 +36,20 @@ fn segments(c: &Classification) -> String {
     c.segments.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
 }
 
-impl Store {
-    /// Logs an answer; `None` if the same message or interaction was
-    /// logged before, so a replayed event changes nothing.
-    pub async fn log_answer(&self, a: &NewAnswer) -> Result<Option<i64>> {
-        let sql =
-            "INSERT INTO answers (guild_id, channel_id, user_id, meeting_id, post_id, via, body, impact, segments, \
-            has_evidence, has_assumption, wants_follow_up, message_id, interaction_id, created_at) \
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-            ON CONFLICT DO NOTHING RETURNING id";
+const INSERT: &str = "INSERT INTO answers (guild_id, channel_id, user_id, meeting_id, post_id, via, body, impact, \
+    segments, has_evidence, has_assumption, wants_follow_up, message_id, interaction_id, created_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING RETURNING id";
+
+/// Runs `INSERT` for one answer on an executor (pool or transaction).
+macro_rules! insert_answer {
+    ($a:expr, $executor:expr) => {{
+        let a: &NewAnswer = $a;
         let (meeting, post) = match a.to {
             AnswerRef::Meeting(id) => (Some(id), None),
             AnswerRef::Post(id) => (None, Some(id)),
         };
         let c = &a.classification;
-        on_pool!(self, p => sqlx::query_scalar(sql)
+        sqlx::query_scalar(INSERT)
             .bind(db_id(a.guild_id))
             .bind(db_id(a.channel_id))
             .bind(db_id(a.user_id))
@@ -64,8 +65,87 @@ impl Store {
             .bind(a.message_id.map(db_id))
             .bind(a.interaction_id.map(db_id))
             .bind(ms(a.created_at))
-            .fetch_optional(p)
-            .await)
+            .fetch_optional($executor)
+            .await
+    }};
+}
+
+type Pending = (NewAnswer, oneshot::Sender<Result<Option<i64>>>);
+
+/// The answer write path: answers that arrive while a commit is under way
+/// are grouped into the next transaction (group commit), and each caller
+/// hears back only after its row is committed. The driver's per-query
+/// cost, not the disk, is what limits one row per transaction.
+#[derive(Clone, Debug)]
+pub(super) struct AnswerWriter(mpsc::UnboundedSender<Pending>);
+
+impl AnswerWriter {
+    pub(super) fn spawn(pool: Pool) -> AnswerWriter {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(write_loop(pool, rx));
+        AnswerWriter(tx)
+    }
+}
+
+/// Most answers one transaction takes, so a burst still commits steadily.
+const MAX_BATCH: usize = 512;
+
+async fn write_loop(pool: Pool, mut rx: mpsc::UnboundedReceiver<Pending>) {
+    let store = Store::without_writer(pool);
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        let answers: Vec<&NewAnswer> = batch.iter().map(|(a, _)| a).collect();
+        match store.insert_batch(&answers).await {
+            Ok(ids) => {
+                for ((_, reply), id) in batch.into_iter().zip(ids) {
+                    let _ = reply.send(Ok(id));
+                }
+            }
+            // One bad row must not lose the others: retry each alone.
+            Err(_) => {
+                for (answer, reply) in batch {
+                    let _ = reply.send(store.insert_batch(&[&answer]).await.map(|mut ids| ids.remove(0)));
+                }
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Logs an answer; `None` if the same message or interaction was
+    /// logged before, so a replayed event changes nothing. Returns once
+    /// the row is committed.
+    pub async fn log_answer(&self, a: &NewAnswer) -> Result<Option<i64>> {
+        let Some(writer) = &self.writer else {
+            return self.insert_batch(&[a]).await.map(|mut ids| ids.remove(0));
+        };
+        let (tx, rx) = oneshot::channel();
+        if writer.0.send((a.clone(), tx)).is_err() {
+            return Err(sqlx::Error::PoolClosed);
+        }
+        rx.await.unwrap_or(Err(sqlx::Error::PoolClosed))
+    }
+
+    /// Inserts answers in one transaction; one id (or `None`) each.
+    async fn insert_batch(&self, answers: &[&NewAnswer]) -> Result<Vec<Option<i64>>> {
+        if let [one] = answers {
+            return on_pool!(self, p => insert_answer!(one, p)).map(|id| vec![id]);
+        }
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let mut ids = Vec::with_capacity(answers.len());
+            for a in answers {
+                ids.push(insert_answer!(a, &mut *tx)?);
+            }
+            tx.commit().await?;
+            Ok(ids)
+        })
     }
 
     /// Applies an edit of a logged thread reply; false if none was logged.

@@ -86,6 +86,9 @@ impl Store {
     /// The guild's settings, creating them from `defaults` the first time
     /// a guild is seen: a guild works from the moment the bot joins it.
     pub async fn guild_settings(&self, guild_id: u64, defaults: &Defaults, now: Timestamp) -> Result<GuildSettings> {
+        if let Some(found) = self.find_guild_settings(guild_id, defaults).await? {
+            return Ok(found);
+        }
         let fresh = GuildSettings::new(guild_id, defaults);
         let insert =
             "INSERT INTO guilds (guild_id, timezone, post_time, weekdays_only, thread_pattern, summary_weekday, \

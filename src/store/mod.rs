@@ -51,6 +51,8 @@ pub(crate) use on_pool;
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: Pool,
+    /// Groups concurrent answer writes into shared transactions.
+    writer: Option<answers::AnswerWriter>,
 }
 
 /// Discord snowflakes are u64; both databases hold i64. The cast keeps
@@ -117,7 +119,13 @@ impl Store {
         } else {
             anyhow::bail!("DATABASE_URL `{shown}` must start with sqlite: or postgres://, e.g. sqlite:advocate.db");
         };
-        Ok(Store { pool })
+        Ok(Store { writer: Some(answers::AnswerWriter::spawn(pool.clone())), pool })
+    }
+
+    /// A store that writes each answer in its own transaction: the writer
+    /// task's own handle.
+    fn without_writer(pool: Pool) -> Store {
+        Store { pool, writer: None }
     }
 
     pub fn backend(&self) -> &'static str {

@@ -119,7 +119,7 @@ async fn channel(
         Purpose::Meeting => ChannelPurpose::Meeting,
     };
     let add = !remove.unwrap_or(false);
-    app.store.set_channel(guild, channel.get(), purpose, add).await?;
+    app.set_channel(guild, channel.get(), purpose, add).await?;
     let verb = if add { "added as" } else { "removed as" };
     reply_private(
         ctx,
