@@ -166,3 +166,96 @@ async fn a_dropped_connection_resumes_and_missed_events_are_logged_once() {
     let _ = AnswerRef::Meeting(meeting.id);
     h.finish().await;
 }
+
+#[tokio::test]
+async fn remind_pings_only_those_who_have_not_answered_and_close_posts_a_recap() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let t = team(&h).await;
+    let carol = h.fake.add_user("Carol");
+    h.fake.join(guild_of(&h, t.channel), carol, &[]);
+    h.start_bot(true).await;
+    let thread = start_meeting(&h, &t, "@everyone Launch plan").await;
+    let meeting = h.app.store.meeting_by_thread(thread).await.unwrap().unwrap();
+    h.fake.say(t.bob, thread, "Our #enterprise customers asked for it in 3 calls; follow up with Acme").unwrap();
+    // Carol joins the thread with a message she then deletes: no answer.
+    let hello = h.fake.say(carol, thread, "hello").unwrap();
+    h.fake.delete(hello).unwrap();
+    eventually("Bob's answer and Carol's deletion", || async {
+        let s = h.app.store.meeting_stats(meeting.id).await.unwrap();
+        (s.answers == 1).then_some(())
+    })
+    .await;
+
+    let i = h.fake.slash(t.alice, thread, "meeting", json!([{"name": "remind"}])).unwrap();
+    // The thread's members are those who posted in it: Bob and Carol.
+    assert!(h.fake.response_message(i).await.unwrap().content.contains("Reminded 1 person."));
+    let reminder = h.fake.messages_in(thread).into_iter().find(|m| m.content.contains("haven't heard")).unwrap();
+    assert!(reminder.content.contains(&format!("<@{carol}>")), "{}", reminder.content);
+    assert!(!reminder.content.contains(&format!("<@{}>", t.bob)), "Bob answered");
+    let allowed = reminder.allowed_mentions.clone().unwrap();
+    assert_eq!(allowed["parse"], json!([]), "no @everyone, no roles");
+    assert_eq!(allowed["users"], json!([carol.to_string()]));
+
+    let i = h.fake.slash(t.alice, thread, "meeting", json!([{"name": "close"}])).unwrap();
+    assert!(h.fake.response_message(i).await.unwrap().content.contains("closed"));
+    let recap = h.fake.messages_in(thread).last().unwrap().clone();
+    assert!(
+        recap.content.contains("1 answer from 1 person") && recap.content.contains("1 with evidence"),
+        "{}",
+        recap.content
+    );
+    assert!(recap.content.contains("1 open follow-up"), "{}", recap.content);
+    assert_eq!(recap.allowed_mentions.unwrap()["parse"], json!([]), "the topic's @everyone pings nobody");
+    let again = h.fake.slash(t.alice, thread, "meeting", json!([{"name": "close"}])).unwrap();
+    assert!(h.fake.response_message(again).await.unwrap().content.contains("no open meeting"));
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_scheduled_event_that_starts_gets_a_thread_and_the_question_once() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let t = team(&h).await;
+    h.start_bot(true).await;
+    let set = json!([{"name": "channel", "options": [{"name": "purpose", "value": "meeting"}, {"name": "channel", "value": t.channel.to_string()}]}]);
+    let i = h.fake.slash(t.alice, t.channel, "setup", set).unwrap();
+    assert!(h.fake.response_message(i).await.unwrap().content.contains("meeting channel"));
+
+    let event = h.fake.start_event(guild_of(&h, t.channel), "Quarterly review", t.alice).unwrap();
+    let thread = h
+        .fake
+        .wait_for("the event's thread", |s| s.channels.values().find(|c| c.parent_id == Some(t.channel)).map(|c| c.id))
+        .await
+        .unwrap();
+    h.fake
+        .wait_for("the question", |s| s.messages.values().any(|m| m.channel_id == thread).then_some(()))
+        .await
+        .unwrap();
+    let meeting = h.app.store.meeting_by_event(guild_of(&h, t.channel), event).await.unwrap().unwrap();
+    assert_eq!((meeting.topic.as_str(), meeting.thread_id), ("Quarterly review", thread));
+    // The same event updated again (still active) opens nothing new.
+    h.fake.update_event(guild_of(&h, t.channel), event, "Quarterly review", t.alice).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(h.fake.threads_in(t.channel).len(), 1);
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn removal_from_a_guild_is_recorded_but_an_outage_is_not() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let t = team(&h).await;
+    h.start_bot(true).await;
+    let guild = guild_of(&h, t.channel);
+    eventually("the guild's settings", || async {
+        h.app.store.active_guilds().await.unwrap().contains(&guild).then_some(())
+    })
+    .await;
+    h.fake.dispatch_raw("GUILD_DELETE", json!({"id": guild.to_string(), "unavailable": true})).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(h.app.store.active_guilds().await.unwrap().contains(&guild), "an outage keeps the guild");
+    h.fake.remove_guild(guild).unwrap();
+    eventually("the guild to be marked as left", || async {
+        (!h.app.store.active_guilds().await.unwrap().contains(&guild)).then_some(())
+    })
+    .await;
+    h.finish().await;
+}

@@ -349,3 +349,19 @@ async fn an_unreachable_database_names_the_setting() {
     assert!(text.contains("DATABASE_URL") && text.contains("cannot reach PostgreSQL"), "{text}");
     assert!(!text.contains(":pw@"), "password shown: {text}");
 }
+
+#[tokio::test]
+async fn a_reply_deleted_before_it_is_seen_created_is_not_logged() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T10:00:00Z");
+        let (m, _) = s.open_meeting(&meeting(50), now).await.unwrap();
+        assert!(!s.delete_answer(700, now).await.unwrap(), "nothing logged yet");
+        let late = answer(AnswerRef::Meeting(m.id), 1, Some(700), now);
+        assert_eq!(s.log_answer(&late).await.unwrap(), None, "{}: the deletion wins", db.backend);
+        let other = answer(AnswerRef::Meeting(m.id), 1, Some(701), now);
+        assert!(s.log_answer(&other).await.unwrap().is_some());
+        assert_eq!(s.meeting_stats(m.id).await.unwrap().answers, 1);
+        db.finish().await;
+    }
+}

@@ -89,7 +89,12 @@ impl App {
         Ok(self.store.edit_answer(message_id, text, &classification, self.clock.now()).await?)
     }
 
-    pub async fn delete_thread_reply(&self, message_id: u64) -> anyhow::Result<bool> {
+    /// Marks a deleted reply in a meeting thread; other channels' deletions
+    /// are none of our business and leave no trace.
+    pub async fn delete_thread_reply(&self, channel_id: u64, message_id: u64) -> anyhow::Result<bool> {
+        if self.store.meeting_by_thread(channel_id).await?.is_none() {
+            return Ok(false);
+        }
         Ok(self.store.delete_answer(message_id, self.clock.now()).await?)
     }
 

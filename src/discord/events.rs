@@ -51,8 +51,8 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
                 app.edit_thread_reply(guild.get(), event.id.get(), content).await?;
             }
         }
-        FullEvent::MessageDelete { deleted_message_id, .. } => {
-            app.delete_thread_reply(deleted_message_id.get()).await?;
+        FullEvent::MessageDelete { channel_id, deleted_message_id, .. } => {
+            app.delete_thread_reply(channel_id.get(), deleted_message_id.get()).await?;
         }
         FullEvent::InteractionCreate { interaction } => match interaction {
             Interaction::Component(i) => {

@@ -526,6 +526,12 @@ impl FakeDiscord {
     /// A Discord scheduled event in `guild` becomes active.
     pub fn start_event(&self, guild: u64, name: &str, creator: u64) -> anyhow::Result<u64> {
         let id = self.new_id();
+        self.update_event(guild, id, name, creator)?;
+        Ok(id)
+    }
+
+    /// An update of an active scheduled event.
+    pub fn update_event(&self, guild: u64, id: u64, name: &str, creator: u64) -> anyhow::Result<()> {
         let json = json!({
             "id": id.to_string(),
             "guild_id": guild.to_string(),
@@ -543,8 +549,7 @@ impl FakeDiscord {
             "user_count": null,
             "image": null,
         });
-        self.dispatch_raw("GUILD_SCHEDULED_EVENT_UPDATE", json)?;
-        Ok(id)
+        self.dispatch_raw("GUILD_SCHEDULED_EVENT_UPDATE", json)
     }
 
     /// The bot is removed from `guild` (GUILD_DELETE without `unavailable`).

@@ -36,9 +36,12 @@ fn segments(c: &Classification) -> String {
     c.segments.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
 }
 
+/// Inserts an answer unless its message is known deleted or logged.
 const INSERT: &str = "INSERT INTO answers (guild_id, channel_id, user_id, meeting_id, post_id, via, body, impact, \
     segments, has_evidence, has_assumption, wants_follow_up, message_id, interaction_id, created_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING RETURNING id";
+    SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 \
+    WHERE NOT EXISTS (SELECT 1 FROM deleted_messages WHERE message_id = $13) \
+    ON CONFLICT DO NOTHING RETURNING id";
 
 /// Runs `INSERT` for one answer on an executor (pool or transaction).
 macro_rules! insert_answer {
@@ -164,8 +167,11 @@ impl Store {
         Ok(done == 1)
     }
 
-    /// Marks a logged thread reply deleted; it stops counting.
+    /// Marks a thread reply deleted; it stops counting. The deletion is
+    /// remembered first, so a creation seen after it logs nothing.
     pub async fn delete_answer(&self, message_id: u64, now: Timestamp) -> Result<bool> {
+        let remember = "INSERT INTO deleted_messages (message_id, deleted_at) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+        on_pool!(self, p => sqlx::query(remember).bind(db_id(message_id)).bind(ms(now)).execute(p).await.map(|r| r.rows_affected()))?;
         let sql = "UPDATE answers SET deleted_at = $2 WHERE message_id = $1 AND deleted_at IS NULL";
         let done = on_pool!(self, p => sqlx::query(sql).bind(db_id(message_id)).bind(ms(now)).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(done == 1)

@@ -118,7 +118,8 @@ async fn remind(ctx: Context<'_>) -> Result<(), Error> {
     let message =
         CreateMessage::new().content(text).allowed_mentions(CreateAllowedMentions::new().users(missing.clone()));
     ctx.channel_id().send_message(ctx.http(), message).await?;
-    reply_private(ctx, format!("Reminded {} people.", missing.len())).await
+    let people = if missing.len() == 1 { "person" } else { "people" };
+    reply_private(ctx, format!("Reminded {} {people}.", missing.len())).await
 }
 
 /// Close this meeting and post a recap
