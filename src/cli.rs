@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 
-use crate::app::import::{parse_feedback, parse_mapping, ImportOptions};
+use crate::app::import::{parse_mapping, ImportOptions};
 use crate::app::report::{week_report, Format};
-use crate::app::{load_prompts, App};
+use crate::app::App;
 use crate::clock::Clock;
 use crate::config::{Config, SETTINGS};
 use crate::domain::insight::{EvidenceSource, Segment};
@@ -156,20 +156,19 @@ fn check_prompts(dir: PathBuf) -> ExitCode {
 }
 
 async fn import(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
-    let prompts = load_prompts(config)?;
-    let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
+    let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
     let options = ImportOptions { map: args.map, default_source: args.source, default_segment: args.segment };
-    let insights = parse_feedback(file, &options, &prompts.texts).map_err(|e| {
-        anyhow::anyhow!("{}: {e}\nNothing was imported; fix the row and run the import again.", args.file.display())
-    })?;
     let app = App::start(config, Clock::System).await?;
-    app.store.guild_settings(args.guild, &app.defaults, app.clock.now()).await?;
-    let added = app.store.import_insights(args.guild, &insights, None, app.clock.now()).await?;
+    let done = app
+        .import_feedback(args.guild, bytes.as_slice(), &options, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {e:#}", args.file.display()))?;
     println!(
-        "Imported {added} insight(s) into guild {} from {}; {} row(s) were already there.",
+        "Imported {} insight(s) into guild {} from {}; {} row(s) were already there.",
+        done.added,
         args.guild,
         args.file.display(),
-        insights.len() - added
+        done.already_there
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -174,3 +174,33 @@ async fn a_refusal_is_one_private_message() {
     assert_eq!((interaction.callbacks.len(), interaction.followups.len()), (1, 0), "{interaction:?}");
     h.finish().await;
 }
+
+#[tokio::test]
+async fn a_manager_imports_a_feedback_csv_and_a_bad_one_imports_nothing() {
+    let mut h = Harness::new(common::sqlite().await, NOW).await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    let import = |file: u64| json!([{"name": "import", "options": [{"name": "file", "value": file.to_string()}]}]);
+    let bad = h.fake.upload("bad.csv", b"customer,comment,score\nA,fine,9\nB,slow,eleven\n");
+    let r = reply(&h, h.fake.slash(t.lead, t.channel, "insight", import(bad)).unwrap()).await;
+    assert!(
+        r.ephemeral() && r.content.contains("line 3: score `eleven`") && r.content.contains("Nothing was imported"),
+        "{}",
+        r.content
+    );
+    let own = |h: &Harness| {
+        let store = h.app.store.clone();
+        let guild = t.guild;
+        async move { store.list_insights(guild, None).await.unwrap().into_iter().filter(|i| i.guild_id.is_some()).count() }
+    };
+    assert_eq!(own(&h).await, 0);
+
+    let sample = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts/samples/feedback.csv")).unwrap();
+    let good = h.fake.upload("feedback.csv", &sample);
+    let r = reply(&h, h.fake.slash(t.lead, t.channel, "insight", import(good)).unwrap()).await;
+    assert!(r.content.contains("Imported 5 insight(s)"), "{}", r.content);
+    assert_eq!(own(&h).await, 5);
+    let refused = reply(&h, h.fake.slash(t.member, t.channel, "insight", import(good)).unwrap()).await;
+    assert!(refused.content.contains("for managers"));
+    h.finish().await;
+}

@@ -246,3 +246,29 @@ mod tests {
         assert!(parse_mapping("A=colour").unwrap_err().contains("customer, segment"));
     }
 }
+
+/// What an import did.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Imported {
+    pub added: usize,
+    pub already_there: usize,
+}
+
+impl super::App {
+    /// Imports a feedback export as the guild's insights, all or nothing.
+    /// A bad file is a [`super::UserError`] naming the line to fix.
+    pub async fn import_feedback(
+        &self,
+        guild_id: u64,
+        input: impl Read,
+        options: &ImportOptions,
+        by: Option<u64>,
+    ) -> anyhow::Result<Imported> {
+        let insights = parse_feedback(input, options, &self.prompts.texts).map_err(|e| {
+            super::UserError(format!("{e}. Nothing was imported; fix that row and import the file again"))
+        })?;
+        self.settings(guild_id).await?; // the guild's row must exist first
+        let added = self.store.import_insights(guild_id, &insights, by, self.clock.now()).await?;
+        Ok(Imported { added, already_there: insights.len() - added })
+    }
+}

@@ -149,7 +149,7 @@ impl App {
     }
 }
 
-pub fn load_prompts(config: &Config) -> anyhow::Result<Prompts> {
+fn load_prompts(config: &Config) -> anyhow::Result<Prompts> {
     prompts::load(&config.prompts_dir).map_err(|problems| {
         anyhow::anyhow!(
             "{problems}\nthe prompts in {} have problems (above); fix them and run `advocate prompts check`",

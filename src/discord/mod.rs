@@ -18,6 +18,8 @@ use crate::config::Config;
 pub struct Data {
     pub app: App,
     pub message_content: bool,
+    /// Downloads attachments (CSV imports).
+    pub web: reqwest::Client,
 }
 
 pub type Error = anyhow::Error;
@@ -31,12 +33,24 @@ pub type Context<'a> = poise::Context<'a, Data, Error>;
 /// pings anyone unless a message says so itself.
 pub fn build_http(config: &Config) -> anyhow::Result<serenity::http::Http> {
     let token = config.discord_token.as_ref().context("DISCORD_TOKEN is not set")?;
+    let mut http = HttpBuilder::new(token.expose())
+        .client(web_client(config)?)
+        .default_allowed_mentions(CreateAllowedMentions::new());
+    if let Some(proxy) = &config.discord_proxy {
+        http = http.proxy(proxy.clone()).ratelimiter_disabled(true);
+    }
+    Ok(http.build())
+}
+
+/// The HTTPS client for Discord's API and its attachment CDN; with the
+/// test settings both hosts are reached at the fake.
+pub fn web_client(config: &Config) -> anyhow::Result<reqwest::Client> {
     let mut client = reqwest::Client::builder().use_rustls_tls();
     if let Some(addr) = &config.discord_addr {
         let addr: std::net::SocketAddr = addr
             .parse()
             .with_context(|| format!("ADVOCATE_DISCORD_ADDR `{addr}` is not host:port, e.g. 127.0.0.1:8443"))?;
-        client = client.resolve("discord.com", addr);
+        client = client.resolve("discord.com", addr).resolve("cdn.discordapp.com", addr);
     }
     if let Some(ca) = &config.discord_ca {
         let pem = std::fs::read(ca).with_context(|| format!("ADVOCATE_DISCORD_CA: cannot read {}", ca.display()))?;
@@ -44,12 +58,7 @@ pub fn build_http(config: &Config) -> anyhow::Result<serenity::http::Http> {
             .with_context(|| format!("ADVOCATE_DISCORD_CA: {} is not a PEM certificate", ca.display()))?;
         client = client.add_root_certificate(cert);
     }
-    let mut http =
-        HttpBuilder::new(token.expose()).client(client.build()?).default_allowed_mentions(CreateAllowedMentions::new());
-    if let Some(proxy) = &config.discord_proxy {
-        http = http.proxy(proxy.clone()).ratelimiter_disabled(true);
-    }
-    Ok(http.build())
+    Ok(client.build()?)
 }
 
 const BASE_INTENTS: GatewayIntents = GatewayIntents::GUILDS
@@ -81,6 +90,7 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
     let intents = if message_content { BASE_INTENTS | GatewayIntents::MESSAGE_CONTENT } else { BASE_INTENTS };
     let dev_guild = config.dev_guild;
     let scheduler_app = app.clone();
+    let web = web_client(config)?;
     let framework = poise::Framework::builder()
         .initialize_owners(false)
         .options(poise::FrameworkOptions {
@@ -97,7 +107,7 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
                     Some(guild) => poise::builtins::register_in_guild(ctx, commands, guild.into()).await?,
                     None => poise::builtins::register_globally(ctx, commands).await?,
                 }
-                Ok(Data { app, message_content })
+                Ok(Data { app, message_content, web })
             })
         })
         .build();

@@ -204,6 +204,19 @@ impl FakeDiscord {
         });
     }
 
+    /// A file someone attaches to a command; pass the id as the option's value.
+    pub fn upload(&self, filename: &str, bytes: &[u8]) -> u64 {
+        let mut s = self.inner.state.lock().unwrap();
+        let id = s.next_id();
+        let file = state::Attachment {
+            filename: filename.into(),
+            content_type: Some("text/csv".into()),
+            bytes: bytes.to_vec(),
+        };
+        s.uploads.insert(id, file);
+        id
+    }
+
     pub fn clear_faults(&self) {
         self.inner.state.lock().unwrap().faults.clear();
     }
@@ -575,6 +588,7 @@ impl FakeDiscord {
 fn resolve_options(s: &State, options: &Value) -> Value {
     let mut channels = serde_json::Map::new();
     let mut roles = serde_json::Map::new();
+    let mut attachments = serde_json::Map::new();
     let mut stack: Vec<&Value> = options.as_array().map(|a| a.iter().collect()).unwrap_or_default();
     while let Some(option) = stack.pop() {
         stack.extend(option["options"].as_array().into_iter().flatten());
@@ -584,6 +598,13 @@ fn resolve_options(s: &State, options: &Value) -> Value {
                 if let Some(c) = s.channels.get(&id) {
                     let partial = json!({"id": id.to_string(), "name": c.name, "type": c.kind, "permissions": "2248473465835073"});
                     channels.insert(id.to_string(), partial);
+                }
+            }
+            Some(11) => {
+                if let Some(a) = s.uploads.get(&id) {
+                    let url = format!("https://cdn.discordapp.com/attachments/0/{id}/{}", a.filename);
+                    let json = json!({"id": id.to_string(), "filename": a.filename, "size": a.bytes.len(), "url": url, "proxy_url": url, "content_type": a.content_type});
+                    attachments.insert(id.to_string(), json);
                 }
             }
             Some(8) => {
@@ -596,7 +617,7 @@ fn resolve_options(s: &State, options: &Value) -> Value {
             _ => {}
         }
     }
-    json!({"channels": channels, "roles": roles})
+    json!({"channels": channels, "roles": roles, "attachments": attachments})
 }
 
 /// Fills in each option's type from the registered definition and turns a

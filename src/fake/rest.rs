@@ -69,6 +69,15 @@ async fn handle(inner: Arc<Inner>, req: Request<Incoming>) -> Response<Full<Byte
         Err(e) => return respond(error(StatusCode::BAD_REQUEST, &e, 50109), None),
     };
 
+    // The attachment CDN: no token, not part of the API.
+    if let (true, Some(id)) = (method == "GET", path.strip_prefix("/attachments/")) {
+        let id: u64 = id.split('/').nth(1).and_then(|i| i.parse().ok()).unwrap_or(0);
+        let file = inner.state.lock().unwrap().uploads.get(&id).map(|a| a.bytes.clone());
+        return match file {
+            Some(bytes) => Response::new(Full::new(Bytes::from(bytes))),
+            None => respond(error(StatusCode::NOT_FOUND, "404: Not Found", 0), None),
+        };
+    }
     if auth != format!("Bot {}", inner.state.lock().unwrap().token) {
         return respond(error(StatusCode::UNAUTHORIZED, "401: Unauthorized", 0), None);
     }

@@ -160,6 +160,8 @@ pub struct State {
     pub requests: Vec<Request>,
     pub violations: Vec<String>,
     pub faults: Vec<Fault>,
+    /// Files people attached to commands, served as the CDN would.
+    pub uploads: BTreeMap<u64, Attachment>,
     /// Whether the bot may have the privileged Message Content intent.
     pub message_content_allowed: bool,
 }
@@ -185,6 +187,7 @@ impl State {
             requests: Vec::new(),
             violations: Vec::new(),
             faults: Vec::new(),
+            uploads: BTreeMap::new(),
             message_content_allowed: true,
         };
         s.app_id = s.next_id();

@@ -20,7 +20,7 @@ pub fn make() -> anyhow::Result<TestTls> {
     let ca_key = KeyPair::generate()?;
     let ca = ca_params.self_signed(&ca_key)?;
 
-    let mut leaf_params = CertificateParams::new(vec!["discord.com".to_string()])?;
+    let mut leaf_params = CertificateParams::new(vec!["discord.com".to_string(), "cdn.discordapp.com".to_string()])?;
     leaf_params.distinguished_name.push(DnType::CommonName, "discord.com");
     let leaf_key = KeyPair::generate()?;
     let leaf = leaf_params.signed_by(&leaf_key, &ca, &ca_key)?;

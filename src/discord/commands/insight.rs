@@ -7,11 +7,15 @@ use serenity::all::{
 };
 
 use super::{manager_only, member_is_manager, reply_private, Context, Error};
+use crate::app::import::ImportOptions;
 use crate::app::insights::Suggestion;
 use crate::app::UserError;
 use crate::discord::posts;
 use crate::discord::Data;
-use crate::domain::insight::{InsightStatus, LIMITS};
+use crate::domain::insight::{EvidenceSource, InsightStatus, Segment, LIMITS};
+
+/// The largest feedback file `/insight import` takes.
+const MAX_IMPORT_BYTES: u32 = 2 * 1024 * 1024;
 
 const FORM_PREFIX: &str = "insight-add:";
 
@@ -19,7 +23,7 @@ const FORM_PREFIX: &str = "insight-add:";
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("today", "add", "list", "review", "retire"),
+    subcommands("today", "add", "list", "review", "retire", "import"),
     subcommand_required
 )]
 pub async fn insight(_ctx: Context<'_>) -> Result<(), Error> {
@@ -228,4 +232,49 @@ async fn retire(
     let guild = ctx.guild_id().expect("guild_only").get();
     ctx.data().app.retire_insight(guild, id, ctx.author().id.get()).await?;
     reply_private(ctx, format!("Insight #{id} is retired and will not be posted again here.")).await
+}
+
+/// Import customer feedback (a CSV export) as this server's insights (managers)
+#[poise::command(slash_command, guild_only, check = "manager_only")]
+async fn import(
+    ctx: Context<'_>,
+    #[description = "A CSV export from an NPS, survey or support tool"] file: serenity::all::Attachment,
+    #[description = "Evidence source for rows without one"] source: Option<Source>,
+    #[description = "Segment for rows without one"]
+    #[max_length = 40]
+    segment: Option<String>,
+) -> Result<(), Error> {
+    if file.size > MAX_IMPORT_BYTES {
+        crate::user_error!(
+            "{} is {} KB; the limit is {} KB. Split the export and import the parts.",
+            file.filename,
+            file.size / 1024,
+            MAX_IMPORT_BYTES / 1024
+        );
+    }
+    ctx.defer_ephemeral().await?;
+    let data = ctx.data();
+    let response = data.web.get(&file.url).send().await.and_then(|r| r.error_for_status());
+    let bytes = match response {
+        Ok(r) => r.bytes().await?,
+        Err(e) => {
+            tracing::warn!(error = %e, "downloading an attachment failed");
+            crate::user_error!("I could not download {}; attach it again in a minute.", file.filename);
+        }
+    };
+    let options = ImportOptions {
+        map: vec![],
+        default_source: EvidenceSource::parse(source.map_or("nps_survey", Source::key)).map_err(UserError)?,
+        default_segment: Segment::parse(segment.as_deref().unwrap_or("unknown")).map_err(UserError)?,
+    };
+    let guild = ctx.guild_id().expect("guild_only").get();
+    let done = data.app.import_feedback(guild, bytes.as_ref(), &options, Some(ctx.author().id.get())).await?;
+    reply_private(
+        ctx,
+        format!(
+            "Imported {} insight(s) from {}; {} row(s) were already there.",
+            done.added, file.filename, done.already_there
+        ),
+    )
+    .await
 }
