@@ -217,3 +217,22 @@ async fn answers_and_reactions_on_the_daily_post_are_logged() {
     assert_eq!((counts.insight_posts, counts.with_evidence), (1, 1));
     h.finish().await;
 }
+
+#[tokio::test]
+async fn a_missed_post_is_caught_up_only_within_the_window() {
+    let mut h = Harness::new(common::sqlite().await, "2026-11-23T08:00:00Z").await;
+    h.start_bot(true).await;
+    let late = guild(&h, "Late", "UTC", 1).await;
+    h.stop_bot().await;
+    // Down at 09:00; back at 10:30, within the default 120-minute window.
+    at(&h, "2026-11-23T10:30:00Z");
+    h.start_bot(true).await;
+    posts(&h, late.channels[0], 1).await;
+    h.stop_bot().await;
+    // Down all of Tuesday morning; back at 11:30, past the window.
+    at(&h, "2026-11-24T11:30:00Z");
+    h.start_bot(true).await;
+    settle(&h).await;
+    assert_eq!(bot_posts(&h, late.channels[0]), 1, "Tuesday's post is skipped, not posted late");
+    h.finish().await;
+}

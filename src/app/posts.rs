@@ -68,12 +68,19 @@ impl App {
         })
     }
 
-    /// Daily posts claimed within the guild's catch-up window but never
-    /// confirmed sent (the process stopped in between): to finish, not
-    /// to post again.
+    /// Daily posts claimed but never confirmed sent (the process stopped
+    /// in between, or Discord failed): to finish, not to post again, and
+    /// only while their slot is within the guild's catch-up window.
     pub async fn unfinished_posts(&self, now: Timestamp) -> anyhow::Result<Vec<InsightPost>> {
-        let since = now - jiff::SignedDuration::from_hours(12);
-        Ok(self.store.unfinished_posts(since).await?)
+        let since = now - jiff::SignedDuration::from_hours(36);
+        let mut due = Vec::new();
+        for post in self.store.unfinished_posts(since).await? {
+            let settings = self.settings(post.guild_id).await?;
+            if settings.daily_schedule().due_slot(now, settings.catch_up()) == Some(post.local_date) {
+                due.push(post);
+            }
+        }
+        Ok(due)
     }
 
     pub async fn render_post(&self, post: &InsightPost) -> anyhow::Result<RenderedPost> {

@@ -207,6 +207,7 @@ async fn review(
         return reply_private(ctx, format!("**Waiting for review** (use id and decision):\n{}", lines.join("\n")))
             .await;
     };
+    ctx.defer_ephemeral().await?;
     let approve = matches!(decision, Decision::Approve);
     let insight = app.review_insight(guild, id, approve).await?;
     let outcome = if approve { "approved and joins the rotation" } else { "not taken up this time" };

@@ -125,10 +125,10 @@ async fn remind(ctx: Context<'_>) -> Result<(), Error> {
 /// Close this meeting and post a recap
 #[poise::command(slash_command, guild_only)]
 async fn close(ctx: Context<'_>) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
     let Some(recap) = ctx.data().app.close_meeting(ctx.channel_id().get()).await? else {
         crate::user_error!("There is no open meeting in this channel; run /meeting close inside a meeting thread.");
     };
-    ctx.defer_ephemeral().await?;
     ctx.channel_id().send_message(ctx.http(), CreateMessage::new().content(recap)).await?;
     reply_private(ctx, "Meeting closed; the recap is posted.").await
 }
