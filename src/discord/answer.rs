@@ -59,20 +59,23 @@ pub async fn button(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data
     Ok(true)
 }
 
+/// The text a person entered in a modal's input `id` (empty if none).
+pub fn modal_field(i: &ModalInteraction, id: &str) -> String {
+    i.data
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .find_map(|c| match c {
+            ActionRowComponent::InputText(t) if t.custom_id == id => t.value.clone(),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
 /// A modal submission: logs the answer and thanks the person privately.
 pub async fn submit(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Result<bool, Error> {
     let Some(target) = i.data.custom_id.strip_prefix(MODAL_PREFIX) else { return Ok(false) };
-    let field = |id: &str| -> String {
-        i.data
-            .components
-            .iter()
-            .flat_map(|row| &row.components)
-            .find_map(|c| match c {
-                ActionRowComponent::InputText(t) if t.custom_id == id => t.value.clone(),
-                _ => None,
-            })
-            .unwrap_or_default()
-    };
+    let field = |id: &str| modal_field(i, id);
     let text = field("text");
     let reply = match (parse_target(target), i.guild_id) {
         (Some(to), Some(guild)) => {

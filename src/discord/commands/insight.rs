@@ -1,15 +1,15 @@
 //! /insight today | add | list | review | retire
 
 use serenity::all::{
-    ActionRowComponent, ChannelId, Context as SerenityContext, CreateActionRow, CreateInputText,
-    CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, CreateModal, InputTextStyle,
-    ModalInteraction, UserId,
+    ChannelId, Context as SerenityContext, CreateActionRow, CreateInputText, CreateInteractionResponse,
+    CreateInteractionResponseMessage, CreateMessage, CreateModal, InputTextStyle, ModalInteraction, UserId,
 };
 
 use super::{manager_only, member_is_manager, reply_private, Context, Error};
 use crate::app::import::ImportOptions;
 use crate::app::insights::Suggestion;
 use crate::app::UserError;
+use crate::discord::answer::modal_field;
 use crate::discord::posts;
 use crate::discord::Data;
 use crate::domain::insight::{EvidenceSource, InsightStatus, Segment, LIMITS};
@@ -107,17 +107,7 @@ pub async fn submit_suggestion(ctx: &SerenityContext, i: &ModalInteraction, data
     let Some(rest) = i.data.custom_id.strip_prefix(FORM_PREFIX) else { return Ok(false) };
     let Some(guild) = i.guild_id else { return Ok(false) };
     let (source, segment) = rest.split_once(':').unwrap_or((rest, ""));
-    let field = |id: &str| -> String {
-        i.data
-            .components
-            .iter()
-            .flat_map(|row| &row.components)
-            .find_map(|c| match c {
-                ActionRowComponent::InputText(t) if t.custom_id == id => t.value.clone(),
-                _ => None,
-            })
-            .unwrap_or_default()
-    };
+    let field = |id: &str| modal_field(i, id);
     let s = Suggestion {
         title: field("title"),
         customer: field("customer"),
