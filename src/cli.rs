@@ -82,12 +82,19 @@ pub struct ReportArgs {
     /// ISO week such as 2026-W47 (default: last complete week in the guild's zone).
     #[arg(long, value_parser = IsoWeek::parse)]
     pub week: Option<IsoWeek>,
+    /// Only this channel's posts, meetings and answers.
+    #[arg(long, value_parser = channel_id)]
+    pub channel: Option<u64>,
     #[arg(long, value_enum, default_value = "md")]
     pub format: Format,
 }
 
 fn guild_id(text: &str) -> Result<u64, String> {
     parse_id("--guild", text)
+}
+
+fn channel_id(text: &str) -> Result<u64, String> {
+    parse_id("--channel", text)
 }
 
 fn settings_help() -> String {
@@ -112,7 +119,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo => {
             let run = crate::demo::run().await?;
             print!("{}", crate::demo::render(&run)?);
-            Ok(if run.report.this_week == run.script { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if run.matches() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
     }
 }
@@ -176,7 +183,8 @@ async fn import(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
 async fn report(config: &Config, args: ReportArgs) -> anyhow::Result<ExitCode> {
     let store = crate::store::Store::connect(&config.database_url).await?;
     store.migrate().await?;
-    let report = week_report(&store, &config.defaults, args.guild, args.week, jiff::Timestamp::now()).await?;
+    let report =
+        week_report(&store, &config.defaults, args.guild, args.week, args.channel, jiff::Timestamp::now()).await?;
     print!("{}", report.render(args.format)?);
     Ok(ExitCode::SUCCESS)
 }

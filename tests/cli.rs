@@ -153,11 +153,12 @@ fn report_prints_md_csv_and_json() {
     };
     let md = report("md");
     assert!(md.status.success(), "{}", text(&md));
-    assert!(text(&md).contains("week 2026-W47") && text(&md).contains("| Answers | 0 | 0 | +0 |"), "{}", text(&md));
+    assert!(text(&md).contains("week 2026-W47") && text(&md).contains("| Answers | 0 | 0 | 0 |"), "{}", text(&md));
     assert!(text(&report("csv")).starts_with("metric,this_week,previous_week,change\n"));
     let json: serde_json::Value = serde_json::from_slice(&report("json").stdout).unwrap();
     assert_eq!(json["week"], "2026-W47");
-    assert_eq!(json["this_week"]["answers"], 0);
+    assert_eq!(json["this_week"]["headline"]["answers"], 0);
+    assert_eq!(json["change"]["answers"], 0.0);
     let unknown = advocate(dir.path(), &["report", "--guild", "43"], &[("DATABASE_URL", &url)]);
     assert!(!unknown.status.success() && text(&unknown).contains("guild 43 has no data"), "{}", text(&unknown));
 }

@@ -210,11 +210,11 @@ async fn answers_and_reactions_on_the_daily_post_are_logged() {
     h.fake.unreact(carol, post.id, "🔥").unwrap();
     let (start, end) = IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
     let counts = eventually("the answer and reactions", || async {
-        let c = h.app.store.week_counts(g.id, start, end).await.unwrap();
-        (c.answers == 1 && c.reactions == 2).then_some(c)
+        let c = common::headline(&h.app.store, g.id, start, end).await;
+        (c.answers == 1 && c.post_reactions == 2).then_some(c)
     })
     .await;
-    assert_eq!((counts.insight_posts, counts.with_evidence), (1, 1));
+    assert_eq!((counts.insight_posts, counts.with_evidence, counts.post_answers, counts.people_engaged), (1, 1, 1, 1));
     h.finish().await;
 }
 

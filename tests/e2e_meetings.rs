@@ -78,7 +78,7 @@ async fn a_reply_in_a_prompted_thread_is_stored_with_its_classification_once() {
     let (start, end) =
         advocate::domain::time::IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
     let counts = eventually("the reply to be stored", || async {
-        let c = h.app.store.week_counts(guild_of(&h, thread), start, end).await.unwrap();
+        let c = common::headline(&h.app.store, guild_of(&h, thread), start, end).await;
         (c.answers == 1).then_some(c)
     })
     .await;
@@ -89,11 +89,11 @@ async fn a_reply_in_a_prompted_thread_is_stored_with_its_classification_once() {
     h.fake.dispatch_raw("MESSAGE_CREATE", again).unwrap();
     let marker = h.fake.say(t.alice, thread, "I think it is probably fine").unwrap();
     eventually("the second reply", || async {
-        let c = h.app.store.week_counts(guild_of(&h, thread), start, end).await.unwrap();
+        let c = common::headline(&h.app.store, guild_of(&h, thread), start, end).await;
         (c.answers == 2).then_some(())
     })
     .await;
-    let c = h.app.store.week_counts(guild_of(&h, thread), start, end).await.unwrap();
+    let c = common::headline(&h.app.store, guild_of(&h, thread), start, end).await;
     assert_eq!((c.answers, c.with_assumption, c.answerers), (2, 1, 2), "replay logged once (marker {marker})");
     h.finish().await;
 }
@@ -124,10 +124,10 @@ async fn messages_outside_prompted_threads_are_not_stored() {
     let (start, end) =
         advocate::domain::time::IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
     eventually("the sync reply", || async {
-        (h.app.store.week_counts(guild, start, end).await.unwrap().answers == 1).then_some(())
+        (common::headline(&h.app.store, guild, start, end).await.answers == 1).then_some(())
     })
     .await;
-    let c = h.app.store.week_counts(guild, start, end).await.unwrap();
+    let c = common::headline(&h.app.store, guild, start, end).await;
     assert_eq!((c.answers, c.meetings), (1, 1), "only the prompted thread's reply");
     h.finish().await;
 }

@@ -1,30 +1,38 @@
-//! The weekly numbers for one guild, rendered for people and for tools.
-//! `/summary`, the weekly post and `advocate report` all come through here.
+//! The weekly summary, one computation for `/summary`, the weekly post
+//! and `advocate report`, rendered for people (Markdown) and tools (CSV,
+//! JSON; the JSON shape is documented in the README).
 
-use jiff::Timestamp;
+use std::collections::BTreeMap;
+
+use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::domain::settings::Defaults;
+use crate::domain::summary::{summarize, Headline, WeekSummary};
 use crate::domain::time::IsoWeek;
-use crate::store::{Store, WeekCounts};
+use crate::store::{Store, WeekScope};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WeekReport {
     pub guild_id: String,
+    pub channel_id: Option<String>,
     pub week: String,
     pub timezone: String,
     pub start: Timestamp,
     pub end: Timestamp,
-    pub this_week: WeekCounts,
-    pub previous_week: WeekCounts,
+    pub this_week: WeekSummary,
+    pub previous_week: Headline,
+    /// This week minus the previous, for every headline number both have.
+    pub change: BTreeMap<String, f64>,
 }
 
-/// The report for `week`, or for the last complete week in the guild's zone.
+/// The report for `week` (or the last complete week in the guild's zone).
 pub async fn week_report(
     store: &Store,
     defaults: &Defaults,
     guild_id: u64,
     week: Option<IsoWeek>,
+    channel_id: Option<u64>,
     now: Timestamp,
 ) -> anyhow::Result<WeekReport> {
     let settings = store.find_guild_settings(guild_id, defaults).await?.ok_or_else(|| {
@@ -32,17 +40,38 @@ pub async fn week_report(
     })?;
     let zone = &settings.zone;
     let week = week.unwrap_or_else(|| IsoWeek::containing(now, zone).previous());
-    let (start, end) = week.window(zone);
-    let (prev_start, prev_end) = week.previous().window(zone);
+    let summary_of = |week: IsoWeek| {
+        let (start, end) = week.window(zone);
+        let last_day = zone.date_of(end - SignedDuration::from_secs(1));
+        let scope = WeekScope { guild_id, start, end, last_day, channel_id };
+        async move { Ok::<_, anyhow::Error>((start, end, summarize(&store.week_data(&scope).await?))) }
+    };
+    let (start, end, this_week) = summary_of(week).await?;
+    let (_, _, previous) = summary_of(week.previous()).await?;
     Ok(WeekReport {
         guild_id: guild_id.to_string(),
+        channel_id: channel_id.map(|c| c.to_string()),
         week: week.to_string(),
         timezone: zone.name().to_string(),
         start,
         end,
-        this_week: store.week_counts(guild_id, start, end).await?,
-        previous_week: store.week_counts(guild_id, prev_start, prev_end).await?,
+        change: change(&this_week.headline, &previous.headline),
+        this_week,
+        previous_week: previous.headline,
     })
+}
+
+fn numbers(h: &Headline) -> BTreeMap<String, f64> {
+    let value = serde_json::to_value(h).unwrap_or_default();
+    value.as_object().into_iter().flatten().filter_map(|(k, v)| Some((k.clone(), v.as_f64()?))).collect()
+}
+
+fn change(now: &Headline, before: &Headline) -> BTreeMap<String, f64> {
+    let before = numbers(before);
+    numbers(now)
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.clone(), ((v - before.get(&k)?) * 10.0).round() / 10.0)))
+        .collect()
 }
 
 /// Output formats of `advocate report`.
@@ -53,20 +82,53 @@ pub enum Format {
     Json,
 }
 
+/// Headline numbers in reading order: (key, label).
+pub const HEADLINES: [(&str, &str); 18] = [
+    ("insight_posts", "Customer-of-the-day posts"),
+    ("post_reactions", "Reactions on them"),
+    ("post_answers", "Answers to them"),
+    ("people_engaged", "People engaged with them"),
+    ("meetings", "Meetings held"),
+    ("meetings_answered", "Meetings that discussed customers"),
+    ("coverage_pct", "Coverage (%)"),
+    ("answers", "Answers"),
+    ("answerers", "People who answered"),
+    ("median_minutes_to_first_answer", "Median minutes to first answer"),
+    ("with_evidence", "Answers with evidence"),
+    ("evidence_pct", "Evidence (%)"),
+    ("with_assumption", "Answers with assumptions"),
+    ("assumption_pct", "Assumptions (%)"),
+    ("follow_ups_opened", "Follow-ups opened"),
+    ("follow_ups_done", "Follow-ups done"),
+    ("follow_ups_open", "Follow-ups open"),
+    ("follow_ups_overdue", "Follow-ups overdue"),
+];
+
+fn show(v: Option<&f64>) -> String {
+    match v {
+        Some(v) if v.fract() == 0.0 => format!("{v:.0}"),
+        Some(v) => format!("{v:.1}"),
+        None => "–".into(),
+    }
+}
+
+fn signed(v: Option<&f64>) -> String {
+    match v {
+        Some(v) if *v > 0.0 => format!("+{}", show(Some(v))),
+        other => show(other),
+    }
+}
+
 impl WeekReport {
-    /// (label, key, this week, previous week) for every headline number.
-    fn rows(&self) -> Vec<(&'static str, &'static str, i64, i64)> {
-        let (a, b) = (&self.this_week, &self.previous_week);
-        vec![
-            ("Customer-of-the-day posts", "insight_posts", a.insight_posts, b.insight_posts),
-            ("Reactions", "reactions", a.reactions, b.reactions),
-            ("Meetings held", "meetings", a.meetings, b.meetings),
-            ("Meetings that discussed customers", "meetings_answered", a.meetings_answered, b.meetings_answered),
-            ("Answers", "answers", a.answers, b.answers),
-            ("People who answered", "answerers", a.answerers, b.answerers),
-            ("Answers with evidence", "with_evidence", a.with_evidence, b.with_evidence),
-            ("Answers with assumptions", "with_assumption", a.with_assumption, b.with_assumption),
-        ]
+    /// (label, this week, previous week, change) for every headline number.
+    pub fn rows(&self) -> Vec<(&'static str, &'static str, String, String, String)> {
+        let (now, before) = (numbers(&self.this_week.headline), numbers(&self.previous_week));
+        HEADLINES
+            .iter()
+            .map(|(key, label)| {
+                (*key, *label, show(now.get(*key)), show(before.get(*key)), signed(self.change.get(*key)))
+            })
+            .collect()
     }
 
     pub fn render(&self, format: Format) -> anyhow::Result<String> {
@@ -75,26 +137,50 @@ impl WeekReport {
             Format::Csv => {
                 let mut out = csv::Writer::from_writer(Vec::new());
                 out.write_record(["metric", "this_week", "previous_week", "change"])?;
-                for (_, key, now, before) in self.rows() {
-                    out.write_record([
-                        key.to_string(),
-                        now.to_string(),
-                        before.to_string(),
-                        (now - before).to_string(),
-                    ])?;
+                for (key, _, now, before, change) in self.rows() {
+                    out.write_record([key, &now, &before, &change])?;
                 }
                 String::from_utf8(out.into_inner()?)?
             }
-            Format::Md => {
-                let mut md = format!(
-                    "# Customer focus — week {} (guild {}, {})\n\n| | This week | Previous week | Change |\n|---|---:|---:|---:|\n",
-                    self.week, self.guild_id, self.timezone
-                );
-                for (label, _, now, before) in self.rows() {
-                    md.push_str(&format!("| {label} | {now} | {before} | {:+} |\n", now - before));
-                }
-                md
-            }
+            Format::Md => self.markdown(),
         })
+    }
+
+    fn markdown(&self) -> String {
+        let s = &self.this_week;
+        let scope = self.channel_id.as_ref().map_or(String::new(), |c| format!(", channel {c}"));
+        let mut md = format!(
+            "# Customer focus — week {} (guild {}{scope}, {})\n\n| | This week | Previous week | Change |\n|---|---:|---:|---:|\n",
+            self.week, self.guild_id, self.timezone
+        );
+        for (_, label, now, before, change) in self.rows() {
+            md.push_str(&format!("| {label} | {now} | {before} | {change} |\n"));
+        }
+        let i = &s.impact;
+        md.push_str(&format!(
+            "\n**Impact on customers:** helps {}, hurts {}, neutral {}, unknown {}\n",
+            i.helps, i.hurts, i.neutral, i.unknown
+        ));
+        md.push_str("\n**Segments**\n\n| Segment | Answers | Insights |\n|---|---:|---:|\n");
+        for c in &s.segments {
+            md.push_str(&format!("| {} | {} | {} |\n", c.segment, c.answers, c.insights));
+        }
+        if !s.segments_not_discussed.is_empty() {
+            md.push_str(&format!("\nNot discussed this week: {}\n", s.segments_not_discussed.join(", ")));
+        }
+        if !s.follow_up_owners.is_empty() {
+            md.push_str("\n**Open follow-ups by owner**\n\n");
+            for o in &s.follow_up_owners {
+                let owner = o.owner_id.as_deref().map_or("nobody".to_string(), |id| format!("<@{id}>"));
+                md.push_str(&format!("- {owner}: {} open, {} overdue\n", o.open, o.overdue));
+            }
+        }
+        if !s.quotes.is_empty() {
+            md.push_str("\n**In their words**\n\n");
+            for q in &s.quotes {
+                md.push_str(&format!("> {}\n> — <@{}>, {}\n\n", q.text.replace('\n', " "), q.user_id, q.link));
+            }
+        }
+        md
     }
 }

@@ -6,4 +6,5 @@ pub mod follow_up;
 pub mod insight;
 pub mod rotation;
 pub mod settings;
+pub mod summary;
 pub mod time;

@@ -27,7 +27,7 @@ pub use insights::LibrarySync;
 pub use meetings::{Meeting, MeetingStats, NewMeeting, Origin};
 pub use posts::{Claim, InsightPost, PostKind, PostSlot};
 pub use reactions::ReactionEvent;
-pub use report::WeekCounts;
+pub use report::WeekScope;
 
 pub type Result<T> = std::result::Result<T, sqlx::Error>;
 

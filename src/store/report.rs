@@ -1,51 +1,133 @@
-//! Counts behind the weekly summary, read from one week's rows only.
+//! The rows behind the weekly summary. Every query is bounded by the week
+//! through an index, so the cost follows the week's activity, not history.
 
+use std::collections::BTreeSet;
+
+use jiff::civil::Date;
 use jiff::Timestamp;
 
-use super::{db_id, ms, on_pool, Result, Store};
+use super::{db_id, from_db_id, ms, on_pool, Result, Store};
+use crate::domain::summary::{AnswerRow, FollowUpRow, MeetingRow, WeekData};
 
-/// Headline numbers of one guild's week, `[start, end)`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
-pub struct WeekCounts {
-    pub insight_posts: i64,
-    pub reactions: i64,
-    pub meetings: i64,
-    pub meetings_answered: i64,
-    pub answers: i64,
-    pub answerers: i64,
-    pub with_evidence: i64,
-    pub with_assumption: i64,
+/// The week `[start, end)` of a guild, optionally only one channel's.
+#[derive(Clone, Copy, Debug)]
+pub struct WeekScope {
+    pub guild_id: u64,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub last_day: Date,
+    pub channel_id: Option<u64>,
 }
 
+#[derive(sqlx::FromRow)]
+struct AnswerSql {
+    user_id: i64,
+    meeting_id: Option<i64>,
+    post_id: Option<i64>,
+    impact: String,
+    segments: String,
+    has_evidence: bool,
+    has_assumption: bool,
+    body: String,
+    channel_id: i64,
+    message_id: Option<i64>,
+    thread_id: Option<i64>,
+    post_channel: Option<i64>,
+    post_message: Option<i64>,
+    created_at: i64,
+}
+
+impl AnswerSql {
+    /// A link to the answer itself, or else to where it was given.
+    fn into_row(self, guild: u64) -> AnswerRow {
+        let base = format!("https://discord.com/channels/{guild}");
+        let link = match (self.message_id, self.thread_id, self.post_channel, self.post_message) {
+            (Some(m), ..) => format!("{base}/{}/{}", from_db_id(self.channel_id), from_db_id(m)),
+            (None, Some(t), ..) => format!("{base}/{}", from_db_id(t)),
+            (None, None, Some(c), Some(m)) => format!("{base}/{}/{}", from_db_id(c), from_db_id(m)),
+            _ => format!("{base}/{}", from_db_id(self.channel_id)),
+        };
+        AnswerRow {
+            user_id: from_db_id(self.user_id),
+            meeting_id: self.meeting_id,
+            post_id: self.post_id,
+            impact: self.impact,
+            segments: self.segments.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+            has_evidence: self.has_evidence,
+            has_assumption: self.has_assumption,
+            body: self.body,
+            link,
+            created_ms: self.created_at,
+        }
+    }
+}
+
+const POSTS: &str = "SELECT p.id, i.segment FROM insight_posts p JOIN insights i ON i.id = p.insight_id \
+    WHERE p.guild_id = $1 AND p.claimed_at >= $2 AND p.claimed_at < $3 AND p.message_id IS NOT NULL \
+    AND ($4 IS NULL OR p.channel_id = $4) ORDER BY p.id";
+const REACTIONS: &str = "SELECT r.user_id, r.post_id FROM reactions r JOIN insight_posts p ON p.id = r.post_id \
+    WHERE r.guild_id = $1 AND r.added_at >= $2 AND r.added_at < $3 AND r.removed_at IS NULL \
+    AND ($4 IS NULL OR p.channel_id = $4)";
+const MEETINGS: &str = "SELECT m.id, m.opened_at, \
+    (SELECT MIN(a.created_at) FROM answers a WHERE a.meeting_id = m.id AND a.deleted_at IS NULL) \
+    FROM meetings m WHERE m.guild_id = $1 AND m.opened_at >= $2 AND m.opened_at < $3 \
+    AND ($4 IS NULL OR m.channel_id = $4) ORDER BY m.id";
+const ANSWERS: &str = "SELECT a.user_id, a.meeting_id, a.post_id, a.impact, a.segments, a.has_evidence, \
+    a.has_assumption, a.body, a.channel_id, a.message_id, m.thread_id, p.channel_id AS post_channel, \
+    p.message_id AS post_message, a.created_at \
+    FROM answers a LEFT JOIN meetings m ON m.id = a.meeting_id LEFT JOIN insight_posts p ON p.id = a.post_id \
+    WHERE a.guild_id = $1 AND a.created_at >= $2 AND a.created_at < $3 AND a.deleted_at IS NULL \
+    AND ($4 IS NULL OR m.channel_id = $4 OR p.channel_id = $4) ORDER BY a.id";
+/// Follow-ups still open, and those done since the week began; each half
+/// by its own index.
+const FOLLOW_UPS: &str = "SELECT f.owner_id, f.created_at, f.done_at, f.due_date FROM follow_ups f \
+    LEFT JOIN meetings m ON m.id = f.meeting_id \
+    WHERE f.guild_id = $1 AND f.status = 'open' AND f.created_at < $3 AND ($4 IS NULL OR m.channel_id = $4) \
+    UNION ALL \
+    SELECT f.owner_id, f.created_at, f.done_at, f.due_date FROM follow_ups f \
+    LEFT JOIN meetings m ON m.id = f.meeting_id \
+    WHERE f.guild_id = $1 AND f.status = 'done' AND f.done_at >= $2 AND f.created_at < $3 \
+    AND ($4 IS NULL OR m.channel_id = $4)";
+const SEGMENTS: &str = "SELECT DISTINCT segment FROM insights i WHERE (i.guild_id = $1 OR i.guild_id IS NULL) \
+    AND status = 'live' \
+    AND NOT EXISTS (SELECT 1 FROM insight_retirements r WHERE r.guild_id = $1 AND r.insight_id = i.id)";
+
+type FollowUpSql = (Option<i64>, i64, Option<i64>, Option<String>);
+
 impl Store {
-    pub async fn week_counts(&self, guild_id: u64, start: Timestamp, end: Timestamp) -> Result<WeekCounts> {
-        let posts = "SELECT COUNT(*) FROM insight_posts \
-            WHERE guild_id = $1 AND claimed_at >= $2 AND claimed_at < $3 AND message_id IS NOT NULL";
-        let reactions = "SELECT COUNT(*) FROM reactions WHERE guild_id = $1 AND added_at >= $2 AND added_at < $3";
-        let meetings = "SELECT COUNT(*), COUNT(*) FILTER (WHERE EXISTS \
-                (SELECT 1 FROM answers a WHERE a.meeting_id = m.id AND a.deleted_at IS NULL)) \
-            FROM meetings m WHERE guild_id = $1 AND opened_at >= $2 AND opened_at < $3";
-        let answers = "SELECT COUNT(*), COUNT(DISTINCT user_id), COUNT(*) FILTER (WHERE has_evidence), \
-                COUNT(*) FILTER (WHERE has_assumption) \
-            FROM answers WHERE guild_id = $1 AND created_at >= $2 AND created_at < $3 AND deleted_at IS NULL";
-        let (g, s, e) = (db_id(guild_id), ms(start), ms(end));
-        on_pool!(self, p => {
-            let insight_posts: i64 = sqlx::query_scalar(posts).bind(g).bind(s).bind(e).fetch_one(p).await?;
-            let reactions: i64 = sqlx::query_scalar(reactions).bind(g).bind(s).bind(e).fetch_one(p).await?;
-            let (meetings, meetings_answered): (i64, i64) =
-                sqlx::query_as(meetings).bind(g).bind(s).bind(e).fetch_one(p).await?;
-            let (answers, answerers, with_evidence, with_assumption): (i64, i64, i64, i64) =
-                sqlx::query_as(answers).bind(g).bind(s).bind(e).fetch_one(p).await?;
-            Ok(WeekCounts {
-                insight_posts,
-                reactions,
-                meetings,
-                meetings_answered,
-                answers,
-                answerers,
-                with_evidence,
-                with_assumption,
-            })
+    pub async fn week_data(&self, w: &WeekScope) -> Result<WeekData> {
+        let (g, s, e, c) = (db_id(w.guild_id), ms(w.start), ms(w.end), w.channel_id.map(db_id));
+        let (posts, reactions, meetings, answers, follow_ups, segments) = on_pool!(self, p => {
+            let posts: Vec<(i64, String)> = sqlx::query_as(POSTS).bind(g).bind(s).bind(e).bind(c).fetch_all(p).await?;
+            let reactions: Vec<(i64, i64)> = sqlx::query_as(REACTIONS).bind(g).bind(s).bind(e).bind(c).fetch_all(p).await?;
+            let meetings: Vec<(i64, i64, Option<i64>)> =
+                sqlx::query_as(MEETINGS).bind(g).bind(s).bind(e).bind(c).fetch_all(p).await?;
+            let answers: Vec<AnswerSql> = sqlx::query_as(ANSWERS).bind(g).bind(s).bind(e).bind(c).fetch_all(p).await?;
+            let follow_ups: Vec<FollowUpSql> = sqlx::query_as(FOLLOW_UPS).bind(g).bind(s).bind(e).bind(c).fetch_all(p).await?;
+            let segments: Vec<String> = sqlx::query_scalar(SEGMENTS).bind(g).fetch_all(p).await?;
+            (posts, reactions, meetings, answers, follow_ups, segments)
+        });
+        Ok(WeekData {
+            start_ms: s,
+            end_ms: e,
+            last_day: Some(w.last_day),
+            posts,
+            post_reactions: reactions.into_iter().map(|(u, p)| (from_db_id(u), p)).collect(),
+            meetings: meetings
+                .into_iter()
+                .map(|(id, opened_ms, first_answer_ms)| MeetingRow { id, opened_ms, first_answer_ms })
+                .collect(),
+            answers: answers.into_iter().map(|a| a.into_row(w.guild_id)).collect(),
+            follow_ups: follow_ups
+                .into_iter()
+                .map(|(owner, created_ms, done_ms, due)| FollowUpRow {
+                    owner_id: owner.map(from_db_id),
+                    created_ms,
+                    done_ms,
+                    due: due.and_then(|d| d.parse().ok()),
+                })
+                .collect(),
+            known_segments: segments.into_iter().collect::<BTreeSet<_>>(),
         })
     }
 }

@@ -77,3 +77,15 @@ pub async fn stores() -> Vec<TestStore> {
     stores.extend(postgres().await);
     stores
 }
+
+/// The weekly summary's headline numbers for `[start, end)`.
+pub async fn headline(
+    store: &Store,
+    guild_id: u64,
+    start: jiff::Timestamp,
+    end: jiff::Timestamp,
+) -> advocate::domain::summary::Headline {
+    let last_day = advocate::domain::time::Zone::utc().date_of(end - jiff::SignedDuration::from_secs(1));
+    let scope = advocate::store::WeekScope { guild_id, start, end, last_day, channel_id: None };
+    advocate::domain::summary::summarize(&store.week_data(&scope).await.unwrap()).headline
+}
