@@ -1,6 +1,7 @@
 //! Advocate: a Discord bot that keeps the customer in every team conversation.
 
 pub mod app;
+pub mod chart;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -106,3 +106,44 @@ impl Store {
         Ok(rows.into_iter().map(FollowUp::from).collect())
     }
 }
+
+/// A follow-up due for a reminder in its meeting's thread.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DueFollowUp {
+    pub id: i64,
+    pub thread_id: u64,
+    pub owner_id: Option<u64>,
+    pub body: String,
+    pub due_date: Date,
+}
+
+impl Store {
+    /// Open follow-ups of a guild due on or before `today`, not yet reminded.
+    pub async fn due_follow_ups(&self, guild_id: u64, today: Date) -> Result<Vec<DueFollowUp>> {
+        let sql = "SELECT f.id, m.thread_id, f.owner_id, f.body, f.due_date FROM follow_ups f \
+            JOIN meetings m ON m.id = f.meeting_id \
+            WHERE f.guild_id = $1 AND f.status = 'open' AND f.reminded_at IS NULL AND f.due_date <= $2 ORDER BY f.id";
+        let rows: Vec<(i64, i64, Option<i64>, String, String)> =
+            on_pool!(self, p => sqlx::query_as(sql).bind(db_id(guild_id)).bind(today.to_string()).fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, thread, owner, body, due)| {
+                Some(DueFollowUp { id, thread_id: from_db_id(thread), owner_id: owner.map(from_db_id), body, due_date: due.parse().ok()? })
+            })
+            .collect())
+    }
+
+    /// Claims a follow-up's reminder; false if another process did.
+    pub async fn claim_reminder(&self, id: i64, now: Timestamp) -> Result<bool> {
+        let sql = "UPDATE follow_ups SET reminded_at = $2 WHERE id = $1 AND reminded_at IS NULL";
+        let done = on_pool!(self, p => sqlx::query(sql).bind(id).bind(ms(now)).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    pub async fn follow_up(&self, guild_id: u64, id: i64) -> Result<Option<FollowUp>> {
+        let sql = format!("SELECT {COLUMNS} FROM follow_ups WHERE guild_id = $1 AND id = $2");
+        let row: Option<FollowUpRow> =
+            on_pool!(self, p => sqlx::query_as(&sql).bind(db_id(guild_id)).bind(id).fetch_optional(p).await)?;
+        Ok(row.map(FollowUp::from))
+    }
+}

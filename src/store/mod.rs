@@ -9,6 +9,7 @@ mod guilds;
 mod insights;
 mod meetings;
 mod posts;
+mod privacy;
 mod reactions;
 mod report;
 
@@ -21,11 +22,12 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use answers::{AnswerRef, NewAnswer};
-pub use follow_ups::{FollowUp, NewFollowUp};
+pub use follow_ups::{DueFollowUp, FollowUp, NewFollowUp};
 pub use guilds::ChannelPurpose;
 pub use insights::LibrarySync;
 pub use meetings::{Meeting, MeetingStats, NewMeeting, Origin};
 pub use posts::{Claim, InsightPost, PostKind, PostSlot};
+pub use privacy::{Forgotten, PersonalData};
 pub use reactions::ReactionEvent;
 pub use report::WeekScope;
 

@@ -161,3 +161,24 @@ impl Store {
         row.map(PostRow::into_post).transpose()
     }
 }
+
+impl Store {
+    /// Claims the weekly summary post of a guild's week. `Some(nonce)`
+    /// when this caller should send it (new, or claimed but unsent).
+    pub async fn claim_summary_post(&self, guild_id: u64, week: &str, channel_id: u64, nonce: &str, now: Timestamp) -> Result<Option<String>> {
+        let insert = "INSERT INTO summary_posts (guild_id, week, channel_id, nonce, claimed_at) VALUES ($1, $2, $3, $4, $5) \
+            ON CONFLICT (guild_id, week) DO NOTHING";
+        let select = "SELECT nonce, message_id FROM summary_posts WHERE guild_id = $1 AND week = $2";
+        let (nonce, message): (String, Option<i64>) = on_pool!(self, p => {
+            sqlx::query(insert).bind(db_id(guild_id)).bind(week).bind(db_id(channel_id)).bind(nonce).bind(ms(now)).execute(p).await?;
+            sqlx::query_as(select).bind(db_id(guild_id)).bind(week).fetch_one(p).await?
+        });
+        Ok(message.is_none().then_some(nonce))
+    }
+
+    pub async fn mark_summary_posted(&self, guild_id: u64, week: &str, message_id: u64) -> Result<()> {
+        let sql = "UPDATE summary_posts SET message_id = $3 WHERE guild_id = $1 AND week = $2";
+        on_pool!(self, p => sqlx::query(sql).bind(db_id(guild_id)).bind(week).bind(db_id(message_id)).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(())
+    }
+}
