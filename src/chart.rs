@@ -64,17 +64,24 @@ pub fn weekly_png(points: &[WeekPoint]) -> anyhow::Result<Vec<u8>> {
             .configure_secondary_axes()
             .y_desc("coverage %")
             .y_label_formatter(&|v| format!("{v:.0}"))
-            .label_style(("sans-serif", 13)).draw().map_err(plot_error)?;
-        let bar = |offset: f64, value: i64, i: usize| [(i as f64 + offset, 0.0), (i as f64 + offset + 0.35, value as f64)];
+            .label_style(("sans-serif", 13))
+            .draw()
+            .map_err(plot_error)?;
+        let bar =
+            |offset: f64, value: i64, i: usize| [(i as f64 + offset, 0.0), (i as f64 + offset + 0.35, value as f64)];
         let answers = RGBColor(59, 130, 246);
         let meetings = RGBColor(16, 185, 129);
         chart
-            .draw_series(points.iter().enumerate().map(|(i, p)| Rectangle::new(bar(0.1, p.answers, i), answers.filled())))
+            .draw_series(
+                points.iter().enumerate().map(|(i, p)| Rectangle::new(bar(0.1, p.answers, i), answers.filled())),
+            )
             .map_err(plot_error)?
             .label("answers")
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], answers.filled()));
         chart
-            .draw_series(points.iter().enumerate().map(|(i, p)| Rectangle::new(bar(0.5, p.meetings, i), meetings.filled())))
+            .draw_series(
+                points.iter().enumerate().map(|(i, p)| Rectangle::new(bar(0.5, p.meetings, i), meetings.filled())),
+            )
             .map_err(plot_error)?
             .label("meetings")
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], meetings.filled()));
@@ -114,7 +121,12 @@ mod tests {
     #[test]
     fn a_chart_is_a_png_of_the_stated_size() {
         let points: Vec<WeekPoint> = (0..8)
-            .map(|i| WeekPoint { label: format!("W{}", 40 + i), answers: i * 3, meetings: i, coverage_pct: Some(10.0 * i as f64) })
+            .map(|i| WeekPoint {
+                label: format!("W{}", 40 + i),
+                answers: i * 3,
+                meetings: i,
+                coverage_pct: Some(10.0 * i as f64),
+            })
             .collect();
         let png = weekly_png(&points).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");

@@ -2,8 +2,10 @@
 //! for, in terms of the domain and the store.
 
 pub mod answers;
+pub mod follow_ups;
 pub mod import;
 pub mod insights;
+pub mod maintenance;
 pub mod meetings;
 pub mod posts;
 pub mod report;

@@ -184,3 +184,108 @@ impl WeekReport {
         md
     }
 }
+
+impl super::App {
+    /// The report for a guild's week, in its zone (see [`week_report`]).
+    pub async fn report(
+        &self,
+        guild_id: u64,
+        week: Option<IsoWeek>,
+        channel_id: Option<u64>,
+    ) -> anyhow::Result<WeekReport> {
+        self.settings(guild_id).await?;
+        week_report(&self.store, &self.defaults, guild_id, week, channel_id, self.clock.now()).await
+    }
+
+    /// Answers, meetings and coverage for the `weeks` weeks up to `last`.
+    pub async fn history(
+        &self,
+        guild_id: u64,
+        last: IsoWeek,
+        weeks: usize,
+        channel_id: Option<u64>,
+    ) -> anyhow::Result<Vec<crate::chart::WeekPoint>> {
+        let zone = self.settings(guild_id).await?.zone;
+        let mut all = vec![last];
+        while all.len() < weeks {
+            all.push(all[all.len() - 1].previous());
+        }
+        let mut points = Vec::new();
+        for week in all.into_iter().rev() {
+            let (start, end) = week.window(&zone);
+            let last_day = zone.date_of(end - SignedDuration::from_secs(1));
+            let scope = WeekScope { guild_id, start, end, last_day, channel_id };
+            let h = summarize(&self.store.week_data(&scope).await?).headline;
+            let label = week.to_string().split_once('-').map_or(week.to_string(), |(_, w)| w.to_string());
+            points.push(crate::chart::WeekPoint {
+                label,
+                answers: h.answers,
+                meetings: h.meetings,
+                coverage_pct: h.coverage_pct,
+            });
+        }
+        Ok(points)
+    }
+
+    /// The week's answers as CSV, one row each, for managers' own analysis.
+    pub async fn answers_csv(&self, report: &WeekReport) -> anyhow::Result<Vec<u8>> {
+        let guild_id: u64 = report.guild_id.parse()?;
+        let zone = crate::domain::time::Zone::parse(&report.timezone).map_err(anyhow::Error::msg)?;
+        let scope = WeekScope {
+            guild_id,
+            start: report.start,
+            end: report.end,
+            last_day: zone.date_of(report.end - SignedDuration::from_secs(1)),
+            channel_id: report.channel_id.as_deref().and_then(|c| c.parse().ok()),
+        };
+        let data = self.store.week_data(&scope).await?;
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.write_record([
+            "created_at",
+            "user_id",
+            "to",
+            "impact",
+            "evidence",
+            "assumption",
+            "segments",
+            "text",
+            "link",
+        ])?;
+        for a in &data.answers {
+            let at = Timestamp::from_millisecond(a.created_ms).map(|t| t.to_string()).unwrap_or_default();
+            let to = match (a.meeting_id, a.post_id) {
+                (Some(m), _) => format!("meeting {m}"),
+                (_, Some(p)) => format!("post {p}"),
+                _ => String::new(),
+            };
+            out.write_record([
+                at,
+                a.user_id.to_string(),
+                to,
+                a.impact.clone(),
+                a.has_evidence.to_string(),
+                a.has_assumption.to_string(),
+                a.segments.join(" "),
+                a.body.clone(),
+                a.link.clone(),
+            ])?;
+        }
+        Ok(out.into_inner()?)
+    }
+
+    /// Weekly summary posts due now: (guild, channel, week). A post early
+    /// in the week (Monday to Wednesday) reports the week before; later,
+    /// the week it is in.
+    pub async fn due_summaries(&self, now: Timestamp) -> anyhow::Result<Vec<(u64, u64, IsoWeek)>> {
+        let mut due = Vec::new();
+        for guild in self.store.active_guilds().await? {
+            let s = self.settings(guild).await?;
+            let Some(channel) = s.summary_channel else { continue };
+            let Some(date) = s.summary_schedule().due_slot(now, s.catch_up()) else { continue };
+            let week = IsoWeek::of_date(date);
+            let early = date.weekday().to_monday_one_offset() <= 3;
+            due.push((guild, channel, if early { week.previous() } else { week }));
+        }
+        Ok(due)
+    }
+}

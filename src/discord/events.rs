@@ -55,8 +55,8 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
             app.delete_thread_reply(channel_id.get(), deleted_message_id.get()).await?;
         }
         FullEvent::InteractionCreate { interaction } => match interaction {
-            Interaction::Component(i) => {
-                answer::button(ctx, i, data).await?;
+            Interaction::Component(i) if !answer::button(ctx, i, data).await? => {
+                super::commands::confirm_forget(ctx, i, data).await?;
             }
             Interaction::Modal(i) if !answer::submit(ctx, i, data).await? => {
                 super::commands::submit_suggestion(ctx, i, data).await?;

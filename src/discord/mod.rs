@@ -5,6 +5,7 @@ mod answer;
 mod commands;
 mod events;
 mod posts;
+mod summary;
 
 use std::sync::Arc;
 
@@ -117,7 +118,7 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
         .context("setting up the Discord client failed")?;
     let shards = client.shard_manager.clone();
     let (stop_scheduler, stop) = tokio::sync::watch::channel(false);
-    let poster = posts::DiscordPoster(client.http.clone());
+    let poster = posts::DiscordPoster { http: client.http.clone(), prompts: scheduler_app.prompts.clone() };
     let scheduler = tokio::spawn(crate::scheduler::run(scheduler_app, poster, stop));
     let task = tokio::spawn(async move { client.start_autosharded().await });
     Ok(Running { shards, task, scheduler, stop_scheduler })

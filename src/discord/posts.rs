@@ -3,12 +3,12 @@
 use std::sync::Arc;
 
 use serenity::all::{
-    ChannelId, CreateAllowedMentions, CreateEmbed, CreateEmbedFooter, CreateMessage, Http, Nonce, RoleId,
+    ChannelId, CreateAllowedMentions, CreateEmbed, CreateEmbedFooter, CreateMessage, Http, Nonce, RoleId, UserId,
 };
 
 use super::answer::answer_button;
 use crate::app::posts::RenderedPost;
-use crate::scheduler::Poster;
+use crate::scheduler::{Outgoing, Poster};
 
 /// Embed accent: a calm blue.
 const COLOUR: u32 = 0x3b82f6;
@@ -38,11 +38,25 @@ pub fn message(p: &RenderedPost) -> CreateMessage {
         .enforce_nonce(true)
 }
 
-pub struct DiscordPoster(pub Arc<Http>);
+pub struct DiscordPoster {
+    pub http: Arc<Http>,
+    pub prompts: Arc<crate::prompts::Prompts>,
+}
 
 impl Poster for DiscordPoster {
-    async fn post(&self, post: &RenderedPost) -> anyhow::Result<u64> {
-        let sent = ChannelId::new(post.post.channel_id).send_message(&self.0, message(post)).await?;
-        Ok(sent.id.get())
+    async fn send(&self, channel: u64, out: Outgoing<'_>) -> anyhow::Result<u64> {
+        let message = match out {
+            Outgoing::Insight(post) => message(post),
+            Outgoing::Summary { report, chart, nonce } => CreateMessage::new()
+                .embed(super::summary::embed(report, &self.prompts.texts, true))
+                .add_file(super::summary::chart_file(chart))
+                .nonce(Nonce::String(nonce))
+                .enforce_nonce(true),
+            Outgoing::Reminder { text, owner } => {
+                let users: Vec<UserId> = owner.map(UserId::new).into_iter().collect();
+                CreateMessage::new().content(text).allowed_mentions(CreateAllowedMentions::new().users(users))
+            }
+        };
+        Ok(ChannelId::new(channel).send_message(&self.http, message).await?.id.get())
     }
 }

@@ -128,7 +128,13 @@ impl Store {
         Ok(rows
             .into_iter()
             .filter_map(|(id, thread, owner, body, due)| {
-                Some(DueFollowUp { id, thread_id: from_db_id(thread), owner_id: owner.map(from_db_id), body, due_date: due.parse().ok()? })
+                Some(DueFollowUp {
+                    id,
+                    thread_id: from_db_id(thread),
+                    owner_id: owner.map(from_db_id),
+                    body,
+                    due_date: due.parse().ok()?,
+                })
             })
             .collect())
     }
@@ -136,7 +142,8 @@ impl Store {
     /// Claims a follow-up's reminder; false if another process did.
     pub async fn claim_reminder(&self, id: i64, now: Timestamp) -> Result<bool> {
         let sql = "UPDATE follow_ups SET reminded_at = $2 WHERE id = $1 AND reminded_at IS NULL";
-        let done = on_pool!(self, p => sqlx::query(sql).bind(id).bind(ms(now)).execute(p).await.map(|r| r.rows_affected()))?;
+        let done =
+            on_pool!(self, p => sqlx::query(sql).bind(id).bind(ms(now)).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }
 

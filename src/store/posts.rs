@@ -165,8 +165,16 @@ impl Store {
 impl Store {
     /// Claims the weekly summary post of a guild's week. `Some(nonce)`
     /// when this caller should send it (new, or claimed but unsent).
-    pub async fn claim_summary_post(&self, guild_id: u64, week: &str, channel_id: u64, nonce: &str, now: Timestamp) -> Result<Option<String>> {
-        let insert = "INSERT INTO summary_posts (guild_id, week, channel_id, nonce, claimed_at) VALUES ($1, $2, $3, $4, $5) \
+    pub async fn claim_summary_post(
+        &self,
+        guild_id: u64,
+        week: &str,
+        channel_id: u64,
+        nonce: &str,
+        now: Timestamp,
+    ) -> Result<Option<String>> {
+        let insert =
+            "INSERT INTO summary_posts (guild_id, week, channel_id, nonce, claimed_at) VALUES ($1, $2, $3, $4, $5) \
             ON CONFLICT (guild_id, week) DO NOTHING";
         let select = "SELECT nonce, message_id FROM summary_posts WHERE guild_id = $1 AND week = $2";
         let (nonce, message): (String, Option<i64>) = on_pool!(self, p => {

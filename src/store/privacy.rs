@@ -60,8 +60,10 @@ impl Store {
         let answers = "SELECT id, body, impact, segments, via, created_at, deleted_at FROM answers \
             WHERE guild_id = $1 AND user_id = $2 ORDER BY id";
         let reactions = "SELECT message_id, emoji, added_at, removed_at FROM reactions WHERE guild_id = $1 AND user_id = $2 ORDER BY id";
-        let owned = "SELECT id, body, status, due_date FROM follow_ups WHERE guild_id = $1 AND owner_id = $2 ORDER BY id";
-        let created = "SELECT id, body, status, due_date FROM follow_ups WHERE guild_id = $1 AND created_by = $2 ORDER BY id";
+        let owned =
+            "SELECT id, body, status, due_date FROM follow_ups WHERE guild_id = $1 AND owner_id = $2 ORDER BY id";
+        let created =
+            "SELECT id, body, status, due_date FROM follow_ups WHERE guild_id = $1 AND created_by = $2 ORDER BY id";
         let hosted = "SELECT COUNT(*) FROM meetings WHERE guild_id = $1 AND host_id = $2";
         let added = "SELECT COUNT(*) FROM insights WHERE guild_id = $1 AND added_by = $2";
         on_pool!(self, p => {

@@ -1,9 +1,12 @@
 //! Slash commands, one module per family.
 
+mod followup;
 mod help;
 mod insight;
 mod meeting;
+mod privacy;
 mod setup;
+mod summary;
 
 use serenity::all::{ChannelType, GuildId, Member, Permissions};
 
@@ -12,9 +15,19 @@ use crate::app::App;
 use super::{Context, Data, Error};
 pub use insight::submit_suggestion;
 pub use meeting::post_prompt;
+pub use privacy::confirm_forget;
 
 pub fn all() -> Vec<poise::Command<Data, Error>> {
-    vec![help::help(), insight::insight(), meeting::meeting(), setup::setup()]
+    vec![
+        help::help(),
+        insight::insight(),
+        meeting::meeting(),
+        setup::setup(),
+        summary::summary(),
+        followup::followups(),
+        followup::followup(),
+        privacy::privacy(),
+    ]
 }
 
 /// Replies only to the person who ran the command.

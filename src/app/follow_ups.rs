@@ -1,0 +1,55 @@
+//! Follow-ups: listed, closed, and their owners reminded when due.
+
+use minijinja::context;
+
+use super::{App, UserError};
+use crate::store::{DueFollowUp, FollowUp};
+
+impl App {
+    /// Open follow-ups: of one owner, or all in the guild.
+    pub async fn open_follow_ups(&self, guild_id: u64, owner: Option<u64>) -> anyhow::Result<Vec<FollowUp>> {
+        Ok(self.store.open_follow_ups(guild_id, owner).await?)
+    }
+
+    /// Marks a follow-up done. Its owner, its author or a manager may.
+    pub async fn complete_follow_up(
+        &self,
+        guild_id: u64,
+        id: i64,
+        user: u64,
+        manager: bool,
+    ) -> anyhow::Result<FollowUp> {
+        let Some(f) = self.store.follow_up(guild_id, id).await?.filter(|f| !f.done) else {
+            return Err(UserError(format!("There is no open follow-up #{id}; /followups lists them.")).into());
+        };
+        if !manager && f.owner_id != Some(user) && f.created_by != user {
+            return Err(UserError(format!(
+                "Follow-up #{id} belongs to someone else; its owner or a manager can close it."
+            ))
+            .into());
+        }
+        self.store.complete_follow_up(guild_id, id, self.clock.now()).await?;
+        Ok(f)
+    }
+
+    /// Follow-ups to remind today across guilds, each claimed so that one
+    /// process reminds once: (reminder text, owner to ping, thread).
+    pub async fn due_reminders(&self) -> anyhow::Result<Vec<(DueFollowUp, String)>> {
+        let now = self.clock.now();
+        let mut out = Vec::new();
+        for guild in self.store.active_guilds().await? {
+            let today = self.settings(guild).await?.zone.date_of(now);
+            for f in self.store.due_follow_ups(guild, today).await? {
+                if self.store.claim_reminder(f.id, now).await? {
+                    let owner = f.owner_id.map_or("someone".to_string(), |o| format!("<@{o}>"));
+                    let text = self.prompts.texts.render(
+                        "meeting.follow_up_due",
+                        context! { owner, text => f.body, due => f.due_date.to_string(), id => f.id },
+                    );
+                    out.push((f, text));
+                }
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,218 @@
+//! End to end: a simulated week, then the manager's summary, follow-ups
+//! and privacy.
+
+mod common;
+
+use advocate::domain::time::IsoWeek;
+use common::bot::{eventually, Harness};
+use jiff::Timestamp;
+use serde_json::json;
+
+struct Team {
+    dana: u64,
+    alex: u64,
+    sam: u64,
+    guild: u64,
+    product: u64,
+    leads: u64,
+}
+
+async fn team(h: &Harness) -> Team {
+    let dana = h.fake.add_user("Dana");
+    let alex = h.fake.add_user("Alex");
+    let sam = h.fake.add_user("Sam");
+    let guild = h.fake.add_guild("Acme", dana).unwrap();
+    let leads = h.fake.add_role(guild, "leads", 0);
+    h.fake.join(guild, alex, &[leads]);
+    h.fake.join(guild, sam, &[]);
+    let product = h.fake.add_channel(guild, "product").unwrap();
+    Team { dana, alex, sam, guild, product, leads }
+}
+
+async fn command(
+    h: &Harness,
+    user: u64,
+    channel: u64,
+    name: &str,
+    options: serde_json::Value,
+) -> advocate::fake::state::Message {
+    let i = h.fake.slash(user, channel, name, options).unwrap();
+    h.fake.response_message(i).await.unwrap()
+}
+
+fn set(setting: &str, value: &str) -> serde_json::Value {
+    json!([{"name": "set", "options": [{"name": "setting", "value": setting}, {"name": "value", "value": value}]}])
+}
+
+/// Monday: a meeting with answers from Alex (evidence, a follow-up for
+/// Sam due Wednesday) and Sam (assumption).
+async fn week_of_work(h: &Harness, t: &Team) -> u64 {
+    let start = json!([{"name": "start", "options": [{"name": "topic", "value": "Checkout"}]}]);
+    command(h, t.dana, t.product, "meeting", start).await;
+    let thread = h.fake.threads_in(t.product)[0].id;
+    h.fake.say(t.alex, thread, &format!("Support saw 12 tickets about it, follow up <@{}> 2026-11-25", t.sam)).unwrap();
+    h.fake.say(t.sam, thread, "I think nobody will notice").unwrap();
+    let meeting = h.app.store.meeting_by_thread(thread).await.unwrap().unwrap();
+    eventually("both answers", || async {
+        (h.app.store.meeting_stats(meeting.id).await.unwrap().answers == 2).then_some(())
+    })
+    .await;
+    thread
+}
+
+#[tokio::test]
+async fn a_manager_gets_the_summary_with_chart_and_csv_and_it_matches_the_report() {
+    let mut h = Harness::new(common::sqlite().await, "2026-11-23T10:00:00Z").await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    command(&h, t.dana, t.product, "setup", set("manager_role", &t.leads.to_string())).await;
+    week_of_work(&h, &t).await;
+
+    let refused = command(&h, t.sam, t.product, "summary", json!([{"name": "week", "value": "2026-W48"}])).await;
+    assert!(refused.ephemeral() && refused.content.contains("for managers"), "{}", refused.content);
+
+    let reply = command(&h, t.alex, t.product, "summary", json!([{"name": "week", "value": "2026-W48"}])).await;
+    assert!(reply.ephemeral());
+    let embed = &reply.embeds[0];
+    assert!(embed["title"].as_str().unwrap().contains("2026-W48"));
+    let text = reply.text();
+    assert!(
+        text.contains("1 held") && text.contains("1 discussed customers") && text.contains("coverage 100%"),
+        "{text}"
+    );
+    assert!(text.contains("2 answers") && text.contains("from 2 people"), "{text}");
+    assert!(text.contains("evidence 50%") && text.contains("assumptions 50%"), "{text}");
+    assert!(text.contains("1 opened") && text.contains(&format!("<@{}>: 1 open", t.sam)), "{text}");
+    let total: usize = text.chars().count();
+    assert!(total < 6000, "embed within Discord's limit: {total}");
+    let names: Vec<&str> = reply.attachments.iter().map(|a| a.filename.as_str()).collect();
+    assert_eq!(names, ["chart.png", "answers-2026-W48.csv"]);
+    assert_eq!(&reply.attachments[0].bytes[..4], b"\x89PNG");
+    let csv = String::from_utf8(reply.attachments[1].bytes.clone()).unwrap();
+    assert_eq!(csv.lines().count(), 3, "a header and two answers: {csv}");
+    assert!(csv.contains("12 tickets") && csv.contains("nobody will notice"));
+
+    // The CLI's report computes the same numbers.
+    let report = h.app.report(t.guild, Some(IsoWeek::parse("2026-W48").unwrap()), None).await.unwrap();
+    let h1 = &report.this_week.headline;
+    assert_eq!((h1.meetings, h1.meetings_answered, h1.answers, h1.answerers, h1.with_evidence), (1, 1, 2, 2, 1));
+    let json: serde_json::Value =
+        serde_json::from_str(&report.render(advocate::app::report::Format::Json).unwrap()).unwrap();
+    assert_eq!(json["this_week"]["headline"]["coverage_pct"], 100.0);
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn follow_ups_are_listed_reminded_when_due_and_closed() {
+    let mut h = Harness::new(common::sqlite().await, "2026-11-23T10:00:00Z").await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    let thread = week_of_work(&h, &t).await;
+    let mine = command(&h, t.sam, t.product, "followups", json!([])).await;
+    assert!(mine.content.contains("1 open follow-up") && mine.content.contains("due 2026-11-25"), "{}", mine.content);
+    let all = command(&h, t.sam, t.product, "followups", json!([{"name": "scope", "value": "all"}])).await;
+    assert!(all.content.contains("for managers"), "{}", all.content);
+
+    // Wednesday: the owner is reminded in the meeting's thread, once.
+    h.clock.set("2026-11-25T08:00:00Z".parse::<Timestamp>().unwrap());
+    let reminder = h
+        .fake
+        .wait_for("the reminder", |s| {
+            s.messages.values().find(|m| m.channel_id == thread && m.content.contains("is due")).cloned()
+        })
+        .await
+        .unwrap();
+    assert!(reminder.content.contains(&format!("<@{}>", t.sam)));
+    assert_eq!(reminder.allowed_mentions.unwrap()["users"], json!([t.sam.to_string()]));
+    h.clock.advance(jiff::SignedDuration::from_mins(1));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(h.fake.messages_in(thread).iter().filter(|m| m.content.contains("is due")).count(), 1);
+
+    let id = h.app.open_follow_ups(t.guild, Some(t.sam)).await.unwrap()[0].id;
+    let other =
+        command(&h, t.dana, t.product, "followup", json!([{"name": "done", "options": [{"name": "id", "value": id}]}]))
+            .await;
+    assert!(other.content.contains("is done"), "the owner of the server may: {}", other.content);
+    assert!(h.app.open_follow_ups(t.guild, None).await.unwrap().is_empty());
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn forgetting_a_person_removes_their_rows_from_the_next_summary() {
+    let mut h = Harness::new(common::sqlite().await, "2026-11-23T10:00:00Z").await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    week_of_work(&h, &t).await;
+    let shown = command(&h, t.sam, t.product, "privacy", json!([{"name": "show"}])).await;
+    assert!(shown.content.contains("1 answers") && shown.content.contains("1 follow-ups you own"), "{}", shown.content);
+    let export: serde_json::Value = serde_json::from_slice(&shown.attachments[0].bytes).unwrap();
+    assert_eq!(export["answers"][0]["body"], "I think nobody will notice");
+
+    let ask = command(&h, t.sam, t.product, "privacy", json!([{"name": "forget"}])).await;
+    let button = ask.buttons()[0].clone();
+    // Someone else cannot confirm it.
+    let wrong = h.fake.click(t.alex, ask.id, &button).unwrap();
+    h.fake.response(wrong).await.unwrap();
+    assert_eq!(h.app.personal_data(t.guild, t.sam).await.unwrap().answers.len(), 1);
+    let click = h.fake.click(t.sam, ask.id, &button).unwrap();
+    let done = h.fake.response(click).await.unwrap();
+    assert!(
+        done.callbacks[0]["data"]["content"].as_str().unwrap().contains("deleted 1 answers"),
+        "{:?}",
+        done.callbacks
+    );
+
+    let data = h.app.personal_data(t.guild, t.sam).await.unwrap();
+    assert!(data.answers.is_empty() && data.follow_ups_owned.is_empty());
+    let report = h.app.report(t.guild, Some(IsoWeek::parse("2026-W48").unwrap()), None).await.unwrap();
+    let hl = &report.this_week.headline;
+    assert_eq!((hl.answers, hl.answerers, hl.with_assumption), (1, 1, 0));
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn the_weekly_summary_is_posted_once_at_its_time() {
+    let mut h = Harness::new(common::sqlite().await, "2026-11-23T10:00:00Z").await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    let summaries = h.fake.add_channel(t.guild, "summaries").unwrap();
+    command(&h, t.dana, t.product, "setup", set("summary_channel", &format!("<#{summaries}>"))).await;
+    command(&h, t.dana, t.product, "setup", set("summary_weekday", "friday")).await;
+    command(&h, t.dana, t.product, "setup", set("summary_time", "16:00")).await;
+    week_of_work(&h, &t).await;
+    h.clock.set("2026-11-27T16:00:00Z".parse::<Timestamp>().unwrap());
+    let post = h
+        .fake
+        .wait_for("the weekly post", |s| s.messages.values().find(|m| m.channel_id == summaries).cloned())
+        .await
+        .unwrap();
+    assert!(post.embeds[0]["title"].as_str().unwrap().contains("2026-W48"), "a Friday post reports its own week");
+    assert!(post.text().contains("2 answers"));
+    h.stop_bot().await;
+    h.clock.set("2026-11-27T16:30:00Z".parse::<Timestamp>().unwrap());
+    h.start_bot(true).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(h.fake.messages_in(summaries).len(), 1, "once per week, across restarts");
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn old_rows_are_deleted_after_the_retention_period() {
+    let mut h = Harness::new(common::sqlite().await, "2026-11-23T10:00:00Z").await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    command(&h, t.dana, t.product, "setup", set("retention_days", "30")).await;
+    week_of_work(&h, &t).await;
+    h.stop_bot().await;
+    h.clock.set("2027-01-10T10:00:00Z".parse::<Timestamp>().unwrap());
+    let removed = h.app.forget_expired().await.unwrap();
+    assert_eq!(removed, 2, "both answers; the meeting stays while its follow-up is open");
+    assert!(h.app.personal_data(t.guild, t.alex).await.unwrap().answers.is_empty());
+    assert_eq!(h.app.open_follow_ups(t.guild, None).await.unwrap().len(), 1, "open follow-ups are kept");
+    // A guild that removed the bot is deleted after the grace period.
+    h.app.store.set_guild_left(t.guild, Some(h.clock.now())).await.unwrap();
+    h.clock.advance(jiff::SignedDuration::from_hours(24 * 31));
+    h.app.forget_expired().await.unwrap();
+    assert!(h.app.store.find_guild_settings(t.guild, &h.app.defaults).await.unwrap().is_none());
+    h.finish().await;
+}
