@@ -15,5 +15,10 @@ const HELP: &str = "**Advocate keeps the customer in every team conversation.**
 /// What Advocate does and how to use it
 #[poise::command(slash_command)]
 pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
-    reply_private(ctx, HELP).await
+    let replies = if ctx.data().message_content {
+        "Replies in meeting threads are logged as answers."
+    } else {
+        "This bot runs without Discord's Message Content access: answer with the **Answer** button, or mention me in your reply."
+    };
+    reply_private(ctx, format!("{HELP}\n{replies}")).await
 }
