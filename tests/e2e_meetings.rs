@@ -259,3 +259,29 @@ async fn removal_from_a_guild_is_recorded_but_an_outage_is_not() {
     .await;
     h.finish().await;
 }
+
+#[tokio::test]
+async fn the_bot_follows_reconnect_and_invalid_session_and_honours_a_429() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let t = team(&h).await;
+    h.start_bot(true).await;
+
+    h.fake.request_reconnect();
+    eventually("a resume after op 7", || async { (h.fake.gateway_stats().1 >= 1).then_some(()) }).await;
+    h.fake.invalidate_session();
+    eventually("a new identify after op 9", || async { (h.fake.gateway_stats().0 >= 2).then_some(()) }).await;
+    h.fake.wait_connected(2).await.unwrap();
+
+    // Discord rate-limits the thread creation once; serenity waits and retries.
+    h.fake.fail_next("POST", &format!("/channels/{}/threads", t.channel), 429, 1);
+    let thread = start_meeting(&h, &t, "After the storm").await;
+    let tries = h.fake.read(|s| s.requests.iter().filter(|r| r.path == format!("/channels/{}/threads", t.channel)).count());
+    assert_eq!(tries, 2, "one 429, one success");
+    h.fake.say(t.bob, thread, "Works again for 3 customers").unwrap();
+    let meeting = h.app.store.meeting_by_thread(thread).await.unwrap().unwrap();
+    eventually("the reply after reconnecting", || async {
+        (h.app.store.meeting_stats(meeting.id).await.unwrap().answers == 1).then_some(())
+    })
+    .await;
+    h.finish().await;
+}

@@ -103,9 +103,9 @@ impl App {
             ),
             story: i.story.clone(),
             fields: vec![
-                ("Customer".into(), format!("{} · #{}", i.customer, i.segment)),
-                ("Evidence".into(), format!("{} ({})", i.evidence, i.source.label())),
-                ("Question".into(), i.question.clone()),
+                (texts.text("daily_post.customer_label"), format!("{} · #{}", i.customer, i.segment)),
+                (texts.text("daily_post.evidence_label"), format!("{} ({})", i.evidence, i.source.label())),
+                (texts.text("daily_post.question_label"), i.question.clone()),
             ],
             footer: texts
                 .render("daily_post.footer", context! { source => i.source.label(), is_example => i.is_example }),

@@ -189,6 +189,13 @@ impl FakeDiscord {
         self.inner.gateway_out(gateway::Out::Drop);
     }
 
+    /// Forgets the bot's session and drops the connection: its RESUME is
+    /// answered with INVALID_SESSION (op 9), so it must identify again.
+    pub fn invalidate_session(&self) {
+        self.inner.gateway.lock().unwrap().session_id.clear();
+        self.inner.gateway_out(gateway::Out::Drop);
+    }
+
     /// Asks the bot to reconnect (op 7).
     pub fn request_reconnect(&self) {
         self.inner.gateway_out(gateway::Out::Text(json!({"op": 7, "d": null}).to_string()));
