@@ -43,6 +43,19 @@ impl App {
         Ok(new.then_some(meeting))
     }
 
+    /// Where a scheduled event that just started gets its thread: the
+    /// guild's first meeting channel, unless the event has a meeting already.
+    pub async fn channel_for_event(&self, guild_id: u64, event_id: u64) -> anyhow::Result<Option<u64>> {
+        if self.store.meeting_by_event(guild_id, event_id).await?.is_some() {
+            return Ok(None);
+        }
+        let channel = self.settings(guild_id).await?.meeting_channels.first().copied();
+        if channel.is_none() {
+            tracing::info!(guild = guild_id, "a scheduled event started, but no meeting channel is set (/setup)");
+        }
+        Ok(channel)
+    }
+
     /// The question for a meeting; variants take turns by meeting id, the
     /// first meeting getting the first.
     pub fn prompt_text(&self, meeting: &Meeting) -> String {

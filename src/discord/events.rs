@@ -119,14 +119,7 @@ async fn scheduled_meeting(
 ) -> Result<Option<Meeting>, Error> {
     let app = &data.app;
     let guild = event.guild_id.get();
-    if app.store.meeting_by_event(guild, event.id.get()).await?.is_some() {
-        return Ok(None);
-    }
-    let settings = app.settings(guild).await?;
-    let Some(&channel) = settings.meeting_channels.first() else {
-        tracing::info!(guild, event = %event.name, "a scheduled event started, but no meeting channel is set (/setup)");
-        return Ok(None);
-    };
+    let Some(channel) = app.channel_for_event(guild, event.id.get()).await? else { return Ok(None) };
     let name: String = event.name.chars().take(100).collect();
     let create = CreateThread::new(name.clone())
         .kind(ChannelType::PublicThread)
