@@ -43,6 +43,13 @@ impl App {
         Ok(new.then_some(meeting))
     }
 
+    /// Of `people`, those who have not answered in a meeting.
+    pub async fn not_answered(&self, meeting_id: i64, mut people: Vec<u64>) -> anyhow::Result<Vec<u64>> {
+        let answered = self.store.meeting_answerers(meeting_id).await?;
+        people.retain(|p| !answered.contains(p));
+        Ok(people)
+    }
+
     /// Where a scheduled event that just started gets its thread: the
     /// guild's first meeting channel, unless the event has a meeting already.
     pub async fn channel_for_event(&self, guild_id: u64, event_id: u64) -> anyhow::Result<Option<u64>> {

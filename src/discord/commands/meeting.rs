@@ -101,11 +101,10 @@ async fn remind(ctx: Context<'_>) -> Result<(), Error> {
     };
     ctx.defer_ephemeral().await?;
     let app = &ctx.data().app;
-    let answered = app.store.meeting_answerers(meeting.id).await?;
     let bot = ctx.framework().bot_id.get();
     let members = ctx.channel_id().get_thread_members(ctx.http()).await?;
-    let missing: Vec<UserId> =
-        members.into_iter().map(|m| m.user_id).filter(|u| u.get() != bot && !answered.contains(&u.get())).collect();
+    let people: Vec<u64> = members.into_iter().map(|m| m.user_id.get()).filter(|u| *u != bot).collect();
+    let missing: Vec<UserId> = app.not_answered(meeting.id, people).await?.into_iter().map(UserId::new).collect();
     if missing.is_empty() {
         return reply_private(ctx, "Everyone in this thread has answered. 🎉").await;
     }
