@@ -275,7 +275,8 @@ async fn the_bot_follows_reconnect_and_invalid_session_and_honours_a_429() {
     // Discord rate-limits the thread creation once; serenity waits and retries.
     h.fake.fail_next("POST", &format!("/channels/{}/threads", t.channel), 429, 1);
     let thread = start_meeting(&h, &t, "After the storm").await;
-    let tries = h.fake.read(|s| s.requests.iter().filter(|r| r.path == format!("/channels/{}/threads", t.channel)).count());
+    let tries =
+        h.fake.read(|s| s.requests.iter().filter(|r| r.path == format!("/channels/{}/threads", t.channel)).count());
     assert_eq!(tries, 2, "one 429, one success");
     h.fake.say(t.bob, thread, "Works again for 3 customers").unwrap();
     let meeting = h.app.store.meeting_by_thread(thread).await.unwrap().unwrap();
