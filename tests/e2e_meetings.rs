@@ -69,33 +69,36 @@ async fn meeting_start_opens_a_thread_with_the_prompt() {
 
 #[tokio::test]
 async fn a_reply_in_a_prompted_thread_is_stored_with_its_classification_once() {
-    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
-    let t = team(&h).await;
-    h.start_bot(true).await;
-    let thread = start_meeting(&h, &t, "Onboarding").await;
+    // The whole flow on every backend: SQLite, and PostgreSQL when configured.
+    for db in common::stores().await {
+        let mut h = Harness::new(db, MONDAY_MORNING).await;
+        let t = team(&h).await;
+        h.start_bot(true).await;
+        let thread = start_meeting(&h, &t, "Onboarding").await;
 
-    let reply = h.fake.say(t.bob, thread, "Churn is 4% for #smb accounts, see ABC-123").unwrap();
-    let (start, end) =
-        advocate::domain::time::IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
-    let counts = eventually("the reply to be stored", || async {
-        let c = common::headline(&h.app.store, guild_of(&h, thread), start, end).await;
-        (c.answers == 1).then_some(c)
-    })
-    .await;
-    assert_eq!((counts.with_evidence, counts.with_assumption, counts.answerers), (1, 0, 1));
+        let reply = h.fake.say(t.bob, thread, "Churn is 4% for #smb accounts, see ABC-123").unwrap();
+        let (start, end) =
+            advocate::domain::time::IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
+        let counts = eventually("the reply to be stored", || async {
+            let c = common::headline(&h.app.store, guild_of(&h, thread), start, end).await;
+            (c.answers == 1).then_some(c)
+        })
+        .await;
+        assert_eq!((counts.with_evidence, counts.with_assumption, counts.answerers), (1, 0, 1));
 
-    // The same event again (a replay) and the bot's own messages change nothing.
-    let again = h.fake.read(|s| s.message_json(&s.messages[&reply]));
-    h.fake.dispatch_raw("MESSAGE_CREATE", again).unwrap();
-    let marker = h.fake.say(t.alice, thread, "I think it is probably fine").unwrap();
-    eventually("the second reply", || async {
+        // The same event again (a replay) and the bot's own messages change nothing.
+        let again = h.fake.read(|s| s.message_json(&s.messages[&reply]));
+        h.fake.dispatch_raw("MESSAGE_CREATE", again).unwrap();
+        let marker = h.fake.say(t.alice, thread, "I think it is probably fine").unwrap();
+        eventually("the second reply", || async {
+            let c = common::headline(&h.app.store, guild_of(&h, thread), start, end).await;
+            (c.answers == 2).then_some(())
+        })
+        .await;
         let c = common::headline(&h.app.store, guild_of(&h, thread), start, end).await;
-        (c.answers == 2).then_some(())
-    })
-    .await;
-    let c = common::headline(&h.app.store, guild_of(&h, thread), start, end).await;
-    assert_eq!((c.answers, c.with_assumption, c.answerers), (2, 1, 2), "replay logged once (marker {marker})");
-    h.finish().await;
+        assert_eq!((c.answers, c.with_assumption, c.answerers), (2, 1, 2), "replay logged once (marker {marker})");
+        h.finish().await;
+    }
 }
 
 fn guild_of(h: &Harness, channel: u64) -> u64 {

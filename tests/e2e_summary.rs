@@ -62,44 +62,47 @@ async fn week_of_work(h: &Harness, t: &Team) -> u64 {
 
 #[tokio::test]
 async fn a_manager_gets_the_summary_with_chart_and_csv_and_it_matches_the_report() {
-    let mut h = Harness::new(common::sqlite().await, "2026-11-23T10:00:00Z").await;
-    h.start_bot(true).await;
-    let t = team(&h).await;
-    command(&h, t.dana, t.product, "setup", set("manager_role", &t.leads.to_string())).await;
-    week_of_work(&h, &t).await;
+    // The whole flow on every backend: SQLite, and PostgreSQL when configured.
+    for db in common::stores().await {
+        let mut h = Harness::new(db, "2026-11-23T10:00:00Z").await;
+        h.start_bot(true).await;
+        let t = team(&h).await;
+        command(&h, t.dana, t.product, "setup", set("manager_role", &t.leads.to_string())).await;
+        week_of_work(&h, &t).await;
 
-    let refused = command(&h, t.sam, t.product, "summary", json!([{"name": "week", "value": "2026-W48"}])).await;
-    assert!(refused.ephemeral() && refused.content.contains("for managers"), "{}", refused.content);
+        let refused = command(&h, t.sam, t.product, "summary", json!([{"name": "week", "value": "2026-W48"}])).await;
+        assert!(refused.ephemeral() && refused.content.contains("for managers"), "{}", refused.content);
 
-    let reply = command(&h, t.alex, t.product, "summary", json!([{"name": "week", "value": "2026-W48"}])).await;
-    assert!(reply.ephemeral());
-    let embed = &reply.embeds[0];
-    assert!(embed["title"].as_str().unwrap().contains("2026-W48"));
-    let text = reply.text();
-    assert!(
-        text.contains("1 held") && text.contains("1 discussed customers") && text.contains("coverage 100%"),
-        "{text}"
-    );
-    assert!(text.contains("2 answers") && text.contains("from 2 people"), "{text}");
-    assert!(text.contains("evidence 50%") && text.contains("assumptions 50%"), "{text}");
-    assert!(text.contains("1 opened") && text.contains(&format!("<@{}>: 1 open", t.sam)), "{text}");
-    let total: usize = text.chars().count();
-    assert!(total < 6000, "embed within Discord's limit: {total}");
-    let names: Vec<&str> = reply.attachments.iter().map(|a| a.filename.as_str()).collect();
-    assert_eq!(names, ["chart.png", "answers-2026-W48.csv"]);
-    assert_eq!(&reply.attachments[0].bytes[..4], b"\x89PNG");
-    let csv = String::from_utf8(reply.attachments[1].bytes.clone()).unwrap();
-    assert_eq!(csv.lines().count(), 3, "a header and two answers: {csv}");
-    assert!(csv.contains("12 tickets") && csv.contains("nobody will notice"));
+        let reply = command(&h, t.alex, t.product, "summary", json!([{"name": "week", "value": "2026-W48"}])).await;
+        assert!(reply.ephemeral());
+        let embed = &reply.embeds[0];
+        assert!(embed["title"].as_str().unwrap().contains("2026-W48"));
+        let text = reply.text();
+        assert!(
+            text.contains("1 held") && text.contains("1 discussed customers") && text.contains("coverage 100%"),
+            "{text}"
+        );
+        assert!(text.contains("2 answers") && text.contains("from 2 people"), "{text}");
+        assert!(text.contains("evidence 50%") && text.contains("assumptions 50%"), "{text}");
+        assert!(text.contains("1 opened") && text.contains(&format!("<@{}>: 1 open", t.sam)), "{text}");
+        let total: usize = text.chars().count();
+        assert!(total < 6000, "embed within Discord's limit: {total}");
+        let names: Vec<&str> = reply.attachments.iter().map(|a| a.filename.as_str()).collect();
+        assert_eq!(names, ["chart.png", "answers-2026-W48.csv"]);
+        assert_eq!(&reply.attachments[0].bytes[..4], b"\x89PNG");
+        let csv = String::from_utf8(reply.attachments[1].bytes.clone()).unwrap();
+        assert_eq!(csv.lines().count(), 3, "a header and two answers: {csv}");
+        assert!(csv.contains("12 tickets") && csv.contains("nobody will notice"));
 
-    // The CLI's report computes the same numbers.
-    let report = h.app.report(t.guild, Some(IsoWeek::parse("2026-W48").unwrap()), None).await.unwrap();
-    let h1 = &report.this_week.headline;
-    assert_eq!((h1.meetings, h1.meetings_answered, h1.answers, h1.answerers, h1.with_evidence), (1, 1, 2, 2, 1));
-    let json: serde_json::Value =
-        serde_json::from_str(&report.render(advocate::app::report::Format::Json).unwrap()).unwrap();
-    assert_eq!(json["this_week"]["headline"]["coverage_pct"], 100.0);
-    h.finish().await;
+        // The CLI's report computes the same numbers.
+        let report = h.app.report(t.guild, Some(IsoWeek::parse("2026-W48").unwrap()), None).await.unwrap();
+        let h1 = &report.this_week.headline;
+        assert_eq!((h1.meetings, h1.meetings_answered, h1.answers, h1.answerers, h1.with_evidence), (1, 1, 2, 2, 1));
+        let json: serde_json::Value =
+            serde_json::from_str(&report.render(advocate::app::report::Format::Json).unwrap()).unwrap();
+        assert_eq!(json["this_week"]["headline"]["coverage_pct"], 100.0);
+        h.finish().await;
+    }
 }
 
 #[tokio::test]

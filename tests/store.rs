@@ -363,3 +363,111 @@ async fn a_reply_deleted_before_it_is_seen_created_is_not_logged() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_person_can_see_and_forget_their_data() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T10:00:00Z");
+        let (m, _) = s.open_meeting(&meeting(60), now).await.unwrap();
+        s.set_prompt_message(m.id, 600).await.unwrap();
+        let mine = s.log_answer(&answer(AnswerRef::Meeting(m.id), BIG, Some(601), now)).await.unwrap().unwrap();
+        s.log_answer(&answer(AnswerRef::Meeting(m.id), 2, Some(602), now)).await.unwrap();
+        let reaction = ReactionEvent {
+            guild_id: GUILD,
+            channel_id: 60,
+            message_id: 600,
+            user_id: BIG,
+            emoji: "👍".into(),
+            at: now,
+        };
+        s.reaction_added(&reaction).await.unwrap();
+        let f = |owner: u64, by: u64, answer: Option<i64>| NewFollowUp {
+            guild_id: GUILD,
+            answer_id: answer,
+            meeting_id: Some(m.id),
+            body: "Call Acme".into(),
+            owner_id: Some(owner),
+            created_by: by,
+            due_date: None,
+        };
+        s.add_follow_up(&f(2, BIG, Some(mine)), now).await.unwrap();
+        s.add_follow_up(&f(BIG, 2, None), now).await.unwrap();
+
+        let data = s.personal_data(GUILD, BIG).await.unwrap();
+        assert_eq!((data.answers.len(), data.reactions.len()), (1, 1), "{}", db.backend);
+        assert_eq!((data.follow_ups_owned.len(), data.follow_ups_created.len(), data.meetings_hosted), (1, 1, 1));
+
+        let gone = s.forget_person(GUILD, BIG).await.unwrap();
+        assert_eq!((gone.answers, gone.reactions, gone.follow_ups), (1, 1, 1), "{}", db.backend);
+        let after = s.personal_data(GUILD, BIG).await.unwrap();
+        assert!(after.answers.is_empty() && after.follow_ups_owned.is_empty() && after.meetings_hosted == 0);
+        assert_eq!(s.meeting_stats(m.id).await.unwrap().answers, 1, "others' answers stay");
+        assert_eq!(s.open_follow_ups(GUILD, None).await.unwrap()[0].owner_id, None, "ownership cleared");
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn retention_and_guild_deletion_remove_rows() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let old = t("2025-01-06T10:00:00Z");
+        let now = t("2026-11-25T10:00:00Z");
+        s.guild_settings(GUILD, &Defaults::default(), old).await.unwrap();
+        let (m_old, _) = s.open_meeting(&meeting(70), old).await.unwrap();
+        let (m_new, _) = s.open_meeting(&meeting(71), now).await.unwrap();
+        s.log_answer(&answer(AnswerRef::Meeting(m_old.id), 1, Some(700), old)).await.unwrap();
+        s.log_answer(&answer(AnswerRef::Meeting(m_new.id), 1, Some(701), now)).await.unwrap();
+        let removed = s.delete_before(GUILD, now - SignedDuration::from_hours(24 * 365)).await.unwrap();
+        assert_eq!(removed, 2, "{}: the old answer and its meeting", db.backend);
+        assert!(s.meeting_by_thread(70).await.unwrap().is_none());
+        assert_eq!(s.meeting_stats(m_new.id).await.unwrap().answers, 1);
+
+        s.set_guild_left(GUILD, Some(old)).await.unwrap();
+        assert_eq!(s.guilds_left_before(now).await.unwrap(), vec![GUILD]);
+        assert!(s.active_guilds().await.unwrap().is_empty());
+        s.delete_guild(GUILD).await.unwrap();
+        assert!(s.find_guild_settings(GUILD, &Defaults::default()).await.unwrap().is_none(), "{}", db.backend);
+        assert!(s.meeting_by_thread(71).await.unwrap().is_none());
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn summary_posts_and_reminders_are_claimed_once() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T10:00:00Z");
+        assert_eq!(s.claim_summary_post(GUILD, "2026-W48", 5, "n1", now).await.unwrap().as_deref(), Some("n1"));
+        assert_eq!(
+            s.claim_summary_post(GUILD, "2026-W48", 5, "n2", now).await.unwrap().as_deref(),
+            Some("n1"),
+            "unsent: retry with the first nonce"
+        );
+        s.mark_summary_posted(GUILD, "2026-W48", 99).await.unwrap();
+        assert_eq!(s.claim_summary_post(GUILD, "2026-W48", 5, "n3", now).await.unwrap(), None, "{}", db.backend);
+
+        let (m, _) = s.open_meeting(&meeting(80), now).await.unwrap();
+        let due = NewFollowUp {
+            guild_id: GUILD,
+            answer_id: None,
+            meeting_id: Some(m.id),
+            body: "Call".into(),
+            owner_id: Some(BIG),
+            created_by: 1,
+            due_date: Some(date(2026, 11, 25)),
+        };
+        let id = s.add_follow_up(&due, now).await.unwrap();
+        s.add_follow_up(&NewFollowUp { due_date: Some(date(2026, 11, 30)), ..due.clone() }, now).await.unwrap();
+        let found = s.due_follow_ups(GUILD, date(2026, 11, 25)).await.unwrap();
+        assert_eq!(
+            found.iter().map(|f| (f.id, f.thread_id, f.owner_id)).collect::<Vec<_>>(),
+            vec![(id, 80, Some(BIG))]
+        );
+        assert!(s.claim_reminder(id, now).await.unwrap());
+        assert!(!s.claim_reminder(id, now).await.unwrap(), "{}", db.backend);
+        assert!(s.due_follow_ups(GUILD, date(2026, 11, 25)).await.unwrap().is_empty());
+        db.finish().await;
+    }
+}
