@@ -289,3 +289,26 @@ async fn the_bot_follows_reconnect_and_invalid_session_and_honours_a_429() {
     .await;
     h.finish().await;
 }
+
+#[tokio::test]
+async fn an_internal_failure_is_answered_with_an_apology_not_silence() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let t = team(&h).await;
+    h.start_bot(true).await;
+    let thread = start_meeting(&h, &t, "Outage").await;
+    let prompt =
+        h.fake.wait_for("the prompt", |s| s.messages.values().find(|m| m.channel_id == thread).cloned()).await.unwrap();
+    let click = h.fake.click(t.bob, prompt.id, &prompt.buttons()[0]).unwrap();
+    let modal = h.fake.response(click).await.unwrap();
+    let id = modal.callbacks[0]["data"]["custom_id"].as_str().unwrap().to_string();
+    h.app.store.close().await; // the database becomes unreachable
+    let submit = h.fake.submit_modal(t.bob, thread, &id, &[("text", "It breaks for 3 customers")]).unwrap();
+    let reply = h.fake.response_message(submit).await.unwrap();
+    assert!(
+        reply.ephemeral() && reply.content.starts_with("Sorry, something went wrong on our side"),
+        "{}",
+        reply.content
+    );
+    assert_eq!(reply.attachments[0].bytes, b"It breaks for 3 customers", "the text is handed back");
+    h.finish().await;
+}

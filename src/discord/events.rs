@@ -1,8 +1,9 @@
 //! Gateway events other than slash commands.
 
 use serenity::all::{
-    AutoArchiveDuration, ChannelId, ChannelType, Context as SerenityContext, CreateThread, FullEvent, Interaction,
-    Message, Reaction, ScheduledEvent, ScheduledEventStatus,
+    AutoArchiveDuration, ChannelId, ChannelType, ComponentInteraction, Context as SerenityContext, CreateAttachment,
+    CreateInteractionResponse, CreateInteractionResponseMessage, CreateThread, FullEvent, Interaction, Message,
+    ModalInteraction, Reaction, ScheduledEvent, ScheduledEventStatus,
 };
 
 use super::{answer, Data, Error};
@@ -54,15 +55,38 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
         FullEvent::MessageDelete { channel_id, deleted_message_id, .. } => {
             app.delete_thread_reply(channel_id.get(), deleted_message_id.get()).await?;
         }
-        FullEvent::InteractionCreate { interaction } => match interaction {
-            Interaction::Component(i) if !answer::button(ctx, i, data).await? => {
-                super::commands::confirm_forget(ctx, i, data).await?;
+        FullEvent::InteractionCreate { interaction } => {
+            let handled = match interaction {
+                Interaction::Component(i) => component(ctx, i, data).await,
+                Interaction::Modal(i) => modal(ctx, i, data).await,
+                _ => Ok(()),
+            };
+            if let Err(e) = handled {
+                // Never leave a button or form unanswered: apologise, hand
+                // back what the person wrote, then log.
+                let sorry = CreateInteractionResponseMessage::new()
+                    .content(
+                        "Sorry, something went wrong on our side. It has been logged; please try again in a minute.",
+                    )
+                    .ephemeral(true);
+                let _ = match interaction {
+                    Interaction::Component(i) => {
+                        i.create_response(&ctx.http, CreateInteractionResponse::Message(sorry)).await
+                    }
+                    Interaction::Modal(i) => {
+                        let text = answer::modal_field(i, "text");
+                        let sorry = if text.is_empty() {
+                            sorry
+                        } else {
+                            sorry.add_file(CreateAttachment::bytes(text.into_bytes(), "your-answer.txt"))
+                        };
+                        i.create_response(&ctx.http, CreateInteractionResponse::Message(sorry)).await
+                    }
+                    _ => Ok(()),
+                };
+                return Err(e);
             }
-            Interaction::Modal(i) if !answer::submit(ctx, i, data).await? => {
-                super::commands::submit_suggestion(ctx, i, data).await?;
-            }
-            _ => {}
-        },
+        }
         _ => {}
     }
     Ok(())
@@ -88,6 +112,20 @@ async fn thread_reply(ctx: &SerenityContext, data: &Data, m: &Message) -> Result
         at: jiff::Timestamp::from_second(m.timestamp.unix_timestamp()).unwrap_or_else(|_| data.app.clock.now()),
     };
     data.app.log_thread_reply(&reply).await?;
+    Ok(())
+}
+
+async fn component(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data) -> Result<(), Error> {
+    if !answer::button(ctx, i, data).await? {
+        super::commands::confirm_forget(ctx, i, data).await?;
+    }
+    Ok(())
+}
+
+async fn modal(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Result<(), Error> {
+    if !answer::submit(ctx, i, data).await? {
+        super::commands::submit_suggestion(ctx, i, data).await?;
+    }
     Ok(())
 }
 
