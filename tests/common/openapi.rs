@@ -121,10 +121,13 @@ impl OpenApi {
 /// strings; everything else is checked as sent.
 fn attachment_ids_as_strings(body: &Value) -> Value {
     let mut body = body.clone();
-    if let Some(list) = body.get_mut("attachments").and_then(Value::as_array_mut) {
-        for a in list {
-            if let Some(id) = a.get("id").and_then(Value::as_u64) {
-                a["id"] = Value::String(id.to_string());
+    // A message body, or an interaction callback's `data`.
+    for pointer in ["/attachments", "/data/attachments"] {
+        if let Some(list) = body.pointer_mut(pointer).and_then(Value::as_array_mut) {
+            for a in list {
+                if let Some(id) = a.get("id").and_then(Value::as_u64) {
+                    a["id"] = Value::String(id.to_string());
+                }
             }
         }
     }
