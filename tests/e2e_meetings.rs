@@ -312,3 +312,29 @@ async fn an_internal_failure_is_answered_with_an_apology_not_silence() {
     assert_eq!(reply.attachments[0].bytes, b"It breaks for 3 customers", "the text is handed back");
     h.finish().await;
 }
+
+#[tokio::test]
+async fn a_bad_form_field_is_refused_with_the_fix_and_the_text_handed_back() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let t = team(&h).await;
+    h.start_bot(true).await;
+    let thread = start_meeting(&h, &t, "Forms").await;
+    let prompt =
+        h.fake.wait_for("the prompt", |s| s.messages.values().find(|m| m.channel_id == thread).cloned()).await.unwrap();
+    let click = h.fake.click(t.bob, prompt.id, &prompt.buttons()[0]).unwrap();
+    let id = h.fake.response(click).await.unwrap().callbacks[0]["data"]["custom_id"].as_str().unwrap().to_string();
+    let fields = [("text", "Customers will love it"), ("impact", "great"), ("segments", ""), ("follow_up", "")];
+    let submit = h.fake.submit_modal(t.bob, thread, &id, &fields).unwrap();
+    let reply = h.fake.response_message(submit).await.unwrap();
+    assert!(
+        reply.ephemeral()
+            && reply.content.contains("not saved")
+            && reply.content.contains("helps, hurts, neutral or unknown"),
+        "{}",
+        reply.content
+    );
+    assert_eq!(reply.attachments[0].bytes, b"Customers will love it");
+    let meeting = h.app.store.meeting_by_thread(thread).await.unwrap().unwrap();
+    assert_eq!(h.app.store.meeting_stats(meeting.id).await.unwrap().answers, 0, "nothing stored");
+    h.finish().await;
+}
