@@ -204,3 +204,22 @@ async fn a_manager_imports_a_feedback_csv_and_a_bad_one_imports_nothing() {
     assert!(refused.content.contains("for managers"));
     h.finish().await;
 }
+
+#[tokio::test]
+async fn with_a_development_guild_commands_are_registered_there_only() {
+    let mut h = Harness::new(common::sqlite().await, NOW).await;
+    let owner = h.fake.add_user("Olga");
+    let guild = h.fake.add_guild("Dev", owner).unwrap();
+    h.config.dev_guild = Some(guild);
+    h.start_bot(true).await;
+    let registrations: Vec<String> = h.fake.read(|s| {
+        s.requests
+            .iter()
+            .filter(|r| r.method == "PUT" && r.path.ends_with("/commands"))
+            .map(|r| r.path.clone())
+            .collect()
+    });
+    assert_eq!(registrations.len(), 1);
+    assert!(registrations[0].ends_with(&format!("/guilds/{guild}/commands")), "{registrations:?}");
+    h.finish().await;
+}
