@@ -77,6 +77,11 @@ async fn a_manager_gets_the_summary_with_chart_and_csv_and_it_matches_the_report
         assert!(reply.ephemeral());
         let embed = &reply.embeds[0];
         assert!(embed["title"].as_str().unwrap().contains("2026-W48"));
+        assert!(
+            embed["description"].as_str().unwrap().starts_with("Mon 23 Nov – Sun 29 Nov 2026 (UTC)"),
+            "{}",
+            embed["description"]
+        );
         let text = reply.text();
         assert!(
             text.contains("1 held") && text.contains("1 discussed customers") && text.contains("coverage 100%"),

@@ -32,6 +32,17 @@ fn delta(report: &WeekReport, key: &str) -> String {
 
 pub const CHART_FILE: &str = "chart.png";
 
+/// "Mon 23 Nov – Sun 29 Nov 2026 (Europe/Berlin)": the week in local dates.
+fn period(report: &WeekReport) -> String {
+    let range = crate::domain::time::Zone::parse(&report.timezone).ok().map(|zone| {
+        let first = zone.date_of(report.start);
+        let last = zone.date_of(report.end - jiff::SignedDuration::from_secs(1));
+        format!("{} – {}", first.strftime("%a %-d %b"), last.strftime("%a %-d %b %Y"))
+    });
+    let scope = report.channel_id.as_ref().map_or(String::new(), |c| format!(" · <#{c}> only"));
+    format!("{} ({}){scope}; changes are against the week before.", range.unwrap_or_default(), report.timezone)
+}
+
 pub fn embed(report: &WeekReport, texts: &Texts, with_chart: bool) -> CreateEmbed {
     let s = &report.this_week;
     let h = &s.headline;
@@ -120,10 +131,7 @@ pub fn embed(report: &WeekReport, texts: &Texts, with_chart: bool) -> CreateEmbe
     ];
     let mut embed = CreateEmbed::new()
         .title(texts.render("summary.title", minijinja::context! { week => report.week }))
-        .description(format!(
-            "{} to {} ({}); changes are against the week before.",
-            report.start, report.end, report.timezone
-        ))
+        .description(period(report))
         .colour(0x3b82f6)
         .footer(CreateEmbedFooter::new("Advocate · /summary for any week · CSV attached to /summary"));
     for (name, value) in fields {
