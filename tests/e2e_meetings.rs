@@ -338,3 +338,29 @@ async fn a_bad_form_field_is_refused_with_the_fix_and_the_text_handed_back() {
     assert_eq!(h.app.store.meeting_stats(meeting.id).await.unwrap().answers, 0, "nothing stored");
     h.finish().await;
 }
+
+#[tokio::test]
+async fn an_edit_seen_before_its_message_keeps_the_edited_text_once() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let t = team(&h).await;
+    h.start_bot(true).await;
+    let thread = start_meeting(&h, &t, "Ordering").await;
+    let meeting = h.app.store.meeting_by_thread(thread).await.unwrap().unwrap();
+    let (id, create) = h.fake.write_unseen(t.bob, thread, "first draft");
+    h.fake.edit(id, "Edited: 7 customers hit this, see #8812").unwrap();
+    eventually("the edit logged as the reply", || async {
+        (h.app.store.meeting_stats(meeting.id).await.unwrap().answers == 1).then_some(())
+    })
+    .await;
+    h.fake.deliver("MESSAGE_CREATE", create).unwrap();
+    h.fake.say(t.alice, thread, "a later reply, as a barrier").unwrap();
+    eventually("the barrier", || async {
+        (h.app.store.meeting_stats(meeting.id).await.unwrap().answers == 2).then_some(())
+    })
+    .await;
+    let data = h.app.personal_data(guild_of(&h, thread), t.bob).await.unwrap();
+    assert_eq!(data.answers.len(), 1);
+    assert!(data.answers[0].body.starts_with("Edited"), "{}", data.answers[0].body);
+    assert_eq!(h.app.store.meeting_stats(meeting.id).await.unwrap().with_evidence, 1);
+    h.finish().await;
+}

@@ -2,8 +2,8 @@
 
 use serenity::all::{
     AutoArchiveDuration, ChannelId, ChannelType, ComponentInteraction, Context as SerenityContext, CreateAttachment,
-    CreateInteractionResponse, CreateInteractionResponseMessage, CreateThread, FullEvent, Interaction, Message,
-    ModalInteraction, Reaction, ScheduledEvent, ScheduledEventStatus,
+    CreateInteractionResponse, CreateInteractionResponseMessage, CreateThread, FullEvent, GuildId, Interaction,
+    Message, MessageId, MessageUpdateEvent, ModalInteraction, Reaction, ScheduledEvent, ScheduledEventStatus, User,
 };
 
 use super::{answer, Data, Error};
@@ -47,11 +47,7 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
             }
         }
         FullEvent::Message { new_message } => thread_reply(ctx, data, new_message).await?,
-        FullEvent::MessageUpdate { event, .. } => {
-            if let (Some(guild), Some(content)) = (event.guild_id, &event.content) {
-                app.edit_thread_reply(guild.get(), event.id.get(), content).await?;
-            }
-        }
+        FullEvent::MessageUpdate { event, .. } => thread_edit(ctx, data, event).await?,
         FullEvent::MessageDelete { channel_id, deleted_message_id, .. } => {
             app.delete_thread_reply(channel_id.get(), deleted_message_id.get()).await?;
         }
@@ -96,23 +92,55 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
 /// ignored; so are messages outside meeting threads (never stored).
 async fn thread_reply(ctx: &SerenityContext, data: &Data, m: &Message) -> Result<(), Error> {
     let Some(guild) = m.guild_id else { return Ok(()) };
-    // Without Message Content, a reply reaches us only when it mentions
-    // the bot; the mention itself is not part of the answer.
-    let me = ctx.cache.current_user().id;
-    let text = m.content.replace(&format!("<@{me}>"), "").replace(&format!("<@!{me}>"), "");
-    if m.author.bot || text.trim().is_empty() {
+    if let Some(reply) = reply_of(ctx, data, guild, m.channel_id, &m.author, m.id, &m.content, Some(m.timestamp)) {
+        data.app.log_thread_reply(&reply).await?;
+    }
+    Ok(())
+}
+
+/// An edit. Events can arrive out of order: an edit of a reply not seen
+/// yet is logged as the reply, and its creation then changes nothing.
+async fn thread_edit(ctx: &SerenityContext, data: &Data, e: &MessageUpdateEvent) -> Result<(), Error> {
+    let (Some(guild), Some(content)) = (e.guild_id, &e.content) else { return Ok(()) };
+    if data.app.edit_thread_reply(guild.get(), e.id.get(), content).await? {
         return Ok(());
     }
-    let reply = ThreadMessage {
-        guild_id: guild.get(),
-        thread_id: m.channel_id.get(),
-        user_id: m.author.id.get(),
-        message_id: m.id.get(),
-        text,
-        at: jiff::Timestamp::from_second(m.timestamp.unix_timestamp()).unwrap_or_else(|_| data.app.clock.now()),
-    };
-    data.app.log_thread_reply(&reply).await?;
+    let Some(author) = &e.author else { return Ok(()) };
+    if let Some(reply) = reply_of(ctx, data, guild, e.channel_id, author, e.id, content, e.timestamp) {
+        data.app.log_thread_reply(&reply).await?;
+    }
     Ok(())
+}
+
+/// A person's message as an answer candidate; `None` for bots and for
+/// messages with no text (without Message Content, a reply reaches us
+/// only when it mentions the bot, and the mention is not the answer).
+#[allow(clippy::too_many_arguments)]
+fn reply_of(
+    ctx: &SerenityContext,
+    data: &Data,
+    guild: GuildId,
+    channel: ChannelId,
+    author: &User,
+    id: MessageId,
+    content: &str,
+    at: Option<serenity::model::Timestamp>,
+) -> Option<ThreadMessage> {
+    let me = ctx.cache.current_user().id;
+    let text = content.replace(&format!("<@{me}>"), "").replace(&format!("<@!{me}>"), "");
+    if author.bot || text.trim().is_empty() {
+        return None;
+    }
+    let at =
+        at.and_then(|t| jiff::Timestamp::from_second(t.unix_timestamp()).ok()).unwrap_or_else(|| data.app.clock.now());
+    Some(ThreadMessage {
+        guild_id: guild.get(),
+        thread_id: channel.get(),
+        user_id: author.id.get(),
+        message_id: id.get(),
+        text,
+        at,
+    })
 }
 
 async fn component(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data) -> Result<(), Error> {

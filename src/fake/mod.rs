@@ -343,6 +343,24 @@ impl FakeDiscord {
     }
 
     fn post(&self, user: u64, channel: u64, content: &str, reference: Option<u64>) -> anyhow::Result<u64> {
+        let (id, json) = self.write(user, channel, content, reference);
+        self.dispatch_raw("MESSAGE_CREATE", json)?;
+        Ok(id)
+    }
+
+    /// `user` writes in `channel`, but Discord's MESSAGE_CREATE is held
+    /// back: send it later with `deliver`, to test events out of order.
+    pub fn write_unseen(&self, user: u64, channel: u64, content: &str) -> (u64, Value) {
+        self.write(user, channel, content, None)
+    }
+
+    /// Sends a held-back event.
+    pub fn deliver(&self, t: &str, payload: Value) -> anyhow::Result<()> {
+        self.dispatch_raw(t, payload)
+    }
+
+    /// Stores a person's message; returns it as the bot may see it.
+    fn write(&self, user: u64, channel: u64, content: &str, reference: Option<u64>) -> (u64, Value) {
         let id = self.new_id();
         let json = {
             let mut s = self.inner.state.lock().unwrap();
@@ -368,8 +386,7 @@ impl FakeDiscord {
             }
             self.visible(&s, s.message_json(&m))
         };
-        self.dispatch_raw("MESSAGE_CREATE", json)?;
-        Ok(id)
+        (id, json)
     }
 
     /// Strips what the bot may not read without Message Content.
