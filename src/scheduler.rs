@@ -110,7 +110,9 @@ async fn summaries(app: &App, poster: &impl Poster, now: Timestamp) -> anyhow::R
         let name = week.to_string();
         let digest = Sha256::digest(format!("summary/{guild}/{name}"));
         let nonce: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
-        let Some(nonce) = app.store.claim_summary_post(guild, &name, channel, &nonce, now).await? else { continue };
+        let stale_before = now - crate::app::posts::CLAIM_STALE_AFTER;
+        let claim = app.store.claim_summary_post(guild, &name, channel, &nonce, now, stale_before).await?;
+        let Some(nonce) = claim else { continue };
         let report = app.report(guild, Some(week), None).await?;
         let chart = crate::chart::weekly_png(&app.history(guild, week, 8, None).await?)?;
         match poster.send(channel, Outgoing::Summary { report: &report, chart, nonce }).await {

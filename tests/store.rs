@@ -439,14 +439,17 @@ async fn summary_posts_and_reminders_are_claimed_once() {
     for db in common::stores().await {
         let s = &db.store;
         let now = t("2026-11-25T10:00:00Z");
-        assert_eq!(s.claim_summary_post(GUILD, "2026-W48", 5, "n1", now).await.unwrap().as_deref(), Some("n1"));
-        assert_eq!(
-            s.claim_summary_post(GUILD, "2026-W48", 5, "n2", now).await.unwrap().as_deref(),
-            Some("n1"),
-            "unsent: retry with the first nonce"
-        );
+        let claim = |nonce: &'static str, at: Timestamp| {
+            let stale_before = at - SignedDuration::from_secs(60);
+            async move { s.claim_summary_post(GUILD, "2026-W48", 5, nonce, at, stale_before).await.unwrap() }
+        };
+        assert_eq!(claim("n1", now).await.as_deref(), Some("n1"));
+        assert_eq!(claim("n2", now).await, None, "{}: another process is sending it", db.backend);
+        let later = now + SignedDuration::from_mins(5);
+        assert_eq!(claim("n3", later).await.as_deref(), Some("n1"), "a stale claim is finished with its first nonce");
+        assert_eq!(claim("n4", later).await, None, "by one process");
         s.mark_summary_posted(GUILD, "2026-W48", 99).await.unwrap();
-        assert_eq!(s.claim_summary_post(GUILD, "2026-W48", 5, "n3", now).await.unwrap(), None, "{}", db.backend);
+        assert_eq!(claim("n5", later + SignedDuration::from_hours(1)).await, None, "{}: sent", db.backend);
 
         let (m, _) = s.open_meeting(&meeting(80), now).await.unwrap();
         let due = NewFollowUp {

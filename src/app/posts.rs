@@ -12,6 +12,10 @@ use crate::domain::insight::Insight;
 use crate::domain::rotation::next_insight;
 use crate::store::{Claim, InsightPost, PostKind, PostSlot};
 
+/// How long a claim may go unconfirmed before another process (or a
+/// restart) finishes it. Sending takes seconds at most.
+pub const CLAIM_STALE_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_secs(60);
+
 /// A post ready to send, in plain parts the Discord edge lays out.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RenderedPost {
@@ -60,11 +64,10 @@ impl App {
         if slot.kind == PostKind::Manual {
             nonce.push_str(&format!("{:x}", self.clock.now().as_millisecond() & 0xfff));
         }
-        let claim = self.store.claim_post(slot, insight, &nonce, self.clock.now()).await?;
-        Ok(match claim {
+        let now = self.clock.now();
+        Ok(match self.store.claim_post(slot, insight, &nonce, now).await? {
             Claim::New(post) => Some(post),
-            Claim::Existing(post) if post.message_id.is_none() => Some(post),
-            Claim::Existing(_) => None,
+            Claim::Existing(post) => self.take_over(post, now).await?,
         })
     }
 
@@ -77,10 +80,17 @@ impl App {
         for post in self.store.unfinished_posts(since).await? {
             let settings = self.settings(post.guild_id).await?;
             if settings.daily_schedule().due_slot(now, settings.catch_up()) == Some(post.local_date) {
-                due.push(post);
+                due.extend(self.take_over(post, now).await?);
             }
         }
         Ok(due)
+    }
+
+    /// A claim not confirmed sent is taken over only once it is stale:
+    /// a fresh one belongs to a process that is sending it right now.
+    async fn take_over(&self, post: InsightPost, now: Timestamp) -> anyhow::Result<Option<InsightPost>> {
+        let stale = post.message_id.is_none() && now.duration_since(post.claimed_at) >= CLAIM_STALE_AFTER;
+        Ok((stale && self.store.reclaim_post(post.id, post.claimed_at, now).await?).then_some(post))
     }
 
     pub async fn render_post(&self, post: &InsightPost) -> anyhow::Result<RenderedPost> {

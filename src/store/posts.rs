@@ -132,6 +132,14 @@ impl Store {
         Ok(if new { Claim::New(post) } else { Claim::Existing(post) })
     }
 
+    /// Takes over a claim that was never confirmed sent, if it still has
+    /// the claim time seen: of several processes, one wins.
+    pub async fn reclaim_post(&self, post_id: i64, seen: Timestamp, now: Timestamp) -> Result<bool> {
+        let sql = "UPDATE insight_posts SET claimed_at = $3 WHERE id = $1 AND message_id IS NULL AND claimed_at = $2";
+        let done = on_pool!(self, p => sqlx::query(sql).bind(post_id).bind(ms(seen)).bind(ms(now)).execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+
     /// Records the Discord message a claimed post became.
     pub async fn mark_posted(&self, post_id: i64, message_id: u64, now: Timestamp) -> Result<()> {
         let sql = "UPDATE insight_posts SET message_id = $2, posted_at = $3 WHERE id = $1";
@@ -164,7 +172,9 @@ impl Store {
 
 impl Store {
     /// Claims the weekly summary post of a guild's week. `Some(nonce)`
-    /// when this caller should send it (new, or claimed but unsent).
+    /// when this caller should send it: it is new, or an earlier claim was
+    /// never confirmed sent and is older than `stale_before` (the claimer
+    /// presumably stopped); of several processes, one wins.
     pub async fn claim_summary_post(
         &self,
         guild_id: u64,
@@ -172,16 +182,24 @@ impl Store {
         channel_id: u64,
         nonce: &str,
         now: Timestamp,
+        stale_before: Timestamp,
     ) -> Result<Option<String>> {
         let insert =
             "INSERT INTO summary_posts (guild_id, week, channel_id, nonce, claimed_at) VALUES ($1, $2, $3, $4, $5) \
             ON CONFLICT (guild_id, week) DO NOTHING";
-        let select = "SELECT nonce, message_id FROM summary_posts WHERE guild_id = $1 AND week = $2";
-        let (nonce, message): (String, Option<i64>) = on_pool!(self, p => {
-            sqlx::query(insert).bind(db_id(guild_id)).bind(week).bind(db_id(channel_id)).bind(nonce).bind(ms(now)).execute(p).await?;
-            sqlx::query_as(select).bind(db_id(guild_id)).bind(week).fetch_one(p).await?
-        });
-        Ok(message.is_none().then_some(nonce))
+        let select = "SELECT nonce FROM summary_posts WHERE guild_id = $1 AND week = $2";
+        let reclaim = "UPDATE summary_posts SET claimed_at = $3 \
+            WHERE guild_id = $1 AND week = $2 AND message_id IS NULL AND claimed_at < $4";
+        let (g, n) = (db_id(guild_id), ms(now));
+        on_pool!(self, p => {
+            let new = sqlx::query(insert).bind(g).bind(week).bind(db_id(channel_id)).bind(nonce).bind(n).execute(p).await?;
+            let mine = new.rows_affected() == 1
+                || sqlx::query(reclaim).bind(g).bind(week).bind(n).bind(ms(stale_before)).execute(p).await?.rows_affected() == 1;
+            if !mine {
+                return Ok(None);
+            }
+            Ok(Some(sqlx::query_scalar(select).bind(g).bind(week).fetch_one(p).await?))
+        })
     }
 
     pub async fn mark_summary_posted(&self, guild_id: u64, week: &str, message_id: u64) -> Result<()> {

@@ -16,6 +16,8 @@ pub const POSTGRES_ENV: &str = "ADVOCATE_TEST_POSTGRES_URL";
 pub struct TestStore {
     pub store: Store,
     pub backend: &'static str,
+    /// Where a second process would connect.
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -39,7 +41,7 @@ pub async fn sqlite() -> TestStore {
     let url = format!("sqlite:{}", dir.path().join("advocate.db").display());
     let store = Store::connect(&url).await.unwrap();
     store.migrate().await.unwrap();
-    TestStore { store, backend: "sqlite", cleanup: Cleanup::Dir(dir) }
+    TestStore { store, backend: "sqlite", url, cleanup: Cleanup::Dir(dir) }
 }
 
 /// A store in a new, empty PostgreSQL schema, or `None` (said once on
@@ -60,9 +62,10 @@ pub async fn postgres() -> Option<TestStore> {
     let schema = format!("advocate_test_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
     admin_sql(&url, &format!("CREATE SCHEMA {schema}")).await;
     let sep = if url.contains('?') { '&' } else { '?' };
-    let store = Store::connect(&format!("{url}{sep}options=-c%20search_path%3D{schema}")).await.unwrap();
+    let scoped = format!("{url}{sep}options=-c%20search_path%3D{schema}");
+    let store = Store::connect(&scoped).await.unwrap();
     store.migrate().await.unwrap();
-    Some(TestStore { store, backend: "postgres", cleanup: Cleanup::Schema { url, schema } })
+    Some(TestStore { store, backend: "postgres", url: scoped, cleanup: Cleanup::Schema { url, schema } })
 }
 
 async fn admin_sql(url: &str, sql: &str) {

@@ -1,0 +1,85 @@
+//! Several processes sharing one database (shards of one bot) post each
+//! customer of the day, summary and reminder exactly once.
+
+mod common;
+
+use std::sync::Mutex;
+
+use advocate::app::App;
+use advocate::clock::Clock;
+use advocate::scheduler::{tick, Outgoing, Poster};
+use advocate::store::{ChannelPurpose, Store};
+
+/// Records what would have been sent, as (kind, channel).
+#[derive(Default)]
+struct Recorder(Mutex<Vec<(&'static str, u64)>>);
+
+impl Poster for Recorder {
+    async fn send(&self, channel: u64, out: Outgoing<'_>) -> anyhow::Result<u64> {
+        let kind = match out {
+            Outgoing::Insight(_) => "insight",
+            Outgoing::Summary { .. } => "summary",
+            Outgoing::Reminder { .. } => "reminder",
+        };
+        let mut sent = self.0.lock().unwrap();
+        sent.push((kind, channel));
+        Ok(9_000_000 + sent.len() as u64)
+    }
+}
+
+async fn app(url: &str, clock: &Clock) -> App {
+    let store = Store::connect(url).await.unwrap();
+    let prompts =
+        advocate::prompts::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))).unwrap();
+    store.sync_library(&prompts.library, clock.now()).await.unwrap();
+    App::new(store, prompts, Default::default(), clock.clone())
+}
+
+#[tokio::test]
+async fn four_processes_post_each_slot_once() {
+    for db in common::stores().await {
+        let clock = Clock::manual("2026-11-27T16:00:00Z".parse().unwrap()); // a Friday
+        let apps = [
+            app(&db.url, &clock).await,
+            app(&db.url, &clock).await,
+            app(&db.url, &clock).await,
+            app(&db.url, &clock).await,
+        ];
+        for guild in [1u64, 2] {
+            let mut s = apps[0].settings(guild).await.unwrap();
+            for (k, v) in [
+                ("post_time", "16:00"),
+                ("summary_channel", &format!("{}", guild * 100)),
+                ("summary_weekday", "fri"),
+                ("summary_time", "16:00"),
+            ] {
+                s.set(k, v).unwrap();
+            }
+            apps[0].save_settings(&s).await.unwrap();
+            for channel in [guild * 10, guild * 10 + 1] {
+                apps[0].set_channel(guild, channel, ChannelPurpose::Insight, true).await.unwrap();
+            }
+        }
+        let recorder = Recorder::default();
+        let now = clock.now();
+        let ticks = apps.iter().map(|a| tick(a, &recorder, now));
+        for result in futures_util::future::join_all(ticks).await {
+            result.unwrap();
+        }
+        let mut sent = recorder.0.lock().unwrap().clone();
+        sent.sort();
+        let expected = vec![
+            ("insight", 10),
+            ("insight", 11),
+            ("insight", 20),
+            ("insight", 21),
+            ("summary", 100),
+            ("summary", 200),
+        ];
+        assert_eq!(sent, expected, "{}: each slot once", db.backend);
+        for a in &apps {
+            a.store.close().await;
+        }
+        db.finish().await;
+    }
+}
