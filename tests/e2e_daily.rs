@@ -236,3 +236,20 @@ async fn a_missed_post_is_caught_up_only_within_the_window() {
     assert_eq!(bot_posts(&h, late.channels[0]), 1, "Tuesday's post is skipped, not posted late");
     h.finish().await;
 }
+
+#[tokio::test]
+async fn the_post_mentions_the_chosen_role_and_nobody_else() {
+    let mut h = Harness::new(common::sqlite().await, "2026-11-23T08:00:00Z").await;
+    h.start_bot(true).await;
+    let g = guild(&h, "Pinged", "UTC", 1).await;
+    let role = h.fake.add_role(g.id, "customer-champions", 0);
+    let general = h.fake.read(|s| s.channels.values().find(|c| c.guild_id == g.id && c.name == "general").unwrap().id);
+    let i = h.fake.slash(g.owner, general, "setup", set("mention_role", &format!("<@&{role}>"))).unwrap();
+    assert!(h.fake.response_message(i).await.unwrap().content.contains("Saved"));
+    at(&h, "2026-11-23T09:00:00Z");
+    let post = posts(&h, g.channels[0], 1).await.remove(0);
+    assert!(post.content.starts_with(&format!("<@&{role}>")), "{}", post.content);
+    let allowed = post.allowed_mentions.unwrap();
+    assert_eq!((allowed["parse"].clone(), allowed["roles"].clone()), (json!([]), json!([role.to_string()])));
+    h.finish().await;
+}
