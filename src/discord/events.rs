@@ -3,7 +3,8 @@
 use serenity::all::{
     AutoArchiveDuration, ChannelId, ChannelType, ComponentInteraction, Context as SerenityContext, CreateAttachment,
     CreateInteractionResponse, CreateInteractionResponseMessage, CreateThread, FullEvent, GuildId, Interaction,
-    Message, MessageId, MessageUpdateEvent, ModalInteraction, Reaction, ScheduledEvent, ScheduledEventStatus, User,
+    Message, MessageId, MessageUpdateEvent, ModalInteraction, Permissions, Reaction, ScheduledEvent,
+    ScheduledEventStatus, User,
 };
 
 use super::{answer, Data, Error};
@@ -14,6 +15,14 @@ use crate::store::{Meeting, NewMeeting, Origin, ReactionEvent};
 pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Result<(), Error> {
     let app = &data.app;
     match event {
+        FullEvent::Ready { data_about_bot } => {
+            tracing::info!(
+                user = %data_about_bot.user.name,
+                guilds = data_about_bot.guilds.len(),
+                invite = %invite_url(data_about_bot.application.id.get()),
+                "connected to Discord; add the bot to a server with the invite link"
+            );
+        }
         FullEvent::GuildCreate { guild, .. } => {
             app.settings(guild.id.get()).await?;
             app.store.set_guild_left(guild.id.get(), None).await?;
@@ -141,6 +150,22 @@ fn reply_of(
         text,
         at,
     })
+}
+
+/// The link that adds the bot to a server with the permissions it needs.
+pub fn invite_url(application_id: u64) -> String {
+    let permissions = Permissions::VIEW_CHANNEL
+        | Permissions::SEND_MESSAGES
+        | Permissions::SEND_MESSAGES_IN_THREADS
+        | Permissions::CREATE_PUBLIC_THREADS
+        | Permissions::EMBED_LINKS
+        | Permissions::ATTACH_FILES
+        | Permissions::READ_MESSAGE_HISTORY
+        | Permissions::ADD_REACTIONS;
+    format!(
+        "https://discord.com/oauth2/authorize?client_id={application_id}&scope=bot%20applications.commands&permissions={}",
+        permissions.bits()
+    )
 }
 
 async fn component(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data) -> Result<(), Error> {
