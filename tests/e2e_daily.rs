@@ -207,13 +207,27 @@ async fn answers_and_reactions_on_the_daily_post_are_logged() {
 
     h.fake.react(carol, post.id, "👍").unwrap();
     h.fake.react(carol, post.id, "🔥").unwrap();
-    h.fake.unreact(carol, post.id, "🔥").unwrap();
-    let (start, end) = IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
-    let counts = eventually("the answer and reactions", || async {
-        let c = common::headline(&h.app.store, g.id, start, end).await;
-        (c.answers == 1 && c.post_reactions == 2).then_some(c)
+    // A person removes a reaction after adding it; the bot handles events
+    // concurrently, so the test lets the add land first, as a person would.
+    eventually("both reactions", || async {
+        (h.app.personal_data(g.id, carol).await.unwrap().reactions.len() == 2).then_some(())
     })
     .await;
+    h.fake.unreact(carol, post.id, "🔥").unwrap();
+    let (start, end) = IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
+    // Both reactions are logged, and the removal too.
+    let reactions = eventually("two reactions, one removed", || async {
+        let r = h.app.personal_data(g.id, carol).await.unwrap().reactions;
+        (r.len() == 2 && r.iter().any(|r| r.removed_at.is_some())).then_some(r)
+    })
+    .await;
+    assert_eq!(reactions.iter().find(|r| r.removed_at.is_some()).unwrap().emoji, "🔥");
+    let counts = eventually("the answer", || async {
+        let c = common::headline(&h.app.store, g.id, start, end).await;
+        (c.answers == 1).then_some(c)
+    })
+    .await;
+    assert_eq!(counts.post_reactions, 1, "the removed one no longer counts");
     assert_eq!((counts.insight_posts, counts.with_evidence, counts.post_answers, counts.people_engaged), (1, 1, 1, 1));
     h.finish().await;
 }

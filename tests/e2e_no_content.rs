@@ -62,3 +62,18 @@ async fn without_message_content_the_bot_falls_back_and_answers_still_arrive() {
     assert!(h.fake.violations().is_empty(), "{:?}", h.fake.violations());
     h.db.finish().await;
 }
+
+#[tokio::test]
+async fn help_says_how_to_answer() {
+    let mut h = Harness::new(common::sqlite().await, "2026-11-23T10:00:00Z").await;
+    let alice = h.fake.add_user("Alice");
+    let guild = h.fake.add_guild("Acme", alice).unwrap();
+    let channel = h.fake.add_channel(guild, "product").unwrap();
+    h.start_bot(false).await;
+    let i = h.fake.slash(alice, channel, "help", json!([])).unwrap();
+    let reply = h.fake.response_message(i).await.unwrap();
+    assert!(reply.ephemeral() && reply.content.contains("/meeting start"), "{}", reply.content);
+    assert!(reply.content.contains("answer with the **Answer** button"), "{}", reply.content);
+    assert!(reply.content.chars().count() <= 2000);
+    h.finish().await;
+}

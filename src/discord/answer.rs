@@ -99,7 +99,7 @@ pub async fn submit(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) ->
                         follow_up_id => logged.follow_up_id,
                     },
                 )),
-                Ok(None) => Ok("This answer was already logged.".to_string()),
+                Ok(None) => Ok(data.app.prompts.texts.text("replies.answer_already_logged")),
                 Err(e) => match e.downcast::<UserError>() {
                     Ok(user) => Err(user.0),
                     Err(e) => return Err(e),

@@ -70,9 +70,7 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
                 // Never leave a button or form unanswered: apologise, hand
                 // back what the person wrote, then log.
                 let sorry = CreateInteractionResponseMessage::new()
-                    .content(
-                        "Sorry, something went wrong on our side. It has been logged; please try again in a minute.",
-                    )
+                    .content(data.app.prompts.texts.text("replies.apology"))
                     .ephemeral(true);
                 let _ = match interaction {
                     Interaction::Component(i) => {

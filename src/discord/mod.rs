@@ -184,7 +184,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
                 Some(user) => user.0.clone(),
                 None => {
                     tracing::error!(command = %ctx.command().qualified_name, error = %format!("{error:#}"), "command failed");
-                    "Sorry, something went wrong on our side. It has been logged; please try again in a minute.".into()
+                    ctx.data().app.prompts.texts.text("replies.apology")
                 }
             };
             let _ = ctx.send(poise::CreateReply::default().content(text).ephemeral(true)).await;

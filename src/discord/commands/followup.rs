@@ -31,7 +31,7 @@ pub async fn followups(
     let owner = (!all).then(|| ctx.author().id.get());
     let list = ctx.data().app.open_follow_ups(guild, owner).await?;
     if list.is_empty() {
-        return reply_private(ctx, "No open follow-ups. 🎉").await;
+        return reply_private(ctx, ctx.data().app.prompts.texts.text("replies.no_follow_ups")).await;
     }
     let mut text = format!("**{} open follow-up(s)** — close one with `/followup done id:<n>`\n", list.len());
     for f in &list {
@@ -58,5 +58,10 @@ async fn done(ctx: Context<'_>, #[description = "The follow-up's number"] id: i6
     let guild = ctx.guild_id().expect("guild_only").get();
     let manager = is_manager(ctx).await?;
     let f = ctx.data().app.complete_follow_up(guild, id, ctx.author().id.get(), manager).await?;
-    reply_private(ctx, format!("Follow-up #{} is done: {}", f.id, f.body.chars().take(200).collect::<String>())).await
+    let text: String = f.body.chars().take(200).collect();
+    reply_private(
+        ctx,
+        ctx.data().app.prompts.texts.render("replies.follow_up_done", minijinja::context! { id => f.id, text }),
+    )
+    .await
 }

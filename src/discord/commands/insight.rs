@@ -42,7 +42,7 @@ async fn today(ctx: Context<'_>) -> Result<(), Error> {
     let rendered = app.render_post(&post).await?;
     let sent = ctx.channel_id().send_message(ctx.http(), posts::message(&rendered)).await?;
     app.mark_posted(post.id, sent.id.get()).await?;
-    reply_private(ctx, "Posted.").await
+    reply_private(ctx, app.prompts.texts.text("replies.insight_posted")).await
 }
 
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -119,11 +119,10 @@ pub async fn submit_suggestion(ctx: &SerenityContext, i: &ModalInteraction, data
     };
     let manager = member_is_manager(&data.app, guild, i.member.as_ref()).await?;
     let text = match data.app.suggest_insight(guild.get(), i.user.id.get(), manager, &s).await {
-        Ok(insight) if manager => format!("Insight #{} is live and joins the rotation.", insight.id),
-        Ok(insight) => format!(
-            "Thanks! Suggestion #{} is waiting for a manager's review; I will tell you the outcome.",
-            insight.id
-        ),
+        Ok(insight) => {
+            let key = if manager { "replies.suggestion_live" } else { "replies.suggestion_pending" };
+            data.app.prompts.texts.render(key, minijinja::context! { id => insight.id })
+        }
         Err(e) => match e.downcast::<UserError>() {
             Ok(user) => format!("Your suggestion was not saved: {user}. Run /insight add again."),
             Err(e) => return Err(e),
@@ -200,18 +199,18 @@ async fn review(
     ctx.defer_ephemeral().await?;
     let approve = matches!(decision, Decision::Approve);
     let insight = app.review_insight(guild, id, approve).await?;
-    let outcome = if approve { "approved and joins the rotation" } else { "not taken up this time" };
+    let texts = &app.prompts.texts;
     if let Some(by) = insight.added_by {
-        let note = format!(
-            "Your suggested insight \"{}\" was {outcome}. Thank you for bringing a customer in!",
-            insight.body.title
+        let note = texts.render(
+            "replies.suggestion_outcome",
+            minijinja::context! { title => insight.body.title, approved => approve },
         );
         // A closed DM is not worth failing the review for.
         if let Ok(dm) = UserId::new(by).create_dm_channel(ctx.http()).await {
             let _ = ChannelId::new(dm.id.get()).send_message(ctx.http(), CreateMessage::new().content(note)).await;
         }
     }
-    reply_private(ctx, format!("Suggestion #{id} {outcome}.")).await
+    reply_private(ctx, texts.render("replies.review_done", minijinja::context! { id, approved => approve })).await
 }
 
 /// Retire an insight so it is not posted again (managers)
@@ -222,7 +221,7 @@ async fn retire(
 ) -> Result<(), Error> {
     let guild = ctx.guild_id().expect("guild_only").get();
     ctx.data().app.retire_insight(guild, id, ctx.author().id.get()).await?;
-    reply_private(ctx, format!("Insight #{id} is retired and will not be posted again here.")).await
+    reply_private(ctx, ctx.data().app.prompts.texts.render("replies.insight_retired", minijinja::context! { id })).await
 }
 
 /// Import customer feedback (a CSV export) as this server's insights (managers)
@@ -260,12 +259,6 @@ async fn import(
     };
     let guild = ctx.guild_id().expect("guild_only").get();
     let done = data.app.import_feedback(guild, bytes.as_ref(), &options, Some(ctx.author().id.get())).await?;
-    reply_private(
-        ctx,
-        format!(
-            "Imported {} insight(s) from {}; {} row(s) were already there.",
-            done.added, file.filename, done.already_there
-        ),
-    )
-    .await
+    let context = minijinja::context! { added => done.added, file => file.filename, already => done.already_there };
+    reply_private(ctx, data.app.prompts.texts.render("replies.imported", context)).await
 }

@@ -49,7 +49,9 @@ async fn start(
     };
     let (meeting, _) = ctx.data().app.open_meeting(&new).await?;
     post_prompt(ctx.http(), &ctx.data().app, &meeting).await?;
-    reply_private(ctx, format!("Meeting thread <#{thread}> is open; I asked how it affects customers.")).await
+    let texts = &ctx.data().app.prompts.texts;
+    reply_private(ctx, texts.render("replies.meeting_opened", minijinja::context! { thread => format!("<#{thread}>") }))
+        .await
 }
 
 /// Posts the meeting's question with its Answer button and records it.
@@ -90,7 +92,7 @@ async fn ask(ctx: Context<'_>) -> Result<(), Error> {
         }
     };
     post_prompt(ctx.http(), &ctx.data().app, &meeting).await?;
-    reply_private(ctx, "Asked again.").await
+    reply_private(ctx, ctx.data().app.prompts.texts.text("replies.asked_again")).await
 }
 
 /// Nudge the thread's members who have not answered yet
@@ -106,7 +108,7 @@ async fn remind(ctx: Context<'_>) -> Result<(), Error> {
     let people: Vec<u64> = members.into_iter().map(|m| m.user_id.get()).filter(|u| *u != bot).collect();
     let missing: Vec<UserId> = app.not_answered(meeting.id, people).await?.into_iter().map(UserId::new).collect();
     if missing.is_empty() {
-        return reply_private(ctx, "Everyone in this thread has answered. 🎉").await;
+        return reply_private(ctx, app.prompts.texts.text("replies.everyone_answered")).await;
     }
     let mentions: Vec<String> = missing.iter().map(|u| format!("<@{u}>")).collect();
     let text = app
@@ -117,8 +119,8 @@ async fn remind(ctx: Context<'_>) -> Result<(), Error> {
     let message =
         CreateMessage::new().content(text).allowed_mentions(CreateAllowedMentions::new().users(missing.clone()));
     ctx.channel_id().send_message(ctx.http(), message).await?;
-    let people = if missing.len() == 1 { "person" } else { "people" };
-    reply_private(ctx, format!("Reminded {} {people}.", missing.len())).await
+    reply_private(ctx, app.prompts.texts.render("replies.reminded", minijinja::context! { count => missing.len() }))
+        .await
 }
 
 /// Close this meeting and post a recap
@@ -129,5 +131,5 @@ async fn close(ctx: Context<'_>) -> Result<(), Error> {
         crate::user_error!("There is no open meeting in this channel; run /meeting close inside a meeting thread.");
     };
     ctx.channel_id().send_message(ctx.http(), CreateMessage::new().content(recap)).await?;
-    reply_private(ctx, "Meeting closed; the recap is posted.").await
+    reply_private(ctx, ctx.data().app.prompts.texts.text("replies.meeting_closed")).await
 }

@@ -47,11 +47,12 @@ async fn show(ctx: Context<'_>) -> Result<(), Error> {
 /// Delete your answers, reactions and follow-ups here (asks to confirm)
 #[poise::command(slash_command, guild_only)]
 async fn forget(ctx: Context<'_>) -> Result<(), Error> {
+    let texts = &ctx.data().app.prompts.texts;
     let confirm = CreateButton::new(format!("{FORGET_PREFIX}{}", ctx.author().id))
-        .label("Delete my data")
+        .label(texts.text("replies.forget_button"))
         .style(ButtonStyle::Danger);
     let reply = poise::CreateReply::default()
-        .content("This deletes your answers, reactions and the follow-ups made from your answers in this server, and removes you as owner of others. It cannot be undone.")
+        .content(texts.text("replies.forget_confirm"))
         .components(vec![CreateActionRow::Buttons(vec![confirm])])
         .ephemeral(true);
     ctx.send(reply).await?;
@@ -64,10 +65,8 @@ pub async fn confirm_forget(ctx: &SerenityContext, i: &ComponentInteraction, dat
     let text = match (i.guild_id, user == i.user.id.to_string()) {
         (Some(guild), true) => {
             let gone = data.app.forget_person(guild.get(), i.user.id.get()).await?;
-            format!(
-                "Done: deleted {} answers, {} reactions and {} follow-ups. Summaries no longer count them.",
-                gone.answers, gone.reactions, gone.follow_ups
-            )
+            let context = minijinja::context! { answers => gone.answers, reactions => gone.reactions, follow_ups => gone.follow_ups };
+            data.app.prompts.texts.render("replies.forgotten", context)
         }
         _ => "Only the person who asked can confirm this.".to_string(),
     };
