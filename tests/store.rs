@@ -474,3 +474,33 @@ async fn summary_posts_and_reminders_are_claimed_once() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_reaction_removal_seen_before_its_add_wins() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T10:00:00Z");
+        let (m, _) = s.open_meeting(&meeting(90), now).await.unwrap();
+        s.set_prompt_message(m.id, 900).await.unwrap();
+        let r = ReactionEvent {
+            guild_id: GUILD,
+            channel_id: 90,
+            message_id: 900,
+            user_id: BIG,
+            emoji: "🔥".into(),
+            at: now,
+        };
+        assert!(!s.reaction_removed(&r).await.unwrap(), "nothing live yet");
+        assert!(s.reaction_added(&r).await.unwrap());
+        let data = s.personal_data(GUILD, BIG).await.unwrap();
+        assert_eq!(data.reactions.len(), 1, "{}", db.backend);
+        assert!(data.reactions[0].removed_at.is_some(), "{}: logged as undone", db.backend);
+        // A later add is a new, live reaction.
+        let later = ReactionEvent { at: now + SignedDuration::from_mins(5), ..r.clone() };
+        assert!(s.reaction_added(&later).await.unwrap());
+        let live =
+            s.personal_data(GUILD, BIG).await.unwrap().reactions.iter().filter(|r| r.removed_at.is_none()).count();
+        assert_eq!(live, 1);
+        db.finish().await;
+    }
+}

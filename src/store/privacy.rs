@@ -93,6 +93,8 @@ impl Store {
                 .bind(g).bind(u).execute(&mut *tx).await?.rows_affected();
             let reactions = sqlx::query("DELETE FROM reactions WHERE guild_id = $1 AND user_id = $2")
                 .bind(g).bind(u).execute(&mut *tx).await?.rows_affected();
+            // Transient and not tied to a guild: dropped wherever it is.
+            sqlx::query("DELETE FROM reaction_removals WHERE user_id = $1").bind(u).execute(&mut *tx).await?;
             for sql in [
                 "UPDATE follow_ups SET owner_id = NULL WHERE guild_id = $1 AND owner_id = $2",
                 "UPDATE meetings SET host_id = NULL WHERE guild_id = $1 AND host_id = $2",
@@ -124,6 +126,7 @@ impl Store {
                 removed += sqlx::query(sql).bind(g).bind(c).execute(p).await?.rows_affected();
             }
             sqlx::query("DELETE FROM deleted_messages WHERE deleted_at < $1").bind(c).execute(p).await?;
+            sqlx::query("DELETE FROM reaction_removals WHERE removed_at < $1").bind(c).execute(p).await?;
             Ok(removed)
         })
     }

@@ -1,6 +1,6 @@
 //! Reactions on the bot's own posts (daily insights and meeting prompts).
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
 use super::{db_id, ms, on_pool, Result, Store};
 
@@ -14,39 +14,75 @@ pub struct ReactionEvent {
     pub at: Timestamp,
 }
 
+/// How long a removal seen before its add waits for that add.
+const EARLY_REMOVAL_WINDOW: SignedDuration = SignedDuration::from_secs(60);
+
+/// The reaction as a row, live or (with `$7`) already removed, if it is on
+/// one of the bot's posts. A replayed add of a live reaction changes nothing.
+const INSERT: &str = "INSERT INTO reactions (guild_id, channel_id, message_id, user_id, emoji, post_id, meeting_id, \
+    added_at, removed_at) \
+    SELECT $1, $2, $3, $4, $5, \
+        (SELECT id FROM insight_posts WHERE message_id = $3), \
+        (SELECT id FROM meetings WHERE prompt_message_id = $3), $6, $7 \
+    WHERE EXISTS (SELECT 1 FROM insight_posts WHERE message_id = $3) \
+       OR EXISTS (SELECT 1 FROM meetings WHERE prompt_message_id = $3) \
+    ON CONFLICT DO NOTHING";
+
 impl Store {
-    /// Logs a reaction if it is on one of the bot's posts; a replayed add
-    /// of a reaction already live changes nothing. True if logged.
+    /// Logs a reaction if it is on one of the bot's posts. True if logged.
+    /// If its removal was seen first, it is logged as added and removed.
     pub async fn reaction_added(&self, r: &ReactionEvent) -> Result<bool> {
-        let sql =
-            "INSERT INTO reactions (guild_id, channel_id, message_id, user_id, emoji, post_id, meeting_id, added_at) \
-            SELECT $1, $2, $3, $4, $5, \
-                (SELECT id FROM insight_posts WHERE message_id = $3), \
-                (SELECT id FROM meetings WHERE prompt_message_id = $3), $6 \
-            WHERE EXISTS (SELECT 1 FROM insight_posts WHERE message_id = $3) \
-               OR EXISTS (SELECT 1 FROM meetings WHERE prompt_message_id = $3) \
-            ON CONFLICT DO NOTHING";
-        let done = on_pool!(self, p => sqlx::query(sql)
-            .bind(db_id(r.guild_id))
-            .bind(db_id(r.channel_id))
-            .bind(db_id(r.message_id))
-            .bind(db_id(r.user_id))
-            .bind(&r.emoji)
-            .bind(ms(r.at))
-            .execute(p).await.map(|r| r.rows_affected()))?;
+        let take_early_removal = "DELETE FROM reaction_removals \
+            WHERE message_id = $1 AND user_id = $2 AND emoji = $3 AND removed_at >= $4 RETURNING removed_at";
+        let cutoff = ms(r.at - EARLY_REMOVAL_WINDOW);
+        let done = on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let removed: Option<i64> = sqlx::query_scalar(take_early_removal)
+                .bind(db_id(r.message_id))
+                .bind(db_id(r.user_id))
+                .bind(&r.emoji)
+                .bind(cutoff)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let done = sqlx::query(INSERT)
+                .bind(db_id(r.guild_id))
+                .bind(db_id(r.channel_id))
+                .bind(db_id(r.message_id))
+                .bind(db_id(r.user_id))
+                .bind(&r.emoji)
+                .bind(ms(r.at))
+                .bind(removed)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            done
+        });
         Ok(done == 1)
     }
 
-    /// Marks a live reaction removed. True if there was one.
+    /// Marks a live reaction removed. True if there was one; otherwise the
+    /// removal is remembered briefly in case its add is still on its way.
     pub async fn reaction_removed(&self, r: &ReactionEvent) -> Result<bool> {
         let sql = "UPDATE reactions SET removed_at = $4 \
             WHERE message_id = $1 AND user_id = $2 AND emoji = $3 AND removed_at IS NULL";
-        let done = on_pool!(self, p => sqlx::query(sql)
-            .bind(db_id(r.message_id))
-            .bind(db_id(r.user_id))
-            .bind(&r.emoji)
-            .bind(ms(r.at))
-            .execute(p).await.map(|r| r.rows_affected()))?;
+        let remember = "INSERT INTO reaction_removals (message_id, user_id, emoji, removed_at) \
+            SELECT $1, $2, $3, $4 \
+            WHERE EXISTS (SELECT 1 FROM insight_posts WHERE message_id = $1) \
+               OR EXISTS (SELECT 1 FROM meetings WHERE prompt_message_id = $1) \
+            ON CONFLICT (message_id, user_id, emoji) DO UPDATE SET removed_at = excluded.removed_at";
+        let (m, u, at) = (db_id(r.message_id), db_id(r.user_id), ms(r.at));
+        // One transaction, as the add is: on SQLite the two then run one
+        // after the other, whichever order their events arrive in.
+        let done = on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let done = sqlx::query(sql).bind(m).bind(u).bind(&r.emoji).bind(at).execute(&mut *tx).await?.rows_affected();
+            if done == 0 {
+                sqlx::query(remember).bind(m).bind(u).bind(&r.emoji).bind(at).execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            done
+        });
         Ok(done == 1)
     }
 }
