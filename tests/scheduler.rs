@@ -60,6 +60,28 @@ async fn four_processes_post_each_slot_once() {
                 apps[0].set_channel(guild, channel, ChannelPurpose::Insight, true).await.unwrap();
             }
         }
+        // A follow-up due today in guild 1's meeting thread 500.
+        let meeting = advocate::store::NewMeeting {
+            guild_id: 1,
+            channel_id: 10,
+            thread_id: 500,
+            topic: "Pricing".into(),
+            segment: None,
+            host_id: None,
+            origin: advocate::store::Origin::Command,
+            event_id: None,
+        };
+        let (m, _) = apps[0].open_meeting(&meeting).await.unwrap();
+        let follow_up = advocate::store::NewFollowUp {
+            guild_id: 1,
+            answer_id: None,
+            meeting_id: Some(m.id),
+            body: "Call Acme".into(),
+            owner_id: Some(7),
+            created_by: 7,
+            due_date: Some(jiff::civil::date(2026, 11, 27)),
+        };
+        apps[0].store.add_follow_up(&follow_up, clock.now()).await.unwrap();
         let recorder = Recorder::default();
         let now = clock.now();
         let ticks = apps.iter().map(|a| tick(a, &recorder, now));
@@ -73,6 +95,7 @@ async fn four_processes_post_each_slot_once() {
             ("insight", 11),
             ("insight", 20),
             ("insight", 21),
+            ("reminder", 500),
             ("summary", 100),
             ("summary", 200),
         ];
