@@ -43,6 +43,31 @@ pub struct Config {
     pub discord_ca: Option<PathBuf>,
     /// A shared REST proxy (serenity's rate limiter is then off).
     pub discord_proxy: Option<String>,
+    /// The shards this process runs, for bots spread over several
+    /// processes; `None` runs all of them (Discord's recommended count).
+    pub shards: Option<ShardRange>,
+}
+
+/// Shards `first..=last` of `total`, written `FIRST-LAST/TOTAL`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShardRange {
+    pub first: u32,
+    pub last: u32,
+    pub total: u32,
+}
+
+impl ShardRange {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || format!("`{text}` is not FIRST-LAST/TOTAL, e.g. 0-3/8 for the first four of eight shards");
+        let (range, total) = text.trim().split_once('/').ok_or_else(bad)?;
+        let (first, last) = range.split_once('-').unwrap_or((range, range));
+        let n = |s: &str| s.trim().parse::<u32>().map_err(|_| bad());
+        let shards = ShardRange { first: n(first)?, last: n(last)?, total: n(total)? };
+        if shards.first > shards.last || shards.last >= shards.total {
+            return Err(format!("`{text}`: shards are numbered 0 to TOTAL-1, and FIRST may not exceed LAST"));
+        }
+        Ok(shards)
+    }
 }
 
 /// One row per setting: the environment variable, the advocate.toml key.
@@ -61,6 +86,7 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("ADVOCATE_DISCORD_ADDR", "discord_addr", "tests and demo only: host:port to reach discord.com at"),
     ("ADVOCATE_DISCORD_CA", "discord_ca", "tests and demo only: extra CA certificate (PEM) to trust"),
     ("DISCORD_API_PROXY", "discord_proxy", "http://host:port of a shared Discord REST proxy"),
+    ("ADVOCATE_SHARDS", "shards", "FIRST-LAST/TOTAL: the shards this process runs (default: all, in one process)"),
 ];
 
 #[derive(Deserialize, Default)]
@@ -76,6 +102,7 @@ struct File {
     discord_addr: Option<String>,
     discord_ca: Option<String>,
     discord_proxy: Option<String>,
+    shards: Option<String>,
 }
 
 impl File {
@@ -90,6 +117,7 @@ impl File {
             "default_thread_pattern" => self.default_thread_pattern.as_ref(),
             "discord_addr" => self.discord_addr.as_ref(),
             "discord_ca" => self.discord_ca.as_ref(),
+            "shards" => self.shards.as_ref(),
             _ => self.discord_proxy.as_ref(),
         }
     }
@@ -152,6 +180,10 @@ impl Config {
                 if ok { Ok(()) } else { Err(format!("`{proxy}` must be an http:// or https:// URL")) },
             );
         }
+        let mut shards = None;
+        if let Some(v) = lookup("ADVOCATE_SHARDS") {
+            check("ADVOCATE_SHARDS", ShardRange::parse(&v).map(|s| shards = Some(s)));
+        }
         let discord_ca = lookup("ADVOCATE_DISCORD_CA").map(PathBuf::from);
         if let Some(ca) = &discord_ca {
             let ok = ca.is_file();
@@ -172,6 +204,7 @@ impl Config {
             discord_addr: lookup("ADVOCATE_DISCORD_ADDR"),
             discord_ca,
             discord_proxy,
+            shards,
         })
     }
 
@@ -253,6 +286,18 @@ mod tests {
         std::fs::write(&path, "# c\ntimezone = \"UTC\"\n").unwrap();
         let err = load(&[], Some(&path)).unwrap_err().to_string();
         assert!(err.contains("advocate.toml:2: unknown field `timezone`"), "{err}");
+    }
+
+    #[test]
+    fn shard_ranges_are_checked() {
+        let c = load(&[("ADVOCATE_SHARDS", "0-3/8")], None).unwrap();
+        assert_eq!(c.shards, Some(ShardRange { first: 0, last: 3, total: 8 }));
+        assert_eq!(ShardRange::parse("5/8").unwrap(), ShardRange { first: 5, last: 5, total: 8 });
+        for bad in ["4-2/8", "0-8/8", "all", "1-2"] {
+            assert!(ShardRange::parse(bad).is_err(), "{bad}");
+        }
+        let err = load(&[("ADVOCATE_SHARDS", "0-8/8")], None).unwrap_err().to_string();
+        assert!(err.starts_with("ADVOCATE_SHARDS (or shards in advocate.toml):"), "{err}");
     }
 
     #[test]

@@ -223,3 +223,14 @@ async fn with_a_development_guild_commands_are_registered_there_only() {
     assert!(registrations[0].ends_with(&format!("/guilds/{guild}/commands")), "{registrations:?}");
     h.finish().await;
 }
+
+#[tokio::test]
+async fn a_process_can_run_a_chosen_shard_range() {
+    let mut h = Harness::new(common::sqlite().await, NOW).await;
+    h.config.shards = Some(advocate::config::ShardRange { first: 0, last: 0, total: 1 });
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    let show = h.fake.slash(t.owner, t.channel, "setup", json!([{"name": "show"}])).unwrap();
+    assert!(reply(&h, show).await.content.contains("timezone: UTC"));
+    h.finish().await;
+}

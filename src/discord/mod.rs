@@ -120,7 +120,14 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
     let (stop_scheduler, stop) = tokio::sync::watch::channel(false);
     let poster = posts::DiscordPoster { http: client.http.clone(), prompts: scheduler_app.prompts.clone() };
     let scheduler = tokio::spawn(crate::scheduler::run(scheduler_app, poster, stop));
-    let task = tokio::spawn(async move { client.start_autosharded().await });
+    let shards_to_run = config.shards;
+    let task = tokio::spawn(async move {
+        match shards_to_run {
+            // serenity takes the range's end as the last shard, inclusive.
+            Some(s) => client.start_shard_range(s.first..s.last, s.total).await,
+            None => client.start_autosharded().await,
+        }
+    });
     Ok(Running { shards, task, scheduler, stop_scheduler })
 }
 
