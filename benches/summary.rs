@@ -68,8 +68,7 @@ async fn fill(url: &str, base_ms: i64, from_week: i64, to_week: i64) {
 async fn time_summary(store: &Store, base: Timestamp, week: i64) -> (Duration, i64) {
     let start = base + SignedDuration::from_millis(week * WEEK_MS);
     let end = start + SignedDuration::from_millis(WEEK_MS);
-    let last_day = Zone::utc().date_of(end - SignedDuration::from_secs(1));
-    let scope = WeekScope { guild_id: GUILD as u64, start, end, last_day, channel_id: None };
+    let scope = WeekScope::new(GUILD as u64, start, end, &Zone::utc(), None);
     let mut times = Vec::new();
     let mut answers = 0;
     for _ in 0..7 {

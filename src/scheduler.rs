@@ -6,7 +6,6 @@ use std::future::Future;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use sha2::{Digest, Sha256};
 
 use crate::app::posts::RenderedPost;
 use crate::app::report::WeekReport;
@@ -108,8 +107,7 @@ async fn summaries(app: &App, poster: &impl Poster, now: Timestamp) -> anyhow::R
     let mut sent = 0;
     for (guild, channel, week) in app.due_summaries(now).await? {
         let name = week.to_string();
-        let digest = Sha256::digest(format!("summary/{guild}/{name}"));
-        let nonce: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
+        let nonce = crate::app::posts::nonce(&format!("summary/{guild}/{name}"));
         let stale_before = now - crate::app::posts::CLAIM_STALE_AFTER;
         let claim = app.store.claim_summary_post(guild, &name, channel, &nonce, now, stale_before).await?;
         let Some(nonce) = claim else { continue };

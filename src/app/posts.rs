@@ -31,10 +31,15 @@ pub struct RenderedPost {
     pub button: String,
 }
 
-/// A nonce Discord dedupes a retried post by: the same for the same slot.
-fn nonce(guild: u64, channel: u64, date: Date, kind: PostKind) -> String {
-    let digest = Sha256::digest(format!("{guild}/{channel}/{date}/{kind:?}"));
-    digest.iter().take(10).map(|b| format!("{b:02x}")).collect()
+/// A nonce Discord dedupes a retried message by: the same for the same
+/// key, 20 characters (Discord allows 25).
+pub fn nonce(key: &str) -> String {
+    Sha256::digest(key).iter().take(10).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The nonce of a post's slot.
+fn slot_nonce(guild: u64, channel: u64, date: Date, kind: PostKind) -> String {
+    nonce(&format!("{guild}/{channel}/{date}/{kind:?}"))
 }
 
 impl App {
@@ -60,7 +65,7 @@ impl App {
             tracing::warn!(guild = slot.guild_id, "no live insight to post; add some with /insight add");
             return Ok(None);
         };
-        let mut nonce = nonce(slot.guild_id, slot.channel_id, slot.local_date, slot.kind);
+        let mut nonce = slot_nonce(slot.guild_id, slot.channel_id, slot.local_date, slot.kind);
         if slot.kind == PostKind::Manual {
             nonce.push_str(&format!("{:x}", self.clock.now().as_millisecond() & 0xfff));
         }
@@ -145,10 +150,10 @@ mod tests {
 
     #[test]
     fn nonces_are_stable_per_slot_and_fit_discord() {
-        let a = nonce(1, 2, date(2026, 11, 25), PostKind::Daily);
-        assert_eq!(a, nonce(1, 2, date(2026, 11, 25), PostKind::Daily));
-        assert_ne!(a, nonce(1, 2, date(2026, 11, 26), PostKind::Daily));
-        assert_ne!(a, nonce(1, 3, date(2026, 11, 25), PostKind::Daily));
+        let a = slot_nonce(1, 2, date(2026, 11, 25), PostKind::Daily);
+        assert_eq!(a, slot_nonce(1, 2, date(2026, 11, 25), PostKind::Daily));
+        assert_ne!(a, slot_nonce(1, 2, date(2026, 11, 26), PostKind::Daily));
+        assert_ne!(a, slot_nonce(1, 3, date(2026, 11, 25), PostKind::Daily));
         assert!(a.len() <= 25);
     }
 }

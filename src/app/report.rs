@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::domain::settings::Defaults;
@@ -42,8 +42,7 @@ pub async fn week_report(
     let week = week.unwrap_or_else(|| IsoWeek::containing(now, zone).previous());
     let summary_of = |week: IsoWeek| {
         let (start, end) = week.window(zone);
-        let last_day = zone.date_of(end - SignedDuration::from_secs(1));
-        let scope = WeekScope { guild_id, start, end, last_day, channel_id };
+        let scope = WeekScope::new(guild_id, start, end, zone, channel_id);
         async move { Ok::<_, anyhow::Error>((start, end, summarize(&store.week_data(&scope).await?))) }
     };
     let (start, end, this_week) = summary_of(week).await?;
@@ -213,8 +212,7 @@ impl super::App {
         let mut points = Vec::new();
         for week in all.into_iter().rev() {
             let (start, end) = week.window(&zone);
-            let last_day = zone.date_of(end - SignedDuration::from_secs(1));
-            let scope = WeekScope { guild_id, start, end, last_day, channel_id };
+            let scope = WeekScope::new(guild_id, start, end, &zone, channel_id);
             let h = summarize(&self.store.week_data(&scope).await?).headline;
             let label = week.to_string().split_once('-').map_or(week.to_string(), |(_, w)| w.to_string());
             points.push(crate::chart::WeekPoint {
@@ -231,13 +229,8 @@ impl super::App {
     pub async fn answers_csv(&self, report: &WeekReport) -> anyhow::Result<Vec<u8>> {
         let guild_id: u64 = report.guild_id.parse()?;
         let zone = crate::domain::time::Zone::parse(&report.timezone).map_err(anyhow::Error::msg)?;
-        let scope = WeekScope {
-            guild_id,
-            start: report.start,
-            end: report.end,
-            last_day: zone.date_of(report.end - SignedDuration::from_secs(1)),
-            channel_id: report.channel_id.as_deref().and_then(|c| c.parse().ok()),
-        };
+        let channel_id = report.channel_id.as_deref().and_then(|c| c.parse().ok());
+        let scope = WeekScope::new(guild_id, report.start, report.end, &zone, channel_id);
         let data = self.store.week_data(&scope).await?;
         let mut out = csv::Writer::from_writer(Vec::new());
         out.write_record([

@@ -36,7 +36,7 @@ pub const CHART_FILE: &str = "chart.png";
 fn period(report: &WeekReport) -> String {
     let range = crate::domain::time::Zone::parse(&report.timezone).ok().map(|zone| {
         let first = zone.date_of(report.start);
-        let last = zone.date_of(report.end - jiff::SignedDuration::from_secs(1));
+        let last = zone.last_date_before(report.end);
         format!("{} – {}", first.strftime("%a %-d %b"), last.strftime("%a %-d %b %Y"))
     });
     let scope = report.channel_id.as_ref().map_or(String::new(), |c| format!(" · <#{c}> only"));

@@ -38,6 +38,12 @@ impl Zone {
         at.to_zoned(self.tz.clone()).date()
     }
 
+    /// The local date of the last instant before `end`: a week window's
+    /// last day.
+    pub fn last_date_before(&self, end: Timestamp) -> Date {
+        self.date_of(end - SignedDuration::from_millis(1))
+    }
+
     /// The instant a local date and time happen. A time skipped by a DST
     /// change moves forward by the gap; a repeated one takes the first.
     pub fn instant(&self, date: Date, time: Time) -> Timestamp {

@@ -8,6 +8,7 @@ use jiff::Timestamp;
 
 use super::{db_id, from_db_id, ms, on_pool, Result, Store};
 use crate::domain::summary::{AnswerRow, FollowUpRow, MeetingRow, WeekData};
+use crate::domain::time::Zone;
 
 /// The week `[start, end)` of a guild, optionally only one channel's.
 #[derive(Clone, Copy, Debug)]
@@ -17,6 +18,13 @@ pub struct WeekScope {
     pub end: Timestamp,
     pub last_day: Date,
     pub channel_id: Option<u64>,
+}
+
+impl WeekScope {
+    /// The window `[start, end)` of a guild in its zone.
+    pub fn new(guild_id: u64, start: Timestamp, end: Timestamp, zone: &Zone, channel_id: Option<u64>) -> WeekScope {
+        WeekScope { guild_id, start, end, last_day: zone.last_date_before(end), channel_id }
+    }
 }
 
 #[derive(sqlx::FromRow)]

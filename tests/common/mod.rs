@@ -88,7 +88,6 @@ pub async fn headline(
     start: jiff::Timestamp,
     end: jiff::Timestamp,
 ) -> advocate::domain::summary::Headline {
-    let last_day = advocate::domain::time::Zone::utc().date_of(end - jiff::SignedDuration::from_secs(1));
-    let scope = advocate::store::WeekScope { guild_id, start, end, last_day, channel_id: None };
+    let scope = advocate::store::WeekScope::new(guild_id, start, end, &advocate::domain::time::Zone::utc(), None);
     advocate::domain::summary::summarize(&store.week_data(&scope).await.unwrap()).headline
 }
