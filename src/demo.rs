@@ -126,9 +126,7 @@ impl World {
 
     async fn modal_answer(&mut self, who: &str, message: u64, fields: &[(&str, &str)]) -> anyhow::Result<()> {
         let m = self.fake.read(|s| s.messages.get(&message).cloned()).context("no such message")?;
-        let click = self.fake.click(self.who(who), message, &m.buttons()[0])?;
-        let modal = self.fake.response(click).await?;
-        let id = modal.callbacks[0]["data"]["custom_id"].as_str().unwrap_or("").to_string();
+        let id = self.fake.open_form(self.who(who), message).await?;
         let submit = self.fake.submit_modal(self.who(who), m.channel_id, &id, fields)?;
         let thanks = self.fake.response_message(submit).await?;
         self.note(format!("{who} answers through the form: \"{}\" → {}", fields[0].1, thanks.content));

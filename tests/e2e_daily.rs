@@ -180,10 +180,7 @@ async fn answers_and_reactions_on_the_daily_post_are_logged() {
     h.clock.advance(SignedDuration::from_secs(1));
     let post = posts(&h, g.channels[0], 1).await.remove(0);
 
-    let click = h.fake.click(carol, post.id, &post.buttons()[0]).unwrap();
-    let modal = h.fake.response(click).await.unwrap();
-    assert_eq!(modal.first_callback_type(), Some(9), "the answer modal opens");
-    let modal_id = modal.callbacks[0]["data"]["custom_id"].as_str().unwrap().to_string();
+    let modal_id = h.fake.open_form(carol, post.id).await.expect("the answer modal opens");
     let submit = h
         .fake
         .submit_modal(

@@ -77,9 +77,7 @@ fn suggest(h: &Harness, user: u64, channel: u64) -> u64 {
 }
 
 async fn fill_form(h: &Harness, user: u64, channel: u64, i: u64) -> advocate::fake::state::Message {
-    let modal = h.fake.response(i).await.unwrap();
-    assert_eq!(modal.first_callback_type(), Some(9));
-    let id = modal.callbacks[0]["data"]["custom_id"].as_str().unwrap().to_string();
+    let id = h.fake.response(i).await.unwrap().modal_id().expect("the suggestion form opens");
     let submit = h
         .fake
         .submit_modal(

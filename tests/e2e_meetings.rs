@@ -298,9 +298,7 @@ async fn an_internal_failure_is_answered_with_an_apology_not_silence() {
     let thread = start_meeting(&h, &t, "Outage").await;
     let prompt =
         h.fake.wait_for("the prompt", |s| s.messages.values().find(|m| m.channel_id == thread).cloned()).await.unwrap();
-    let click = h.fake.click(t.bob, prompt.id, &prompt.buttons()[0]).unwrap();
-    let modal = h.fake.response(click).await.unwrap();
-    let id = modal.callbacks[0]["data"]["custom_id"].as_str().unwrap().to_string();
+    let id = h.fake.open_form(t.bob, prompt.id).await.unwrap();
     h.app.store.close().await; // the database becomes unreachable
     let submit = h.fake.submit_modal(t.bob, thread, &id, &[("text", "It breaks for 3 customers")]).unwrap();
     let reply = h.fake.response_message(submit).await.unwrap();
@@ -321,8 +319,7 @@ async fn a_bad_form_field_is_refused_with_the_fix_and_the_text_handed_back() {
     let thread = start_meeting(&h, &t, "Forms").await;
     let prompt =
         h.fake.wait_for("the prompt", |s| s.messages.values().find(|m| m.channel_id == thread).cloned()).await.unwrap();
-    let click = h.fake.click(t.bob, prompt.id, &prompt.buttons()[0]).unwrap();
-    let id = h.fake.response(click).await.unwrap().callbacks[0]["data"]["custom_id"].as_str().unwrap().to_string();
+    let id = h.fake.open_form(t.bob, prompt.id).await.unwrap();
     let fields = [("text", "Customers will love it"), ("impact", "great"), ("segments", ""), ("follow_up", "")];
     let submit = h.fake.submit_modal(t.bob, thread, &id, &fields).unwrap();
     let reply = h.fake.response_message(submit).await.unwrap();

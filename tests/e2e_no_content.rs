@@ -44,9 +44,7 @@ async fn without_message_content_the_bot_falls_back_and_answers_still_arrive() {
     let bot_id = h.fake.bot_id();
     h.fake.say(bob, thread, &format!("<@{bot_id}> see ticket #4410, 12 accounts affected")).unwrap();
     // The modal works as always.
-    let click = h.fake.click(alice, prompt.id, &prompt.buttons()[0]).unwrap();
-    let modal = h.fake.response(click).await.unwrap();
-    let id = modal.callbacks[0]["data"]["custom_id"].as_str().unwrap().to_string();
+    let id = h.fake.open_form(alice, prompt.id).await.unwrap();
     let submit =
         h.fake.submit_modal(alice, thread, &id, &[("text", "Probably fine for SMB"), ("impact", "neutral")]).unwrap();
     assert!(h.fake.response_message(submit).await.unwrap().content.contains("logged"));

@@ -492,6 +492,16 @@ impl FakeDiscord {
         Ok(id)
     }
 
+    /// `user` presses the first button on `message` and gets a form;
+    /// returns the form's custom id.
+    pub async fn open_form(&self, user: u64, message: u64) -> anyhow::Result<String> {
+        let button = self.read(|s| s.messages.get(&message).and_then(|m| m.buttons().into_iter().next()));
+        let button = button.ok_or_else(|| anyhow::anyhow!("message {message} has no button"))?;
+        let click = self.click(user, message, &button)?;
+        let answered = self.response(click).await?;
+        answered.modal_id().ok_or_else(|| anyhow::anyhow!("the button did not open a form: {:?}", answered.callbacks))
+    }
+
     /// `user` submits the modal `custom_id` with text inputs `(id, value)`.
     pub fn submit_modal(
         &self,

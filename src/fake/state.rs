@@ -124,6 +124,12 @@ impl Interaction {
     pub fn first_callback_type(&self) -> Option<u64> {
         self.callbacks.first().and_then(|c| c["type"].as_u64())
     }
+
+    /// The custom id of the form (modal) the bot answered with, if it did.
+    pub fn modal_id(&self) -> Option<String> {
+        let first = self.callbacks.first().filter(|_| self.first_callback_type() == Some(9))?;
+        first["data"]["custom_id"].as_str().map(str::to_string)
+    }
 }
 
 #[derive(Clone, Debug)]
