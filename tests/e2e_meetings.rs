@@ -361,3 +361,23 @@ async fn an_edit_seen_before_its_message_keeps_the_edited_text_once() {
     assert_eq!(h.app.store.meeting_stats(meeting.id).await.unwrap().with_evidence, 1);
     h.finish().await;
 }
+
+#[tokio::test]
+async fn a_forum_post_whose_name_matches_is_prompted() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let t = team(&h).await;
+    let forum = h.fake.add_forum(guild_of(&h, t.channel), "meetings").unwrap();
+    h.start_bot(true).await;
+    let post = h.fake.start_thread(t.alice, forum, "Q1 planning").unwrap();
+    let prompt = h
+        .fake
+        .wait_for("the forum post's prompt", |s| {
+            s.messages.values().find(|m| m.channel_id == post && m.author_id == s.bot_id).cloned()
+        })
+        .await
+        .unwrap();
+    assert!(prompt.content.to_lowercase().contains("customer"), "{}", prompt.content);
+    let meeting = h.app.store.meeting_by_thread(post).await.unwrap().unwrap();
+    assert_eq!((meeting.channel_id, meeting.origin), (forum, advocate::store::Origin::Pattern));
+    h.finish().await;
+}

@@ -334,16 +334,7 @@ impl FakeDiscord {
     /// Message Content intent the bot sees empty content, unless the
     /// message mentions it, as on Discord.
     pub fn say(&self, user: u64, channel: u64, content: &str) -> anyhow::Result<u64> {
-        self.post(user, channel, content, None)
-    }
-
-    /// `user` replies to `message` in `channel`.
-    pub fn reply(&self, user: u64, channel: u64, message: u64, content: &str) -> anyhow::Result<u64> {
-        self.post(user, channel, content, Some(message))
-    }
-
-    fn post(&self, user: u64, channel: u64, content: &str, reference: Option<u64>) -> anyhow::Result<u64> {
-        let (id, json) = self.write(user, channel, content, reference);
+        let (id, json) = self.write(user, channel, content);
         self.dispatch_raw("MESSAGE_CREATE", json)?;
         Ok(id)
     }
@@ -351,7 +342,7 @@ impl FakeDiscord {
     /// `user` writes in `channel`, but Discord's MESSAGE_CREATE is held
     /// back: send it later with `deliver`, to test events out of order.
     pub fn write_unseen(&self, user: u64, channel: u64, content: &str) -> (u64, Value) {
-        self.write(user, channel, content, None)
+        self.write(user, channel, content)
     }
 
     /// Sends a held-back event.
@@ -360,7 +351,7 @@ impl FakeDiscord {
     }
 
     /// Stores a person's message; returns it as the bot may see it.
-    fn write(&self, user: u64, channel: u64, content: &str, reference: Option<u64>) -> (u64, Value) {
+    fn write(&self, user: u64, channel: u64, content: &str) -> (u64, Value) {
         let id = self.new_id();
         let json = {
             let mut s = self.inner.state.lock().unwrap();
@@ -378,7 +369,6 @@ impl FakeDiscord {
                 deleted: false,
                 reactions: vec![],
                 timestamp: self.inner.timestamp(),
-                reference,
             };
             s.messages.insert(id, m.clone());
             if let Some(c) = s.channels.get_mut(&channel) {

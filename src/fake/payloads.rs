@@ -92,7 +92,6 @@ pub struct MessageParts<'a> {
     pub nonce: Option<&'a str>,
     pub flags: u64,
     pub mentions: &'a [Value],
-    pub reference: Option<u64>,
 }
 
 pub fn message(p: &MessageParts) -> Value {
@@ -112,7 +111,7 @@ pub fn message(p: &MessageParts) -> Value {
         "components": p.components,
         "reactions": [],
         "pinned": false,
-        "type": if p.reference.is_some() { 19 } else { 0 },
+        "type": 0,
         "flags": p.flags,
     });
     if let Some(g) = p.guild_id {
@@ -120,9 +119,6 @@ pub fn message(p: &MessageParts) -> Value {
     }
     if let Some(n) = p.nonce {
         m["nonce"] = json!(n);
-    }
-    if let Some(r) = p.reference {
-        m["message_reference"] = json!({"message_id": r.to_string(), "channel_id": p.channel_id.to_string()});
     }
     m
 }

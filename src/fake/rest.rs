@@ -324,7 +324,6 @@ fn new_bot_message(inner: &Arc<Inner>, channel_id: u64, body: &Value, files: Vec
         deleted: false,
         reactions: Vec::new(),
         timestamp: inner.timestamp(),
-        reference: None,
     };
     apply_body(&mut m, body, files);
     s.messages.insert(m.id, m.clone());

@@ -58,7 +58,6 @@ pub struct Message {
     /// (user, emoji) of live reactions.
     pub reactions: Vec<(u64, String)>,
     pub timestamp: String,
-    pub reference: Option<u64>,
 }
 
 impl Message {
@@ -286,7 +285,6 @@ impl State {
             nonce: m.nonce.as_deref(),
             flags: m.flags,
             mentions: &mentions,
-            reference: m.reference,
         })
     }
 
