@@ -8,6 +8,9 @@ use std::time::Instant;
 use advocate::domain::answer::{Impact, Via};
 use advocate::domain::classify::Classification;
 use advocate::store::{AnswerRef, NewAnswer, NewMeeting, Origin, Store};
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 use jiff::Timestamp;
 
 const ANSWERS: u64 = 4000;
@@ -70,21 +73,10 @@ async fn bench(name: &str, store: Store) {
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite:{}", dir.path().join("bench.db").display());
-    bench("sqlite", Store::connect(&url).await.unwrap()).await;
-    match std::env::var("ADVOCATE_TEST_POSTGRES_URL") {
-        Ok(url) => {
-            let schema = format!("advocate_bench_{}", std::process::id());
-            let admin = sqlx::PgPool::connect(&url).await.unwrap();
-            sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.unwrap();
-            let sep = if url.contains('?') { '&' } else { '?' };
-            let store = Store::connect(&format!("{url}{sep}options=-c%20search_path%3D{schema}")).await.unwrap();
-            bench("postgres", store).await;
-            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
-        }
-        Err(_) => {
-            println!("postgres   skipped: set ADVOCATE_TEST_POSTGRES_URL to measure PostgreSQL")
-        }
+    // The tests' stores: a temporary SQLite file, and a fresh PostgreSQL
+    // schema when ADVOCATE_TEST_POSTGRES_URL is set (else it says so).
+    for db in common::stores().await {
+        bench(db.backend, db.store.clone()).await;
+        db.finish().await;
     }
 }

@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 use advocate::domain::summary::summarize;
 use advocate::domain::time::Zone;
 use advocate::store::{Store, WeekScope};
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 use jiff::{SignedDuration, Timestamp};
 
 const GUILD: i64 = 1;
@@ -129,17 +132,10 @@ async fn bench(name: &str, url: &str) {
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().unwrap();
-    bench("sqlite", &format!("sqlite:{}", dir.path().join("summary.db").display())).await;
-    match std::env::var("ADVOCATE_TEST_POSTGRES_URL") {
-        Ok(url) => {
-            let schema = format!("advocate_summary_bench_{}", std::process::id());
-            let admin = sqlx::PgPool::connect(&url).await.unwrap();
-            sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.unwrap();
-            let sep = if url.contains('?') { '&' } else { '?' };
-            bench("postgres", &format!("{url}{sep}options=-c%20search_path%3D{schema}")).await;
-            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
-        }
-        Err(_) => println!("postgres  skipped: set ADVOCATE_TEST_POSTGRES_URL to measure PostgreSQL"),
+    // The tests' stores: a temporary SQLite file, and a fresh PostgreSQL
+    // schema when ADVOCATE_TEST_POSTGRES_URL is set (else it says so).
+    for db in common::stores().await {
+        bench(db.backend, &db.url).await;
+        db.finish().await;
     }
 }

@@ -53,7 +53,7 @@ pub async fn postgres() -> Option<TestStore> {
         SKIPPED.call_once(|| {
             let _ = writeln!(
                 std::io::stderr(),
-                "note: {POSTGRES_ENV} is not set: PostgreSQL store tests are SKIPPED (SQLite only). \
+                "note: {POSTGRES_ENV} is not set: the PostgreSQL runs are SKIPPED (SQLite only). \
                  Set it, e.g. to postgres://postgres@127.0.0.1:5432/test, to run them."
             );
         });
