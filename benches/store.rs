@@ -5,9 +5,11 @@
 
 use std::time::Instant;
 
+use advocate::domain::answer::{AnswerRef, NewAnswer};
 use advocate::domain::answer::{Impact, Via};
 use advocate::domain::classify::Classification;
-use advocate::store::{AnswerRef, NewAnswer, NewMeeting, Origin, Store};
+use advocate::domain::meeting::{NewMeeting, Origin};
+use advocate::store::Store;
 
 #[path = "../tests/common/mod.rs"]
 mod common;

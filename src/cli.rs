@@ -133,7 +133,7 @@ async fn run_bot(config: Config) -> anyhow::Result<ExitCode> {
         );
     }
     let app = App::start(&config, Clock::System).await?;
-    crate::discord::run(app, &config).await?;
+    crate::service::run(app, &config).await?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -46,7 +46,7 @@ impl Clock {
     /// Waits `real` time; a manual clock instead waits (at most `real`)
     /// until it shows a time other than `seen`, so a move made while the
     /// caller was busy is not missed. Tests drive a scheduler this way.
-    pub async fn tick(&self, real: Duration, seen: Timestamp) {
+    pub async fn wait(&self, real: Duration, seen: Timestamp) {
         match self {
             Clock::System => tokio::time::sleep(real).await,
             Clock::Manual(m) => {

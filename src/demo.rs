@@ -177,7 +177,7 @@ async fn run_in(dir: &std::path::Path) -> anyhow::Result<DemoRun> {
     let eng = fake.add_channel(guild, "eng")?;
     let product = fake.add_channel(guild, "product")?;
 
-    let bot = crate::discord::start(app.clone(), &config, true).await?;
+    let bot = crate::service::Running::start(app.clone(), &config, true).await?;
     fake.wait_connected(1).await?;
     fake.wait_for("the slash commands", |s| (!s.commands.is_empty()).then_some(())).await?;
     let mut w = World {

@@ -11,4 +11,5 @@ pub mod domain;
 pub mod fake;
 pub mod prompts;
 pub mod scheduler;
+pub mod service;
 pub mod store;

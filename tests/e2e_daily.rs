@@ -179,6 +179,9 @@ async fn answers_and_reactions_on_the_daily_post_are_logged() {
     h.fake.join(g.id, carol, &[]);
     h.clock.advance(SignedDuration::from_secs(1));
     let post = posts(&h, g.channels[0], 1).await.remove(0);
+    // People react once they see the post; the fake shows it before the
+    // bot has read Discord's answer, so wait until the bot knows its id.
+    eventually("the post recorded", || async { h.db.store.post_by_message(post.id).await.unwrap() }).await;
 
     let modal_id = h.fake.open_form(carol, post.id).await.expect("the answer modal opens");
     let submit = h
@@ -215,7 +218,7 @@ async fn answers_and_reactions_on_the_daily_post_are_logged() {
     .await;
     assert_eq!(reactions.iter().find(|r| r.removed_at.is_some()).unwrap().emoji, "🔥");
     let counts = eventually("the answer", || async {
-        let c = common::headline(&h.app.store, g.id, start, end).await;
+        let c = common::headline(&h.db.store, g.id, start, end).await;
         (c.answers == 1).then_some(c)
     })
     .await;

@@ -104,17 +104,17 @@ async fn a_members_suggestion_waits_for_review_and_the_member_is_told() {
     let thanks = fill_form(&h, t.member, t.channel, suggest(&h, t.member, t.channel)).await;
     assert!(thanks.content.contains("waiting for a manager's review"), "{}", thanks.content);
     let pending =
-        h.app.store.list_insights(t.guild, Some(advocate::domain::insight::InsightStatus::Pending)).await.unwrap();
+        h.db.store.list_insights(t.guild, Some(advocate::domain::insight::InsightStatus::Pending)).await.unwrap();
     assert_eq!(pending.len(), 1);
     let id = pending[0].id;
     assert_eq!(pending[0].body.segment.as_str(), "public-sector");
-    assert!(!h.app.store.rotation_pool(t.guild).await.unwrap().iter().any(|c| c.id == id), "not posted before review");
+    assert!(!h.db.store.rotation_pool(t.guild).await.unwrap().iter().any(|c| c.id == id), "not posted before review");
 
     let decide =
         json!([{"name": "review", "options": [{"name": "id", "value": id}, {"name": "decision", "value": "approve"}]}]);
     let i = h.fake.slash(t.lead, t.channel, "insight", decide).unwrap();
     assert!(reply(&h, i).await.content.contains("approved"));
-    assert!(h.app.store.rotation_pool(t.guild).await.unwrap().iter().any(|c| c.id == id && c.own));
+    assert!(h.db.store.rotation_pool(t.guild).await.unwrap().iter().any(|c| c.id == id && c.own));
     let dm = h.fake.wait_for("the DM to the member", |s| s.dm_channel(t.member)).await.unwrap();
     let told = h.fake.messages_in(dm);
     assert!(
@@ -140,7 +140,7 @@ async fn a_managers_insight_goes_live_and_can_be_posted_and_retired() {
     assert!(post.text().contains("Permits stuck in review"), "the guild's own comes first: {}", post.text());
 
     let own =
-        h.app.store.list_insights(t.guild, None).await.unwrap().into_iter().find(|i| i.guild_id.is_some()).unwrap();
+        h.db.store.list_insights(t.guild, None).await.unwrap().into_iter().find(|i| i.guild_id.is_some()).unwrap();
     let retire = h
         .fake
         .slash(
@@ -156,7 +156,7 @@ async fn a_managers_insight_goes_live_and_can_be_posted_and_retired() {
         .slash(t.lead, t.channel, "insight", json!([{"name": "retire", "options": [{"name": "id", "value": own.id}]}]))
         .unwrap();
     assert!(reply(&h, retire).await.content.contains("retired"));
-    assert!(!h.app.store.rotation_pool(t.guild).await.unwrap().iter().any(|c| c.id == own.id));
+    assert!(!h.db.store.rotation_pool(t.guild).await.unwrap().iter().any(|c| c.id == own.id));
     h.finish().await;
 }
 
@@ -187,7 +187,7 @@ async fn a_manager_imports_a_feedback_csv_and_a_bad_one_imports_nothing() {
         r.content
     );
     let own = |h: &Harness| {
-        let store = h.app.store.clone();
+        let store = h.db.store.clone();
         let guild = t.guild;
         async move { store.list_insights(guild, None).await.unwrap().into_iter().filter(|i| i.guild_id.is_some()).count() }
     };

@@ -2,7 +2,7 @@
 
 mod common;
 
-use advocate::store::AnswerRef;
+use advocate::domain::answer::AnswerRef;
 use common::bot::{eventually, Harness};
 use serde_json::json;
 
@@ -58,10 +58,10 @@ async fn meeting_start_opens_a_thread_with_the_prompt() {
         .await
         .unwrap();
     assert!(prompt.content.contains("How does this affect customers?"), "{}", prompt.content);
-    let meeting = h.app.store.meeting_by_thread(threads[0].id).await.unwrap().expect("meeting stored");
+    let meeting = h.db.store.meeting_by_thread(threads[0].id).await.unwrap().expect("meeting stored");
     assert_eq!(prompt.buttons(), vec![format!("answer:m:{}", meeting.id)]);
     assert_eq!(
-        (meeting.topic.as_str(), meeting.host_id, meeting.prompt_message_id),
+        (meeting.body.topic.as_str(), meeting.body.host_id, meeting.prompt_message_id),
         ("Pricing page", Some(t.alice), Some(prompt.id))
     );
     h.finish().await;
@@ -80,7 +80,7 @@ async fn a_reply_in_a_prompted_thread_is_stored_with_its_classification_once() {
         let (start, end) =
             advocate::domain::time::IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
         let counts = eventually("the reply to be stored", || async {
-            let c = common::headline(&h.app.store, guild_of(&h, thread), start, end).await;
+            let c = common::headline(&h.db.store, guild_of(&h, thread), start, end).await;
             (c.answers == 1).then_some(c)
         })
         .await;
@@ -91,11 +91,11 @@ async fn a_reply_in_a_prompted_thread_is_stored_with_its_classification_once() {
         h.fake.dispatch_raw("MESSAGE_CREATE", again).unwrap();
         let marker = h.fake.say(t.alice, thread, "I think it is probably fine").unwrap();
         eventually("the second reply", || async {
-            let c = common::headline(&h.app.store, guild_of(&h, thread), start, end).await;
+            let c = common::headline(&h.db.store, guild_of(&h, thread), start, end).await;
             (c.answers == 2).then_some(())
         })
         .await;
-        let c = common::headline(&h.app.store, guild_of(&h, thread), start, end).await;
+        let c = common::headline(&h.db.store, guild_of(&h, thread), start, end).await;
         assert_eq!((c.answers, c.with_assumption, c.answerers), (2, 1, 2), "replay logged once (marker {marker})");
         h.finish().await;
     }
@@ -121,16 +121,16 @@ async fn messages_outside_prompted_threads_are_not_stored() {
         })
         .await
         .unwrap();
-    assert!(h.app.store.meeting_by_thread(lunch).await.unwrap().is_none());
+    assert!(h.db.store.meeting_by_thread(lunch).await.unwrap().is_none());
     h.fake.say(t.bob, sync, "#enterprise customers asked for this 3 times").unwrap();
     let guild = guild_of(&h, t.channel);
     let (start, end) =
         advocate::domain::time::IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
     eventually("the sync reply", || async {
-        (common::headline(&h.app.store, guild, start, end).await.answers == 1).then_some(())
+        (common::headline(&h.db.store, guild, start, end).await.answers == 1).then_some(())
     })
     .await;
-    let c = common::headline(&h.app.store, guild, start, end).await;
+    let c = common::headline(&h.db.store, guild, start, end).await;
     assert_eq!((c.answers, c.meetings), (1, 1), "only the prompted thread's reply");
     h.finish().await;
 }
@@ -151,7 +151,7 @@ async fn a_dropped_connection_resumes_and_missed_events_are_logged_once() {
     let t = team(&h).await;
     h.start_bot(true).await;
     let thread = start_meeting(&h, &t, "Roadmap").await;
-    let meeting = h.app.store.meeting_by_thread(thread).await.unwrap().unwrap();
+    let meeting = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap();
 
     h.fake.drop_connection();
     h.fake.wait_for("the bot to notice the drop", |_| Some(())).await.unwrap();
@@ -160,7 +160,7 @@ async fn a_dropped_connection_resumes_and_missed_events_are_logged_once() {
     }
     eventually("the bot to resume", || async { (h.fake.gateway_stats().1 >= 1).then_some(()) }).await;
     let answers = eventually("both missed replies", || async {
-        let n = h.app.store.meeting_stats(meeting.id).await.unwrap().answers;
+        let n = h.db.store.meeting_stats(meeting.id).await.unwrap().answers;
         (n >= 2).then_some(n)
     })
     .await;
@@ -178,13 +178,13 @@ async fn remind_pings_only_those_who_have_not_answered_and_close_posts_a_recap()
     h.fake.join(guild_of(&h, t.channel), carol, &[]);
     h.start_bot(true).await;
     let thread = start_meeting(&h, &t, "@everyone Launch plan").await;
-    let meeting = h.app.store.meeting_by_thread(thread).await.unwrap().unwrap();
+    let meeting = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap();
     h.fake.say(t.bob, thread, "Our #enterprise customers asked for it in 3 calls; follow up with Acme").unwrap();
     // Carol joins the thread with a message she then deletes: no answer.
     let hello = h.fake.say(carol, thread, "hello").unwrap();
     h.fake.delete(hello).unwrap();
     eventually("Bob's answer and Carol's deletion", || async {
-        let s = h.app.store.meeting_stats(meeting.id).await.unwrap();
+        let s = h.db.store.meeting_stats(meeting.id).await.unwrap();
         (s.answers == 1).then_some(())
     })
     .await;
@@ -233,8 +233,8 @@ async fn a_scheduled_event_that_starts_gets_a_thread_and_the_question_once() {
         .wait_for("the question", |s| s.messages.values().any(|m| m.channel_id == thread).then_some(()))
         .await
         .unwrap();
-    let meeting = h.app.store.meeting_by_event(guild_of(&h, t.channel), event).await.unwrap().unwrap();
-    assert_eq!((meeting.topic.as_str(), meeting.thread_id), ("Quarterly review", thread));
+    let meeting = h.db.store.meeting_by_event(guild_of(&h, t.channel), event).await.unwrap().unwrap();
+    assert_eq!((meeting.body.topic.as_str(), meeting.body.thread_id), ("Quarterly review", thread));
     // The same event updated again (still active) opens nothing new.
     h.fake.update_event(guild_of(&h, t.channel), event, "Quarterly review", t.alice).unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
@@ -249,15 +249,15 @@ async fn removal_from_a_guild_is_recorded_but_an_outage_is_not() {
     h.start_bot(true).await;
     let guild = guild_of(&h, t.channel);
     eventually("the guild's settings", || async {
-        h.app.store.active_guilds().await.unwrap().contains(&guild).then_some(())
+        h.db.store.active_guilds().await.unwrap().contains(&guild).then_some(())
     })
     .await;
     h.fake.dispatch_raw("GUILD_DELETE", json!({"id": guild.to_string(), "unavailable": true})).unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    assert!(h.app.store.active_guilds().await.unwrap().contains(&guild), "an outage keeps the guild");
+    assert!(h.db.store.active_guilds().await.unwrap().contains(&guild), "an outage keeps the guild");
     h.fake.remove_guild(guild).unwrap();
     eventually("the guild to be marked as left", || async {
-        (!h.app.store.active_guilds().await.unwrap().contains(&guild)).then_some(())
+        (!h.db.store.active_guilds().await.unwrap().contains(&guild)).then_some(())
     })
     .await;
     h.finish().await;
@@ -282,9 +282,9 @@ async fn the_bot_follows_reconnect_and_invalid_session_and_honours_a_429() {
         h.fake.read(|s| s.requests.iter().filter(|r| r.path == format!("/channels/{}/threads", t.channel)).count());
     assert_eq!(tries, 2, "one 429, one success");
     h.fake.say(t.bob, thread, "Works again for 3 customers").unwrap();
-    let meeting = h.app.store.meeting_by_thread(thread).await.unwrap().unwrap();
+    let meeting = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap();
     eventually("the reply after reconnecting", || async {
-        (h.app.store.meeting_stats(meeting.id).await.unwrap().answers == 1).then_some(())
+        (h.db.store.meeting_stats(meeting.id).await.unwrap().answers == 1).then_some(())
     })
     .await;
     h.finish().await;
@@ -299,7 +299,7 @@ async fn an_internal_failure_is_answered_with_an_apology_not_silence() {
     let prompt =
         h.fake.wait_for("the prompt", |s| s.messages.values().find(|m| m.channel_id == thread).cloned()).await.unwrap();
     let id = h.fake.open_form(t.bob, prompt.id).await.unwrap();
-    h.app.store.close().await; // the database becomes unreachable
+    h.db.store.close().await; // the database becomes unreachable
     let submit = h.fake.submit_modal(t.bob, thread, &id, &[("text", "It breaks for 3 customers")]).unwrap();
     let reply = h.fake.response_message(submit).await.unwrap();
     assert!(
@@ -331,8 +331,8 @@ async fn a_bad_form_field_is_refused_with_the_fix_and_the_text_handed_back() {
         reply.content
     );
     assert_eq!(reply.attachments[0].bytes, b"Customers will love it");
-    let meeting = h.app.store.meeting_by_thread(thread).await.unwrap().unwrap();
-    assert_eq!(h.app.store.meeting_stats(meeting.id).await.unwrap().answers, 0, "nothing stored");
+    let meeting = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap();
+    assert_eq!(h.db.store.meeting_stats(meeting.id).await.unwrap().answers, 0, "nothing stored");
     h.finish().await;
 }
 
@@ -342,23 +342,23 @@ async fn an_edit_seen_before_its_message_keeps_the_edited_text_once() {
     let t = team(&h).await;
     h.start_bot(true).await;
     let thread = start_meeting(&h, &t, "Ordering").await;
-    let meeting = h.app.store.meeting_by_thread(thread).await.unwrap().unwrap();
+    let meeting = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap();
     let (id, create) = h.fake.write_unseen(t.bob, thread, "first draft");
     h.fake.edit(id, "Edited: 7 customers hit this, see #8812").unwrap();
     eventually("the edit logged as the reply", || async {
-        (h.app.store.meeting_stats(meeting.id).await.unwrap().answers == 1).then_some(())
+        (h.db.store.meeting_stats(meeting.id).await.unwrap().answers == 1).then_some(())
     })
     .await;
     h.fake.deliver("MESSAGE_CREATE", create).unwrap();
     h.fake.say(t.alice, thread, "a later reply, as a barrier").unwrap();
     eventually("the barrier", || async {
-        (h.app.store.meeting_stats(meeting.id).await.unwrap().answers == 2).then_some(())
+        (h.db.store.meeting_stats(meeting.id).await.unwrap().answers == 2).then_some(())
     })
     .await;
     let data = h.app.personal_data(guild_of(&h, thread), t.bob).await.unwrap();
     assert_eq!(data.answers.len(), 1);
     assert!(data.answers[0].body.starts_with("Edited"), "{}", data.answers[0].body);
-    assert_eq!(h.app.store.meeting_stats(meeting.id).await.unwrap().with_evidence, 1);
+    assert_eq!(h.db.store.meeting_stats(meeting.id).await.unwrap().with_evidence, 1);
     h.finish().await;
 }
 
@@ -377,7 +377,7 @@ async fn a_forum_post_whose_name_matches_is_prompted() {
         .await
         .unwrap();
     assert!(prompt.content.to_lowercase().contains("customer"), "{}", prompt.content);
-    let meeting = h.app.store.meeting_by_thread(post).await.unwrap().unwrap();
-    assert_eq!((meeting.channel_id, meeting.origin), (forum, advocate::store::Origin::Pattern));
+    let meeting = h.db.store.meeting_by_thread(post).await.unwrap().unwrap();
+    assert_eq!((meeting.body.channel_id, meeting.body.origin), (forum, advocate::domain::meeting::Origin::Pattern));
     h.finish().await;
 }

@@ -34,7 +34,7 @@ async fn without_message_content_the_bot_falls_back_and_answers_still_arrive() {
     let i = h.fake.slash(alice, channel, "meeting", start).unwrap();
     h.fake.response_message(i).await.unwrap();
     let thread = h.fake.threads_in(channel)[0].id;
-    let meeting = h.app.store.meeting_by_thread(thread).await.unwrap().unwrap();
+    let meeting = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap();
     let prompt =
         h.fake.wait_for("the prompt", |s| s.messages.values().find(|m| m.channel_id == thread).cloned()).await.unwrap();
 
@@ -50,7 +50,7 @@ async fn without_message_content_the_bot_falls_back_and_answers_still_arrive() {
     assert!(h.fake.response_message(submit).await.unwrap().content.contains("logged"));
 
     let stats = eventually("two answers", || async {
-        let s = h.app.store.meeting_stats(meeting.id).await.unwrap();
+        let s = h.db.store.meeting_stats(meeting.id).await.unwrap();
         (s.answers == 2).then_some(s)
     })
     .await;

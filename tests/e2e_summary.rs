@@ -52,9 +52,9 @@ async fn week_of_work(h: &Harness, t: &Team) -> u64 {
     let thread = h.fake.threads_in(t.product)[0].id;
     h.fake.say(t.alex, thread, &format!("Support saw 12 tickets about it, follow up <@{}> 2026-11-25", t.sam)).unwrap();
     h.fake.say(t.sam, thread, "I think nobody will notice").unwrap();
-    let meeting = h.app.store.meeting_by_thread(thread).await.unwrap().unwrap();
+    let meeting = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap();
     eventually("both answers", || async {
-        (h.app.store.meeting_stats(meeting.id).await.unwrap().answers == 2).then_some(())
+        (h.db.store.meeting_stats(meeting.id).await.unwrap().answers == 2).then_some(())
     })
     .await;
     thread
@@ -213,14 +213,14 @@ async fn old_rows_are_deleted_after_the_retention_period() {
     week_of_work(&h, &t).await;
     h.stop_bot().await;
     h.clock.set("2027-01-10T10:00:00Z".parse::<Timestamp>().unwrap());
-    let removed = h.app.forget_expired().await.unwrap();
+    let removed = h.app.forget_expired(h.clock.now()).await.unwrap();
     assert_eq!(removed, 2, "both answers; the meeting stays while its follow-up is open");
     assert!(h.app.personal_data(t.guild, t.alex).await.unwrap().answers.is_empty());
     assert_eq!(h.app.open_follow_ups(t.guild, None).await.unwrap().len(), 1, "open follow-ups are kept");
     // A guild that removed the bot is deleted after the grace period.
-    h.app.store.set_guild_left(t.guild, Some(h.clock.now())).await.unwrap();
+    h.db.store.set_guild_left(t.guild, Some(h.clock.now())).await.unwrap();
     h.clock.advance(jiff::SignedDuration::from_hours(24 * 31));
-    h.app.forget_expired().await.unwrap();
-    assert!(h.app.store.find_guild_settings(t.guild, &h.app.defaults).await.unwrap().is_none());
+    h.app.forget_expired(h.clock.now()).await.unwrap();
+    assert!(h.db.store.find_guild_settings(t.guild, &h.app.defaults).await.unwrap().is_none());
     h.finish().await;
 }

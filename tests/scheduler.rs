@@ -5,17 +5,19 @@ mod common;
 
 use std::sync::Mutex;
 
+use advocate::app::jobs::Outgoing;
 use advocate::app::App;
 use advocate::clock::Clock;
-use advocate::scheduler::{tick, Outgoing, Poster};
-use advocate::store::{ChannelPurpose, Store};
+use advocate::domain::settings::ChannelPurpose;
+use advocate::scheduler::{Poster, Scheduler};
+use advocate::store::Store;
 
 /// Records what would have been sent, as (kind, channel).
 #[derive(Default)]
 struct Recorder(Mutex<Vec<(&'static str, u64)>>);
 
-impl Poster for Recorder {
-    async fn send(&self, channel: u64, out: Outgoing<'_>) -> anyhow::Result<u64> {
+impl Poster for &Recorder {
+    async fn send(&self, channel: u64, out: &Outgoing) -> anyhow::Result<u64> {
         let kind = match out {
             Outgoing::Insight(_) => "insight",
             Outgoing::Summary { .. } => "summary",
@@ -61,31 +63,32 @@ async fn four_processes_post_each_slot_once() {
             }
         }
         // A follow-up due today in guild 1's meeting thread 500.
-        let meeting = advocate::store::NewMeeting {
+        let meeting = advocate::domain::meeting::NewMeeting {
             guild_id: 1,
             channel_id: 10,
             thread_id: 500,
             topic: "Pricing".into(),
             segment: None,
             host_id: None,
-            origin: advocate::store::Origin::Command,
+            origin: advocate::domain::meeting::Origin::Command,
             event_id: None,
         };
         let (m, _) = apps[0].open_meeting(&meeting).await.unwrap();
-        let follow_up = advocate::store::NewFollowUp {
+        let follow_up = advocate::domain::follow_up::NewFollowUp {
             guild_id: 1,
             answer_id: None,
             meeting_id: Some(m.id),
-            body: "Call Acme".into(),
+            text: "Call Acme".into(),
             owner_id: Some(7),
             created_by: 7,
             due_date: Some(jiff::civil::date(2026, 11, 27)),
         };
-        apps[0].store.add_follow_up(&follow_up, clock.now()).await.unwrap();
+        db.store.add_follow_up(&follow_up, clock.now()).await.unwrap();
         let recorder = Recorder::default();
         let now = clock.now();
-        let ticks = apps.iter().map(|a| tick(a, &recorder, now));
-        for result in futures_util::future::join_all(ticks).await {
+        let mut schedulers: Vec<_> = apps.iter().map(|a| Scheduler::new(a.clone(), &recorder)).collect();
+        let passes = schedulers.iter_mut().map(|s| s.pass(now));
+        for result in futures_util::future::join_all(passes).await {
             result.unwrap();
         }
         let mut sent = recorder.0.lock().unwrap().clone();
@@ -100,8 +103,9 @@ async fn four_processes_post_each_slot_once() {
             ("summary", 200),
         ];
         assert_eq!(sent, expected, "{}: each slot once", db.backend);
+        drop(schedulers);
         for a in &apps {
-            a.store.close().await;
+            a.close().await;
         }
         db.finish().await;
     }

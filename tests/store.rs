@@ -2,14 +2,17 @@
 
 mod common;
 
+use advocate::domain::answer::{AnswerRef, NewAnswer};
 use advocate::domain::answer::{Impact, Via};
 use advocate::domain::classify::Classification;
+use advocate::domain::follow_up::NewFollowUp;
 use advocate::domain::insight::{EvidenceSource, InsightStatus, NewInsight, Segment};
+use advocate::domain::meeting::{NewMeeting, Origin};
+use advocate::domain::post::{Claim, PostKind, PostSlot};
+use advocate::domain::reaction::ReactionEvent;
+use advocate::domain::settings::ChannelPurpose;
 use advocate::domain::settings::Defaults;
-use advocate::store::{
-    AnswerRef, ChannelPurpose, Claim, NewAnswer, NewFollowUp, NewMeeting, Origin, PostKind, PostSlot, ReactionEvent,
-    Store,
-};
+use advocate::store::Store;
 use jiff::civil::date;
 use jiff::{SignedDuration, Timestamp};
 
@@ -230,7 +233,10 @@ async fn a_thread_has_one_meeting_which_closes_once() {
         assert_eq!(again.id, m.id);
         s.set_prompt_message(m.id, BIG - 3).await.unwrap();
         let found = s.meeting_by_thread(BIG).await.unwrap().unwrap();
-        assert_eq!((found.prompt_message_id, found.host_id, found.origin), (Some(BIG - 3), Some(BIG), Origin::Command));
+        assert_eq!(
+            (found.prompt_message_id, found.body.host_id, found.body.origin),
+            (Some(BIG - 3), Some(BIG), Origin::Command)
+        );
         assert!(s.close_meeting(m.id, now).await.unwrap());
         assert!(!s.close_meeting(m.id, now).await.unwrap());
         assert_eq!(s.meeting_by_thread(BIG).await.unwrap().unwrap().closed_at, Some(now));
@@ -301,7 +307,7 @@ async fn follow_ups_are_listed_by_owner_until_done() {
             guild_id: GUILD,
             answer_id: None,
             meeting_id: None,
-            body: "Call Acme".into(),
+            text: "Call Acme".into(),
             owner_id: owner,
             created_by: 1,
             due_date: due,
@@ -386,7 +392,7 @@ async fn a_person_can_see_and_forget_their_data() {
             guild_id: GUILD,
             answer_id: answer,
             meeting_id: Some(m.id),
-            body: "Call Acme".into(),
+            text: "Call Acme".into(),
             owner_id: Some(owner),
             created_by: by,
             due_date: None,
@@ -403,7 +409,7 @@ async fn a_person_can_see_and_forget_their_data() {
         let after = s.personal_data(GUILD, BIG).await.unwrap();
         assert!(after.answers.is_empty() && after.follow_ups_owned.is_empty() && after.meetings_hosted == 0);
         assert_eq!(s.meeting_stats(m.id).await.unwrap().answers, 1, "others' answers stay");
-        assert_eq!(s.open_follow_ups(GUILD, None).await.unwrap()[0].owner_id, None, "ownership cleared");
+        assert_eq!(s.open_follow_ups(GUILD, None).await.unwrap()[0].body.owner_id, None, "ownership cleared");
         db.finish().await;
     }
 }
@@ -456,7 +462,7 @@ async fn summary_posts_and_reminders_are_claimed_once() {
             guild_id: GUILD,
             answer_id: None,
             meeting_id: Some(m.id),
-            body: "Call".into(),
+            text: "Call".into(),
             owner_id: Some(BIG),
             created_by: 1,
             due_date: Some(date(2026, 11, 25)),

@@ -6,10 +6,12 @@ use jiff::Timestamp;
 
 use super::{App, UserError};
 use crate::domain::answer::{check_text, Impact, Via};
+use crate::domain::answer::{AnswerRef, NewAnswer};
 use crate::domain::classify::Classification;
 use crate::domain::follow_up;
+use crate::domain::follow_up::NewFollowUp;
 use crate::domain::insight::Segment;
-use crate::store::{AnswerRef, NewAnswer, NewFollowUp};
+use crate::domain::reaction::ReactionEvent;
 
 /// A message in a thread, as the gateway delivered it.
 #[derive(Clone, Debug)]
@@ -98,6 +100,17 @@ impl App {
         Ok(self.store.delete_answer(message_id, self.clock.now()).await?)
     }
 
+    /// Logs a reaction added to (or removed from) one of the bot's posts;
+    /// reactions on other messages are not stored.
+    pub async fn log_reaction(&self, r: &ReactionEvent, added: bool) -> anyhow::Result<()> {
+        if added {
+            self.store.reaction_added(r).await?;
+        } else {
+            self.store.reaction_removed(r).await?;
+        }
+        Ok(())
+    }
+
     /// Logs a modal answer. A bad field is a [`UserError`] that says what
     /// to fix; nothing is stored then. A retried submission logs nothing.
     pub async fn log_modal_answer(&self, a: &ModalAnswer) -> anyhow::Result<Option<Logged>> {
@@ -147,7 +160,7 @@ impl App {
     /// The meeting or post must exist and belong to the guild.
     async fn check_target(&self, guild_id: u64, to: AnswerRef) -> anyhow::Result<()> {
         let owner = match to {
-            AnswerRef::Meeting(id) => self.store.meeting(id).await?.map(|m| m.guild_id),
+            AnswerRef::Meeting(id) => self.store.meeting(id).await?.map(|m| m.body.guild_id),
             AnswerRef::Post(id) => self.store.post(id).await?.map(|p| p.guild_id),
         };
         if owner != Some(guild_id) {
@@ -170,7 +183,7 @@ impl App {
             guild_id,
             answer_id: Some(answer_id),
             meeting_id,
-            body: spec.body,
+            text: spec.body,
             owner_id: Some(spec.owner.unwrap_or(author)),
             created_by: author,
             due_date: spec.due,

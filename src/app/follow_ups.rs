@@ -1,9 +1,10 @@
 //! Follow-ups: listed, closed, and their owners reminded when due.
 
+use jiff::Timestamp;
 use minijinja::context;
 
 use super::{App, UserError};
-use crate::store::{DueFollowUp, FollowUp};
+use crate::domain::follow_up::{DueFollowUp, FollowUp};
 
 impl App {
     /// Open follow-ups: of one owner, or all in the guild.
@@ -22,7 +23,7 @@ impl App {
         let Some(f) = self.store.follow_up(guild_id, id).await?.filter(|f| !f.done) else {
             return Err(UserError(format!("There is no open follow-up #{id}; /followups lists them.")).into());
         };
-        if !manager && f.owner_id != Some(user) && f.created_by != user {
+        if !manager && f.body.owner_id != Some(user) && f.body.created_by != user {
             return Err(UserError(format!(
                 "Follow-up #{id} belongs to someone else; its owner or a manager can close it."
             ))
@@ -32,10 +33,9 @@ impl App {
         Ok(f)
     }
 
-    /// Follow-ups to remind today across guilds, each claimed so that one
-    /// process reminds once: (reminder text, owner to ping, thread).
-    pub async fn due_reminders(&self) -> anyhow::Result<Vec<(DueFollowUp, String)>> {
-        let now = self.clock.now();
+    /// Follow-ups to remind at `now` across guilds, each claimed so that
+    /// one process reminds once: (follow-up, guild, reminder text).
+    pub async fn due_reminders(&self, now: Timestamp) -> anyhow::Result<Vec<(DueFollowUp, u64, String)>> {
         let mut out = Vec::new();
         for guild in self.store.active_guilds().await? {
             let today = self.settings(guild).await?.zone.date_of(now);
@@ -44,9 +44,9 @@ impl App {
                     let owner = f.owner_id.map_or("someone".to_string(), |o| format!("<@{o}>"));
                     let text = self.prompts.texts.render(
                         "meeting.follow_up_due",
-                        context! { owner, text => f.body, due => f.due_date.to_string(), id => f.id },
+                        context! { owner, text => f.text, due => f.due_date.to_string(), id => f.id },
                     );
-                    out.push((f, text));
+                    out.push((f, guild, text));
                 }
             }
         }

@@ -44,6 +44,11 @@ impl App {
         Ok(Insight { id, guild_id: Some(guild_id), body: insight, status, added_by: Some(by) })
     }
 
+    /// A guild's own insights and the shipped library, of one status or all.
+    pub async fn list_insights(&self, guild_id: u64, status: Option<InsightStatus>) -> anyhow::Result<Vec<Insight>> {
+        Ok(self.store.list_insights(guild_id, status).await?)
+    }
+
     /// Approves or rejects a pending suggestion; returns it as it was.
     pub async fn review_insight(&self, guild_id: u64, id: i64, approve: bool) -> anyhow::Result<Insight> {
         let insight = self.store.insight(id).await?.filter(|i| i.guild_id == Some(guild_id));

@@ -12,8 +12,7 @@ pub const REMOVED_GUILD_GRACE_DAYS: i64 = 30;
 impl App {
     /// Applies retention to every guild and deletes guilds removed long
     /// enough ago. Returns the rows removed.
-    pub async fn forget_expired(&self) -> anyhow::Result<u64> {
-        let now = self.clock.now();
+    pub async fn forget_expired(&self, now: jiff::Timestamp) -> anyhow::Result<u64> {
         let mut removed = 0;
         for guild in self.store.active_guilds().await? {
             let days = i64::from(self.settings(guild).await?.retention_days);

@@ -4,7 +4,7 @@
 use minijinja::context;
 
 use super::App;
-use crate::store::{Meeting, MeetingStats, NewMeeting, Origin};
+use crate::domain::meeting::{Meeting, MeetingStats, NewMeeting, Origin};
 
 /// A thread that appeared in a guild.
 #[derive(Clone, Debug)]
@@ -17,6 +17,11 @@ pub struct NewThread {
 }
 
 impl App {
+    /// The meeting of a thread in `guild_id`; a thread of another guild has none.
+    pub async fn meeting_in_thread(&self, guild_id: u64, thread_id: u64) -> anyhow::Result<Option<Meeting>> {
+        Ok(self.store.meeting_by_thread(thread_id).await?.filter(|m| m.body.guild_id == guild_id))
+    }
+
     pub async fn open_meeting(&self, m: &NewMeeting) -> anyhow::Result<(Meeting, bool)> {
         Ok(self.store.open_meeting(m, self.clock.now()).await?)
     }
@@ -70,7 +75,7 @@ impl App {
         texts.render_variant(
             "meeting.prompt",
             meeting.id.saturating_sub(1) as usize,
-            context! { topic => meeting.topic, segment => meeting.segment },
+            context! { topic => meeting.body.topic, segment => meeting.body.segment },
         )
     }
 
@@ -93,7 +98,7 @@ impl App {
         self.prompts.texts.render(
             "meeting.recap",
             context! {
-                topic => meeting.topic,
+                topic => meeting.body.topic,
                 answers => s.answers,
                 answerers => s.answerers,
                 evidence => s.with_evidence,

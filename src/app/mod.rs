@@ -5,6 +5,7 @@ pub mod answers;
 pub mod follow_ups;
 pub mod import;
 pub mod insights;
+pub mod jobs;
 pub mod maintenance;
 pub mod meetings;
 pub mod posts;
@@ -18,14 +19,15 @@ use anyhow::Context as _;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::classify::{Patterns, Signal};
+use crate::domain::settings::ChannelPurpose;
 use crate::domain::settings::{Defaults, GuildSettings};
 use crate::prompts::{self, Prompts};
-use crate::store::{ChannelPurpose, Store};
+use crate::store::Store;
 
 /// Shared state behind every entry point.
 #[derive(Clone, Debug)]
 pub struct App {
-    pub store: Store,
+    store: Store,
     pub prompts: Arc<Prompts>,
     pub defaults: Defaults,
     pub clock: Clock,
@@ -121,6 +123,22 @@ impl App {
         self.store.set_channel(guild_id, channel_id, purpose, on).await?;
         self.forget_settings(guild_id);
         Ok(())
+    }
+
+    /// Closes the database connections.
+    pub async fn close(&self) {
+        self.store.close().await
+    }
+
+    /// The bot is in a guild (again): its data is kept.
+    pub async fn guild_joined(&self, guild_id: u64) -> anyhow::Result<()> {
+        self.settings(guild_id).await?;
+        Ok(self.store.set_guild_left(guild_id, None).await?)
+    }
+
+    /// The bot was removed from a guild: its data is deleted after a grace period.
+    pub async fn guild_removed(&self, guild_id: u64) -> anyhow::Result<()> {
+        Ok(self.store.set_guild_left(guild_id, Some(self.clock.now())).await?)
     }
 
     /// Drops what this process remembers of a guild's settings.

@@ -9,8 +9,8 @@ use sha2::{Digest, Sha256};
 
 use super::App;
 use crate::domain::insight::Insight;
+use crate::domain::post::{Claim, InsightPost, PostKind, PostSlot};
 use crate::domain::rotation::next_insight;
-use crate::store::{Claim, InsightPost, PostKind, PostSlot};
 
 /// How long a claim may go unconfirmed before another process (or a
 /// restart) finishes it. Sending takes seconds at most.
@@ -44,7 +44,7 @@ fn slot_nonce(guild: u64, channel: u64, date: Date, kind: PostKind) -> String {
 
 impl App {
     /// Daily slots due at `now`, over every guild and insight channel.
-    pub async fn due_daily_posts(&self, now: Timestamp) -> anyhow::Result<Vec<PostSlot>> {
+    async fn due_daily_posts(&self, now: Timestamp) -> anyhow::Result<Vec<PostSlot>> {
         let mut due = Vec::new();
         for guild in self.store.active_guilds().await? {
             let settings = self.settings(guild).await?;
@@ -56,9 +56,23 @@ impl App {
         Ok(due)
     }
 
+    /// Daily posts to send at `now`: unfinished ones to finish, and new
+    /// slots, each claimed for this process.
+    pub async fn claim_due_posts(&self, now: Timestamp) -> anyhow::Result<Vec<InsightPost>> {
+        let mut posts = self.unfinished_posts(now).await?;
+        for slot in self.due_daily_posts(now).await? {
+            if let Some(post) = self.claim_post(&slot, now).await? {
+                if !posts.iter().any(|p| p.id == post.id) {
+                    posts.push(post);
+                }
+            }
+        }
+        Ok(posts)
+    }
+
     /// Claims a slot with the channel's next insight. `None` when the slot
     /// was already posted, or the guild has no insight to show.
-    pub async fn claim_post(&self, slot: &PostSlot) -> anyhow::Result<Option<InsightPost>> {
+    pub async fn claim_post(&self, slot: &PostSlot, now: Timestamp) -> anyhow::Result<Option<InsightPost>> {
         let pool = self.store.rotation_pool(slot.guild_id).await?;
         let history = self.store.channel_history(slot.guild_id, slot.channel_id).await?;
         let Some(insight) = next_insight(&pool, &history, slot.channel_id) else {
@@ -67,9 +81,8 @@ impl App {
         };
         let mut nonce = slot_nonce(slot.guild_id, slot.channel_id, slot.local_date, slot.kind);
         if slot.kind == PostKind::Manual {
-            nonce.push_str(&format!("{:x}", self.clock.now().as_millisecond() & 0xfff));
+            nonce.push_str(&format!("{:x}", now.as_millisecond() & 0xfff));
         }
-        let now = self.clock.now();
         Ok(match self.store.claim_post(slot, insight, &nonce, now).await? {
             Claim::New(post) => Some(post),
             Claim::Existing(post) => self.take_over(post, now).await?,
@@ -79,7 +92,7 @@ impl App {
     /// Daily posts claimed but never confirmed sent (the process stopped
     /// in between, or Discord failed): to finish, not to post again, and
     /// only while their slot is within the guild's catch-up window.
-    pub async fn unfinished_posts(&self, now: Timestamp) -> anyhow::Result<Vec<InsightPost>> {
+    async fn unfinished_posts(&self, now: Timestamp) -> anyhow::Result<Vec<InsightPost>> {
         let since = now - jiff::SignedDuration::from_hours(36);
         let mut due = Vec::new();
         for post in self.store.unfinished_posts(since).await? {
@@ -128,18 +141,18 @@ impl App {
         })
     }
 
-    pub async fn mark_posted(&self, post_id: i64, message_id: u64) -> anyhow::Result<()> {
-        Ok(self.store.mark_posted(post_id, message_id, self.clock.now()).await?)
+    pub async fn mark_posted(&self, post_id: i64, message_id: u64, now: Timestamp) -> anyhow::Result<()> {
+        Ok(self.store.mark_posted(post_id, message_id, now).await?)
     }
 }
 
 impl App {
     /// Claims a post for `/insight today` in `channel`, now.
     pub async fn claim_manual_post(&self, guild_id: u64, channel_id: u64) -> anyhow::Result<Option<InsightPost>> {
-        let settings = self.settings(guild_id).await?;
-        let local_date = settings.zone.date_of(self.clock.now());
+        let now = self.clock.now();
+        let local_date = self.settings(guild_id).await?.zone.date_of(now);
         let slot = PostSlot { guild_id, channel_id, local_date, kind: PostKind::Manual };
-        self.claim_post(&slot).await
+        self.claim_post(&slot, now).await
     }
 }
 

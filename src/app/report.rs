@@ -73,6 +73,13 @@ fn change(now: &Headline, before: &Headline) -> BTreeMap<String, f64> {
         .collect()
 }
 
+/// A week's report and its chart (PNG).
+#[derive(Clone, Debug)]
+pub struct Summary {
+    pub report: WeekReport,
+    pub chart: Vec<u8>,
+}
+
 /// Output formats of `advocate report`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -264,6 +271,35 @@ impl super::App {
             ])?;
         }
         Ok(out.into_inner()?)
+    }
+
+    /// The report with its chart of the last eight weeks: what `/summary`
+    /// shows and the weekly post sends.
+    pub async fn summary(
+        &self,
+        guild_id: u64,
+        week: Option<IsoWeek>,
+        channel_id: Option<u64>,
+    ) -> anyhow::Result<Summary> {
+        let report = self.report(guild_id, week, channel_id).await?;
+        let shown = IsoWeek::parse(&report.week).map_err(anyhow::Error::msg)?;
+        let chart = crate::chart::weekly_png(&self.history(guild_id, shown, 8, channel_id).await?)?;
+        Ok(Summary { report, chart })
+    }
+
+    /// Claims the weekly post of a guild's week; `Some(nonce)` when this
+    /// process should send it (see [`Store::claim_summary_post`]).
+    pub async fn claim_summary_post(
+        &self,
+        guild_id: u64,
+        channel_id: u64,
+        week: IsoWeek,
+        now: Timestamp,
+    ) -> anyhow::Result<Option<String>> {
+        let name = week.to_string();
+        let nonce = super::posts::nonce(&format!("summary/{guild_id}/{name}"));
+        let stale_before = now - super::posts::CLAIM_STALE_AFTER;
+        Ok(self.store.claim_summary_post(guild_id, &name, channel_id, &nonce, now, stale_before).await?)
     }
 
     /// Weekly summary posts due now: (guild, channel, week). A post early

@@ -11,9 +11,9 @@ use serenity::all::{
 use super::{Data, Error};
 use crate::app::answers::ModalAnswer;
 use crate::app::UserError;
+use crate::domain::answer::AnswerRef;
 use crate::domain::answer::MAX_ANSWER_CHARS;
 use crate::domain::follow_up::MAX_FOLLOW_UP_CHARS;
-use crate::store::AnswerRef;
 
 const BUTTON_PREFIX: &str = "answer:";
 const MODAL_PREFIX: &str = "answer-modal:";

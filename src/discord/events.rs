@@ -10,7 +10,8 @@ use serenity::all::{
 use super::{answer, Data, Error};
 use crate::app::answers::ThreadMessage;
 use crate::app::meetings::NewThread;
-use crate::store::{Meeting, NewMeeting, Origin, ReactionEvent};
+use crate::domain::meeting::{Meeting, NewMeeting, Origin};
+use crate::domain::reaction::ReactionEvent;
 
 pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Result<(), Error> {
     let app = &data.app;
@@ -24,12 +25,11 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
             );
         }
         FullEvent::GuildCreate { guild, .. } => {
-            app.settings(guild.id.get()).await?;
-            app.store.set_guild_left(guild.id.get(), None).await?;
+            app.guild_joined(guild.id.get()).await?;
         }
         // Unavailable means an outage, not removal: keep the data then.
         FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
-            app.store.set_guild_left(incomplete.id.get(), Some(app.clock.now())).await?;
+            app.guild_removed(incomplete.id.get()).await?;
         }
         FullEvent::ReactionAdd { add_reaction } => reaction(data, add_reaction, true).await?,
         FullEvent::ReactionRemove { removed_reaction } => reaction(data, removed_reaction, false).await?,
@@ -191,12 +191,7 @@ async fn reaction(data: &Data, r: &Reaction, added: bool) -> Result<(), Error> {
         emoji: r.emoji.to_string(),
         at: data.app.clock.now(),
     };
-    if added {
-        data.app.store.reaction_added(&event).await?;
-    } else {
-        data.app.store.reaction_removed(&event).await?;
-    }
-    Ok(())
+    data.app.log_reaction(&event, added).await
 }
 
 /// A scheduled event that became active gets a thread in the guild's

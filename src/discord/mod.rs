@@ -67,22 +67,23 @@ const BASE_INTENTS: GatewayIntents = GatewayIntents::GUILDS
     .union(GatewayIntents::GUILD_MESSAGE_REACTIONS)
     .union(GatewayIntents::GUILD_SCHEDULED_EVENTS);
 
-/// A connected bot and its scheduler; `shutdown` stops both gracefully.
+/// A connected bot; `shutdown` closes the gateway.
 pub struct Running {
     pub shards: Arc<ShardManager>,
     pub task: tokio::task::JoinHandle<Result<(), serenity::Error>>,
-    scheduler: tokio::task::JoinHandle<()>,
-    stop_scheduler: tokio::sync::watch::Sender<bool>,
 }
 
 impl Running {
-    /// Lets the scheduler finish its tick, then closes the gateway.
     pub async fn shutdown(self) {
-        self.stop_scheduler.send_replace(true);
-        let _ = self.scheduler.await;
         self.shards.shutdown_all().await;
         let _ = self.task.await;
     }
+}
+
+/// What the scheduler sends through: its own HTTP client, so scheduled
+/// sends never queue behind a command's requests.
+pub fn poster(config: &Config, prompts: Arc<crate::prompts::Prompts>) -> anyhow::Result<posts::DiscordPoster> {
+    Ok(posts::DiscordPoster { http: Arc::new(build_http(config)?), prompts })
 }
 
 /// Connects with or without the Message Content intent.
@@ -90,7 +91,6 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
     let http = build_http(config)?;
     let intents = if message_content { BASE_INTENTS | GatewayIntents::MESSAGE_CONTENT } else { BASE_INTENTS };
     let dev_guild = config.dev_guild;
-    let scheduler_app = app.clone();
     let web = web_client(config)?;
     let framework = poise::Framework::builder()
         .initialize_owners(false)
@@ -117,9 +117,6 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
         .await
         .context("setting up the Discord client failed")?;
     let shards = client.shard_manager.clone();
-    let (stop_scheduler, stop) = tokio::sync::watch::channel(false);
-    let poster = posts::DiscordPoster { http: client.http.clone(), prompts: scheduler_app.prompts.clone() };
-    let scheduler = tokio::spawn(crate::scheduler::run(scheduler_app, poster, stop));
     let shards_to_run = config.shards;
     let task = tokio::spawn(async move {
         match shards_to_run {
@@ -128,12 +125,7 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
             None => client.start_autosharded().await,
         }
     });
-    Ok(Running { shards, task, scheduler, stop_scheduler })
-}
-
-/// Runs until SIGINT or SIGTERM.
-pub async fn run(app: App, config: &Config) -> anyhow::Result<()> {
-    serve(app, config, shutdown_signal()).await
+    Ok(Running { shards, task })
 }
 
 /// Runs until `stop` completes. Without the Message Content intent
@@ -151,8 +143,6 @@ pub async fn serve(app: App, config: &Config, stop: impl std::future::Future<Out
                 return Ok(());
             }
         };
-        running.stop_scheduler.send_replace(true);
-        let _ = running.scheduler.await;
         match result {
             Err(serenity::Error::Gateway(serenity::gateway::GatewayError::DisallowedGatewayIntents))
                 if message_content =>
@@ -168,18 +158,6 @@ pub async fn serve(app: App, config: &Config, stop: impl std::future::Future<Out
             Ok(()) => return Ok(()),
         }
     }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
-        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
 }
 
 /// Every command error becomes a reply the user understands: their own

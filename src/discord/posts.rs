@@ -7,8 +7,9 @@ use serenity::all::{
 };
 
 use super::answer::answer_button;
+use crate::app::jobs::Outgoing;
 use crate::app::posts::RenderedPost;
-use crate::scheduler::{Outgoing, Poster};
+use crate::scheduler::Poster;
 
 /// Embed accent: a calm blue.
 const COLOUR: u32 = 0x3b82f6;
@@ -44,13 +45,13 @@ pub struct DiscordPoster {
 }
 
 impl Poster for DiscordPoster {
-    async fn send(&self, channel: u64, out: Outgoing<'_>) -> anyhow::Result<u64> {
+    async fn send(&self, channel: u64, out: &Outgoing) -> anyhow::Result<u64> {
         let message = match out {
             Outgoing::Insight(post) => message(post),
-            Outgoing::Summary { report, chart, nonce } => CreateMessage::new()
-                .embed(super::summary::embed(report, &self.prompts.texts, true))
-                .add_file(super::summary::chart_file(chart))
-                .nonce(Nonce::String(nonce))
+            Outgoing::Summary { summary, nonce } => CreateMessage::new()
+                .embed(super::summary::embed(&summary.report, &self.prompts.texts, true))
+                .add_file(super::summary::chart_file(summary.chart.clone()))
+                .nonce(Nonce::String(nonce.clone()))
                 .enforce_nonce(true),
             Outgoing::Reminder { text, owner } => {
                 let users: Vec<UserId> = owner.map(UserId::new).into_iter().collect();

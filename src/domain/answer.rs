@@ -1,6 +1,10 @@
 //! What an answer is: a team member's words on how something affects
 //! customers, given in a meeting thread or through the answer modal.
 
+use jiff::Timestamp;
+
+use super::classify::Classification;
+
 /// Discord's own limit on a modal text input.
 pub const MAX_ANSWER_CHARS: usize = 4000;
 
@@ -71,6 +75,31 @@ pub fn check_text(text: &str) -> Result<&str, String> {
         ));
     }
     Ok(text)
+}
+
+/// What an answer responds to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnswerRef {
+    Meeting(i64),
+    Post(i64),
+}
+
+/// An answer about to be logged.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewAnswer {
+    pub guild_id: u64,
+    pub channel_id: u64,
+    pub user_id: u64,
+    pub to: AnswerRef,
+    pub via: Via,
+    pub body: String,
+    pub impact: Impact,
+    pub classification: Classification,
+    /// The thread reply's id; a replayed event repeats it.
+    pub message_id: Option<u64>,
+    /// The modal submission's id; a retried submission repeats it.
+    pub interaction_id: Option<u64>,
+    pub created_at: Timestamp,
 }
 
 #[cfg(test)]

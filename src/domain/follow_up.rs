@@ -1,6 +1,7 @@
 //! A follow-up as people write it: "call Acme about exports <@123> 2026-12-01".
 
 use jiff::civil::Date;
+use jiff::Timestamp;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -42,6 +43,38 @@ pub fn parse(text: &str) -> Result<Option<FollowUpSpec>, String> {
         None => None,
     };
     Ok(Some(FollowUpSpec { body: body.to_string(), owner, due }))
+}
+
+/// A follow-up about to be stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewFollowUp {
+    pub guild_id: u64,
+    pub answer_id: Option<i64>,
+    pub meeting_id: Option<i64>,
+    pub text: String,
+    pub owner_id: Option<u64>,
+    pub created_by: u64,
+    pub due_date: Option<Date>,
+}
+
+/// A follow-up as stored: open until someone marks it done.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FollowUp {
+    pub id: i64,
+    pub body: NewFollowUp,
+    pub done: bool,
+    pub created_at: Timestamp,
+    pub done_at: Option<Timestamp>,
+}
+
+/// A follow-up due for a reminder in its meeting's thread.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DueFollowUp {
+    pub id: i64,
+    pub thread_id: u64,
+    pub owner_id: Option<u64>,
+    pub text: String,
+    pub due_date: Date,
 }
 
 #[cfg(test)]

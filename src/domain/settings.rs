@@ -56,6 +56,22 @@ pub fn parse_bounded(name: &str, text: &str, (min, max): (u32, u32)) -> Result<u
 }
 
 /// Everything a guild can set, with the defaults a new guild starts from.
+/// Which list a channel belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChannelPurpose {
+    Insight,
+    Meeting,
+}
+
+impl ChannelPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelPurpose::Insight => "insight",
+            ChannelPurpose::Meeting => "meeting",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuildSettings {
     pub guild_id: u64,

@@ -5,32 +5,8 @@ use jiff::Timestamp;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{db_id, ms, on_pool, Pool, Result, Store};
-use crate::domain::answer::{Impact, Via};
+use crate::domain::answer::{AnswerRef, NewAnswer};
 use crate::domain::classify::Classification;
-
-/// What an answer responds to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AnswerRef {
-    Meeting(i64),
-    Post(i64),
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct NewAnswer {
-    pub guild_id: u64,
-    pub channel_id: u64,
-    pub user_id: u64,
-    pub to: AnswerRef,
-    pub via: Via,
-    pub body: String,
-    pub impact: Impact,
-    pub classification: Classification,
-    /// The thread reply's id; a replayed event repeats it.
-    pub message_id: Option<u64>,
-    /// The modal submission's id; a retried submission repeats it.
-    pub interaction_id: Option<u64>,
-    pub created_at: Timestamp,
-}
 
 fn segments(c: &Classification) -> String {
     c.segments.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")

@@ -4,32 +4,7 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 
 use super::{db_id, from_db_id, from_ms, ms, on_pool, Result, Store};
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct NewFollowUp {
-    pub guild_id: u64,
-    pub answer_id: Option<i64>,
-    pub meeting_id: Option<i64>,
-    pub body: String,
-    pub owner_id: Option<u64>,
-    pub created_by: u64,
-    pub due_date: Option<Date>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct FollowUp {
-    pub id: i64,
-    pub guild_id: u64,
-    pub answer_id: Option<i64>,
-    pub meeting_id: Option<i64>,
-    pub body: String,
-    pub owner_id: Option<u64>,
-    pub created_by: u64,
-    pub due_date: Option<Date>,
-    pub done: bool,
-    pub created_at: Timestamp,
-    pub done_at: Option<Timestamp>,
-}
+use crate::domain::follow_up::{DueFollowUp, FollowUp, NewFollowUp};
 
 const COLUMNS: &str =
     "id, guild_id, answer_id, meeting_id, body, owner_id, created_by, due_date, status, created_at, done_at";
@@ -53,13 +28,15 @@ impl From<FollowUpRow> for FollowUp {
     fn from(r: FollowUpRow) -> Self {
         FollowUp {
             id: r.id,
-            guild_id: from_db_id(r.guild_id),
-            answer_id: r.answer_id,
-            meeting_id: r.meeting_id,
-            body: r.body,
-            owner_id: r.owner_id.map(from_db_id),
-            created_by: from_db_id(r.created_by),
-            due_date: r.due_date.and_then(|d| d.parse().ok()),
+            body: NewFollowUp {
+                guild_id: from_db_id(r.guild_id),
+                answer_id: r.answer_id,
+                meeting_id: r.meeting_id,
+                text: r.body,
+                owner_id: r.owner_id.map(from_db_id),
+                created_by: from_db_id(r.created_by),
+                due_date: r.due_date.and_then(|d| d.parse().ok()),
+            },
             done: r.status == "done",
             created_at: from_ms(r.created_at),
             done_at: r.done_at.map(from_ms),
@@ -75,7 +52,7 @@ impl Store {
             .bind(db_id(f.guild_id))
             .bind(f.answer_id)
             .bind(f.meeting_id)
-            .bind(&f.body)
+            .bind(&f.text)
             .bind(f.owner_id.map(db_id))
             .bind(db_id(f.created_by))
             .bind(f.due_date.map(|d| d.to_string()))
@@ -107,16 +84,6 @@ impl Store {
     }
 }
 
-/// A follow-up due for a reminder in its meeting's thread.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DueFollowUp {
-    pub id: i64,
-    pub thread_id: u64,
-    pub owner_id: Option<u64>,
-    pub body: String,
-    pub due_date: Date,
-}
-
 impl Store {
     /// Open follow-ups of a guild due on or before `today`, not yet reminded.
     pub async fn due_follow_ups(&self, guild_id: u64, today: Date) -> Result<Vec<DueFollowUp>> {
@@ -132,7 +99,7 @@ impl Store {
                     id,
                     thread_id: from_db_id(thread),
                     owner_id: owner.map(from_db_id),
-                    body,
+                    text: body,
                     due_date: due.parse().ok()?,
                 })
             })

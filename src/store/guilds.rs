@@ -2,29 +2,13 @@
 
 use super::{db_id, from_db_id, ms, on_pool, Result, Store};
 use crate::domain::classify::Signal;
-use crate::domain::settings::{Defaults, GuildSettings};
+use crate::domain::settings::{ChannelPurpose, Defaults, GuildSettings};
 use crate::domain::time::weekday_name;
 use jiff::Timestamp;
 
 const COLUMNS: &str = "guild_id, timezone, post_time, weekdays_only, thread_pattern, manager_role, mention_role, \
     summary_channel, summary_weekday, summary_time, retention_days, catch_up_minutes, \
     extra_evidence, extra_assumption, extra_follow_up";
-
-/// Which list a channel belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ChannelPurpose {
-    Insight,
-    Meeting,
-}
-
-impl ChannelPurpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            ChannelPurpose::Insight => "insight",
-            ChannelPurpose::Meeting => "meeting",
-        }
-    }
-}
 
 fn decode_error(column: &str, message: String) -> sqlx::Error {
     sqlx::Error::Decode(format!("stored {column} is invalid: {message}").into())

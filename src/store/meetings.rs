@@ -3,65 +3,10 @@
 use jiff::Timestamp;
 
 use super::{db_id, from_db_id, from_ms, ms, on_pool, Result, Store};
-
-/// How a meeting came to be prompted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Origin {
-    /// `/meeting start`
-    Command,
-    /// A new thread whose name matched the guild's pattern.
-    Pattern,
-    /// A Discord scheduled event that became active.
-    Event,
-}
-
-impl Origin {
-    fn as_str(self) -> &'static str {
-        match self {
-            Origin::Command => "command",
-            Origin::Pattern => "pattern",
-            Origin::Event => "event",
-        }
-    }
-
-    fn parse(text: &str) -> Origin {
-        match text {
-            "pattern" => Origin::Pattern,
-            "event" => Origin::Event,
-            _ => Origin::Command,
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct NewMeeting {
-    pub guild_id: u64,
-    pub channel_id: u64,
-    pub thread_id: u64,
-    pub topic: String,
-    pub segment: Option<String>,
-    pub host_id: Option<u64>,
-    pub origin: Origin,
-    pub event_id: Option<u64>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Meeting {
-    pub id: i64,
-    pub guild_id: u64,
-    pub channel_id: u64,
-    pub thread_id: u64,
-    pub topic: String,
-    pub segment: Option<String>,
-    pub host_id: Option<u64>,
-    pub origin: Origin,
-    pub prompt_message_id: Option<u64>,
-    pub opened_at: Timestamp,
-    pub closed_at: Option<Timestamp>,
-}
+use crate::domain::meeting::{Meeting, MeetingStats, NewMeeting, Origin};
 
 const COLUMNS: &str =
-    "id, guild_id, channel_id, thread_id, topic, segment, host_id, origin, prompt_message_id, opened_at, closed_at";
+    "id, guild_id, channel_id, thread_id, topic, segment, host_id, origin, event_id, prompt_message_id, opened_at, closed_at";
 
 #[derive(sqlx::FromRow)]
 struct MeetingRow {
@@ -73,6 +18,7 @@ struct MeetingRow {
     segment: Option<String>,
     host_id: Option<i64>,
     origin: String,
+    event_id: Option<i64>,
     prompt_message_id: Option<i64>,
     opened_at: i64,
     closed_at: Option<i64>,
@@ -82,13 +28,16 @@ impl From<MeetingRow> for Meeting {
     fn from(r: MeetingRow) -> Self {
         Meeting {
             id: r.id,
-            guild_id: from_db_id(r.guild_id),
-            channel_id: from_db_id(r.channel_id),
-            thread_id: from_db_id(r.thread_id),
-            topic: r.topic,
-            segment: r.segment,
-            host_id: r.host_id.map(from_db_id),
-            origin: Origin::parse(&r.origin),
+            body: NewMeeting {
+                guild_id: from_db_id(r.guild_id),
+                channel_id: from_db_id(r.channel_id),
+                thread_id: from_db_id(r.thread_id),
+                topic: r.topic,
+                segment: r.segment,
+                host_id: r.host_id.map(from_db_id),
+                origin: Origin::parse(&r.origin),
+                event_id: r.event_id.map(from_db_id),
+            },
             prompt_message_id: r.prompt_message_id.map(from_db_id),
             opened_at: from_ms(r.opened_at),
             closed_at: r.closed_at.map(from_ms),
@@ -144,16 +93,6 @@ impl Store {
         let done = on_pool!(self, p => sqlx::query(sql).bind(meeting_id).bind(ms(now)).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }
-}
-
-/// What a meeting's recap counts (deleted answers left out).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct MeetingStats {
-    pub answers: i64,
-    pub answerers: i64,
-    pub with_evidence: i64,
-    pub with_assumption: i64,
-    pub open_follow_ups: i64,
 }
 
 impl Store {

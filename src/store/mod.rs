@@ -21,14 +21,8 @@ use jiff::Timestamp;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
-pub use answers::{AnswerRef, NewAnswer};
-pub use follow_ups::{DueFollowUp, FollowUp, NewFollowUp};
-pub use guilds::ChannelPurpose;
 pub use insights::LibrarySync;
-pub use meetings::{Meeting, MeetingStats, NewMeeting, Origin};
-pub use posts::{Claim, InsightPost, PostKind, PostSlot};
 pub use privacy::{Forgotten, PersonalData};
-pub use reactions::ReactionEvent;
 pub use report::WeekScope;
 
 pub type Result<T> = std::result::Result<T, sqlx::Error>;

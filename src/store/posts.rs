@@ -2,41 +2,10 @@
 //! sent, so each channel gets one per local day across restarts, crashes
 //! and processes.
 
-use jiff::civil::Date;
 use jiff::Timestamp;
 
 use super::{db_id, from_db_id, from_ms, ms, on_pool, Result, Store};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PostKind {
-    /// The scheduled post: at most one per channel and local day.
-    Daily,
-    /// `/insight today`: any number.
-    Manual,
-}
-
-impl PostKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            PostKind::Daily => "daily",
-            PostKind::Manual => "manual",
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct InsightPost {
-    pub id: i64,
-    pub guild_id: u64,
-    pub channel_id: u64,
-    pub local_date: Date,
-    pub daily: bool,
-    pub insight_id: i64,
-    pub nonce: String,
-    /// Set once Discord has accepted the message.
-    pub message_id: Option<u64>,
-    pub claimed_at: Timestamp,
-}
+use crate::domain::post::{Claim, InsightPost, PostSlot};
 
 const COLUMNS: &str = "id, guild_id, channel_id, local_date, kind, insight_id, nonce, message_id, claimed_at";
 
@@ -71,24 +40,6 @@ impl PostRow {
             claimed_at: from_ms(self.claimed_at),
         })
     }
-}
-
-/// The outcome of claiming a post.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Claim {
-    /// This caller owns the post and must send it.
-    New(InsightPost),
-    /// Someone claimed this day first; if its `message_id` is still
-    /// empty the post may not have gone out and should be finished.
-    Existing(InsightPost),
-}
-
-/// What a claim is for.
-pub struct PostSlot {
-    pub guild_id: u64,
-    pub channel_id: u64,
-    pub local_date: Date,
-    pub kind: PostKind,
 }
 
 impl Store {

@@ -1,18 +1,9 @@
 //! Reactions on the bot's own posts (daily insights and meeting prompts).
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 
 use super::{db_id, ms, on_pool, Result, Store};
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct ReactionEvent {
-    pub guild_id: u64,
-    pub channel_id: u64,
-    pub message_id: u64,
-    pub user_id: u64,
-    pub emoji: String,
-    pub at: Timestamp,
-}
+use crate::domain::reaction::ReactionEvent;
 
 /// How long a removal seen before its add waits for that add.
 const EARLY_REMOVAL_WINDOW: SignedDuration = SignedDuration::from_secs(60);

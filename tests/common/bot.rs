@@ -9,9 +9,9 @@ use std::time::Duration;
 use advocate::app::App;
 use advocate::clock::Clock;
 use advocate::config::Config;
-use advocate::discord::{self, Running};
 use advocate::fake::FakeDiscord;
 use advocate::prompts;
+use advocate::service::Running;
 
 use super::{openapi, TestStore};
 
@@ -57,7 +57,7 @@ impl Harness {
     /// Starts the bot and waits until it is connected with its commands.
     pub async fn start_bot(&mut self, message_content: bool) {
         let identifies = self.fake.gateway_stats().0;
-        let running = discord::start(self.app.clone(), &self.config, message_content).await.unwrap();
+        let running = Running::start(self.app.clone(), &self.config, message_content).await.unwrap();
         self.running = Some(running);
         self.fake.wait_connected(identifies + 1).await.unwrap();
         self.fake

@@ -1,7 +1,7 @@
 //! /followups [scope] and /followup done id
 
 use super::{is_manager, reply_private, Context, Error};
-use crate::store::FollowUp;
+use crate::domain::follow_up::FollowUp;
 
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
 enum Scope {
@@ -12,9 +12,9 @@ enum Scope {
 }
 
 fn line(f: &FollowUp) -> String {
-    let owner = f.owner_id.map_or("no owner".to_string(), |o| format!("<@{o}>"));
-    let due = f.due_date.map_or(String::new(), |d| format!(" · due {d}"));
-    format!("#{} {} — {owner}{due}", f.id, f.body.chars().take(150).collect::<String>())
+    let owner = f.body.owner_id.map_or("no owner".to_string(), |o| format!("<@{o}>"));
+    let due = f.body.due_date.map_or(String::new(), |d| format!(" · due {d}"));
+    format!("#{} {} — {owner}{due}", f.id, f.body.text.chars().take(150).collect::<String>())
 }
 
 /// Open follow-ups: yours, or everyone's (managers)
@@ -58,7 +58,7 @@ async fn done(ctx: Context<'_>, #[description = "The follow-up's number"] id: i6
     let guild = ctx.guild_id().expect("guild_only").get();
     let manager = is_manager(ctx).await?;
     let f = ctx.data().app.complete_follow_up(guild, id, ctx.author().id.get(), manager).await?;
-    let text: String = f.body.chars().take(200).collect();
+    let text: String = f.body.text.chars().take(200).collect();
     reply_private(
         ctx,
         ctx.data().app.prompts.texts.render("replies.follow_up_done", minijinja::context! { id => f.id, text }),

@@ -41,7 +41,7 @@ async fn today(ctx: Context<'_>) -> Result<(), Error> {
     };
     let rendered = app.render_post(&post).await?;
     let sent = ctx.channel_id().send_message(ctx.http(), posts::message(&rendered)).await?;
-    app.mark_posted(post.id, sent.id.get()).await?;
+    app.mark_posted(post.id, sent.id.get(), app.clock.now()).await?;
     reply_private(ctx, app.prompts.texts.text("replies.insight_posted")).await
 }
 
@@ -138,7 +138,7 @@ pub async fn submit_suggestion(ctx: &SerenityContext, i: &ModalInteraction, data
 async fn list(ctx: Context<'_>) -> Result<(), Error> {
     let app = &ctx.data().app;
     let guild = ctx.guild_id().expect("guild_only").get();
-    let insights = app.store.list_insights(guild, None).await?;
+    let insights = app.list_insights(guild, None).await?;
     let (own, library): (Vec<_>, Vec<_>) = insights.iter().partition(|i| i.guild_id.is_some());
     let mut text = format!("**{} of your own, {} from the shipped library**\n", own.len(), library.len());
     for i in own.iter().chain(&library) {
@@ -175,7 +175,7 @@ async fn review(
     let app = &ctx.data().app;
     let guild = ctx.guild_id().expect("guild_only").get();
     let (Some(id), Some(decision)) = (id, decision) else {
-        let pending = app.store.list_insights(guild, Some(InsightStatus::Pending)).await?;
+        let pending = app.list_insights(guild, Some(InsightStatus::Pending)).await?;
         if pending.is_empty() {
             return reply_private(ctx, "No suggestions are waiting.").await;
         }

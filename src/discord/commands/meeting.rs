@@ -8,7 +8,7 @@ use super::{in_thread, reply_private, Context, Error};
 use crate::app::{App, UserError};
 use crate::discord::answer::answer_button;
 use crate::domain::insight::Segment;
-use crate::store::{Meeting, NewMeeting, Origin};
+use crate::domain::meeting::{Meeting, NewMeeting, Origin};
 
 /// Meeting threads that ask how things affect customers
 #[poise::command(slash_command, guild_only, subcommands("start", "ask", "remind", "close"), subcommand_required)]
@@ -59,12 +59,13 @@ pub async fn post_prompt(http: &Http, app: &App, meeting: &Meeting) -> Result<()
     let message = CreateMessage::new()
         .content(app.prompt_text(meeting))
         .components(vec![answer_button(&app.prompts.texts.text("meeting.button"), &format!("m:{}", meeting.id))]);
-    let posted = ChannelId::new(meeting.thread_id).send_message(http, message).await?;
+    let posted = ChannelId::new(meeting.body.thread_id).send_message(http, message).await?;
     app.record_prompt(meeting.id, posted.id.get()).await
 }
 
 async fn meeting_here(ctx: Context<'_>) -> Result<Option<Meeting>, Error> {
-    Ok(ctx.data().app.store.meeting_by_thread(ctx.channel_id().get()).await?)
+    let guild = ctx.guild_id().expect("guild_only").get();
+    ctx.data().app.meeting_in_thread(guild, ctx.channel_id().get()).await
 }
 
 /// Ask again, in this thread, how it affects customers
@@ -111,10 +112,10 @@ async fn remind(ctx: Context<'_>) -> Result<(), Error> {
         return reply_private(ctx, app.prompts.texts.text("replies.everyone_answered")).await;
     }
     let mentions: Vec<String> = missing.iter().map(|u| format!("<@{u}>")).collect();
-    let text = app
-        .prompts
-        .texts
-        .render("meeting.reminder", minijinja::context! { mentions => mentions.join(" "), topic => meeting.topic });
+    let text = app.prompts.texts.render(
+        "meeting.reminder",
+        minijinja::context! { mentions => mentions.join(" "), topic => meeting.body.topic },
+    );
     // Only the people who have not answered are pinged, nobody else.
     let message =
         CreateMessage::new().content(text).allowed_mentions(CreateAllowedMentions::new().users(missing.clone()));

@@ -4,9 +4,9 @@ use serenity::all::{ChannelId, Permissions};
 
 use super::{reply_private, Context, Error};
 use crate::app::UserError;
+use crate::domain::settings::ChannelPurpose;
 use crate::domain::settings::{GuildSettings, SETTING_NAMES};
 use crate::domain::time::weekday_name;
-use crate::store::ChannelPurpose;
 
 /// Manage Server (or Administrator), from the permissions Discord put in
 /// the interaction: checked here, whatever the command's defaults say.

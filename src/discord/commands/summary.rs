@@ -21,9 +21,7 @@ pub async fn summary(
     let app = &ctx.data().app;
     let guild = ctx.guild_id().expect("guild_only").get();
     let channel = channel.map(|c| c.get());
-    let report = app.report(guild, week, channel).await?;
-    let shown = IsoWeek::parse(&report.week).map_err(anyhow::Error::msg)?;
-    let chart = crate::chart::weekly_png(&app.history(guild, shown, 8, channel).await?)?;
+    let crate::app::report::Summary { report, chart } = app.summary(guild, week, channel).await?;
     let csv = app.answers_csv(&report).await?;
     let reply = poise::CreateReply::default()
         .embed(summary::embed(&report, &app.prompts.texts, true))

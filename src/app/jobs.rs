@@ -1,0 +1,95 @@
+//! Scheduled jobs, all of one shape: what is due at `now` is claimed in
+//! the database (so of several processes one does it), sent by the
+//! scheduler, then recorded as sent.
+
+use jiff::Timestamp;
+
+use super::posts::RenderedPost;
+use super::report::Summary;
+use super::App;
+
+/// What a job sends.
+pub enum Outgoing {
+    /// The customer of the day.
+    Insight(Box<RenderedPost>),
+    /// The weekly summary, with its chart; the nonce dedupes a retry.
+    Summary { summary: Box<Summary>, nonce: String },
+    /// A due follow-up, pinging its owner only.
+    Reminder { text: String, owner: Option<u64> },
+}
+
+/// One claimed piece of work: where it goes, what it says, what to
+/// record once Discord accepted it.
+pub struct Job {
+    pub guild_id: u64,
+    pub channel_id: u64,
+    pub out: Outgoing,
+    record: Record,
+}
+
+enum Record {
+    Post(i64),
+    Summary {
+        week: String,
+    },
+    /// A reminder's claim is its record.
+    Nothing,
+}
+
+impl Job {
+    /// A short name for logs.
+    pub fn kind(&self) -> &'static str {
+        match self.out {
+            Outgoing::Insight(_) => "customer of the day",
+            Outgoing::Summary { .. } => "weekly summary",
+            Outgoing::Reminder { .. } => "follow-up reminder",
+        }
+    }
+}
+
+impl App {
+    /// Every job due at `now`, each claimed for this process. A job that
+    /// cannot be prepared is logged and left for the next pass.
+    pub async fn due_jobs(&self, now: Timestamp) -> anyhow::Result<Vec<Job>> {
+        let mut jobs = Vec::new();
+        for post in self.claim_due_posts(now).await? {
+            match self.render_post(&post).await {
+                Ok(rendered) => jobs.push(Job {
+                    guild_id: post.guild_id,
+                    channel_id: post.channel_id,
+                    out: Outgoing::Insight(Box::new(rendered)),
+                    record: Record::Post(post.id),
+                }),
+                Err(e) => tracing::error!(post = post.id, error = %format!("{e:#}"), "cannot lay out a daily post"),
+            }
+        }
+        for (guild_id, channel_id, week) in self.due_summaries(now).await? {
+            let Some(nonce) = self.claim_summary_post(guild_id, channel_id, week, now).await? else { continue };
+            match self.summary(guild_id, Some(week), None).await {
+                Ok(summary) => jobs.push(Job {
+                    guild_id,
+                    channel_id,
+                    out: Outgoing::Summary { summary: Box::new(summary), nonce },
+                    record: Record::Summary { week: week.to_string() },
+                }),
+                Err(e) => {
+                    tracing::error!(guild = guild_id, error = %format!("{e:#}"), "cannot compute the weekly summary")
+                }
+            }
+        }
+        for (f, guild_id, text) in self.due_reminders(now).await? {
+            let out = Outgoing::Reminder { text, owner: f.owner_id };
+            jobs.push(Job { guild_id, channel_id: f.thread_id, out, record: Record::Nothing });
+        }
+        Ok(jobs)
+    }
+
+    /// Records that a job's message reached Discord as `message_id`.
+    pub async fn record_sent(&self, job: &Job, message_id: u64, now: Timestamp) -> anyhow::Result<()> {
+        match &job.record {
+            Record::Post(id) => self.mark_posted(*id, message_id, now).await,
+            Record::Summary { week } => Ok(self.store.mark_summary_posted(job.guild_id, week, message_id).await?),
+            Record::Nothing => Ok(()),
+        }
+    }
+}
