@@ -5,14 +5,14 @@
 //! fake and driver together: an upper bound for the bot).
 //! Run: cargo bench --bench load   (ADVOCATE_LOAD_N=20000 for more)
 
+use fake_discord::Command;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use advocate::app::App;
 use advocate::clock::Clock;
 use advocate::config::Config;
-use advocate::fake::FakeDiscord;
-use serde_json::json;
+use fake_discord::FakeDiscord;
 
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -34,7 +34,8 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("load.db");
     let clock = Clock::manual("2026-11-23T10:00:00Z".parse().unwrap());
-    let fake = FakeDiscord::start(clock.clone()).await.unwrap();
+    let now = clock.clone();
+    let fake = FakeDiscord::start(move || now.now()).await.unwrap();
     let vars: HashMap<&str, String> = [
         ("DATABASE_URL", format!("sqlite:{}", db.display())),
         ("DISCORD_TOKEN", fake.token()),
@@ -55,14 +56,7 @@ async fn main() {
     let bot = advocate::discord::start(app, &config, true).await.unwrap();
     fake.wait_connected(1).await.unwrap();
     fake.wait_for("commands", |s| (!s.commands.is_empty()).then_some(())).await.unwrap();
-    let i = fake
-        .slash(
-            people[0],
-            channel,
-            "meeting",
-            json!([{"name": "start", "options": [{"name": "topic", "value": "load"}]}]),
-        )
-        .unwrap();
+    let i = fake.slash(people[0], channel, &Command::new("meeting").sub("start").opt("topic", "load")).unwrap();
     fake.response_message(i).await.unwrap();
     let thread = fake.threads_in(channel)[0].id;
 

@@ -116,12 +116,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::ImportFeedback(args) => import(&config, args).await,
         Command::Report(args) => report(&config, args).await,
-        Command::Demo => {
-            let run = crate::demo::run().await?;
-            print!("{}", crate::demo::render(&run)?);
-            Ok(if run.matches() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
-        }
+        Command::Demo => demo().await,
     }
+}
+
+#[cfg(feature = "demo")]
+async fn demo() -> anyhow::Result<ExitCode> {
+    let run = crate::demo::run().await?;
+    print!("{}", crate::demo::render(&run)?);
+    Ok(if run.matches() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+#[cfg(not(feature = "demo"))]
+async fn demo() -> anyhow::Result<ExitCode> {
+    anyhow::bail!("this build of advocate has no demo; build it with the default features (`cargo install --path .`)")
 }
 
 async fn run_bot(config: Config) -> anyhow::Result<ExitCode> {

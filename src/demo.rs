@@ -9,7 +9,6 @@ use std::fmt::Write as _;
 use anyhow::Context as _;
 use jiff::civil::Time;
 use jiff::Timestamp;
-use serde_json::{json, Value};
 
 use crate::app::report::{week_report, Format, WeekReport};
 use crate::app::App;
@@ -17,8 +16,8 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::summary::Headline;
 use crate::domain::time::{IsoWeek, Zone};
-use crate::fake::FakeDiscord;
 use crate::store::Store;
+use fake_discord::{Command, FakeDiscord};
 
 /// What the script did, counted as it went, and what the report says.
 pub struct DemoRun {
@@ -78,8 +77,8 @@ impl World {
         self.people[name]
     }
 
-    async fn command(&mut self, who: &str, channel: u64, name: &str, options: Value) -> anyhow::Result<String> {
-        let i = self.fake.slash(self.who(who), channel, name, options)?;
+    async fn command(&mut self, who: &str, channel: u64, command: Command) -> anyhow::Result<String> {
+        let i = self.fake.slash(self.who(who), channel, &command)?;
         let reply = self.fake.response_message(i).await?;
         Ok(reply.content)
     }
@@ -153,7 +152,8 @@ async fn run_in(dir: &std::path::Path) -> anyhow::Result<DemoRun> {
     let zone = Zone::parse(ZONE).map_err(anyhow::Error::msg)?;
     let week = IsoWeek::containing(Timestamp::now(), &zone).previous();
     let clock = Clock::manual(zone.instant(week.monday(), Time::constant(7, 0, 0, 0)));
-    let fake = FakeDiscord::start(clock.clone()).await?;
+    let now = clock.clone();
+    let fake = FakeDiscord::start(move || now.now()).await?;
     let prompts_dir = std::env::var("ADVOCATE_PROMPTS").unwrap_or_else(|_| "prompts".into());
     let vars: HashMap<&str, String> = [
         ("DATABASE_URL", format!("sqlite:{}", dir.join("demo.db").display())),
@@ -193,11 +193,19 @@ async fn run_in(dir: &std::path::Path) -> anyhow::Result<DemoRun> {
 
     w.at(0, 7, 30);
     for (setting, value) in [("timezone", ZONE), ("post_time", "09:00")] {
-        let said = w.command("Dana", product, "setup", json!([{"name": "set", "options": [{"name": "setting", "value": setting}, {"name": "value", "value": value}]}])).await?;
+        let said = w
+            .command("Dana", product, Command::new("setup").sub("set").opt("setting", setting).opt("value", value))
+            .await?;
         w.note(format!("Dana: /setup set {setting} {value} → {said}"));
     }
     for channel in [customers, eng] {
-        let said = w.command("Dana", product, "setup", json!([{"name": "channel", "options": [{"name": "purpose", "value": "insight"}, {"name": "channel", "value": channel.to_string()}]}])).await?;
+        let said = w
+            .command(
+                "Dana",
+                product,
+                Command::new("setup").sub("channel").opt("purpose", "insight").opt("channel", channel),
+            )
+            .await?;
         w.note(format!("Dana: /setup channel insight → {said}"));
     }
 
@@ -224,7 +232,16 @@ async fn run_in(dir: &std::path::Path) -> anyhow::Result<DemoRun> {
             }
             1 => {
                 w.at(1, 11, 0);
-                let said = w.command("Dana", product, "meeting", json!([{"name": "start", "options": [{"name": "topic", "value": "Pricing page redesign"}, {"name": "segment", "value": "smb"}]}])).await?;
+                let said = w
+                    .command(
+                        "Dana",
+                        product,
+                        Command::new("meeting")
+                            .sub("start")
+                            .opt("topic", "Pricing page redesign")
+                            .opt("segment", "smb"),
+                    )
+                    .await?;
                 w.note(format!("Dana: /meeting start topic:Pricing page redesign → {said}"));
                 w.done.meetings += 1;
                 w.done.meetings_answered += 1;
@@ -252,7 +269,7 @@ async fn run_in(dir: &std::path::Path) -> anyhow::Result<DemoRun> {
                 w.answered("Riya", true, false);
                 w.done.follow_ups_opened += 1;
                 w.at(1, 11, 45);
-                let said = w.command("Dana", thread, "meeting", json!([{"name": "close"}])).await?;
+                let said = w.command("Dana", thread, Command::new("meeting").sub("close")).await?;
                 let recap = w.fake.messages_in(thread).last().map(|m| m.content.clone()).unwrap_or_default();
                 w.note(format!("Dana: /meeting close → {said}\n  recap: {}", recap.replace('\n', " / ")));
             }

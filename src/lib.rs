@@ -5,10 +5,10 @@ pub mod chart;
 pub mod cli;
 pub mod clock;
 pub mod config;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod discord;
 pub mod domain;
-pub mod fake;
 pub mod prompts;
 pub mod scheduler;
 pub mod service;

@@ -4,6 +4,7 @@ mod common;
 
 use advocate::domain::time::IsoWeek;
 use common::bot::{eventually, Harness};
+use fake_discord::Command;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 
@@ -13,18 +14,12 @@ struct Guild {
     channels: Vec<u64>,
 }
 
-fn set(setting: &str, value: &str) -> serde_json::Value {
-    json!([{"type": 1, "name": "set", "options": [
-        {"type": 3, "name": "setting", "value": setting},
-        {"type": 3, "name": "value", "value": value},
-    ]}])
+fn set(setting: &str, value: &str) -> Command {
+    Command::new("setup").sub("set").opt("setting", setting).opt("value", value)
 }
 
-fn add_channel(channel: u64) -> serde_json::Value {
-    json!([{"type": 1, "name": "channel", "options": [
-        {"type": 3, "name": "purpose", "value": "insight"},
-        {"type": 7, "name": "channel", "value": channel.to_string()},
-    ]}])
+fn add_channel(channel: u64) -> Command {
+    Command::new("setup").sub("channel").opt("purpose", "insight").opt("channel", channel)
 }
 
 /// A guild whose owner sets its zone and insight channels with /setup.
@@ -35,12 +30,12 @@ async fn guild(h: &Harness, name: &str, zone: &str, channels: usize) -> Guild {
     let mut list = Vec::new();
     for n in 0..channels {
         let channel = h.fake.add_channel(id, &format!("customers-{n}")).unwrap();
-        let i = h.fake.slash(owner, general, "setup", add_channel(channel)).unwrap();
+        let i = h.fake.slash(owner, general, &add_channel(channel)).unwrap();
         let r = h.fake.response_message(i).await.unwrap().content;
         assert!(r.contains("added as an insight channel"), "{r}");
         list.push(channel);
     }
-    let i = h.fake.slash(owner, general, "setup", set("timezone", zone)).unwrap();
+    let i = h.fake.slash(owner, general, &set("timezone", zone)).unwrap();
     assert!(h.fake.response_message(i).await.unwrap().content.contains("Saved"));
     Guild { owner, id, channels: list }
 }
@@ -50,7 +45,7 @@ fn at(h: &Harness, time: &str) {
 }
 
 /// Waits until `channel` shows `count` posts by the bot, then returns them.
-async fn posts(h: &Harness, channel: u64, count: usize) -> Vec<advocate::fake::state::Message> {
+async fn posts(h: &Harness, channel: u64, count: usize) -> Vec<fake_discord::state::Message> {
     h.fake
         .wait_for(&format!("{count} post(s) in channel {channel}"), |s| {
             let found: Vec<_> = s.messages.values().filter(|m| is_post(s, m, channel)).cloned().collect();
@@ -61,7 +56,7 @@ async fn posts(h: &Harness, channel: u64, count: usize) -> Vec<advocate::fake::s
 }
 
 /// A customer-of-the-day post: the bot's, public, with an embed.
-fn is_post(s: &advocate::fake::state::State, m: &advocate::fake::state::Message, channel: u64) -> bool {
+fn is_post(s: &fake_discord::state::State, m: &fake_discord::state::Message, channel: u64) -> bool {
     m.channel_id == channel && m.author_id == s.bot_id && !m.ephemeral() && !m.embeds[0].is_null()
 }
 
@@ -132,7 +127,7 @@ async fn each_insight_channel_gets_one_post_at_local_time_across_zones_and_resta
     h.finish().await;
 }
 
-fn posts_sync(h: &Harness, channel: u64) -> Vec<advocate::fake::state::Message> {
+fn posts_sync(h: &Harness, channel: u64) -> Vec<fake_discord::state::Message> {
     h.fake.read(|s| s.messages.values().filter(|m| is_post(s, m, channel)).cloned().collect())
 }
 
@@ -253,7 +248,7 @@ async fn the_post_mentions_the_chosen_role_and_nobody_else() {
     let g = guild(&h, "Pinged", "UTC", 1).await;
     let role = h.fake.add_role(g.id, "customer-champions", 0);
     let general = h.fake.read(|s| s.channels.values().find(|c| c.guild_id == g.id && c.name == "general").unwrap().id);
-    let i = h.fake.slash(g.owner, general, "setup", set("mention_role", &format!("<@&{role}>"))).unwrap();
+    let i = h.fake.slash(g.owner, general, &set("mention_role", &format!("<@&{role}>"))).unwrap();
     assert!(h.fake.response_message(i).await.unwrap().content.contains("Saved"));
     at(&h, "2026-11-23T09:00:00Z");
     let post = posts(&h, g.channels[0], 1).await.remove(0);

@@ -3,7 +3,7 @@
 mod common;
 
 use common::bot::Harness;
-use serde_json::json;
+use fake_discord::Command;
 
 const NOW: &str = "2026-11-23T10:00:00Z";
 
@@ -25,13 +25,13 @@ async fn team(h: &Harness) -> Team {
     h.fake.join(guild, lead, &[managers]);
     h.fake.join(guild, member, &[]);
     let channel = h.fake.add_channel(guild, "product").unwrap();
-    let set = json!([{"name": "set", "options": [{"name": "setting", "value": "manager_role"}, {"name": "value", "value": format!("<@&{managers}>")}]}]);
-    let i = h.fake.slash(owner, channel, "setup", set).unwrap();
+    let set = Command::new("setup").sub("set").opt("setting", "manager_role").opt("value", format!("<@&{managers}>"));
+    let i = h.fake.slash(owner, channel, &set).unwrap();
     assert!(h.fake.response_message(i).await.unwrap().content.contains("Saved"));
     Team { owner, lead, member, guild, channel }
 }
 
-async fn reply(h: &Harness, i: u64) -> advocate::fake::state::Message {
+async fn reply(h: &Harness, i: u64) -> fake_discord::state::Message {
     h.fake.response_message(i).await.unwrap()
 }
 
@@ -40,16 +40,16 @@ async fn a_member_is_refused_manager_and_setup_commands_privately() {
     let mut h = Harness::new(common::sqlite().await, NOW).await;
     h.start_bot(true).await;
     let t = team(&h).await;
-    let review = h.fake.slash(t.member, t.channel, "insight", json!([{"name": "review"}])).unwrap();
+    let review = h.fake.slash(t.member, t.channel, &Command::new("insight").sub("review")).unwrap();
     let refused = reply(&h, review).await;
     assert!(refused.ephemeral() && refused.content.contains("for managers"), "{}", refused.content);
-    let setup = h.fake.slash(t.lead, t.channel, "setup", json!([{"name": "show"}])).unwrap();
+    let setup = h.fake.slash(t.lead, t.channel, &Command::new("setup").sub("show")).unwrap();
     let refused = reply(&h, setup).await;
     assert!(refused.ephemeral() && refused.content.contains("Manage Server"), "{}", refused.content);
     // The lead's role is enough for managers' commands.
-    let review = h.fake.slash(t.lead, t.channel, "insight", json!([{"name": "review"}])).unwrap();
+    let review = h.fake.slash(t.lead, t.channel, &Command::new("insight").sub("review")).unwrap();
     assert!(reply(&h, review).await.content.contains("No suggestions are waiting"));
-    let show = h.fake.slash(t.owner, t.channel, "setup", json!([{"name": "show"}])).unwrap();
+    let show = h.fake.slash(t.owner, t.channel, &Command::new("setup").sub("show")).unwrap();
     assert!(reply(&h, show).await.content.contains("timezone: UTC"));
     h.finish().await;
 }
@@ -59,8 +59,8 @@ async fn a_bad_setting_is_refused_with_what_is_valid() {
     let mut h = Harness::new(common::sqlite().await, NOW).await;
     h.start_bot(true).await;
     let t = team(&h).await;
-    let set = json!([{"name": "set", "options": [{"name": "setting", "value": "timezone"}, {"name": "value", "value": "Mars/Base"}]}]);
-    let i = h.fake.slash(t.owner, t.channel, "setup", set).unwrap();
+    let set = Command::new("setup").sub("set").opt("setting", "timezone").opt("value", "Mars/Base");
+    let i = h.fake.slash(t.owner, t.channel, &set).unwrap();
     let r = reply(&h, i).await;
     assert!(
         r.ephemeral() && r.content.contains("not an IANA time zone") && r.content.contains("Europe/Berlin"),
@@ -72,11 +72,11 @@ async fn a_bad_setting_is_refused_with_what_is_valid() {
 }
 
 fn suggest(h: &Harness, user: u64, channel: u64) -> u64 {
-    let add = json!([{"name": "add", "options": [{"name": "source", "value": "support ticket"}, {"name": "segment", "value": "Public sector"}]}]);
-    h.fake.slash(user, channel, "insight", add).unwrap()
+    let add = Command::new("insight").sub("add").opt("source", "support ticket").opt("segment", "Public sector");
+    h.fake.slash(user, channel, &add).unwrap()
 }
 
-async fn fill_form(h: &Harness, user: u64, channel: u64, i: u64) -> advocate::fake::state::Message {
+async fn fill_form(h: &Harness, user: u64, channel: u64, i: u64) -> fake_discord::state::Message {
     let id = h.fake.response(i).await.unwrap().modal_id().expect("the suggestion form opens");
     let submit = h
         .fake
@@ -110,9 +110,8 @@ async fn a_members_suggestion_waits_for_review_and_the_member_is_told() {
     assert_eq!(pending[0].body.segment.as_str(), "public-sector");
     assert!(!h.db.store.rotation_pool(t.guild).await.unwrap().iter().any(|c| c.id == id), "not posted before review");
 
-    let decide =
-        json!([{"name": "review", "options": [{"name": "id", "value": id}, {"name": "decision", "value": "approve"}]}]);
-    let i = h.fake.slash(t.lead, t.channel, "insight", decide).unwrap();
+    let decide = Command::new("insight").sub("review").opt("id", id).opt("decision", "approve");
+    let i = h.fake.slash(t.lead, t.channel, &decide).unwrap();
     assert!(reply(&h, i).await.content.contains("approved"));
     assert!(h.db.store.rotation_pool(t.guild).await.unwrap().iter().any(|c| c.id == id && c.own));
     let dm = h.fake.wait_for("the DM to the member", |s| s.dm_channel(t.member)).await.unwrap();
@@ -133,7 +132,7 @@ async fn a_managers_insight_goes_live_and_can_be_posted_and_retired() {
     let thanks = fill_form(&h, t.lead, t.channel, suggest(&h, t.lead, t.channel)).await;
     assert!(thanks.content.contains("is live"), "{}", thanks.content);
 
-    let today = h.fake.slash(t.member, t.channel, "insight", json!([{"name": "today"}])).unwrap();
+    let today = h.fake.slash(t.member, t.channel, &Command::new("insight").sub("today")).unwrap();
     assert!(reply(&h, today).await.content.contains("Posted"));
     let posted = h.fake.messages_in(t.channel);
     let post = posted.iter().find(|m| !m.embeds.as_array().unwrap().is_empty()).expect("an insight post");
@@ -141,20 +140,9 @@ async fn a_managers_insight_goes_live_and_can_be_posted_and_retired() {
 
     let own =
         h.db.store.list_insights(t.guild, None).await.unwrap().into_iter().find(|i| i.guild_id.is_some()).unwrap();
-    let retire = h
-        .fake
-        .slash(
-            t.member,
-            t.channel,
-            "insight",
-            json!([{"name": "retire", "options": [{"name": "id", "value": own.id}]}]),
-        )
-        .unwrap();
+    let retire = h.fake.slash(t.member, t.channel, &Command::new("insight").sub("retire").opt("id", own.id)).unwrap();
     assert!(reply(&h, retire).await.content.contains("for managers"));
-    let retire = h
-        .fake
-        .slash(t.lead, t.channel, "insight", json!([{"name": "retire", "options": [{"name": "id", "value": own.id}]}]))
-        .unwrap();
+    let retire = h.fake.slash(t.lead, t.channel, &Command::new("insight").sub("retire").opt("id", own.id)).unwrap();
     assert!(reply(&h, retire).await.content.contains("retired"));
     assert!(!h.db.store.rotation_pool(t.guild).await.unwrap().iter().any(|c| c.id == own.id));
     h.finish().await;
@@ -165,7 +153,7 @@ async fn a_refusal_is_one_private_message() {
     let mut h = Harness::new(common::sqlite().await, NOW).await;
     h.start_bot(true).await;
     let t = team(&h).await;
-    let i = h.fake.slash(t.member, t.channel, "insight", json!([{"name": "review"}])).unwrap();
+    let i = h.fake.slash(t.member, t.channel, &Command::new("insight").sub("review")).unwrap();
     reply(&h, i).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let interaction = h.fake.read(|s| s.interactions[&i].clone());
@@ -178,9 +166,9 @@ async fn a_manager_imports_a_feedback_csv_and_a_bad_one_imports_nothing() {
     let mut h = Harness::new(common::sqlite().await, NOW).await;
     h.start_bot(true).await;
     let t = team(&h).await;
-    let import = |file: u64| json!([{"name": "import", "options": [{"name": "file", "value": file.to_string()}]}]);
+    let import = |file: u64| Command::new("insight").sub("import").opt("file", file);
     let bad = h.fake.upload("bad.csv", b"customer,comment,score\nA,fine,9\nB,slow,eleven\n");
-    let r = reply(&h, h.fake.slash(t.lead, t.channel, "insight", import(bad)).unwrap()).await;
+    let r = reply(&h, h.fake.slash(t.lead, t.channel, &import(bad)).unwrap()).await;
     assert!(
         r.ephemeral() && r.content.contains("line 3: score `eleven`") && r.content.contains("Nothing was imported"),
         "{}",
@@ -195,10 +183,10 @@ async fn a_manager_imports_a_feedback_csv_and_a_bad_one_imports_nothing() {
 
     let sample = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts/samples/feedback.csv")).unwrap();
     let good = h.fake.upload("feedback.csv", &sample);
-    let r = reply(&h, h.fake.slash(t.lead, t.channel, "insight", import(good)).unwrap()).await;
+    let r = reply(&h, h.fake.slash(t.lead, t.channel, &import(good)).unwrap()).await;
     assert!(r.content.contains("Imported 5 insight(s)"), "{}", r.content);
     assert_eq!(own(&h).await, 5);
-    let refused = reply(&h, h.fake.slash(t.member, t.channel, "insight", import(good)).unwrap()).await;
+    let refused = reply(&h, h.fake.slash(t.member, t.channel, &import(good)).unwrap()).await;
     assert!(refused.content.contains("for managers"));
     h.finish().await;
 }
@@ -228,7 +216,7 @@ async fn a_process_can_run_a_chosen_shard_range() {
     h.config.shards = Some(advocate::config::ShardRange { first: 0, last: 0, total: 1 });
     h.start_bot(true).await;
     let t = team(&h).await;
-    let show = h.fake.slash(t.owner, t.channel, "setup", json!([{"name": "show"}])).unwrap();
+    let show = h.fake.slash(t.owner, t.channel, &Command::new("setup").sub("show")).unwrap();
     assert!(reply(&h, show).await.content.contains("timezone: UTC"));
     h.finish().await;
 }

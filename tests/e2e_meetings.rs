@@ -4,6 +4,7 @@ mod common;
 
 use advocate::domain::answer::AnswerRef;
 use common::bot::{eventually, Harness};
+use fake_discord::Command;
 use serde_json::json;
 
 const MONDAY_MORNING: &str = "2026-11-23T09:00:00Z";
@@ -23,13 +24,13 @@ async fn team(h: &Harness) -> Team {
     Team { alice, bob, channel }
 }
 
-fn meeting_start(topic: &str) -> serde_json::Value {
-    json!([{"type": 1, "name": "start", "options": [{"type": 3, "name": "topic", "value": topic}]}])
+fn meeting_start(topic: &str) -> Command {
+    Command::new("meeting").sub("start").opt("topic", topic)
 }
 
 /// Alice runs /meeting start; returns the new thread.
 async fn start_meeting(h: &Harness, t: &Team, topic: &str) -> u64 {
-    let i = h.fake.slash(t.alice, t.channel, "meeting", meeting_start(topic)).unwrap();
+    let i = h.fake.slash(t.alice, t.channel, &meeting_start(topic)).unwrap();
     let reply = h.fake.response_message(i).await.unwrap();
     assert!(reply.content.contains("is open"), "{}", reply.content);
     let thread = h.fake.threads_in(t.channel).last().unwrap().id;
@@ -43,7 +44,7 @@ async fn meeting_start_opens_a_thread_with_the_prompt() {
     let t = team(&h).await;
     h.start_bot(true).await;
 
-    let i = h.fake.slash(t.alice, t.channel, "meeting", meeting_start("Pricing page")).unwrap();
+    let i = h.fake.slash(t.alice, t.channel, &meeting_start("Pricing page")).unwrap();
     let answered = h.fake.response(i).await.unwrap();
     assert_eq!(answered.first_callback_type(), Some(5), "deferred, ephemeral");
     let reply = h.fake.response_message(i).await.unwrap();
@@ -189,7 +190,7 @@ async fn remind_pings_only_those_who_have_not_answered_and_close_posts_a_recap()
     })
     .await;
 
-    let i = h.fake.slash(t.alice, thread, "meeting", json!([{"name": "remind"}])).unwrap();
+    let i = h.fake.slash(t.alice, thread, &Command::new("meeting").sub("remind")).unwrap();
     // The thread's members are those who posted in it: Bob and Carol.
     assert!(h.fake.response_message(i).await.unwrap().content.contains("Reminded 1 person."));
     let reminder = h.fake.messages_in(thread).into_iter().find(|m| m.content.contains("haven't heard")).unwrap();
@@ -199,7 +200,7 @@ async fn remind_pings_only_those_who_have_not_answered_and_close_posts_a_recap()
     assert_eq!(allowed["parse"], json!([]), "no @everyone, no roles");
     assert_eq!(allowed["users"], json!([carol.to_string()]));
 
-    let i = h.fake.slash(t.alice, thread, "meeting", json!([{"name": "close"}])).unwrap();
+    let i = h.fake.slash(t.alice, thread, &Command::new("meeting").sub("close")).unwrap();
     assert!(h.fake.response_message(i).await.unwrap().content.contains("closed"));
     let recap = h.fake.messages_in(thread).last().unwrap().clone();
     assert!(
@@ -209,7 +210,7 @@ async fn remind_pings_only_those_who_have_not_answered_and_close_posts_a_recap()
     );
     assert!(recap.content.contains("1 open follow-up"), "{}", recap.content);
     assert_eq!(recap.allowed_mentions.unwrap()["parse"], json!([]), "the topic's @everyone pings nobody");
-    let again = h.fake.slash(t.alice, thread, "meeting", json!([{"name": "close"}])).unwrap();
+    let again = h.fake.slash(t.alice, thread, &Command::new("meeting").sub("close")).unwrap();
     assert!(h.fake.response_message(again).await.unwrap().content.contains("no open meeting"));
     h.finish().await;
 }
@@ -219,8 +220,8 @@ async fn a_scheduled_event_that_starts_gets_a_thread_and_the_question_once() {
     let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
     let t = team(&h).await;
     h.start_bot(true).await;
-    let set = json!([{"name": "channel", "options": [{"name": "purpose", "value": "meeting"}, {"name": "channel", "value": t.channel.to_string()}]}]);
-    let i = h.fake.slash(t.alice, t.channel, "setup", set).unwrap();
+    let set = Command::new("setup").sub("channel").opt("purpose", "meeting").opt("channel", t.channel);
+    let i = h.fake.slash(t.alice, t.channel, &set).unwrap();
     assert!(h.fake.response_message(i).await.unwrap().content.contains("meeting channel"));
 
     let event = h.fake.start_event(guild_of(&h, t.channel), "Quarterly review", t.alice).unwrap();

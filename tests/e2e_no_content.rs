@@ -3,7 +3,7 @@
 mod common;
 
 use common::bot::{eventually, Harness};
-use serde_json::json;
+use fake_discord::Command;
 
 #[tokio::test]
 async fn without_message_content_the_bot_falls_back_and_answers_still_arrive() {
@@ -28,10 +28,9 @@ async fn without_message_content_the_bot_falls_back_and_answers_still_arrive() {
     h.fake.wait_connected(1).await.unwrap();
     h.fake.wait_for("commands", |s| (!s.commands.is_empty()).then_some(())).await.unwrap();
     let intents = h.fake.gateway_stats().2;
-    assert_eq!(intents & advocate::fake::MESSAGE_CONTENT_INTENT, 0, "connected without Message Content");
+    assert_eq!(intents & fake_discord::MESSAGE_CONTENT_INTENT, 0, "connected without Message Content");
 
-    let start = json!([{"name": "start", "options": [{"name": "topic", "value": "Billing"}]}]);
-    let i = h.fake.slash(alice, channel, "meeting", start).unwrap();
+    let i = h.fake.slash(alice, channel, &Command::new("meeting").sub("start").opt("topic", "Billing")).unwrap();
     h.fake.response_message(i).await.unwrap();
     let thread = h.fake.threads_in(channel)[0].id;
     let meeting = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap();
@@ -68,7 +67,7 @@ async fn help_says_how_to_answer() {
     let guild = h.fake.add_guild("Acme", alice).unwrap();
     let channel = h.fake.add_channel(guild, "product").unwrap();
     h.start_bot(false).await;
-    let i = h.fake.slash(alice, channel, "help", json!([])).unwrap();
+    let i = h.fake.slash(alice, channel, &Command::new("help")).unwrap();
     let reply = h.fake.response_message(i).await.unwrap();
     assert!(reply.ephemeral() && reply.content.contains("/meeting start"), "{}", reply.content);
     assert!(reply.content.contains("answer with the **Answer** button"), "{}", reply.content);

@@ -5,6 +5,7 @@ mod common;
 
 use advocate::domain::time::IsoWeek;
 use common::bot::{eventually, Harness};
+use fake_discord::Command;
 use jiff::Timestamp;
 use serde_json::json;
 
@@ -29,26 +30,19 @@ async fn team(h: &Harness) -> Team {
     Team { dana, alex, sam, guild, product, leads }
 }
 
-async fn command(
-    h: &Harness,
-    user: u64,
-    channel: u64,
-    name: &str,
-    options: serde_json::Value,
-) -> advocate::fake::state::Message {
-    let i = h.fake.slash(user, channel, name, options).unwrap();
+async fn command(h: &Harness, user: u64, channel: u64, command: Command) -> fake_discord::state::Message {
+    let i = h.fake.slash(user, channel, &command).unwrap();
     h.fake.response_message(i).await.unwrap()
 }
 
-fn set(setting: &str, value: &str) -> serde_json::Value {
-    json!([{"name": "set", "options": [{"name": "setting", "value": setting}, {"name": "value", "value": value}]}])
+fn set(setting: &str, value: &str) -> Command {
+    Command::new("setup").sub("set").opt("setting", setting).opt("value", value)
 }
 
 /// Monday: a meeting with answers from Alex (evidence, a follow-up for
 /// Sam due Wednesday) and Sam (assumption).
 async fn week_of_work(h: &Harness, t: &Team) -> u64 {
-    let start = json!([{"name": "start", "options": [{"name": "topic", "value": "Checkout"}]}]);
-    command(h, t.dana, t.product, "meeting", start).await;
+    command(h, t.dana, t.product, Command::new("meeting").sub("start").opt("topic", "Checkout")).await;
     let thread = h.fake.threads_in(t.product)[0].id;
     h.fake.say(t.alex, thread, &format!("Support saw 12 tickets about it, follow up <@{}> 2026-11-25", t.sam)).unwrap();
     h.fake.say(t.sam, thread, "I think nobody will notice").unwrap();
@@ -67,13 +61,13 @@ async fn a_manager_gets_the_summary_with_chart_and_csv_and_it_matches_the_report
         let mut h = Harness::new(db, "2026-11-23T10:00:00Z").await;
         h.start_bot(true).await;
         let t = team(&h).await;
-        command(&h, t.dana, t.product, "setup", set("manager_role", &t.leads.to_string())).await;
+        command(&h, t.dana, t.product, set("manager_role", &t.leads.to_string())).await;
         week_of_work(&h, &t).await;
 
-        let refused = command(&h, t.sam, t.product, "summary", json!([{"name": "week", "value": "2026-W48"}])).await;
+        let refused = command(&h, t.sam, t.product, Command::new("summary").opt("week", "2026-W48")).await;
         assert!(refused.ephemeral() && refused.content.contains("for managers"), "{}", refused.content);
 
-        let reply = command(&h, t.alex, t.product, "summary", json!([{"name": "week", "value": "2026-W48"}])).await;
+        let reply = command(&h, t.alex, t.product, Command::new("summary").opt("week", "2026-W48")).await;
         assert!(reply.ephemeral());
         let embed = &reply.embeds[0];
         assert!(embed["title"].as_str().unwrap().contains("2026-W48"));
@@ -116,9 +110,9 @@ async fn follow_ups_are_listed_reminded_when_due_and_closed() {
     h.start_bot(true).await;
     let t = team(&h).await;
     let thread = week_of_work(&h, &t).await;
-    let mine = command(&h, t.sam, t.product, "followups", json!([])).await;
+    let mine = command(&h, t.sam, t.product, Command::new("followups")).await;
     assert!(mine.content.contains("1 open follow-up") && mine.content.contains("due 2026-11-25"), "{}", mine.content);
-    let all = command(&h, t.sam, t.product, "followups", json!([{"name": "scope", "value": "all"}])).await;
+    let all = command(&h, t.sam, t.product, Command::new("followups").opt("scope", "all")).await;
     assert!(all.content.contains("for managers"), "{}", all.content);
 
     // Wednesday: the owner is reminded in the meeting's thread, once.
@@ -137,9 +131,7 @@ async fn follow_ups_are_listed_reminded_when_due_and_closed() {
     assert_eq!(h.fake.messages_in(thread).iter().filter(|m| m.content.contains("is due")).count(), 1);
 
     let id = h.app.open_follow_ups(t.guild, Some(t.sam)).await.unwrap()[0].id;
-    let other =
-        command(&h, t.dana, t.product, "followup", json!([{"name": "done", "options": [{"name": "id", "value": id}]}]))
-            .await;
+    let other = command(&h, t.dana, t.product, Command::new("followup").sub("done").opt("id", id)).await;
     assert!(other.content.contains("is done"), "the owner of the server may: {}", other.content);
     assert!(h.app.open_follow_ups(t.guild, None).await.unwrap().is_empty());
     h.finish().await;
@@ -151,12 +143,12 @@ async fn forgetting_a_person_removes_their_rows_from_the_next_summary() {
     h.start_bot(true).await;
     let t = team(&h).await;
     week_of_work(&h, &t).await;
-    let shown = command(&h, t.sam, t.product, "privacy", json!([{"name": "show"}])).await;
+    let shown = command(&h, t.sam, t.product, Command::new("privacy").sub("show")).await;
     assert!(shown.content.contains("1 answers") && shown.content.contains("1 follow-ups you own"), "{}", shown.content);
     let export: serde_json::Value = serde_json::from_slice(&shown.attachments[0].bytes).unwrap();
     assert_eq!(export["answers"][0]["body"], "I think nobody will notice");
 
-    let ask = command(&h, t.sam, t.product, "privacy", json!([{"name": "forget"}])).await;
+    let ask = command(&h, t.sam, t.product, Command::new("privacy").sub("forget")).await;
     let button = ask.buttons()[0].clone();
     // Someone else cannot confirm it.
     let wrong = h.fake.click(t.alex, ask.id, &button).unwrap();
@@ -184,9 +176,9 @@ async fn the_weekly_summary_is_posted_once_at_its_time() {
     h.start_bot(true).await;
     let t = team(&h).await;
     let summaries = h.fake.add_channel(t.guild, "summaries").unwrap();
-    command(&h, t.dana, t.product, "setup", set("summary_channel", &format!("<#{summaries}>"))).await;
-    command(&h, t.dana, t.product, "setup", set("summary_weekday", "friday")).await;
-    command(&h, t.dana, t.product, "setup", set("summary_time", "16:00")).await;
+    command(&h, t.dana, t.product, set("summary_channel", &format!("<#{summaries}>"))).await;
+    command(&h, t.dana, t.product, set("summary_weekday", "friday")).await;
+    command(&h, t.dana, t.product, set("summary_time", "16:00")).await;
     week_of_work(&h, &t).await;
     h.clock.set("2026-11-27T16:00:00Z".parse::<Timestamp>().unwrap());
     let post = h
@@ -209,7 +201,7 @@ async fn old_rows_are_deleted_after_the_retention_period() {
     let mut h = Harness::new(common::sqlite().await, "2026-11-23T10:00:00Z").await;
     h.start_bot(true).await;
     let t = team(&h).await;
-    command(&h, t.dana, t.product, "setup", set("retention_days", "30")).await;
+    command(&h, t.dana, t.product, set("retention_days", "30")).await;
     week_of_work(&h, &t).await;
     h.stop_bot().await;
     h.clock.set("2027-01-10T10:00:00Z".parse::<Timestamp>().unwrap());

@@ -9,11 +9,11 @@ use std::time::Duration;
 use advocate::app::App;
 use advocate::clock::Clock;
 use advocate::config::Config;
-use advocate::fake::FakeDiscord;
 use advocate::prompts;
 use advocate::service::Running;
+use fake_discord::FakeDiscord;
 
-use super::{openapi, TestStore};
+use super::TestStore;
 
 pub struct Harness {
     pub fake: FakeDiscord,
@@ -34,8 +34,9 @@ impl Harness {
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .try_init();
         let clock = Clock::manual(start.parse().unwrap());
-        let fake = FakeDiscord::start(clock.clone()).await.unwrap();
-        if let Some(spec) = openapi::spec() {
+        let now = clock.clone();
+        let fake = FakeDiscord::start(move || now.now()).await.unwrap();
+        if let Some(spec) = fake_discord::openapi::spec() {
             fake.set_validator(std::sync::Arc::new(move |m, p, b| spec.check(m, p, b)));
         }
         let prompts_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts");

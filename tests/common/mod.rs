@@ -3,7 +3,6 @@
 #![allow(dead_code)]
 
 pub mod bot;
-pub mod openapi;
 
 use std::io::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,12 +1,10 @@
 //! The conformance checker itself must catch what it is there to catch.
 
-mod common;
-
 use serde_json::json;
 
 #[test]
 fn the_spec_checker_rejects_bad_requests_and_accepts_good_ones() {
-    let Some(spec) = common::openapi::spec() else { return };
+    let Some(spec) = fake_discord::openapi::spec() else { return };
     assert!(spec
         .check("POST", "/channels/123/messages", Some(&json!({"content": "hi", "nonce": "abc", "enforce_nonce": true})))
         .is_ok());

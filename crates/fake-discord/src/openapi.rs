@@ -21,16 +21,20 @@ pub struct OpenApi {
 fn spec_path() -> PathBuf {
     std::env::var(SPEC_ENV)
         .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/discord-api/openapi.json"))
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/discord-api/openapi.json"))
 }
 
-/// The spec, loaded once; `None` (said once) when it is not there.
+/// The spec, loaded once; `None` (said once) when it is not there. In CI
+/// (`CI` set) a missing spec is a failure: conformance must be checked.
 pub fn spec() -> Option<&'static OpenApi> {
     static SPEC: OnceLock<Option<OpenApi>> = OnceLock::new();
     SPEC.get_or_init(|| {
         let path = spec_path();
         match std::fs::read(&path) {
             Ok(bytes) => Some(OpenApi::new(serde_json::from_slice(&bytes).expect("the OpenAPI spec is JSON"))),
+            Err(e) if std::env::var_os("CI").is_some() => {
+                panic!("Discord's OpenAPI spec is missing at {} ({e}); CI must check conformance", path.display())
+            }
             Err(e) => {
                 let _ = writeln!(
                     std::io::stderr(),

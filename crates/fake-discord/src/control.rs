@@ -1,0 +1,57 @@
+//! Gateway control and faults: what a test does to the bot's connection
+//! and requests, as Discord's outages and errors would.
+
+use serde_json::{json, Value};
+
+use crate::gateway::Out;
+use crate::state::Fault;
+use crate::FakeDiscord;
+
+impl FakeDiscord {
+    /// Whether a bot asking for Message Content gets it (else close 4014).
+    pub fn allow_message_content(&self, allowed: bool) {
+        self.inner.state.lock().unwrap().message_content_allowed = allowed;
+    }
+
+    pub fn gateway_stats(&self) -> (usize, usize, u64) {
+        let gw = self.inner.gateway.lock().unwrap();
+        (gw.identifies, gw.resumes, gw.intents)
+    }
+
+    /// Sends a dispatch as is: a failure names why serenity would drop it.
+    pub fn dispatch_raw(&self, t: &str, d: Value) -> anyhow::Result<()> {
+        self.inner.dispatch(t, d).map_err(anyhow::Error::msg)
+    }
+
+    /// Drops the gateway connection as a network failure would; events
+    /// sent until the bot resumes are replayed then.
+    pub fn drop_connection(&self) {
+        self.inner.gateway_out(Out::Drop);
+    }
+
+    /// Forgets the bot's session and drops the connection: its RESUME is
+    /// answered with INVALID_SESSION (op 9), so it must identify again.
+    pub fn invalidate_session(&self) {
+        self.inner.gateway.lock().unwrap().session_id.clear();
+        self.inner.gateway_out(Out::Drop);
+    }
+
+    /// Asks the bot to reconnect (op 7).
+    pub fn request_reconnect(&self) {
+        self.inner.gateway_out(Out::Text(json!({"op": 7, "d": null}).to_string()));
+    }
+
+    /// Answers the next `count` requests to `method path_prefix…` with `status`.
+    pub fn fail_next(&self, method: &str, path_prefix: &str, status: u16, count: usize) {
+        self.inner.state.lock().unwrap().faults.push(Fault {
+            method: method.into(),
+            path_prefix: path_prefix.into(),
+            status,
+            remaining: count,
+        });
+    }
+
+    pub fn clear_faults(&self) {
+        self.inner.state.lock().unwrap().faults.clear();
+    }
+}
