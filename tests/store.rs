@@ -399,8 +399,14 @@ async fn a_person_can_see_and_forget_their_data() {
         };
         s.add_follow_up(&f(2, BIG, Some(mine)), now).await.unwrap();
         s.add_follow_up(&f(BIG, 2, None), now).await.unwrap();
+        let own = s.add_insight(GUILD, &insight("Mine", "smb"), InsightStatus::Live, Some(BIG), now).await.unwrap();
+        assert!(s.retire_insight(GUILD, own, BIG, now).await.unwrap());
+        // A removal seen before its add waits, naming the person.
+        s.reaction_removed(&ReactionEvent { emoji: "🔥".into(), ..reaction.clone() }).await.unwrap();
 
         let data = s.personal_data(GUILD, BIG).await.unwrap();
+        let unseen: Vec<_> = data.mentions.iter().filter(|(_, n)| **n == 0).collect();
+        assert!(unseen.is_empty(), "{}: every column naming a person is shown: {unseen:?}", db.backend);
         assert_eq!((data.answers.len(), data.reactions.len()), (1, 1), "{}", db.backend);
         assert_eq!((data.follow_ups_owned.len(), data.follow_ups_created.len(), data.meetings_hosted), (1, 1, 1));
 
@@ -408,6 +414,8 @@ async fn a_person_can_see_and_forget_their_data() {
         assert_eq!((gone.answers, gone.reactions, gone.follow_ups), (1, 1, 1), "{}", db.backend);
         let after = s.personal_data(GUILD, BIG).await.unwrap();
         assert!(after.answers.is_empty() && after.follow_ups_owned.is_empty() && after.meetings_hosted == 0);
+        let left: Vec<_> = after.mentions.iter().filter(|(_, n)| **n > 0).collect();
+        assert!(left.is_empty(), "{}: forgetting leaves no row naming the person: {left:?}", db.backend);
         assert_eq!(s.meeting_stats(m.id).await.unwrap().answers, 1, "others' answers stay");
         assert_eq!(s.open_follow_ups(GUILD, None).await.unwrap()[0].body.owner_id, None, "ownership cleared");
         db.finish().await;

@@ -22,7 +22,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use insights::LibrarySync;
-pub use privacy::{Forgotten, PersonalData};
+pub use privacy::{Forget, Forgotten, PersonalData, GUILD_TABLES, PERSON_COLUMNS};
 pub use report::WeekScope;
 
 pub type Result<T> = std::result::Result<T, sqlx::Error>;

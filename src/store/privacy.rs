@@ -33,6 +33,48 @@ pub struct StoredFollowUp {
     pub due_date: Option<String>,
 }
 
+/// What `/privacy forget` does to a column that names a person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Forget {
+    /// The row is the person's own (their words, their reaction): deleted.
+    Delete,
+    /// The row belongs to the team (a meeting, an insight): the name is cleared.
+    Clear,
+}
+
+/// Every column that names a person: (table, column, what forgetting
+/// does), in the order forgetting runs (rows that point at others first).
+/// `/privacy show` counts every one; a test checks the schema has no other.
+pub const PERSON_COLUMNS: [(&str, &str, Forget); 8] = [
+    ("follow_ups", "created_by", Forget::Delete),
+    ("answers", "user_id", Forget::Delete),
+    ("reactions", "user_id", Forget::Delete),
+    ("reaction_removals", "user_id", Forget::Delete),
+    ("follow_ups", "owner_id", Forget::Clear),
+    ("meetings", "host_id", Forget::Clear),
+    ("insights", "added_by", Forget::Clear),
+    ("insight_retirements", "retired_by", Forget::Clear),
+];
+
+/// Tables without a guild: a person's rows there are found by id alone.
+/// (Reaction removals wait there for at most a minute.)
+const GUILDLESS: [&str; 1] = ["reaction_removals"];
+
+/// Every table that holds a guild's data, children first: removing a
+/// guild deletes from each. A test checks the schema has no other.
+pub const GUILD_TABLES: [&str; 10] = [
+    "follow_ups",
+    "reactions",
+    "answers",
+    "meetings",
+    "insight_posts",
+    "summary_posts",
+    "insight_retirements",
+    "insights",
+    "guild_channels",
+    "guilds",
+];
+
 /// Everything stored about one person in one guild.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct PersonalData {
@@ -44,6 +86,9 @@ pub struct PersonalData {
     pub follow_ups_created: Vec<StoredFollowUp>,
     pub meetings_hosted: i64,
     pub insights_added: i64,
+    /// Rows that name the person, per `table.column` (every one of
+    /// [`PERSON_COLUMNS`]).
+    pub mentions: std::collections::BTreeMap<String, i64>,
 }
 
 /// What forgetting removed.
@@ -67,6 +112,12 @@ impl Store {
         let hosted = "SELECT COUNT(*) FROM meetings WHERE guild_id = $1 AND host_id = $2";
         let added = "SELECT COUNT(*) FROM insights WHERE guild_id = $1 AND added_by = $2";
         on_pool!(self, p => {
+            let mut mentions = std::collections::BTreeMap::new();
+            for (table, column, _) in PERSON_COLUMNS {
+                let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE {}", person_filter(table, column)))
+                    .bind(g).bind(u).fetch_one(p).await?;
+                mentions.insert(format!("{table}.{column}"), n);
+            }
             Ok(PersonalData {
                 guild_id: guild_id.to_string(),
                 user_id: user_id.to_string(),
@@ -76,34 +127,35 @@ impl Store {
                 follow_ups_created: sqlx::query_as(created).bind(g).bind(u).fetch_all(p).await?,
                 meetings_hosted: sqlx::query_scalar(hosted).bind(g).bind(u).fetch_one(p).await?,
                 insights_added: sqlx::query_scalar(added).bind(g).bind(u).fetch_one(p).await?,
+                mentions,
             })
         })
     }
 
     /// Deletes a person's answers and reactions in a guild and the
-    /// follow-ups made from their words; follow-ups they own elsewhere
-    /// lose their owner, meetings their host, insights their author.
+    /// follow-ups made from their words; elsewhere their name is cleared
+    /// (see [`PERSON_COLUMNS`]).
     pub async fn forget_person(&self, guild_id: u64, user_id: u64) -> Result<Forgotten> {
         let (g, u) = (db_id(guild_id), db_id(user_id));
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            let follow_ups = sqlx::query("DELETE FROM follow_ups WHERE guild_id = $1 AND created_by = $2")
-                .bind(g).bind(u).execute(&mut *tx).await?.rows_affected();
-            let answers = sqlx::query("DELETE FROM answers WHERE guild_id = $1 AND user_id = $2")
-                .bind(g).bind(u).execute(&mut *tx).await?.rows_affected();
-            let reactions = sqlx::query("DELETE FROM reactions WHERE guild_id = $1 AND user_id = $2")
-                .bind(g).bind(u).execute(&mut *tx).await?.rows_affected();
-            // Transient and not tied to a guild: dropped wherever it is.
-            sqlx::query("DELETE FROM reaction_removals WHERE user_id = $1").bind(u).execute(&mut *tx).await?;
-            for sql in [
-                "UPDATE follow_ups SET owner_id = NULL WHERE guild_id = $1 AND owner_id = $2",
-                "UPDATE meetings SET host_id = NULL WHERE guild_id = $1 AND host_id = $2",
-                "UPDATE insights SET added_by = NULL WHERE guild_id = $1 AND added_by = $2",
-            ] {
-                sqlx::query(sql).bind(g).bind(u).execute(&mut *tx).await?;
+            let mut gone = Forgotten::default();
+            for (table, column, forget) in PERSON_COLUMNS {
+                let filter = person_filter(table, column);
+                let sql = match forget {
+                    Forget::Delete => format!("DELETE FROM {table} WHERE {filter}"),
+                    Forget::Clear => format!("UPDATE {table} SET {column} = NULL WHERE {filter}"),
+                };
+                let n = sqlx::query(&sql).bind(g).bind(u).execute(&mut *tx).await?.rows_affected();
+                match (table, forget) {
+                    ("answers", _) => gone.answers = n,
+                    ("reactions", _) => gone.reactions = n,
+                    ("follow_ups", Forget::Delete) => gone.follow_ups = n,
+                    _ => {}
+                }
             }
             tx.commit().await?;
-            Ok(Forgotten { answers, reactions, follow_ups })
+            Ok(gone)
         })
     }
 
@@ -140,24 +192,24 @@ impl Store {
 
     /// Deletes everything stored for a guild, in one transaction.
     pub async fn delete_guild(&self, guild_id: u64) -> Result<()> {
-        let statements = [
-            "DELETE FROM follow_ups WHERE guild_id = $1",
-            "DELETE FROM reactions WHERE guild_id = $1",
-            "DELETE FROM answers WHERE guild_id = $1",
-            "DELETE FROM meetings WHERE guild_id = $1",
-            "DELETE FROM insight_posts WHERE guild_id = $1",
-            "DELETE FROM summary_posts WHERE guild_id = $1",
-            "DELETE FROM insight_retirements WHERE guild_id = $1",
-            "DELETE FROM insights WHERE guild_id = $1",
-            "DELETE FROM guilds WHERE guild_id = $1",
-        ];
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            for sql in statements {
-                sqlx::query(sql).bind(db_id(guild_id)).execute(&mut *tx).await?;
+            for table in GUILD_TABLES {
+                let sql = format!("DELETE FROM {table} WHERE guild_id = $1");
+                sqlx::query(&sql).bind(db_id(guild_id)).execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok(())
         })
+    }
+}
+
+/// Rows of `table` naming user `$2` in guild `$1` (the guild is bound
+/// but not compared in a table that has none).
+fn person_filter(table: &str, column: &str) -> String {
+    if GUILDLESS.contains(&table) {
+        format!("{column} = $2 AND $1 = $1")
+    } else {
+        format!("guild_id = $1 AND {column} = $2")
     }
 }
