@@ -2,6 +2,7 @@
 //! for, in terms of the domain and the store.
 
 pub mod answers;
+mod error;
 pub mod follow_ups;
 pub mod import;
 pub mod insights;
@@ -15,6 +16,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
+
+pub use error::{user_message, UserError};
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -47,27 +50,6 @@ type GuildPatterns = (Vec<(Signal, String)>, Arc<Patterns>);
 
 /// How long a guild's settings are reused before being read again.
 const SETTINGS_TTL: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// A problem the user caused and can fix: shown to them, not logged as
-/// an internal error.
-#[derive(Debug)]
-pub struct UserError(pub String);
-
-impl std::fmt::Display for UserError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for UserError {}
-
-/// Returns early with a [`UserError`].
-#[macro_export]
-macro_rules! user_error {
-    ($($arg:tt)*) => {
-        return Err(anyhow::Error::new($crate::app::UserError(format!($($arg)*))))
-    };
-}
 
 impl App {
     /// Loads prompts/, connects, migrates and syncs the shipped library:

@@ -10,7 +10,6 @@ use serenity::all::{
 
 use super::{Data, Error};
 use crate::app::answers::ModalAnswer;
-use crate::app::UserError;
 use crate::domain::answer::AnswerRef;
 use crate::domain::answer::MAX_ANSWER_CHARS;
 use crate::domain::follow_up::MAX_FOLLOW_UP_CHARS;
@@ -100,18 +99,18 @@ pub async fn submit(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) ->
                     },
                 )),
                 Ok(None) => Ok(data.app.prompts.texts.text("replies.answer_already_logged")),
-                Err(e) => match e.downcast::<UserError>() {
-                    Ok(user) => Err(user.0),
-                    Err(e) => return Err(e),
+                Err(e) => match crate::app::user_message(&e) {
+                    Some(problem) => Err(problem.to_string()),
+                    None => return Err(e),
                 },
             }
         }
-        _ => Err("This answer form is out of date; press the Answer button again.".to_string()),
+        _ => Err(data.app.prompts.texts.text("errors.form_out_of_date")),
     };
     let message = match reply {
         Ok(thanks) => CreateInteractionResponseMessage::new().content(thanks),
         Err(problem) => CreateInteractionResponseMessage::new()
-            .content(format!("Your answer was not saved: {problem}. Your text is attached so you can paste it again."))
+            .content(data.app.prompts.texts.render("errors.answer_not_saved", minijinja::context! { problem }))
             .add_file(CreateAttachment::bytes(text.into_bytes(), "your-answer.txt")),
     };
     i.create_response(&ctx.http, CreateInteractionResponse::Message(message.ephemeral(true))).await?;

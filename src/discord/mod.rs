@@ -12,7 +12,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use serenity::all::{ClientBuilder, CreateAllowedMentions, GatewayIntents, HttpBuilder, ShardManager};
 
-use crate::app::{App, UserError};
+use crate::app::App;
 use crate::config::Config;
 
 /// Shared state of every handler.
@@ -165,8 +165,8 @@ pub async fn serve(app: App, config: &Config, stop: impl std::future::Future<Out
 async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
-            let text = match error.downcast_ref::<UserError>() {
-                Some(user) => user.0.clone(),
+            let text = match crate::app::user_message(&error) {
+                Some(problem) => problem.to_string(),
                 None => {
                     tracing::error!(command = %ctx.command().qualified_name, error = %format!("{error:#}"), "command failed");
                     ctx.data().app.prompts.texts.text("replies.apology")
@@ -175,18 +175,17 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             let _ = ctx.send(poise::CreateReply::default().content(text).ephemeral(true)).await;
         }
         poise::FrameworkError::CommandCheckFailed { error, ctx, .. } => {
-            let text = error.map_or_else(|| "You are not allowed to use this command.".into(), |e| e.to_string());
+            let text = error.map_or_else(|| ctx.data().app.prompts.texts.text("errors.not_allowed"), |e| e.to_string());
             let _ = ctx.send(poise::CreateReply::default().content(text).ephemeral(true)).await;
         }
         poise::FrameworkError::ArgumentParse { error, input, ctx, .. } => {
-            let what = input.map_or_else(String::new, |i| format!(" `{i}`"));
-            let text =
-                format!("I could not read the option{what}: {error}. Check the command's options and try again.");
+            let problem = minijinja::context! { option => input, error => error.to_string() };
+            let text = ctx.data().app.prompts.texts.render("errors.bad_option", problem);
             let _ = ctx.send(poise::CreateReply::default().content(text).ephemeral(true)).await;
         }
         poise::FrameworkError::CommandStructureMismatch { description, ctx, .. } => {
             tracing::error!(command = %ctx.command.qualified_name, description, "Discord's command differs from ours");
-            let text = "This command changed since Discord last saw it; try again in a minute.";
+            let text = ctx.data.app.prompts.texts.text("errors.command_changed");
             let _ =
                 poise::send_application_reply(ctx, poise::CreateReply::default().content(text).ephemeral(true)).await;
         }

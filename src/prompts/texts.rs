@@ -61,6 +61,37 @@ const SPEC: &[(&str, bool, &[&str], usize)] = &[
     ("replies.forgotten", false, &["answers", "reactions", "follow_ups"], 2000),
     ("replies.apology", false, &[], 2000),
     ("replies.help", false, &["message_content"], 2000),
+    ("replies.insight_list", false, &["own", "library"], 2000),
+    ("replies.insight_line", false, &["id", "title", "customer", "segment", "status"], 2000),
+    ("replies.no_suggestions", false, &[], 2000),
+    ("replies.review_list", false, &[], 2000),
+    ("replies.review_line", false, &["id", "title", "customer", "source", "evidence"], 2000),
+    ("replies.follow_up_list", false, &["count"], 2000),
+    ("replies.follow_up_line", false, &["id", "text", "owner", "due"], 2000),
+    ("replies.more", false, &[], 100),
+    ("replies.setting_saved", false, &["setting", "value"], 2000),
+    ("replies.channel_set", false, &["channel", "added", "purpose"], 2000),
+    ("replies.privacy_show", false, &["answers", "reactions", "owned", "created", "hosted", "added"], 2000),
+    ("suggestion_form.title", false, &[], 45),
+    ("suggestion_form.title_label", false, &[], 45),
+    ("suggestion_form.customer_label", false, &[], 45),
+    ("suggestion_form.story_label", false, &[], 45),
+    ("suggestion_form.evidence_label", false, &[], 45),
+    ("suggestion_form.question_label", false, &[], 45),
+    ("errors.not_allowed", false, &[], 2000),
+    ("errors.bad_option", false, &["option", "error"], 2000),
+    ("errors.command_changed", false, &[], 2000),
+    ("errors.managers_only", false, &[], 2000),
+    ("errors.manage_server_only", false, &[], 2000),
+    ("errors.form_out_of_date", false, &[], 2000),
+    ("errors.answer_not_saved", false, &["problem"], 2000),
+    ("errors.suggestion_not_saved", false, &["problem"], 2000),
+    ("errors.no_live_insight", false, &[], 2000),
+    ("errors.not_the_asker", false, &[], 2000),
+    ("errors.all_follow_ups_for_managers", false, &[], 2000),
+    ("errors.ask_outside_thread", false, &[], 2000),
+    ("errors.not_a_meeting_thread", false, &[], 2000),
+    ("errors.no_open_meeting", false, &[], 2000),
     ("import.title", false, &["customer", "segment", "score", "source"], 0),
     ("import.question", false, &["customer", "segment"], 0),
 ];
@@ -232,6 +263,33 @@ mod tests {
             .replace("title = \"How does this affect customers?\"", &format!("title = \"{}\"", "x".repeat(46)));
         let problems = parse("texts.toml", &text).unwrap_err();
         assert!(problems[0].message.contains("is 46 characters; Discord allows 45"), "{problems:?}");
+    }
+
+    /// Every `"section.key"` the code renders, from its source.
+    fn keys_used_in_code() -> Vec<(String, String)> {
+        let call = regex::Regex::new(r#"\b(?:text|render|render_variant|refuse)\(\s*"([a-z_]+\.[a-z_]+)""#).unwrap();
+        let mut found = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let code = std::fs::read_to_string(&path).unwrap();
+                    found.extend(call.captures_iter(&code).map(|c| (path.display().to_string(), c[1].to_string())));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_text_the_code_uses_exists() {
+        let used = keys_used_in_code();
+        assert!(used.len() > 40, "the scan finds the code's texts: {}", used.len());
+        let unknown: Vec<_> = used.iter().filter(|(_, key)| !SPEC.iter().any(|(k, ..)| k == key)).collect();
+        assert!(unknown.is_empty(), "texts used in code but not in prompts/texts.toml: {unknown:?}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! /followups [scope] and /followup done id
 
-use super::{is_manager, reply_private, Context, Error};
+use super::{guild, is_manager, listing, reply_private, Context, Error};
 use crate::domain::follow_up::FollowUp;
 
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -11,10 +11,15 @@ enum Scope {
     All,
 }
 
-fn line(f: &FollowUp) -> String {
-    let owner = f.body.owner_id.map_or("no owner".to_string(), |o| format!("<@{o}>"));
-    let due = f.body.due_date.map_or(String::new(), |d| format!(" · due {d}"));
-    format!("#{} {} — {owner}{due}", f.id, f.body.text.chars().take(150).collect::<String>())
+fn line(texts: &crate::prompts::Texts, f: &FollowUp) -> String {
+    let b = &f.body;
+    let context = minijinja::context! {
+        id => f.id,
+        text => b.text.chars().take(150).collect::<String>(),
+        owner => b.owner_id.map(|o| format!("<@{o}>")),
+        due => b.due_date.map(|d| d.to_string()),
+    };
+    texts.render("replies.follow_up_line", context)
 }
 
 /// Open follow-ups: yours, or everyone's (managers)
@@ -25,25 +30,18 @@ pub async fn followups(
 ) -> Result<(), Error> {
     let all = matches!(scope, Some(Scope::All));
     if all && !is_manager(ctx).await? {
-        crate::user_error!("Everyone's follow-ups are for managers; /followups mine shows yours.");
+        return Err(ctx.data().app.refuse("errors.all_follow_ups_for_managers", minijinja::Value::UNDEFINED));
     }
-    let guild = ctx.guild_id().expect("guild_only").get();
+    let guild = guild(ctx);
     let owner = (!all).then(|| ctx.author().id.get());
     let list = ctx.data().app.open_follow_ups(guild, owner).await?;
     if list.is_empty() {
         return reply_private(ctx, ctx.data().app.prompts.texts.text("replies.no_follow_ups")).await;
     }
-    let mut text = format!("**{} open follow-up(s)** — close one with `/followup done id:<n>`\n", list.len());
-    for f in &list {
-        let l = line(f);
-        if text.len() + l.len() > 1900 {
-            text.push_str("… and more.");
-            break;
-        }
-        text.push_str(&l);
-        text.push('\n');
-    }
-    reply_private(ctx, text).await
+    let texts = &ctx.data().app.prompts.texts;
+    let header = texts.render("replies.follow_up_list", minijinja::context! { count => list.len() });
+    let lines = list.iter().map(|f| line(texts, f));
+    reply_private(ctx, listing(header, lines, texts.text("replies.more"))).await
 }
 
 /// Follow-ups
@@ -55,7 +53,7 @@ pub async fn followup(_ctx: Context<'_>) -> Result<(), Error> {
 /// Mark a follow-up done
 #[poise::command(slash_command, guild_only)]
 async fn done(ctx: Context<'_>, #[description = "The follow-up's number"] id: i64) -> Result<(), Error> {
-    let guild = ctx.guild_id().expect("guild_only").get();
+    let guild = guild(ctx);
     let manager = is_manager(ctx).await?;
     let f = ctx.data().app.complete_follow_up(guild, id, ctx.author().id.get(), manager).await?;
     let text: String = f.body.text.chars().take(200).collect();

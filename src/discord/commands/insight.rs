@@ -5,7 +5,7 @@ use serenity::all::{
     CreateInteractionResponseMessage, CreateMessage, CreateModal, InputTextStyle, ModalInteraction, UserId,
 };
 
-use super::{manager_only, member_is_manager, reply_private, Context, Error};
+use super::{guild, listing, manager_only, member_is_manager, reply_private, Context, Error};
 use crate::app::import::ImportOptions;
 use crate::app::insights::Suggestion;
 use crate::app::UserError;
@@ -35,9 +35,9 @@ pub async fn insight(_ctx: Context<'_>) -> Result<(), Error> {
 async fn today(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let app = &ctx.data().app;
-    let guild = ctx.guild_id().expect("guild_only").get();
+    let guild = guild(ctx);
     let Some(post) = app.claim_manual_post(guild, ctx.channel_id().get()).await? else {
-        crate::user_error!("There is no live insight to show yet; add one with /insight add.");
+        return Err(app.refuse("errors.no_live_insight", minijinja::Value::UNDEFINED));
     };
     let rendered = app.render_post(&post).await?;
     let sent = ctx.channel_id().send_message(ctx.http(), posts::message(&rendered)).await?;
@@ -85,18 +85,19 @@ async fn add(
 ) -> Result<(), Error> {
     crate::domain::insight::Segment::parse(&segment).map_err(UserError)?;
     let limit = |name: &str| LIMITS.iter().find(|(n, _)| *n == name).map_or(1000, |(_, max)| *max as u16);
-    let input = |id: &str, label: &str, style: InputTextStyle| {
+    let texts = &ctx.data().app.prompts.texts;
+    let input = |id: &str, style: InputTextStyle| {
+        let label = texts.text(&format!("suggestion_form.{id}_label"));
         CreateActionRow::InputText(CreateInputText::new(style, label, id).max_length(limit(id)).required(true))
     };
-    let modal =
-        CreateModal::new(format!("{FORM_PREFIX}{}:{}", source.key(), segment.trim()), "Suggest a customer insight")
-            .components(vec![
-                input("title", "A short title", InputTextStyle::Short),
-                input("customer", "Who (a person or company, anonymised)", InputTextStyle::Short),
-                input("story", "What happened, in their words if you can", InputTextStyle::Paragraph),
-                input("evidence", "The evidence: ticket, quote, number, link", InputTextStyle::Paragraph),
-                input("question", "A question for the team to ponder", InputTextStyle::Short),
-            ]);
+    let id = format!("{FORM_PREFIX}{}:{}", source.key(), segment.trim());
+    let modal = CreateModal::new(id, texts.text("suggestion_form.title")).components(vec![
+        input("title", InputTextStyle::Short),
+        input("customer", InputTextStyle::Short),
+        input("story", InputTextStyle::Paragraph),
+        input("evidence", InputTextStyle::Paragraph),
+        input("question", InputTextStyle::Short),
+    ]);
     let poise::Context::Application(a) = ctx else { return Ok(()) };
     a.interaction.create_response(ctx.http(), CreateInteractionResponse::Modal(modal)).await?;
     Ok(())
@@ -123,9 +124,11 @@ pub async fn submit_suggestion(ctx: &SerenityContext, i: &ModalInteraction, data
             let key = if manager { "replies.suggestion_live" } else { "replies.suggestion_pending" };
             data.app.prompts.texts.render(key, minijinja::context! { id => insight.id })
         }
-        Err(e) => match e.downcast::<UserError>() {
-            Ok(user) => format!("Your suggestion was not saved: {user}. Run /insight add again."),
-            Err(e) => return Err(e),
+        Err(e) => match crate::app::user_message(&e) {
+            Some(problem) => {
+                data.app.prompts.texts.render("errors.suggestion_not_saved", minijinja::context! { problem })
+            }
+            None => return Err(e),
         },
     };
     let reply = CreateInteractionResponseMessage::new().content(text).ephemeral(true);
@@ -137,24 +140,17 @@ pub async fn submit_suggestion(ctx: &SerenityContext, i: &ModalInteraction, data
 #[poise::command(slash_command, guild_only)]
 async fn list(ctx: Context<'_>) -> Result<(), Error> {
     let app = &ctx.data().app;
-    let guild = ctx.guild_id().expect("guild_only").get();
-    let insights = app.list_insights(guild, None).await?;
+    let texts = &app.prompts.texts;
+    let insights = app.list_insights(guild(ctx), None).await?;
     let (own, library): (Vec<_>, Vec<_>) = insights.iter().partition(|i| i.guild_id.is_some());
-    let mut text = format!("**{} of your own, {} from the shipped library**\n", own.len(), library.len());
-    for i in own.iter().chain(&library) {
-        let status = match i.status {
-            InsightStatus::Pending => " (pending review)",
-            InsightStatus::Rejected => " (rejected)",
-            _ => "",
-        };
-        let line = format!("#{} {} — {} · #{}{status}\n", i.id, i.body.title, i.body.customer, i.body.segment);
-        if text.len() + line.len() > 1900 {
-            text.push_str("… and more.");
-            break;
-        }
-        text.push_str(&line);
-    }
-    reply_private(ctx, text).await
+    let header =
+        texts.render("replies.insight_list", minijinja::context! { own => own.len(), library => library.len() });
+    let lines = own.iter().chain(&library).map(|i| {
+        let b = &i.body;
+        let context = minijinja::context! { id => i.id, title => b.title, customer => b.customer, segment => b.segment.as_str(), status => i.status.as_str() };
+        texts.render("replies.insight_line", context)
+    });
+    reply_private(ctx, listing(header, lines, texts.text("replies.more"))).await
 }
 
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -173,28 +169,19 @@ async fn review(
     #[description = "What to do with it"] decision: Option<Decision>,
 ) -> Result<(), Error> {
     let app = &ctx.data().app;
-    let guild = ctx.guild_id().expect("guild_only").get();
+    let guild = guild(ctx);
     let (Some(id), Some(decision)) = (id, decision) else {
+        let texts = &app.prompts.texts;
         let pending = app.list_insights(guild, Some(InsightStatus::Pending)).await?;
         if pending.is_empty() {
-            return reply_private(ctx, "No suggestions are waiting.").await;
+            return reply_private(ctx, texts.text("replies.no_suggestions")).await;
         }
-        let lines: Vec<String> = pending
-            .iter()
-            .take(20)
-            .map(|i| {
-                format!(
-                    "#{} {} — {} ({}): {}",
-                    i.id,
-                    i.body.title,
-                    i.body.customer,
-                    i.body.source.label(),
-                    i.body.evidence
-                )
-            })
-            .collect();
-        return reply_private(ctx, format!("**Waiting for review** (use id and decision):\n{}", lines.join("\n")))
-            .await;
+        let lines = pending.iter().map(|i| {
+            let b = &i.body;
+            let context = minijinja::context! { id => i.id, title => b.title, customer => b.customer, source => b.source.label(), evidence => b.evidence };
+            texts.render("replies.review_line", context)
+        });
+        return reply_private(ctx, listing(texts.text("replies.review_list"), lines, texts.text("replies.more"))).await;
     };
     ctx.defer_ephemeral().await?;
     let approve = matches!(decision, Decision::Approve);
@@ -219,7 +206,7 @@ async fn retire(
     ctx: Context<'_>,
     #[description = "The insight's number (see /insight list)"] id: i64,
 ) -> Result<(), Error> {
-    let guild = ctx.guild_id().expect("guild_only").get();
+    let guild = guild(ctx);
     ctx.data().app.retire_insight(guild, id, ctx.author().id.get()).await?;
     reply_private(ctx, ctx.data().app.prompts.texts.render("replies.insight_retired", minijinja::context! { id })).await
 }
@@ -257,7 +244,7 @@ async fn import(
         default_source: EvidenceSource::parse(source.map_or("nps_survey", Source::key)).map_err(UserError)?,
         default_segment: Segment::parse(segment.as_deref().unwrap_or("unknown")).map_err(UserError)?,
     };
-    let guild = ctx.guild_id().expect("guild_only").get();
+    let guild = guild(ctx);
     let done = data.app.import_feedback(guild, bytes.as_ref(), &options, Some(ctx.author().id.get())).await?;
     let context = minijinja::context! { added => done.added, file => file.filename, already => done.already_there };
     reply_private(ctx, data.app.prompts.texts.render("replies.imported", context)).await

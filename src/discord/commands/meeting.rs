@@ -4,7 +4,7 @@ use serenity::all::{
     AutoArchiveDuration, ChannelId, ChannelType, CreateAllowedMentions, CreateMessage, CreateThread, Http, UserId,
 };
 
-use super::{in_thread, reply_private, Context, Error};
+use super::{guild, in_thread, reply_private, Context, Error};
 use crate::app::{App, UserError};
 use crate::discord::answer::answer_button;
 use crate::domain::insight::Segment;
@@ -27,7 +27,7 @@ async fn start(
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let segment = segment.as_deref().map(Segment::parse).transpose().map_err(UserError)?;
-    let guild = ctx.guild_id().expect("guild_only").get();
+    let guild = guild(ctx);
     let here = ctx.channel_id();
     let thread = if in_thread(ctx) {
         here
@@ -64,7 +64,7 @@ pub async fn post_prompt(http: &Http, app: &App, meeting: &Meeting) -> Result<()
 }
 
 async fn meeting_here(ctx: Context<'_>) -> Result<Option<Meeting>, Error> {
-    let guild = ctx.guild_id().expect("guild_only").get();
+    let guild = guild(ctx);
     ctx.data().app.meeting_in_thread(guild, ctx.channel_id().get()).await
 }
 
@@ -72,7 +72,7 @@ async fn meeting_here(ctx: Context<'_>) -> Result<Option<Meeting>, Error> {
 #[poise::command(slash_command, guild_only)]
 async fn ask(ctx: Context<'_>) -> Result<(), Error> {
     if !in_thread(ctx) {
-        crate::user_error!("Run /meeting ask inside a meeting thread, or /meeting start to open one.");
+        return Err(ctx.data().app.refuse("errors.ask_outside_thread", minijinja::Value::UNDEFINED));
     }
     ctx.defer_ephemeral().await?;
     let meeting = match meeting_here(ctx).await? {
@@ -80,7 +80,7 @@ async fn ask(ctx: Context<'_>) -> Result<(), Error> {
         None => {
             let name = ctx.guild_channel().await.map(|c| c.name).unwrap_or_else(|| "meeting".into());
             let new = NewMeeting {
-                guild_id: ctx.guild_id().expect("guild_only").get(),
+                guild_id: guild(ctx),
                 channel_id: ctx.channel_id().get(),
                 thread_id: ctx.channel_id().get(),
                 topic: name,
@@ -100,7 +100,7 @@ async fn ask(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command, guild_only)]
 async fn remind(ctx: Context<'_>) -> Result<(), Error> {
     let Some(meeting) = meeting_here(ctx).await? else {
-        crate::user_error!("This is not a meeting thread; run /meeting start first.");
+        return Err(ctx.data().app.refuse("errors.not_a_meeting_thread", minijinja::Value::UNDEFINED));
     };
     ctx.defer_ephemeral().await?;
     let app = &ctx.data().app;
@@ -129,7 +129,7 @@ async fn remind(ctx: Context<'_>) -> Result<(), Error> {
 async fn close(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let Some(recap) = ctx.data().app.close_meeting(ctx.channel_id().get()).await? else {
-        crate::user_error!("There is no open meeting in this channel; run /meeting close inside a meeting thread.");
+        return Err(ctx.data().app.refuse("errors.no_open_meeting", minijinja::Value::UNDEFINED));
     };
     ctx.channel_id().send_message(ctx.http(), CreateMessage::new().content(recap)).await?;
     reply_private(ctx, ctx.data().app.prompts.texts.text("replies.meeting_closed")).await

@@ -30,6 +30,28 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
     ]
 }
 
+/// The guild a `guild_only` command ran in.
+pub fn guild(ctx: Context<'_>) -> u64 {
+    ctx.guild_id().expect("commands that need a guild are guild_only").get()
+}
+
+/// `header` and as many `lines` as fit in one message (Discord allows
+/// 2,000 characters), ending with `more` when some are left out.
+pub fn listing(header: String, lines: impl IntoIterator<Item = String>, more: String) -> String {
+    const ROOM: usize = 2000;
+    let mut text = header;
+    for line in lines {
+        if text.chars().count() + 1 + line.chars().count() + 1 + more.chars().count() > ROOM {
+            text.push('\n');
+            text.push_str(&more);
+            break;
+        }
+        text.push('\n');
+        text.push_str(&line);
+    }
+    text
+}
+
 /// Replies only to the person who ran the command.
 pub async fn reply_private(ctx: Context<'_>, text: impl Into<String>) -> Result<(), Error> {
     ctx.send(poise::CreateReply::default().content(text).ephemeral(true)).await?;
@@ -74,7 +96,7 @@ pub async fn member_is_manager(app: &App, guild: GuildId, member: Option<&Member
 /// A poise check: refuses non-managers with a message that says why.
 pub async fn manager_only(ctx: Context<'_>) -> Result<bool, Error> {
     if !is_manager(ctx).await? {
-        crate::user_error!("This command is for managers: the server's manager role (see /setup) or Manage Server.");
+        return Err(ctx.data().app.refuse("errors.managers_only", minijinja::Value::UNDEFINED));
     }
     Ok(true)
 }

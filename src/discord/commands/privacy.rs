@@ -5,7 +5,7 @@ use serenity::all::{
     CreateInteractionResponse, CreateInteractionResponseMessage,
 };
 
-use super::{Context, Error};
+use super::{guild, Context, Error};
 use crate::discord::Data;
 
 const FORGET_PREFIX: &str = "privacy-forget:";
@@ -20,21 +20,17 @@ pub async fn privacy(_ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command, guild_only)]
 async fn show(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
-    let guild = ctx.guild_id().expect("guild_only").get();
+    let guild = guild(ctx);
     let data = ctx.data().app.personal_data(guild, ctx.author().id.get()).await?;
-    let text = format!(
-        "**What Advocate stores about you in this server**\n\
-         {} answers (their text, impact, segments, when) · {} reactions on the bot's posts · \
-         {} follow-ups you own · {} you created · {} meetings you hosted · {} insights you added.\n\
-         Nothing else: messages outside prompted threads are never stored. The full export is attached; \
-         `/privacy forget` deletes your answers, reactions and follow-ups.",
-        data.answers.len(),
-        data.reactions.len(),
-        data.follow_ups_owned.len(),
-        data.follow_ups_created.len(),
-        data.meetings_hosted,
-        data.insights_added
-    );
+    let counts = minijinja::context! {
+        answers => data.answers.len(),
+        reactions => data.reactions.len(),
+        owned => data.follow_ups_owned.len(),
+        created => data.follow_ups_created.len(),
+        hosted => data.meetings_hosted,
+        added => data.insights_added,
+    };
+    let text = ctx.data().app.prompts.texts.render("replies.privacy_show", counts);
     let json = serde_json::to_vec_pretty(&data)?;
     let reply = poise::CreateReply::default()
         .content(text)
@@ -68,7 +64,7 @@ pub async fn confirm_forget(ctx: &SerenityContext, i: &ComponentInteraction, dat
             let context = minijinja::context! { answers => gone.answers, reactions => gone.reactions, follow_ups => gone.follow_ups };
             data.app.prompts.texts.render("replies.forgotten", context)
         }
-        _ => "Only the person who asked can confirm this.".to_string(),
+        _ => data.app.prompts.texts.text("errors.not_the_asker"),
     };
     let update = CreateInteractionResponseMessage::new().content(text).components(vec![]);
     i.create_response(&ctx.http, CreateInteractionResponse::UpdateMessage(update)).await?;

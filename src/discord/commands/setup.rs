@@ -2,7 +2,7 @@
 
 use serenity::all::{ChannelId, Permissions};
 
-use super::{reply_private, Context, Error};
+use super::{guild, reply_private, Context, Error};
 use crate::app::UserError;
 use crate::domain::settings::ChannelPurpose;
 use crate::domain::settings::{GuildSettings, SETTING_NAMES};
@@ -16,7 +16,7 @@ async fn manage_server_only(ctx: Context<'_>) -> Result<bool, Error> {
         poise::Context::Prefix(_) => Permissions::empty(),
     };
     if !permissions.intersects(Permissions::MANAGE_GUILD | Permissions::ADMINISTRATOR) {
-        crate::user_error!("Only people with Manage Server can change Advocate's setup.");
+        return Err(ctx.data().app.refuse("errors.manage_server_only", minijinja::Value::UNDEFINED));
     }
     Ok(true)
 }
@@ -69,7 +69,7 @@ fn describe(s: &GuildSettings) -> String {
 /// Show every setting
 #[poise::command(slash_command, guild_only)]
 async fn show(ctx: Context<'_>) -> Result<(), Error> {
-    let settings = ctx.data().app.settings(ctx.guild_id().expect("guild_only").get()).await?;
+    let settings = ctx.data().app.settings(guild(ctx)).await?;
     reply_private(ctx, describe(&settings)).await
 }
 
@@ -89,10 +89,11 @@ async fn set(
     value: String,
 ) -> Result<(), Error> {
     let app = &ctx.data().app;
-    let mut settings = app.settings(ctx.guild_id().expect("guild_only").get()).await?;
+    let mut settings = app.settings(guild(ctx)).await?;
     settings.set(setting.trim(), &value).map_err(UserError)?;
     app.save_settings(&settings).await?;
-    reply_private(ctx, format!("Saved: {setting} = {}", value.trim())).await
+    let saved = minijinja::context! { setting => setting.trim(), value => value.trim() };
+    reply_private(ctx, app.prompts.texts.render("replies.setting_saved", saved)).await
 }
 
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -113,20 +114,13 @@ async fn channel(
     #[description = "Remove it instead of adding it"] remove: Option<bool>,
 ) -> Result<(), Error> {
     let app = &ctx.data().app;
-    let guild = ctx.guild_id().expect("guild_only").get();
+    let guild = guild(ctx);
     let purpose = match purpose {
         Purpose::Insight => ChannelPurpose::Insight,
         Purpose::Meeting => ChannelPurpose::Meeting,
     };
     let add = !remove.unwrap_or(false);
     app.set_channel(guild, channel.get(), purpose, add).await?;
-    let verb = if add { "added as" } else { "removed as" };
-    reply_private(
-        ctx,
-        format!(
-            "<#{channel}> {verb} {} channel.",
-            if purpose == ChannelPurpose::Insight { "an insight" } else { "a meeting" }
-        ),
-    )
-    .await
+    let set = minijinja::context! { channel => format!("<#{channel}>"), added => add, purpose => purpose.as_str() };
+    reply_private(ctx, app.prompts.texts.render("replies.channel_set", set)).await
 }

@@ -2,7 +2,7 @@
 
 use serenity::all::{ChannelId, CreateAttachment};
 
-use super::{manager_only, Context, Error};
+use super::{guild, manager_only, Context, Error};
 use crate::app::UserError;
 use crate::discord::summary;
 use crate::domain::time::IsoWeek;
@@ -19,7 +19,7 @@ pub async fn summary(
     let week = week.as_deref().map(IsoWeek::parse).transpose().map_err(UserError)?;
     ctx.defer_ephemeral().await?;
     let app = &ctx.data().app;
-    let guild = ctx.guild_id().expect("guild_only").get();
+    let guild = guild(ctx);
     let channel = channel.map(|c| c.get());
     let crate::app::report::Summary { report, chart } = app.summary(guild, week, channel).await?;
     let csv = app.answers_csv(&report).await?;
