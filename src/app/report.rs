@@ -9,21 +9,38 @@ use serde::Serialize;
 
 use crate::domain::settings::Defaults;
 use crate::domain::summary::{summarize, Headline, WeekSummary};
-use crate::domain::time::IsoWeek;
+use crate::domain::time::{IsoWeek, Zone};
 use crate::store::{Store, WeekScope};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WeekReport {
-    pub guild_id: String,
-    pub channel_id: Option<String>,
-    pub week: String,
-    pub timezone: String,
+    #[serde(serialize_with = "as_text")]
+    pub guild_id: u64,
+    #[serde(serialize_with = "as_optional_text")]
+    pub channel_id: Option<u64>,
+    #[serde(serialize_with = "as_text")]
+    pub week: IsoWeek,
+    #[serde(serialize_with = "as_text")]
+    pub timezone: Zone,
     pub start: Timestamp,
     pub end: Timestamp,
     pub this_week: WeekSummary,
     pub previous_week: Headline,
     /// This week minus the previous, for every headline number both have.
     pub change: BTreeMap<String, f64>,
+}
+
+/// Ids, weeks and zones are text in the JSON (ids exceed what JavaScript
+/// numbers hold exactly).
+fn as_text<T: std::fmt::Display, S: serde::Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(value)
+}
+
+fn as_optional_text<S: serde::Serializer>(value: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => s.collect_str(v),
+        None => s.serialize_none(),
+    }
 }
 
 /// The report for `week` (or the last complete week in the guild's zone).
@@ -48,10 +65,10 @@ pub async fn week_report(
     let (start, end, this_week) = summary_of(week).await?;
     let (_, _, previous) = summary_of(week.previous()).await?;
     Ok(WeekReport {
-        guild_id: guild_id.to_string(),
-        channel_id: channel_id.map(|c| c.to_string()),
-        week: week.to_string(),
-        timezone: zone.name().to_string(),
+        guild_id,
+        channel_id,
+        week,
+        timezone: zone.clone(),
         start,
         end,
         change: change(&this_week.headline, &previous.headline),
@@ -88,27 +105,104 @@ pub enum Format {
     Json,
 }
 
-/// Headline numbers in reading order: (key, label).
-pub const HEADLINES: [(&str, &str); 18] = [
-    ("insight_posts", "Customer-of-the-day posts"),
-    ("post_reactions", "Reactions on them"),
-    ("post_answers", "Answers to them"),
-    ("people_engaged", "People engaged with them"),
-    ("meetings", "Meetings held"),
-    ("meetings_answered", "Meetings that discussed customers"),
-    ("coverage_pct", "Coverage (%)"),
-    ("answers", "Answers"),
-    ("answerers", "People who answered"),
-    ("median_minutes_to_first_answer", "Median minutes to first answer"),
-    ("with_evidence", "Answers with evidence"),
-    ("evidence_pct", "Evidence (%)"),
-    ("with_assumption", "Answers with assumptions"),
-    ("assumption_pct", "Assumptions (%)"),
-    ("follow_ups_opened", "Follow-ups opened"),
-    ("follow_ups_done", "Follow-ups done"),
-    ("follow_ups_open", "Follow-ups open"),
-    ("follow_ups_overdue", "Follow-ups overdue"),
+/// How a headline number reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Count,
+    Percent,
+    Minutes,
+}
+
+/// The summary's sections: one embed field each on Discord, titled by
+/// the prompts text `summary.<key>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Insights,
+    Meetings,
+    Answers,
+    Evidence,
+    FollowUps,
+}
+
+impl Section {
+    pub const ALL: [Section; 5] =
+        [Section::Insights, Section::Meetings, Section::Answers, Section::Evidence, Section::FollowUps];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::Insights => "insights",
+            Section::Meetings => "meetings",
+            Section::Answers => "answers",
+            Section::Evidence => "evidence",
+            Section::FollowUps => "follow_ups",
+        }
+    }
+}
+
+/// One headline number: its JSON key (a field of [`Headline`]), how
+/// people read it, and where it shows. Markdown, CSV and the Discord embed
+/// all follow this list; a test checks it names every field of `Headline`.
+pub struct HeadlineField {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub unit: Unit,
+    pub section: Section,
+}
+
+const fn field(key: &'static str, label: &'static str, unit: Unit, section: Section) -> HeadlineField {
+    HeadlineField { key, label, unit, section }
+}
+
+/// Headline numbers in reading order.
+pub const HEADLINES: [HeadlineField; 18] = [
+    field("insight_posts", "Customer-of-the-day posts", Unit::Count, Section::Insights),
+    field("post_reactions", "Reactions on them", Unit::Count, Section::Insights),
+    field("post_answers", "Answers to them", Unit::Count, Section::Insights),
+    field("people_engaged", "People engaged with them", Unit::Count, Section::Insights),
+    field("meetings", "Meetings held", Unit::Count, Section::Meetings),
+    field("meetings_answered", "Meetings that discussed customers", Unit::Count, Section::Meetings),
+    field("coverage_pct", "Coverage", Unit::Percent, Section::Meetings),
+    field("median_minutes_to_first_answer", "Median time to first answer", Unit::Minutes, Section::Meetings),
+    field("answers", "Answers", Unit::Count, Section::Answers),
+    field("answerers", "People who answered", Unit::Count, Section::Answers),
+    field("with_evidence", "Answers with evidence", Unit::Count, Section::Evidence),
+    field("evidence_pct", "Evidence", Unit::Percent, Section::Evidence),
+    field("with_assumption", "Answers with assumptions", Unit::Count, Section::Evidence),
+    field("assumption_pct", "Assumptions", Unit::Percent, Section::Evidence),
+    field("follow_ups_opened", "Follow-ups opened", Unit::Count, Section::FollowUps),
+    field("follow_ups_done", "Follow-ups done", Unit::Count, Section::FollowUps),
+    field("follow_ups_open", "Follow-ups open", Unit::Count, Section::FollowUps),
+    field("follow_ups_overdue", "Follow-ups overdue", Unit::Count, Section::FollowUps),
 ];
+
+impl HeadlineField {
+    /// The label with its unit, for tables: "Coverage (%)".
+    pub fn heading(&self) -> String {
+        match self.unit {
+            Unit::Count => self.label.to_string(),
+            Unit::Percent => format!("{} (%)", self.label),
+            Unit::Minutes => format!("{} (min)", self.label),
+        }
+    }
+
+    /// A value as people read it: "40%", "12 min", "3"; "–" when none.
+    pub fn show(&self, value: Option<f64>) -> String {
+        match (value, self.unit) {
+            (None, _) => "–".into(),
+            (Some(v), Unit::Count) => show(Some(&v)),
+            (Some(v), Unit::Percent) => format!("{v:.0}%"),
+            (Some(v), Unit::Minutes) => format!("{v:.0} min"),
+        }
+    }
+}
+
+/// One headline number of a report, this week and last.
+pub struct Row {
+    pub field: &'static HeadlineField,
+    pub now: Option<f64>,
+    pub before: Option<f64>,
+    pub change: Option<f64>,
+}
 
 fn show(v: Option<&f64>) -> String {
     match v {
@@ -126,13 +220,16 @@ fn signed(v: Option<&f64>) -> String {
 }
 
 impl WeekReport {
-    /// (label, this week, previous week, change) for every headline number.
-    pub fn rows(&self) -> Vec<(&'static str, &'static str, String, String, String)> {
+    /// Every headline number, in reading order.
+    pub fn rows(&self) -> Vec<Row> {
         let (now, before) = (numbers(&self.this_week.headline), numbers(&self.previous_week));
         HEADLINES
             .iter()
-            .map(|(key, label)| {
-                (*key, *label, show(now.get(*key)), show(before.get(*key)), signed(self.change.get(*key)))
+            .map(|field| Row {
+                field,
+                now: now.get(field.key).copied(),
+                before: before.get(field.key).copied(),
+                change: self.change.get(field.key).copied(),
             })
             .collect()
     }
@@ -143,8 +240,9 @@ impl WeekReport {
             Format::Csv => {
                 let mut out = csv::Writer::from_writer(Vec::new());
                 out.write_record(["metric", "this_week", "previous_week", "change"])?;
-                for (key, _, now, before, change) in self.rows() {
-                    out.write_record([key, &now, &before, &change])?;
+                for r in self.rows() {
+                    let cells = [show(r.now.as_ref()), show(r.before.as_ref()), signed(r.change.as_ref())];
+                    out.write_record([r.field.key, &cells[0], &cells[1], &cells[2]])?;
                 }
                 String::from_utf8(out.into_inner()?)?
             }
@@ -159,8 +257,9 @@ impl WeekReport {
             "# Customer focus — week {} (guild {}{scope}, {})\n\n| | This week | Previous week | Change |\n|---|---:|---:|---:|\n",
             self.week, self.guild_id, self.timezone
         );
-        for (_, label, now, before, change) in self.rows() {
-            md.push_str(&format!("| {label} | {now} | {before} | {change} |\n"));
+        for r in self.rows() {
+            let (now, before, change) = (show(r.now.as_ref()), show(r.before.as_ref()), signed(r.change.as_ref()));
+            md.push_str(&format!("| {} | {now} | {before} | {change} |\n", r.field.heading()));
         }
         let i = &s.impact;
         md.push_str(&format!(
@@ -234,10 +333,7 @@ impl super::App {
 
     /// The week's answers as CSV, one row each, for managers' own analysis.
     pub async fn answers_csv(&self, report: &WeekReport) -> anyhow::Result<Vec<u8>> {
-        let guild_id: u64 = report.guild_id.parse()?;
-        let zone = crate::domain::time::Zone::parse(&report.timezone).map_err(anyhow::Error::msg)?;
-        let channel_id = report.channel_id.as_deref().and_then(|c| c.parse().ok());
-        let scope = WeekScope::new(guild_id, report.start, report.end, &zone, channel_id);
+        let scope = WeekScope::new(report.guild_id, report.start, report.end, &report.timezone, report.channel_id);
         let data = self.store.week_data(&scope).await?;
         let mut out = csv::Writer::from_writer(Vec::new());
         out.write_record([
@@ -282,8 +378,7 @@ impl super::App {
         channel_id: Option<u64>,
     ) -> anyhow::Result<Summary> {
         let report = self.report(guild_id, week, channel_id).await?;
-        let shown = IsoWeek::parse(&report.week).map_err(anyhow::Error::msg)?;
-        let chart = crate::chart::weekly_png(&self.history(guild_id, shown, 8, channel_id).await?)?;
+        let chart = crate::chart::weekly_png(&self.history(guild_id, report.week, 8, channel_id).await?)?;
         Ok(Summary { report, chart })
     }
 
@@ -316,5 +411,29 @@ impl super::App {
             due.push((guild, channel, if early { week.previous() } else { week }));
         }
         Ok(due)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_headline_number_has_one_field() {
+        let json = serde_json::to_value(Headline::default()).unwrap();
+        let mut in_struct: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut declared: Vec<&str> = HEADLINES.iter().map(|f| f.key).collect();
+        in_struct.sort();
+        declared.sort();
+        assert_eq!(in_struct, declared, "each Headline field needs one entry in HEADLINES");
+    }
+
+    #[test]
+    fn values_read_in_their_unit() {
+        let coverage = HEADLINES.iter().find(|f| f.key == "coverage_pct").unwrap();
+        assert_eq!(
+            (coverage.show(Some(40.0)), coverage.show(None), coverage.heading()),
+            ("40%".into(), "–".into(), "Coverage (%)".into())
+        );
     }
 }

@@ -24,6 +24,9 @@ pub struct Data {
 }
 
 pub type Error = anyhow::Error;
+
+/// Every embed's accent: a calm blue.
+const EMBED_COLOUR: u32 = 0x3b82f6;
 pub type Context<'a> = poise::Context<'a, Data, Error>;
 
 /// Builds serenity's HTTP client. In production it talks to discord.com

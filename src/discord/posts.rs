@@ -11,9 +11,6 @@ use crate::app::jobs::Outgoing;
 use crate::app::posts::RenderedPost;
 use crate::scheduler::Poster;
 
-/// Embed accent: a calm blue.
-const COLOUR: u32 = 0x3b82f6;
-
 pub fn message(p: &RenderedPost) -> CreateMessage {
     let mut content = p.content.clone();
     let mut mentions = CreateAllowedMentions::new();
@@ -25,7 +22,7 @@ pub fn message(p: &RenderedPost) -> CreateMessage {
     let mut embed = CreateEmbed::new()
         .title(&p.title)
         .description(&p.story)
-        .colour(COLOUR)
+        .colour(super::EMBED_COLOUR)
         .footer(CreateEmbedFooter::new(&p.footer));
     for (name, value) in &p.fields {
         embed = embed.field(name, value, false);

@@ -1,11 +1,13 @@
-//! Lays out the weekly summary as an embed within Discord's limits.
+//! Lays out the weekly summary as an embed within Discord's limits: one
+//! field per section of headline numbers (see `app::report::HEADLINES`),
+//! then segments, follow-ups by owner and quotes.
 
 use serenity::all::{CreateAttachment, CreateEmbed, CreateEmbedFooter};
 
-use crate::app::report::WeekReport;
+use crate::app::report::{Row, Section, WeekReport};
 use crate::prompts::Texts;
 
-/// Discord allows 1,024 characters a field and 6,000 an embed; eight
+/// Discord allows 1,024 characters a field and 6,000 an embed; nine
 /// fields of at most 600 stay well inside both.
 const FIELD_MAX: usize = 600;
 
@@ -18,121 +20,72 @@ fn clip(text: String) -> String {
     out
 }
 
-fn pct(v: Option<f64>) -> String {
-    v.map_or("–".into(), |v| format!("{v:.0}%"))
-}
-
-fn delta(report: &WeekReport, key: &str) -> String {
-    match report.change.get(key) {
-        Some(v) if *v > 0.0 => format!(" (+{v})"),
-        Some(v) if *v < 0.0 => format!(" ({v})"),
+/// "Coverage 40% (+5)": a headline number and its change.
+fn reading(r: &Row) -> String {
+    let change = match r.change {
+        Some(v) if v > 0.0 => format!(" (+{v})"),
+        Some(v) if v < 0.0 => format!(" ({v})"),
         _ => String::new(),
-    }
+    };
+    format!("{} {}{change}", r.field.label, r.field.show(r.now))
 }
 
 pub const CHART_FILE: &str = "chart.png";
 
 /// "Mon 23 Nov – Sun 29 Nov 2026 (Europe/Berlin)": the week in local dates.
 fn period(report: &WeekReport) -> String {
-    let range = crate::domain::time::Zone::parse(&report.timezone).ok().map(|zone| {
-        let first = zone.date_of(report.start);
-        let last = zone.last_date_before(report.end);
-        format!("{} – {}", first.strftime("%a %-d %b"), last.strftime("%a %-d %b %Y"))
-    });
-    let scope = report.channel_id.as_ref().map_or(String::new(), |c| format!(" · <#{c}> only"));
-    format!("{} ({}){scope}; changes are against the week before.", range.unwrap_or_default(), report.timezone)
+    let zone = &report.timezone;
+    let (first, last) = (zone.date_of(report.start), zone.last_date_before(report.end));
+    let range = format!("{} – {}", first.strftime("%a %-d %b"), last.strftime("%a %-d %b %Y"));
+    let scope = report.channel_id.map_or(String::new(), |c| format!(" · <#{c}> only"));
+    format!("{range} ({zone}){scope}; changes are against the week before.")
+}
+
+/// The lines a section adds after its numbers.
+fn section_extra(report: &WeekReport, section: Section) -> Vec<String> {
+    let s = &report.this_week;
+    match section {
+        Section::Evidence => {
+            let i = &s.impact;
+            vec![format!("impact: {} helps, {} hurts, {} neutral, {} unknown", i.helps, i.hurts, i.neutral, i.unknown)]
+        }
+        Section::FollowUps => s
+            .follow_up_owners
+            .iter()
+            .map(|o| {
+                let owner = o.owner_id.as_ref().map_or("no owner".into(), |id| format!("<@{id}>"));
+                format!("{owner}: {} open, {} overdue", o.open, o.overdue)
+            })
+            .collect(),
+        _ => vec![],
+    }
 }
 
 pub fn embed(report: &WeekReport, texts: &Texts, with_chart: bool) -> CreateEmbed {
     let s = &report.this_week;
-    let h = &s.headline;
-    let d = |key| delta(report, key);
     let heading = |key: &str| texts.text(&format!("summary.{key}"));
-    let segments: Vec<String> =
-        s.segments.iter().map(|c| format!("#{}: {} answers, {} insights", c.segment, c.answers, c.insights)).collect();
-    let owners: Vec<String> = s
-        .follow_up_owners
+    let rows = report.rows();
+    let mut fields: Vec<(String, String)> = Section::ALL
         .iter()
-        .map(|o| {
-            format!(
-                "{}: {} open, {} overdue",
-                o.owner_id.as_ref().map_or("no owner".into(), |id| format!("<@{id}>")),
-                o.open,
-                o.overdue
-            )
+        .map(|&section| {
+            let numbers: Vec<String> = rows.iter().filter(|r| r.field.section == section).map(reading).collect();
+            let mut lines = vec![numbers.join(" · ")];
+            lines.extend(section_extra(report, section));
+            (heading(section.key()), lines.join("\n"))
         })
         .collect();
-    let quotes: Vec<String> = s
-        .quotes
-        .iter()
-        .map(|q| format!("> {}\n— <@{}> [link]({})", q.text.replace('\n', " "), q.user_id, q.link))
-        .collect();
-    let fields = [
-        (
-            heading("insights"),
-            format!(
-                "{} posts{} · {} reactions{} · {} answers{} · {} people engaged{}",
-                h.insight_posts,
-                d("insight_posts"),
-                h.post_reactions,
-                d("post_reactions"),
-                h.post_answers,
-                d("post_answers"),
-                h.people_engaged,
-                d("people_engaged")
-            ),
-        ),
-        (
-            heading("meetings"),
-            format!(
-                "{} held{} · {} discussed customers{} · coverage {}{} · median first answer {}",
-                h.meetings,
-                d("meetings"),
-                h.meetings_answered,
-                d("meetings_answered"),
-                pct(h.coverage_pct),
-                d("coverage_pct"),
-                h.median_minutes_to_first_answer.map_or("–".into(), |m| format!("{m:.0} min"))
-            ),
-        ),
-        (
-            heading("answers"),
-            format!("{} answers{} from {} people{}", h.answers, d("answers"), h.answerers, d("answerers")),
-        ),
-        (
-            heading("evidence"),
-            format!(
-                "evidence {} · assumptions {} · impact: {} helps, {} hurts, {} neutral, {} unknown",
-                pct(h.evidence_pct),
-                pct(h.assumption_pct),
-                s.impact.helps,
-                s.impact.hurts,
-                s.impact.neutral,
-                s.impact.unknown
-            ),
-        ),
-        (heading("segments"), segments.join("\n")),
-        (
-            heading("missing_segments"),
-            s.segments_not_discussed.iter().map(|x| format!("#{x}")).collect::<Vec<_>>().join(", "),
-        ),
-        (
-            heading("follow_ups"),
-            format!(
-                "{} opened · {} done · {} open · {} overdue\n{}",
-                h.follow_ups_opened,
-                h.follow_ups_done,
-                h.follow_ups_open,
-                h.follow_ups_overdue,
-                owners.join("\n")
-            ),
-        ),
-        (heading("quotes"), quotes.join("\n")),
-    ];
+    let segments = s.segments.iter().map(|c| format!("#{}: {} answers, {} insights", c.segment, c.answers, c.insights));
+    fields.push((heading("segments"), segments.collect::<Vec<_>>().join("\n")));
+    let missing = s.segments_not_discussed.iter().map(|x| format!("#{x}"));
+    fields.push((heading("missing_segments"), missing.collect::<Vec<_>>().join(", ")));
+    let quotes =
+        s.quotes.iter().map(|q| format!("> {}\n— <@{}> [link]({})", q.text.replace('\n', " "), q.user_id, q.link));
+    fields.push((heading("quotes"), quotes.collect::<Vec<_>>().join("\n")));
+
     let mut embed = CreateEmbed::new()
-        .title(texts.render("summary.title", minijinja::context! { week => report.week }))
+        .title(texts.render("summary.title", minijinja::context! { week => report.week.to_string() }))
         .description(period(report))
-        .colour(0x3b82f6)
+        .colour(super::EMBED_COLOUR)
         .footer(CreateEmbedFooter::new("Advocate · /summary for any week · CSV attached to /summary"));
     for (name, value) in fields {
         embed = embed.field(name, clip(value), false);
