@@ -2,10 +2,9 @@
 //! variables (which win). Every value is checked at start-up; a bad one
 //! stops it with a message that names the setting and the fix.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-
-use serde::Deserialize;
 
 use crate::domain::settings::{parse_id, Defaults, ThreadPattern};
 use crate::domain::time::{LocalTime, Zone};
@@ -89,39 +88,8 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("ADVOCATE_SHARDS", "shards", "FIRST-LAST/TOTAL: the shards this process runs (default: all, in one process)"),
 ];
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct File {
-    database_url: Option<String>,
-    discord_token: Option<String>,
-    prompts_dir: Option<String>,
-    dev_guild: Option<String>,
-    default_timezone: Option<String>,
-    default_post_time: Option<String>,
-    default_thread_pattern: Option<String>,
-    discord_addr: Option<String>,
-    discord_ca: Option<String>,
-    discord_proxy: Option<String>,
-    shards: Option<String>,
-}
-
-impl File {
-    fn get(&self, key: &str) -> Option<&String> {
-        match key {
-            "database_url" => self.database_url.as_ref(),
-            "discord_token" => self.discord_token.as_ref(),
-            "prompts_dir" => self.prompts_dir.as_ref(),
-            "dev_guild" => self.dev_guild.as_ref(),
-            "default_timezone" => self.default_timezone.as_ref(),
-            "default_post_time" => self.default_post_time.as_ref(),
-            "default_thread_pattern" => self.default_thread_pattern.as_ref(),
-            "discord_addr" => self.discord_addr.as_ref(),
-            "discord_ca" => self.discord_ca.as_ref(),
-            "shards" => self.shards.as_ref(),
-            _ => self.discord_proxy.as_ref(),
-        }
-    }
-}
+/// advocate.toml's values by key (keys as listed in [`SETTINGS`]).
+type File = BTreeMap<String, String>;
 
 /// All problems found in the configuration, one per line.
 #[derive(Debug)]
@@ -143,7 +111,7 @@ impl Config {
         let mut errors = Vec::new();
         let lookup = |var: &str| -> Option<String> {
             let (_, key, _) = SETTINGS.iter().find(|(v, _, _)| *v == var).expect("known setting");
-            env(var).filter(|v| !v.trim().is_empty()).or_else(|| file.get(key).cloned())
+            env(var).filter(|v| !v.trim().is_empty()).or_else(|| file.get(*key).cloned())
         };
         let mut check = |var: &str, result: Result<(), String>| {
             if let Err(e) = result {
@@ -222,16 +190,38 @@ fn read_file(named: Option<&Path>) -> Result<File, ConfigError> {
     };
     let text = std::fs::read_to_string(&path)
         .map_err(|e| ConfigError(vec![format!("cannot read the config file {}: {e}", path.display())]))?;
-    toml::from_str(&text).map_err(|e| {
-        let line = e.span().map_or(1, |s| text[..s.start].matches('\n').count() + 1);
-        let keys: Vec<_> = SETTINGS.iter().map(|(_, k, _)| *k).collect();
-        ConfigError(vec![format!(
-            "{}:{line}: {} (the keys are: {})",
-            path.display(),
-            e.message().trim(),
-            keys.join(", ")
-        )])
-    })
+    let line_of = |at: usize| text[..at.min(text.len())].matches('\n').count() + 1;
+    let keys: Vec<_> = SETTINGS.iter().map(|(_, k, _)| *k).collect();
+    let table: BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>> = toml::from_str(&text).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(s.start));
+        ConfigError(vec![format!("{}:{line}: {}", path.display(), e.message().trim())])
+    })?;
+    let mut file = File::new();
+    let mut errors = Vec::new();
+    for (key, value) in table {
+        let line = line_of(key.span().start);
+        let key = key.into_inner();
+        if !keys.contains(&key.as_str()) {
+            errors.push(format!("{}:{line}: unknown key `{key}` (the keys are: {})", path.display(), keys.join(", ")));
+            continue;
+        }
+        // Numbers and booleans are taken as written: `dev_guild = 123`.
+        match value.into_inner() {
+            toml::Value::String(s) => file.insert(key, s),
+            toml::Value::Integer(n) => file.insert(key, n.to_string()),
+            toml::Value::Float(n) => file.insert(key, n.to_string()),
+            toml::Value::Boolean(b) => file.insert(key, b.to_string()),
+            _ => {
+                errors.push(format!("{}:{line}: `{key}` must be a string or a number", path.display()));
+                continue;
+            }
+        };
+    }
+    if errors.is_empty() {
+        Ok(file)
+    } else {
+        Err(ConfigError(errors))
+    }
 }
 
 #[cfg(test)]
@@ -285,7 +275,18 @@ mod tests {
         let path = dir.path().join("advocate.toml");
         std::fs::write(&path, "# c\ntimezone = \"UTC\"\n").unwrap();
         let err = load(&[], Some(&path)).unwrap_err().to_string();
-        assert!(err.contains("advocate.toml:2: unknown field `timezone`"), "{err}");
+        assert!(err.contains("advocate.toml:2: unknown key `timezone`") && err.contains("default_timezone"), "{err}");
+    }
+
+    #[test]
+    fn numbers_in_the_file_are_taken_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("advocate.toml");
+        std::fs::write(&path, "dev_guild = 123456789012345678\ndefault_post_time = \"09:30\"\n").unwrap();
+        assert_eq!(load(&[], Some(&path)).unwrap().dev_guild, Some(123456789012345678));
+        std::fs::write(&path, "dev_guild = [1]\n").unwrap();
+        let err = load(&[], Some(&path)).unwrap_err().to_string();
+        assert!(err.contains("advocate.toml:1: `dev_guild` must be a string or a number"), "{err}");
     }
 
     #[test]

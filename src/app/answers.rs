@@ -50,6 +50,7 @@ impl App {
     /// Logs a reply in a prompted meeting thread. `None` when the thread
     /// is not a meeting's, the text is empty (no Message Content), or the
     /// message was logged before (a replayed event).
+    #[tracing::instrument(skip_all, fields(guild = m.guild_id, thread = m.thread_id, message = m.message_id))]
     pub async fn log_thread_reply(&self, m: &ThreadMessage) -> anyhow::Result<Option<Logged>> {
         let Some(meeting) = self.store.meeting_by_thread(m.thread_id).await? else { return Ok(None) };
         let Ok(text) = check_text(&m.text) else { return Ok(None) };
@@ -102,6 +103,7 @@ impl App {
 
     /// Logs a reaction added to (or removed from) one of the bot's posts;
     /// reactions on other messages are not stored.
+    #[tracing::instrument(skip_all, fields(guild = r.guild_id, message = r.message_id, added))]
     pub async fn log_reaction(&self, r: &ReactionEvent, added: bool) -> anyhow::Result<()> {
         if added {
             self.store.reaction_added(r).await?;
@@ -113,6 +115,7 @@ impl App {
 
     /// Logs a modal answer. A bad field is a [`UserError`] that says what
     /// to fix; nothing is stored then. A retried submission logs nothing.
+    #[tracing::instrument(skip_all, fields(guild = a.guild_id, interaction = a.interaction_id))]
     pub async fn log_modal_answer(&self, a: &ModalAnswer) -> anyhow::Result<Option<Logged>> {
         let text = check_text(&a.text).map_err(UserError)?;
         let impact = Impact::parse(&a.impact).map_err(UserError)?;

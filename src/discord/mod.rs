@@ -100,6 +100,12 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
         .options(poise::FrameworkOptions {
             commands: commands::all(),
             on_error: |e| Box::pin(on_error(e)),
+            pre_command: |ctx| {
+                Box::pin(async move {
+                    let guild = ctx.guild_id().map(|g| g.get());
+                    tracing::debug!(command = %ctx.command().qualified_name, guild, "command");
+                })
+            },
             event_handler: |ctx, event, _framework, data| Box::pin(events::handle(ctx, event, data)),
             allowed_mentions: Some(CreateAllowedMentions::new()),
             ..Default::default()

@@ -61,15 +61,15 @@ enum Source {
     SalesCall,
 }
 
-impl Source {
-    fn key(self) -> &'static str {
-        match self {
-            Source::Interview => "interview",
-            Source::SupportTicket => "support_ticket",
-            Source::NpsSurvey => "nps_survey",
-            Source::Churn => "churn",
-            Source::UsageData => "usage_data",
-            Source::SalesCall => "sales_call",
+impl From<Source> for EvidenceSource {
+    fn from(s: Source) -> Self {
+        match s {
+            Source::Interview => EvidenceSource::Interview,
+            Source::SupportTicket => EvidenceSource::SupportTicket,
+            Source::NpsSurvey => EvidenceSource::NpsSurvey,
+            Source::Churn => EvidenceSource::Churn,
+            Source::UsageData => EvidenceSource::UsageData,
+            Source::SalesCall => EvidenceSource::SalesCall,
         }
     }
 }
@@ -90,7 +90,7 @@ async fn add(
         let label = texts.text(&format!("suggestion_form.{id}_label"));
         CreateActionRow::InputText(CreateInputText::new(style, label, id).max_length(limit(id)).required(true))
     };
-    let id = format!("{FORM_PREFIX}{}:{}", source.key(), segment.trim());
+    let id = format!("{FORM_PREFIX}{}:{}", EvidenceSource::from(source).as_str(), segment.trim());
     let modal = CreateModal::new(id, texts.text("suggestion_form.title")).components(vec![
         input("title", InputTextStyle::Short),
         input("customer", InputTextStyle::Short),
@@ -241,7 +241,7 @@ async fn import(
     };
     let options = ImportOptions {
         map: vec![],
-        default_source: EvidenceSource::parse(source.map_or("nps_survey", Source::key)).map_err(UserError)?,
+        default_source: source.map_or(EvidenceSource::NpsSurvey, EvidenceSource::from),
         default_segment: Segment::parse(segment.as_deref().unwrap_or("unknown")).map_err(UserError)?,
     };
     let guild = guild(ctx);

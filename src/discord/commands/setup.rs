@@ -104,6 +104,15 @@ enum Purpose {
     Meeting,
 }
 
+impl From<Purpose> for ChannelPurpose {
+    fn from(p: Purpose) -> Self {
+        match p {
+            Purpose::Insight => ChannelPurpose::Insight,
+            Purpose::Meeting => ChannelPurpose::Meeting,
+        }
+    }
+}
+
 /// Add or remove an insight channel or a meeting channel
 #[poise::command(slash_command, guild_only)]
 async fn channel(
@@ -115,10 +124,7 @@ async fn channel(
 ) -> Result<(), Error> {
     let app = &ctx.data().app;
     let guild = guild(ctx);
-    let purpose = match purpose {
-        Purpose::Insight => ChannelPurpose::Insight,
-        Purpose::Meeting => ChannelPurpose::Meeting,
-    };
+    let purpose = ChannelPurpose::from(purpose);
     let add = !remove.unwrap_or(false);
     app.set_channel(guild, channel.get(), purpose, add).await?;
     let set = minijinja::context! { channel => format!("<#{channel}>"), added => add, purpose => purpose.as_str() };
