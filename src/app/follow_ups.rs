@@ -35,7 +35,7 @@ impl App {
 
     /// Follow-ups to remind at `now` across guilds, each claimed so that
     /// one process reminds once: (follow-up, guild, reminder text).
-    pub async fn due_reminders(&self, now: Timestamp) -> anyhow::Result<Vec<(DueFollowUp, u64, String)>> {
+    pub(super) async fn due_reminders(&self, now: Timestamp) -> anyhow::Result<Vec<(DueFollowUp, u64, String)>> {
         let mut out = Vec::new();
         for guild in self.store.active_guilds().await? {
             let today = self.settings(guild).await?.zone.date_of(now);

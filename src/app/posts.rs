@@ -58,7 +58,7 @@ impl App {
 
     /// Daily posts to send at `now`: unfinished ones to finish, and new
     /// slots, each claimed for this process.
-    pub async fn claim_due_posts(&self, now: Timestamp) -> anyhow::Result<Vec<InsightPost>> {
+    pub(super) async fn claim_due_posts(&self, now: Timestamp) -> anyhow::Result<Vec<InsightPost>> {
         let mut posts = self.unfinished_posts(now).await?;
         for slot in self.due_daily_posts(now).await? {
             if let Some(post) = self.claim_post(&slot, now).await? {
@@ -72,7 +72,7 @@ impl App {
 
     /// Claims a slot with the channel's next insight. `None` when the slot
     /// was already posted, or the guild has no insight to show.
-    pub async fn claim_post(&self, slot: &PostSlot, now: Timestamp) -> anyhow::Result<Option<InsightPost>> {
+    async fn claim_post(&self, slot: &PostSlot, now: Timestamp) -> anyhow::Result<Option<InsightPost>> {
         let pool = self.store.rotation_pool(slot.guild_id).await?;
         let history = self.store.channel_history(slot.guild_id, slot.channel_id).await?;
         let Some(insight) = next_insight(&pool, &history, slot.channel_id) else {

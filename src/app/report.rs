@@ -384,7 +384,7 @@ impl super::App {
 
     /// Claims the weekly post of a guild's week; `Some(nonce)` when this
     /// process should send it (see [`Store::claim_summary_post`]).
-    pub async fn claim_summary_post(
+    pub(super) async fn claim_summary_post(
         &self,
         guild_id: u64,
         channel_id: u64,
@@ -400,7 +400,7 @@ impl super::App {
     /// Weekly summary posts due now: (guild, channel, week). A post early
     /// in the week (Monday to Wednesday) reports the week before; later,
     /// the week it is in.
-    pub async fn due_summaries(&self, now: Timestamp) -> anyhow::Result<Vec<(u64, u64, IsoWeek)>> {
+    pub(super) async fn due_summaries(&self, now: Timestamp) -> anyhow::Result<Vec<(u64, u64, IsoWeek)>> {
         let mut due = Vec::new();
         for guild in self.store.active_guilds().await? {
             let s = self.settings(guild).await?;
