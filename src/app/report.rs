@@ -105,6 +105,17 @@ pub enum Format {
     Json,
 }
 
+/// A person's text as a CSV cell a spreadsheet shows but never runs:
+/// a cell starting with `=`, `+`, `-`, `@`, tab or carriage return would be
+/// taken as a formula, so it gets a leading apostrophe, which spreadsheets
+/// hide (OWASP's advice on CSV injection).
+pub fn spreadsheet_text(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
 /// How a headline number reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unit {
@@ -361,8 +372,8 @@ impl super::App {
                 a.impact.clone(),
                 a.has_evidence.to_string(),
                 a.has_assumption.to_string(),
-                a.segments.join(" "),
-                a.body.clone(),
+                spreadsheet_text(&a.segments.join(" ")),
+                spreadsheet_text(&a.body),
                 a.link.clone(),
             ])?;
         }
@@ -426,6 +437,15 @@ mod tests {
         in_struct.sort();
         declared.sort();
         assert_eq!(in_struct, declared, "each Headline field needs one entry in HEADLINES");
+    }
+
+    #[test]
+    fn a_formula_in_a_persons_text_is_not_a_formula_in_the_csv() {
+        for formula in ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(spreadsheet_text(formula), format!("'{formula}"));
+        }
+        assert_eq!(spreadsheet_text("Churn is 4% (=bad)"), "Churn is 4% (=bad)", "only a leading sign matters");
+        assert_eq!(spreadsheet_text(""), "");
     }
 
     #[test]
