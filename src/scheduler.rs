@@ -50,6 +50,20 @@ impl<P: Poster> Scheduler<P> {
     /// expired data. Returns how many messages were sent.
     #[tracing::instrument(skip(self))]
     pub async fn pass(&mut self, now: Timestamp) -> anyhow::Result<usize> {
+        let sent = self.send_due(now).await;
+        // Retention runs whatever the sends did, and fails on its own.
+        if self.retention_ran.is_none_or(|at| now.duration_since(at) >= RETENTION_EVERY) {
+            match self.app.forget_expired(now).await {
+                Ok(_) => self.retention_ran = Some(now),
+                Err(e) => {
+                    tracing::error!(error = %format!("{e:#}"), "deleting expired data failed; retrying next pass")
+                }
+            }
+        }
+        sent
+    }
+
+    async fn send_due(&self, now: Timestamp) -> anyhow::Result<usize> {
         let mut sent = 0;
         for job in self.app.due_jobs(now).await? {
             // One channel failing (deleted, no permission) must not stop the others.
@@ -66,10 +80,6 @@ impl<P: Poster> Scheduler<P> {
                     "could not send; will retry"
                 ),
             }
-        }
-        if self.retention_ran.is_none_or(|at| now.duration_since(at) >= RETENTION_EVERY) {
-            self.app.forget_expired(now).await?;
-            self.retention_ran = Some(now);
         }
         Ok(sent)
     }

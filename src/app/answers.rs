@@ -5,11 +5,9 @@
 use jiff::Timestamp;
 
 use super::{App, UserError};
-use crate::domain::answer::{check_text, Impact, Via};
-use crate::domain::answer::{AnswerRef, NewAnswer};
+use crate::domain::answer::{check_text, AnswerRef, Impact, NewAnswer, Via};
 use crate::domain::classify::Classification;
-use crate::domain::follow_up;
-use crate::domain::follow_up::NewFollowUp;
+use crate::domain::follow_up::{self, NewFollowUp};
 use crate::domain::insight::Segment;
 use crate::domain::reaction::ReactionEvent;
 

@@ -1,8 +1,6 @@
 //! The one error split: a [`UserError`] is the person's to fix and is
 //! shown to them; anything else is ours, logged and apologised for.
 
-use minijinja::Value;
-
 /// A problem the user caused and can fix: shown to them, not logged as
 /// an internal error.
 #[derive(Debug)]
@@ -32,7 +30,7 @@ pub fn user_message(error: &anyhow::Error) -> Option<&str> {
 
 impl super::App {
     /// A [`UserError`] worded by the prompts text `key`.
-    pub fn refuse(&self, key: &str, ctx: Value) -> anyhow::Error {
-        UserError(self.prompts.texts.render(key, ctx)).into()
+    pub fn refuse(&self, key: &str) -> anyhow::Error {
+        UserError(self.prompts.texts.text(key)).into()
     }
 }

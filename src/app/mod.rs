@@ -22,8 +22,7 @@ pub use error::{user_message, UserError};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::classify::{Patterns, Signal};
-use crate::domain::settings::ChannelPurpose;
-use crate::domain::settings::{Defaults, GuildSettings};
+use crate::domain::settings::{ChannelPurpose, Defaults, GuildSettings};
 use crate::prompts::{self, Prompts};
 use crate::store::Store;
 

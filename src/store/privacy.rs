@@ -109,8 +109,6 @@ impl Store {
             "SELECT id, body, status, due_date FROM follow_ups WHERE guild_id = $1 AND owner_id = $2 ORDER BY id";
         let created =
             "SELECT id, body, status, due_date FROM follow_ups WHERE guild_id = $1 AND created_by = $2 ORDER BY id";
-        let hosted = "SELECT COUNT(*) FROM meetings WHERE guild_id = $1 AND host_id = $2";
-        let added = "SELECT COUNT(*) FROM insights WHERE guild_id = $1 AND added_by = $2";
         on_pool!(self, p => {
             let mut mentions = std::collections::BTreeMap::new();
             for (table, column, _) in PERSON_COLUMNS {
@@ -118,15 +116,16 @@ impl Store {
                     .bind(g).bind(u).fetch_one(p).await?;
                 mentions.insert(format!("{table}.{column}"), n);
             }
+            // Meetings hosted and insights added are two of those counts.
             Ok(PersonalData {
+                meetings_hosted: mentions["meetings.host_id"],
+                insights_added: mentions["insights.added_by"],
                 guild_id: guild_id.to_string(),
                 user_id: user_id.to_string(),
                 answers: sqlx::query_as(answers).bind(g).bind(u).fetch_all(p).await?,
                 reactions: sqlx::query_as(reactions).bind(g).bind(u).fetch_all(p).await?,
                 follow_ups_owned: sqlx::query_as(owned).bind(g).bind(u).fetch_all(p).await?,
                 follow_ups_created: sqlx::query_as(created).bind(g).bind(u).fetch_all(p).await?,
-                meetings_hosted: sqlx::query_scalar(hosted).bind(g).bind(u).fetch_one(p).await?,
-                insights_added: sqlx::query_scalar(added).bind(g).bind(u).fetch_one(p).await?,
                 mentions,
             })
         })

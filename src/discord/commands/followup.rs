@@ -30,7 +30,7 @@ pub async fn followups(
 ) -> Result<(), Error> {
     let all = matches!(scope, Some(Scope::All));
     if all && !is_manager(ctx).await? {
-        return Err(ctx.data().app.refuse("errors.all_follow_ups_for_managers", minijinja::Value::UNDEFINED));
+        return Err(ctx.data().app.refuse("errors.all_follow_ups_for_managers"));
     }
     let guild = guild(ctx);
     let owner = (!all).then(|| ctx.author().id.get());

@@ -37,7 +37,7 @@ async fn today(ctx: Context<'_>) -> Result<(), Error> {
     let app = &ctx.data().app;
     let guild = guild(ctx);
     let Some(post) = app.claim_manual_post(guild, ctx.channel_id().get()).await? else {
-        return Err(app.refuse("errors.no_live_insight", minijinja::Value::UNDEFINED));
+        return Err(app.refuse("errors.no_live_insight"));
     };
     let rendered = app.render_post(&post).await?;
     let sent = ctx.channel_id().send_message(ctx.http(), posts::message(&rendered)).await?;

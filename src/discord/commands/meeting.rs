@@ -72,7 +72,7 @@ async fn meeting_here(ctx: Context<'_>) -> Result<Option<Meeting>, Error> {
 #[poise::command(slash_command, guild_only)]
 async fn ask(ctx: Context<'_>) -> Result<(), Error> {
     if !in_thread(ctx) {
-        return Err(ctx.data().app.refuse("errors.ask_outside_thread", minijinja::Value::UNDEFINED));
+        return Err(ctx.data().app.refuse("errors.ask_outside_thread"));
     }
     ctx.defer_ephemeral().await?;
     let meeting = match meeting_here(ctx).await? {
@@ -100,7 +100,7 @@ async fn ask(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command, guild_only)]
 async fn remind(ctx: Context<'_>) -> Result<(), Error> {
     let Some(meeting) = meeting_here(ctx).await? else {
-        return Err(ctx.data().app.refuse("errors.not_a_meeting_thread", minijinja::Value::UNDEFINED));
+        return Err(ctx.data().app.refuse("errors.not_a_meeting_thread"));
     };
     ctx.defer_ephemeral().await?;
     let app = &ctx.data().app;
@@ -129,7 +129,7 @@ async fn remind(ctx: Context<'_>) -> Result<(), Error> {
 async fn close(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let Some(recap) = ctx.data().app.close_meeting(ctx.channel_id().get()).await? else {
-        return Err(ctx.data().app.refuse("errors.no_open_meeting", minijinja::Value::UNDEFINED));
+        return Err(ctx.data().app.refuse("errors.no_open_meeting"));
     };
     ctx.channel_id().send_message(ctx.http(), CreateMessage::new().content(recap)).await?;
     reply_private(ctx, ctx.data().app.prompts.texts.text("replies.meeting_closed")).await

@@ -39,9 +39,12 @@ pub fn guild(ctx: Context<'_>) -> u64 {
 /// 2,000 characters), ending with `more` when some are left out.
 pub fn listing(header: String, lines: impl IntoIterator<Item = String>, more: String) -> String {
     const ROOM: usize = 2000;
+    let room = ROOM - 1 - more.chars().count();
+    let mut used = header.chars().count();
     let mut text = header;
     for line in lines {
-        if text.chars().count() + 1 + line.chars().count() + 1 + more.chars().count() > ROOM {
+        used += 1 + line.chars().count();
+        if used > room {
             text.push('\n');
             text.push_str(&more);
             break;
@@ -96,7 +99,7 @@ pub async fn member_is_manager(app: &App, guild: GuildId, member: Option<&Member
 /// A poise check: refuses non-managers with a message that says why.
 pub async fn manager_only(ctx: Context<'_>) -> Result<bool, Error> {
     if !is_manager(ctx).await? {
-        return Err(ctx.data().app.refuse("errors.managers_only", minijinja::Value::UNDEFINED));
+        return Err(ctx.data().app.refuse("errors.managers_only"));
     }
     Ok(true)
 }

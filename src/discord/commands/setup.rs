@@ -16,7 +16,7 @@ async fn manage_server_only(ctx: Context<'_>) -> Result<bool, Error> {
         poise::Context::Prefix(_) => Permissions::empty(),
     };
     if !permissions.intersects(Permissions::MANAGE_GUILD | Permissions::ADMINISTRATOR) {
-        return Err(ctx.data().app.refuse("errors.manage_server_only", minijinja::Value::UNDEFINED));
+        return Err(ctx.data().app.refuse("errors.manage_server_only"));
     }
     Ok(true)
 }
