@@ -66,7 +66,7 @@ async fn main() {
     let rate: u64 = std::env::var("ADVOCATE_LOAD_RATE").ok().and_then(|v| v.parse().ok()).unwrap_or(1000);
     phase(&format!("{rate}/s"), &fake, &reader, &people, thread, n, Some(rate), &mut last_row).await;
     println!("load: peak memory of the whole process {:.1} MiB", peak_rss_mib());
-    bot.shutdown().await;
+    bot.shutdown(tokio::time::Instant::now() + std::time::Duration::from_secs(10)).await;
 }
 
 /// Sends `n` replies (all at once, or at `rate` per second) while a

@@ -31,6 +31,7 @@ fn answer(meeting: i64, n: u64) -> NewAnswer {
         message_id: Some(1_000_000 + n),
         interaction_id: None,
         created_at: Timestamp::now(),
+        follow_up: None,
     }
 }
 

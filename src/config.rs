@@ -5,6 +5,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::app::inflight::RetryPolicy;
 
 use crate::domain::settings::{parse_id, Defaults, ThreadPattern};
 use crate::domain::time::{LocalTime, Zone};
@@ -45,6 +48,34 @@ pub struct Config {
     /// The shards this process runs, for bots spread over several
     /// processes; `None` runs all of them (Discord's recommended count).
     pub shards: Option<ShardRange>,
+    pub reliability: Reliability,
+}
+
+/// How long the bot waits on what fails, and how long it holds on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reliability {
+    pub retry: RetryPolicy,
+    /// A stop waits this long for running work and waiting answers.
+    pub shutdown_timeout: Duration,
+    /// Longest wait for one Discord REST call.
+    pub http_timeout: Duration,
+}
+
+impl Default for Reliability {
+    fn default() -> Self {
+        Reliability {
+            retry: RetryPolicy::default(),
+            shutdown_timeout: Duration::from_secs(10),
+            http_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A duration as people write it: `90s`, `15m`, `1h 30m`.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let d: jiff::SignedDuration =
+        text.trim().parse().map_err(|_| format!("`{text}` is not a duration; write e.g. 30s, 15m or 1h"))?;
+    Duration::try_from(d).ok().filter(|d| !d.is_zero()).ok_or_else(|| format!("`{text}` must be longer than zero"))
 }
 
 /// Shards `first..=last` of `total`, written `FIRST-LAST/TOTAL`.
@@ -86,6 +117,13 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("ADVOCATE_DISCORD_CA", "discord_ca", "tests and demo only: extra CA certificate (PEM) to trust"),
     ("DISCORD_API_PROXY", "discord_proxy", "http://host:port of a shared Discord REST proxy"),
     ("ADVOCATE_SHARDS", "shards", "FIRST-LAST/TOTAL: the shards this process runs (default: all, in one process)"),
+    (
+        "ADVOCATE_RETRY_FOR",
+        "retry_for",
+        "how long answers wait out a database outage before their loss is logged (default 15m)",
+    ),
+    ("ADVOCATE_SHUTDOWN_TIMEOUT", "shutdown_timeout", "how long a stop waits to save work in progress (default 10s)"),
+    ("ADVOCATE_HTTP_TIMEOUT", "http_timeout", "longest wait for one Discord API call (default 30s)"),
 ];
 
 /// advocate.toml's values by key (keys as listed in [`SETTINGS`]).
@@ -152,6 +190,16 @@ impl Config {
         if let Some(v) = lookup("ADVOCATE_SHARDS") {
             check("ADVOCATE_SHARDS", ShardRange::parse(&v).map(|s| shards = Some(s)));
         }
+        let mut reliability = Reliability::default();
+        if let Some(v) = lookup("ADVOCATE_RETRY_FOR") {
+            check("ADVOCATE_RETRY_FOR", parse_duration(&v).map(|d| reliability.retry.retry_for = d));
+        }
+        if let Some(v) = lookup("ADVOCATE_SHUTDOWN_TIMEOUT") {
+            check("ADVOCATE_SHUTDOWN_TIMEOUT", parse_duration(&v).map(|d| reliability.shutdown_timeout = d));
+        }
+        if let Some(v) = lookup("ADVOCATE_HTTP_TIMEOUT") {
+            check("ADVOCATE_HTTP_TIMEOUT", parse_duration(&v).map(|d| reliability.http_timeout = d));
+        }
         let discord_ca = lookup("ADVOCATE_DISCORD_CA").map(PathBuf::from);
         if let Some(ca) = &discord_ca {
             let ok = ca.is_file();
@@ -173,6 +221,7 @@ impl Config {
             discord_ca,
             discord_proxy,
             shards,
+            reliability,
         })
     }
 
@@ -299,6 +348,17 @@ mod tests {
         }
         let err = load(&[("ADVOCATE_SHARDS", "0-8/8")], None).unwrap_err().to_string();
         assert!(err.starts_with("ADVOCATE_SHARDS (or shards in advocate.toml):"), "{err}");
+    }
+
+    #[test]
+    fn durations_are_read_as_people_write_them() {
+        let c = load(&[("ADVOCATE_RETRY_FOR", "20m"), ("ADVOCATE_SHUTDOWN_TIMEOUT", "5s")], None).unwrap();
+        assert_eq!(c.reliability.retry.retry_for, Duration::from_secs(1200));
+        assert_eq!(c.reliability.shutdown_timeout, Duration::from_secs(5));
+        assert_eq!(load(&[], None).unwrap().reliability, Reliability::default());
+        let err = load(&[("ADVOCATE_HTTP_TIMEOUT", "soon")], None).unwrap_err().to_string();
+        assert!(err.starts_with("ADVOCATE_HTTP_TIMEOUT (or http_timeout in advocate.toml): `soon`"), "{err}");
+        assert!(load(&[("ADVOCATE_HTTP_TIMEOUT", "0s")], None).is_err());
     }
 
     #[test]

@@ -2,8 +2,11 @@
 //! stopped together. `advocate run` and the end-to-end tests compose it
 //! here; neither part starts the other.
 
+use std::time::Duration;
+
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tokio::time::Instant;
 
 use crate::app::App;
 use crate::config::Config;
@@ -24,39 +27,69 @@ impl Jobs {
         Ok(Jobs { task, stop })
     }
 
-    /// Lets a pass in progress finish, so nothing is sent but unrecorded.
-    async fn stop(self) {
+    /// Lets a pass in progress finish, so nothing is sent but unrecorded;
+    /// a pass still running at `deadline` is cut short.
+    async fn stop(mut self, deadline: Instant) {
         self.stop.send_replace(true);
-        let _ = self.task.await;
+        if tokio::time::timeout_at(deadline, &mut self.task).await.is_err() {
+            tracing::warn!("the scheduler's pass did not finish in time; stopping it");
+            self.task.abort();
+        }
     }
+}
+
+/// Waits, until `deadline`, for running handlers and answers waiting for
+/// the database, then closes the database. An error says how much work
+/// was cut off (and so may not be saved).
+async fn finish(app: &App, deadline: Instant) -> anyhow::Result<()> {
+    let left = app.work.drained(deadline.saturating_duration_since(Instant::now())).await;
+    app.close().await;
+    if left > 0 {
+        tracing::error!(left, "stopped with work still running: answers among it were NOT SAVED");
+        anyhow::bail!("{left} pieces of work were still running when the shutdown timeout ended");
+    }
+    tracing::info!("stopped; everything received was saved");
+    Ok(())
 }
 
 /// A bot and its scheduler, started with or without Message Content.
 pub struct Running {
+    app: App,
     bot: discord::Running,
     jobs: Jobs,
+    timeout: Duration,
 }
 
 impl Running {
     pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::Result<Running> {
         let jobs = Jobs::start(&app, config)?;
-        let bot = discord::start(app, config, message_content).await?;
-        Ok(Running { bot, jobs })
+        let bot = discord::start(app.clone(), config, message_content).await?;
+        Ok(Running { app, bot, jobs, timeout: config.reliability.shutdown_timeout })
     }
 
-    /// Stops the scheduler after its pass, then closes the gateway.
-    pub async fn shutdown(self) {
-        self.jobs.stop().await;
-        self.bot.shutdown().await;
+    /// Stops as SIGTERM does, within the shutdown timeout: the scheduler
+    /// after its pass, then the gateway, then it waits for running work.
+    /// The database stays open (the caller owns the app).
+    pub async fn shutdown(self) -> usize {
+        let deadline = Instant::now() + self.timeout;
+        self.jobs.stop(deadline).await;
+        self.bot.shutdown(deadline).await;
+        self.app.work.drained(deadline.saturating_duration_since(Instant::now())).await
     }
 }
 
-/// Runs the bot and its scheduler until SIGINT or SIGTERM.
+/// Runs the bot and its scheduler until SIGINT or SIGTERM, then stops
+/// within the shutdown timeout.
 pub async fn run(app: App, config: &Config) -> anyhow::Result<()> {
     let jobs = Jobs::start(&app, config)?;
-    let served = discord::serve(app, config, shutdown_signal()).await;
-    jobs.stop().await;
-    served
+    let served = discord::serve(app.clone(), config, shutdown_signal()).await;
+    let deadline = match &served {
+        Ok(deadline) => *deadline,
+        Err(_) => Instant::now() + config.reliability.shutdown_timeout,
+    };
+    jobs.stop(deadline).await;
+    let finished = finish(&app, deadline).await;
+    served.and(finished)
 }
 
 async fn shutdown_signal() {

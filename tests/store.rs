@@ -218,6 +218,7 @@ fn answer(to: AnswerRef, user: u64, message: Option<u64>, at: Timestamp) -> NewA
         message_id: message,
         interaction_id: None,
         created_at: at,
+        follow_up: None,
     }
 }
 
@@ -256,6 +257,8 @@ async fn a_replayed_answer_is_logged_once_and_edits_and_deletes_apply() {
         let modal = NewAnswer { via: Via::Modal, message_id: None, interaction_id: Some(99), ..a.clone() };
         assert!(s.log_answer(&modal).await.unwrap().is_some());
         assert_eq!(s.log_answer(&modal).await.unwrap(), None, "retried modal submit");
+        let resent = NewAnswer { interaction_id: Some(100), ..modal.clone() };
+        assert_eq!(s.log_answer(&resent).await.unwrap(), None, "{}: the same form answer sent again", db.backend);
 
         let (start, end) = (now - SignedDuration::from_hours(1), now + SignedDuration::from_hours(1));
         let counts = common::headline(s, GUILD, start, end).await;
@@ -263,8 +266,9 @@ async fn a_replayed_answer_is_logged_once_and_edits_and_deletes_apply() {
         assert_eq!((counts.meetings, counts.meetings_answered), (1, 1));
 
         let plain = Classification::default();
-        assert!(s.edit_answer(BIG - 4, "never mind", &plain, now).await.unwrap());
-        assert!(!s.edit_answer(12345, "x", &plain, now).await.unwrap(), "unknown message");
+        assert!(!s.edit_answer(GUILD + 1, BIG - 4, "x", &plain, now).await.unwrap(), "another guild's message");
+        assert!(s.edit_answer(GUILD, BIG - 4, "never mind", &plain, now).await.unwrap());
+        assert!(!s.edit_answer(GUILD, 12345, "x", &plain, now).await.unwrap(), "unknown message");
         assert_eq!(common::headline(s, GUILD, start, end).await.with_evidence, 1);
         assert!(s.delete_answer(BIG - 4, now).await.unwrap());
         assert!(!s.delete_answer(BIG - 4, now).await.unwrap());
@@ -397,7 +401,7 @@ async fn a_person_can_see_and_forget_their_data() {
             created_by: by,
             due_date: None,
         };
-        s.add_follow_up(&f(2, BIG, Some(mine)), now).await.unwrap();
+        s.add_follow_up(&f(2, BIG, Some(mine.answer)), now).await.unwrap();
         s.add_follow_up(&f(BIG, 2, None), now).await.unwrap();
         let own = s.add_insight(GUILD, &insight("Mine", "smb"), InsightStatus::Live, Some(BIG), now).await.unwrap();
         assert!(s.retire_insight(GUILD, own, BIG, now).await.unwrap());
@@ -517,4 +521,61 @@ async fn a_reaction_removal_seen_before_its_add_wins() {
         assert_eq!(live, 1);
         db.finish().await;
     }
+}
+
+#[tokio::test]
+async fn an_answer_and_the_follow_up_it_asks_for_are_one_write() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T10:00:00Z");
+        let (m, _) = s.open_meeting(&meeting(30), now).await.unwrap();
+        let spec = advocate::domain::follow_up::parse("call Acme 2026-12-01").unwrap();
+        let a = NewAnswer { follow_up: spec, ..answer(AnswerRef::Meeting(m.id), 7, Some(900), now) };
+        let ids = s.log_answer(&a).await.unwrap().unwrap();
+        let follow_up = ids.follow_up.expect("a follow-up was opened");
+        let open = s.open_follow_ups(GUILD, None).await.unwrap();
+        assert_eq!(open.len(), 1, "{}", db.backend);
+        assert_eq!((open[0].id, open[0].body.answer_id, open[0].body.owner_id), (follow_up, Some(ids.answer), Some(7)));
+        assert_eq!(s.log_answer(&a).await.unwrap(), None, "a replay opens no second follow-up");
+        assert_eq!(s.open_follow_ups(GUILD, None).await.unwrap().len(), 1);
+        db.finish().await;
+    }
+}
+
+/// A full disk or a read-only database fails the write: no id is handed
+/// out for a row that was rolled back, and nothing half-written remains.
+#[tokio::test]
+async fn a_full_or_read_only_sqlite_database_fails_every_write_loudly() {
+    use advocate::store::{is_transient, SqliteFault};
+    let db = common::sqlite().await;
+    let s = &db.store;
+    let now = t("2026-11-25T10:00:00Z");
+    let (m, _) = s.open_meeting(&meeting(40), now).await.unwrap();
+    for fault in [SqliteFault::DiskFull, SqliteFault::ReadOnly] {
+        s.inflict(fault);
+        let mut failed = 0;
+        for n in 0..20u64 {
+            let mut a = answer(AnswerRef::Meeting(m.id), 1, Some(10_000 * (fault as u64) + n), now);
+            a.body = format!("{n} {}", "a long answer that needs its own pages ".repeat(60));
+            match s.log_answer(&a).await {
+                Ok(_) => {}
+                Err(e) => {
+                    assert!(is_transient(&e), "{fault:?}: {e}");
+                    failed += 1;
+                }
+            }
+        }
+        assert!(failed > 0, "{fault:?}: the fault must bite");
+        if fault == SqliteFault::ReadOnly {
+            assert!(s.open_meeting(&meeting(41), now).await.is_err(), "a meeting cannot be opened");
+        }
+        s.inflict(SqliteFault::None);
+        let (start, end) = (now - SignedDuration::from_hours(1), now + SignedDuration::from_hours(1));
+        let stored = common::headline(s, GUILD, start, end).await.answers;
+        let again = s.log_answer(&answer(AnswerRef::Meeting(m.id), 1, Some(99_000 + fault as u64), now)).await;
+        assert!(again.unwrap().is_some(), "{fault:?}: writes work once the fault clears");
+        assert_eq!(common::headline(s, GUILD, start, end).await.answers, stored + 1);
+    }
+    assert!(s.mark_posted(123_456, 1, now).await.is_err(), "recording an unknown post is an error, not a no-op");
+    db.finish().await;
 }

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use super::{App, UserError};
 use crate::domain::answer::{check_text, AnswerRef, Impact, NewAnswer, Via};
 use crate::domain::classify::Classification;
-use crate::domain::follow_up::{self, NewFollowUp};
+use crate::domain::follow_up;
 use crate::domain::insight::Segment;
 use crate::domain::reaction::ReactionEvent;
 
@@ -48,73 +48,98 @@ impl App {
     /// Logs a reply in a prompted meeting thread. `None` when the thread
     /// is not a meeting's, the text is empty (no Message Content), or the
     /// message was logged before (a replayed event).
+    /// A database outage is waited out (see [`super::inflight`]).
     #[tracing::instrument(skip_all, fields(guild = m.guild_id, thread = m.thread_id, message = m.message_id))]
     pub async fn log_thread_reply(&self, m: &ThreadMessage) -> anyhow::Result<Option<Logged>> {
+        self.work.retrying("thread reply", m.text.len(), || self.try_thread_reply(m)).await
+    }
+
+    async fn try_thread_reply(&self, m: &ThreadMessage) -> anyhow::Result<Option<Logged>> {
         let Some(meeting) = self.store.meeting_by_thread(m.thread_id).await? else { return Ok(None) };
         let Ok(text) = check_text(&m.text) else { return Ok(None) };
+        if meeting.body.guild_id != m.guild_id {
+            return Ok(None);
+        }
         let settings = self.settings(m.guild_id).await?;
-        let classification = self.patterns_for(&settings).classify(text);
+        let classification = self.patterns_for(&settings).classify(&text);
+        let follow_up = if classification.wants_follow_up {
+            follow_up::parse(&truncate(&text, follow_up::MAX_FOLLOW_UP_CHARS)).ok().flatten()
+        } else {
+            None
+        };
         let answer = NewAnswer {
             guild_id: m.guild_id,
             channel_id: m.thread_id,
             user_id: m.user_id,
             to: AnswerRef::Meeting(meeting.id),
             via: Via::Thread,
-            body: text.to_string(),
+            body: text,
             impact: Impact::Unknown,
-            classification: classification.clone(),
+            classification,
             message_id: Some(m.message_id),
             interaction_id: None,
             created_at: m.at,
+            follow_up,
         };
-        let Some(answer_id) = self.store.log_answer(&answer).await? else { return Ok(None) };
-        let follow_up_id = if classification.wants_follow_up {
-            let spec = follow_up::parse(&truncate(text, follow_up::MAX_FOLLOW_UP_CHARS)).ok().flatten();
-            match spec {
-                Some(spec) => {
-                    Some(self.open_follow_up(m.guild_id, m.user_id, answer_id, Some(meeting.id), spec).await?)
-                }
-                None => None,
-            }
-        } else {
-            None
-        };
-        Ok(Some(Logged { answer_id, classification, follow_up_id }))
+        self.log(answer).await
+    }
+
+    /// Stores an answer (and its follow-up) in one transaction; `None` if
+    /// it was logged before.
+    async fn log(&self, answer: NewAnswer) -> anyhow::Result<Option<Logged>> {
+        let Some(ids) = self.store.log_answer(&answer).await? else { return Ok(None) };
+        Ok(Some(Logged { answer_id: ids.answer, classification: answer.classification, follow_up_id: ids.follow_up }))
     }
 
     /// Applies an edit to a logged reply; false if it was never logged.
     pub async fn edit_thread_reply(&self, guild_id: u64, message_id: u64, text: &str) -> anyhow::Result<bool> {
         let Ok(text) = check_text(text) else { return Ok(false) };
-        let settings = self.settings(guild_id).await?;
-        let classification = self.patterns_for(&settings).classify(text);
-        Ok(self.store.edit_answer(message_id, text, &classification, self.clock.now()).await?)
+        self.work
+            .retrying("edited reply", text.len(), || async {
+                let settings = self.settings(guild_id).await?;
+                let classification = self.patterns_for(&settings).classify(&text);
+                Ok(self.store.edit_answer(guild_id, message_id, &text, &classification, self.clock.now()).await?)
+            })
+            .await
     }
 
     /// Marks a deleted reply in a meeting thread; other channels' deletions
     /// are none of our business and leave no trace.
     pub async fn delete_thread_reply(&self, channel_id: u64, message_id: u64) -> anyhow::Result<bool> {
-        if self.store.meeting_by_thread(channel_id).await?.is_none() {
-            return Ok(false);
-        }
-        Ok(self.store.delete_answer(message_id, self.clock.now()).await?)
+        self.work
+            .retrying("deleted reply", 0, || async {
+                if self.store.meeting_by_thread(channel_id).await?.is_none() {
+                    return Ok(false);
+                }
+                Ok(self.store.delete_answer(message_id, self.clock.now()).await?)
+            })
+            .await
     }
 
     /// Logs a reaction added to (or removed from) one of the bot's posts;
     /// reactions on other messages are not stored.
     #[tracing::instrument(skip_all, fields(guild = r.guild_id, message = r.message_id, added))]
     pub async fn log_reaction(&self, r: &ReactionEvent, added: bool) -> anyhow::Result<()> {
-        if added {
-            self.store.reaction_added(r).await?;
-        } else {
-            self.store.reaction_removed(r).await?;
-        }
-        Ok(())
+        self.work
+            .retrying("reaction", r.emoji.len(), || async {
+                if added {
+                    self.store.reaction_added(r).await?;
+                } else {
+                    self.store.reaction_removed(r).await?;
+                }
+                Ok(())
+            })
+            .await
     }
 
     /// Logs a modal answer. A bad field is a [`UserError`] that says what
     /// to fix; nothing is stored then. A retried submission logs nothing.
     #[tracing::instrument(skip_all, fields(guild = a.guild_id, interaction = a.interaction_id))]
     pub async fn log_modal_answer(&self, a: &ModalAnswer) -> anyhow::Result<Option<Logged>> {
+        self.work.retrying("answer form", a.text.len(), || self.try_modal_answer(a)).await
+    }
+
+    async fn try_modal_answer(&self, a: &ModalAnswer) -> anyhow::Result<Option<Logged>> {
         let text = check_text(&a.text).map_err(UserError)?;
         let impact = Impact::parse(&a.impact).map_err(UserError)?;
         let named: Vec<Segment> = a
@@ -128,7 +153,7 @@ impl App {
         self.check_target(a.guild_id, a.to).await?;
 
         let settings = self.settings(a.guild_id).await?;
-        let mut classification = self.patterns_for(&settings).classify(text);
+        let mut classification = self.patterns_for(&settings).classify(&text);
         classification.segments.extend(named);
         classification.segments.sort();
         classification.segments.dedup();
@@ -139,23 +164,15 @@ impl App {
             user_id: a.user_id,
             to: a.to,
             via: Via::Modal,
-            body: text.to_string(),
+            body: text,
             impact,
-            classification: classification.clone(),
+            classification,
             message_id: None,
             interaction_id: Some(a.interaction_id),
             created_at: self.clock.now(),
+            follow_up: spec,
         };
-        let Some(answer_id) = self.store.log_answer(&answer).await? else { return Ok(None) };
-        let meeting = match a.to {
-            AnswerRef::Meeting(id) => Some(id),
-            AnswerRef::Post(_) => None,
-        };
-        let follow_up_id = match spec {
-            Some(spec) => Some(self.open_follow_up(a.guild_id, a.user_id, answer_id, meeting, spec).await?),
-            None => None,
-        };
-        Ok(Some(Logged { answer_id, classification, follow_up_id }))
+        self.log(answer).await
     }
 
     /// The meeting or post must exist and belong to the guild.
@@ -170,26 +187,6 @@ impl App {
             );
         }
         Ok(())
-    }
-
-    async fn open_follow_up(
-        &self,
-        guild_id: u64,
-        author: u64,
-        answer_id: i64,
-        meeting_id: Option<i64>,
-        spec: follow_up::FollowUpSpec,
-    ) -> anyhow::Result<i64> {
-        let f = NewFollowUp {
-            guild_id,
-            answer_id: Some(answer_id),
-            meeting_id,
-            text: spec.body,
-            owner_id: Some(spec.owner.unwrap_or(author)),
-            created_by: author,
-            due_date: spec.due,
-        };
-        Ok(self.store.add_follow_up(&f, self.clock.now()).await?)
     }
 }
 

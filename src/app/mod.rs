@@ -5,6 +5,7 @@ pub mod answers;
 mod error;
 pub mod follow_ups;
 pub mod import;
+pub mod inflight;
 pub mod insights;
 pub mod jobs;
 pub mod maintenance;
@@ -19,6 +20,7 @@ use anyhow::Context as _;
 
 pub use error::{user_message, UserError};
 
+use self::inflight::{Inflight, RetryPolicy};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::classify::{Patterns, Signal};
@@ -33,6 +35,8 @@ pub struct App {
     pub prompts: Arc<Prompts>,
     pub defaults: Defaults,
     pub clock: Clock,
+    /// Handlers running and answers waiting for the database.
+    pub work: Arc<Inflight>,
     /// Each guild's classifier, rebuilt only when its extra patterns change.
     patterns: Arc<Mutex<HashMap<u64, GuildPatterns>>>,
     /// Guild settings read recently: every message needs them, and they
@@ -62,12 +66,19 @@ impl App {
             .await
             .context("storing the shipped insight library failed")?;
         tracing::info!(added = sync.added, updated = sync.updated, retired = sync.retired, "insight library synced");
-        Ok(App::new(store, prompts, config.defaults.clone(), clock))
+        Ok(App::new(store, prompts, config.defaults.clone(), clock).with_retry(config.reliability.retry))
     }
 
     pub fn new(store: Store, prompts: Prompts, defaults: Defaults, clock: Clock) -> App {
         let (patterns, settings, settings_generation) = Default::default();
-        App { store, prompts: Arc::new(prompts), defaults, clock, patterns, settings, settings_generation }
+        let work = Inflight::new(RetryPolicy::default());
+        App { store, prompts: Arc::new(prompts), defaults, clock, work, patterns, settings, settings_generation }
+    }
+
+    /// The same app with another policy for answers met by a database outage.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> App {
+        self.work = Inflight::new(policy);
+        self
     }
 
     /// A guild's settings, created with the defaults on first sight.

@@ -4,12 +4,15 @@
 
 use serenity::all::{
     ActionRowComponent, ButtonStyle, ComponentInteraction, Context as SerenityContext, CreateActionRow,
-    CreateAttachment, CreateButton, CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage,
-    CreateModal, InputTextStyle, ModalInteraction,
+    CreateAttachment, CreateButton, CreateInputText, CreateInteractionResponse, CreateModal, EditInteractionResponse,
+    InputTextStyle, ModalInteraction,
 };
 
 use super::{Data, Error};
-use crate::app::answers::ModalAnswer;
+use std::time::Duration;
+
+use crate::app::answers::{Logged, ModalAnswer};
+use crate::app::inflight::NotSaved;
 use crate::domain::answer::AnswerRef;
 use crate::domain::answer::MAX_ANSWER_CHARS;
 use crate::domain::follow_up::MAX_FOLLOW_UP_CHARS;
@@ -71,48 +74,90 @@ pub fn modal_field(i: &ModalInteraction, id: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A modal submission: logs the answer and thanks the person privately.
+/// How long a form answer may take before the person is told it waits
+/// for the database (Discord already heard back: the response is deferred).
+const WAITING_AFTER: Duration = Duration::from_secs(2);
+
+/// A modal submission: logs the answer and tells the person privately.
+/// The interaction is deferred first, so Discord hears back within its
+/// 3 seconds whatever the database does; the reply says "logged" only
+/// after the commit, and hands the text back whenever it was not.
 pub async fn submit(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Result<bool, Error> {
     let Some(target) = i.data.custom_id.strip_prefix(MODAL_PREFIX) else { return Ok(false) };
-    let field = |id: &str| modal_field(i, id);
-    let text = field("text");
-    let reply = match (parse_target(target), i.guild_id) {
-        (Some(to), Some(guild)) => {
-            let answer = ModalAnswer {
-                guild_id: guild.get(),
-                channel_id: i.channel_id.get(),
-                user_id: i.user.id.get(),
-                interaction_id: i.id.get(),
-                to,
-                text: text.clone(),
-                impact: field("impact"),
-                segments: field("segments"),
-                follow_up: field("follow_up"),
-            };
-            match data.app.log_modal_answer(&answer).await {
-                Ok(Some(logged)) => Ok(data.app.prompts.texts.render(
-                    "answer_modal.thanks",
-                    minijinja::context! {
-                        has_evidence => logged.classification.has_evidence,
-                        has_assumption => logged.classification.has_assumption,
-                        follow_up_id => logged.follow_up_id,
-                    },
-                )),
-                Ok(None) => Ok(data.app.prompts.texts.text("replies.answer_already_logged")),
-                Err(e) => match crate::app::user_message(&e) {
-                    Some(problem) => Err(problem.to_string()),
-                    None => return Err(e),
-                },
-            }
+    i.defer_ephemeral(&ctx.http).await?;
+    let texts = &data.app.prompts.texts;
+    let text = modal_field(i, "text");
+    let logging = log(i, data, target);
+    tokio::pin!(logging);
+    let outcome = match tokio::time::timeout(WAITING_AFTER, &mut logging).await {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            let waiting = EditInteractionResponse::new()
+                .content(texts.text("replies.answer_waiting"))
+                .new_attachment(your_answer(&text));
+            i.edit_response(&ctx.http, waiting).await?;
+            logging.await
         }
-        _ => Err(data.app.prompts.texts.text("errors.form_out_of_date")),
     };
-    let message = match reply {
-        Ok(thanks) => CreateInteractionResponseMessage::new().content(thanks),
-        Err(problem) => CreateInteractionResponseMessage::new()
-            .content(data.app.prompts.texts.render("errors.answer_not_saved", minijinja::context! { problem }))
-            .add_file(CreateAttachment::bytes(text.into_bytes(), "your-answer.txt")),
+    let reply = match outcome {
+        Ok(Some(logged)) => EditInteractionResponse::new()
+            .content(texts.render(
+                "answer_modal.thanks",
+                minijinja::context! {
+                    has_evidence => logged.classification.has_evidence,
+                    has_assumption => logged.classification.has_assumption,
+                    follow_up_id => logged.follow_up_id,
+                },
+            ))
+            .clear_attachments(),
+        Ok(None) => {
+            EditInteractionResponse::new().content(texts.text("replies.answer_already_logged")).clear_attachments()
+        }
+        Err(e) => {
+            let problem = match (crate::app::user_message(&e), e.downcast_ref::<NotSaved>()) {
+                (Some(problem), _) => problem.to_string(),
+                (None, Some(not_saved)) => not_saved.to_string(),
+                (None, None) => {
+                    let sorry = EditInteractionResponse::new()
+                        .content(texts.text("replies.apology"))
+                        .clear_attachments()
+                        .new_attachment(your_answer(&text));
+                    tracing::error!(error = %format!("{e:#}"), "logging a form answer failed");
+                    i.edit_response(&ctx.http, sorry).await?;
+                    return Ok(true);
+                }
+            };
+            EditInteractionResponse::new()
+                .content(texts.render("errors.answer_not_saved", minijinja::context! { problem }))
+                .clear_attachments()
+                .new_attachment(your_answer(&text))
+        }
     };
-    i.create_response(&ctx.http, CreateInteractionResponse::Message(message.ephemeral(true))).await?;
+    i.edit_response(&ctx.http, reply).await?;
     Ok(true)
+}
+
+/// The person's own text, handed back as a file.
+fn your_answer(text: &str) -> CreateAttachment {
+    CreateAttachment::bytes(text.as_bytes().to_vec(), "your-answer.txt")
+}
+
+/// Logs the form's answer; a form out of date is the person's to fix.
+async fn log(i: &ModalInteraction, data: &Data, target: &str) -> anyhow::Result<Option<Logged>> {
+    let (Some(to), Some(guild)) = (parse_target(target), i.guild_id) else {
+        return Err(data.app.refuse("errors.form_out_of_date"));
+    };
+    let field = |id: &str| modal_field(i, id);
+    let answer = ModalAnswer {
+        guild_id: guild.get(),
+        channel_id: i.channel_id.get(),
+        user_id: i.user.id.get(),
+        interaction_id: i.id.get(),
+        to,
+        text: field("text"),
+        impact: field("impact"),
+        segments: field("segments"),
+        follow_up: field("follow_up"),
+    };
+    data.app.log_modal_answer(&answer).await
 }

@@ -49,7 +49,7 @@ pub fn build_http(config: &Config) -> anyhow::Result<serenity::http::Http> {
 /// The HTTPS client for Discord's API and its attachment CDN; with the
 /// test settings both hosts are reached at the fake.
 pub fn web_client(config: &Config) -> anyhow::Result<reqwest::Client> {
-    let mut client = reqwest::Client::builder().use_rustls_tls();
+    let mut client = reqwest::Client::builder().use_rustls_tls().timeout(config.reliability.http_timeout);
     if let Some(addr) = &config.discord_addr {
         let addr: std::net::SocketAddr = addr
             .parse()
@@ -77,9 +77,34 @@ pub struct Running {
 }
 
 impl Running {
-    pub async fn shutdown(self) {
-        self.shards.shutdown_all().await;
-        let _ = self.task.await;
+    /// Closes every shard by `deadline`. serenity 0.12 returns from
+    /// `shutdown_all` at once when no shard is connected (one is
+    /// reconnecting), and its client then never ends: it is stopped here.
+    pub async fn shutdown(mut self, deadline: tokio::time::Instant) {
+        let _ = tokio::time::timeout_at(deadline, self.shards.shutdown_all()).await;
+        if tokio::time::timeout_at(deadline, &mut self.task).await.is_err() {
+            tracing::warn!("the gateway did not close in time; dropping the connection");
+            self.task.abort();
+        }
+    }
+}
+
+/// Every event, commands included, counts as running work from the moment
+/// it arrives until its handler ends, so a stop can wait for it.
+struct Tracked {
+    inner: poise::Framework<Data, Error>,
+    work: Arc<crate::app::inflight::Inflight>,
+}
+
+#[serenity::async_trait]
+impl serenity::framework::Framework for Tracked {
+    async fn init(&mut self, client: &serenity::Client) {
+        self.inner.init(client).await
+    }
+
+    async fn dispatch(&self, ctx: serenity::all::Context, event: serenity::all::FullEvent) {
+        let _working = self.work.start();
+        self.inner.dispatch(ctx, event).await
     }
 }
 
@@ -95,6 +120,7 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
     let intents = if message_content { BASE_INTENTS | GatewayIntents::MESSAGE_CONTENT } else { BASE_INTENTS };
     let dev_guild = config.dev_guild;
     let web = web_client(config)?;
+    let work = app.work.clone();
     let framework = poise::Framework::builder()
         .initialize_owners(false)
         .options(poise::FrameworkOptions {
@@ -122,7 +148,7 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
         })
         .build();
     let mut client = ClientBuilder::new_with_http(http, intents)
-        .framework(framework)
+        .framework(Tracked { inner: framework, work })
         .await
         .context("setting up the Discord client failed")?;
     let shards = client.shard_manager.clone();
@@ -137,9 +163,15 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
     Ok(Running { shards, task })
 }
 
-/// Runs until `stop` completes. Without the Message Content intent
+/// Runs until `stop` completes, then closes the gateway within the
+/// configured shutdown timeout and returns when that timeout ends, so the
+/// rest of the stop keeps to it. Without the Message Content intent
 /// enabled in the developer portal, it reconnects without it.
-pub async fn serve(app: App, config: &Config, stop: impl std::future::Future<Output = ()>) -> anyhow::Result<()> {
+pub async fn serve(
+    app: App,
+    config: &Config,
+    stop: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<tokio::time::Instant> {
     let mut message_content = true;
     tokio::pin!(stop);
     loop {
@@ -147,9 +179,10 @@ pub async fn serve(app: App, config: &Config, stop: impl std::future::Future<Out
         let result = tokio::select! {
             result = &mut running.task => result?,
             _ = &mut stop => {
-                tracing::info!("stopping: finishing in-flight work");
-                running.shutdown().await;
-                return Ok(());
+                tracing::info!(timeout = ?config.reliability.shutdown_timeout, "stopping: finishing work in progress");
+                let deadline = tokio::time::Instant::now() + config.reliability.shutdown_timeout;
+                running.shutdown(deadline).await;
+                return Ok(deadline);
             }
         };
         match result {
@@ -164,7 +197,7 @@ pub async fn serve(app: App, config: &Config, stop: impl std::future::Future<Out
                 message_content = false;
             }
             Err(e) => return Err(e).context("the Discord connection failed; check DISCORD_TOKEN and the network"),
-            Ok(()) => return Ok(()),
+            Ok(()) => return Ok(tokio::time::Instant::now() + config.reliability.shutdown_timeout),
         }
     }
 }

@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 
 use super::classify::Classification;
+use super::follow_up::FollowUpSpec;
 
 /// Discord's own limit on a modal text input.
 pub const MAX_ANSWER_CHARS: usize = 4000;
@@ -60,14 +61,31 @@ impl Via {
     }
 }
 
-/// Checks an answer's text; the error says how long it was so the author
-/// can shorten it (the caller hands the text back, so nothing is lost).
-pub fn check_text(text: &str) -> Result<&str, String> {
-    let text = text.trim();
-    let len = text.chars().count();
-    if len == 0 {
+/// Characters that show nothing on their own: an answer made only of
+/// these (and spaces) says nothing.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c, '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}')
+}
+
+/// A person's text as stored: control characters (NUL included, which
+/// PostgreSQL refuses) removed the same way on every backend; line
+/// breaks and tabs kept; outer whitespace trimmed.
+pub fn clean_text(text: &str) -> String {
+    text.chars().filter(|&c| !c.is_control() || c == '\n' || c == '\t').collect::<String>().trim().to_string()
+}
+
+/// Cleans and checks an answer's text; the error says how long it was so
+/// the author can shorten it (the caller hands the text back, so nothing
+/// is lost).
+pub fn check_text(text: &str) -> Result<String, String> {
+    let text = clean_text(text);
+    if text.chars().all(is_invisible) {
         return Err("the answer is empty; write a sentence or two".into());
     }
+    let len = text.chars().count();
     if len > MAX_ANSWER_CHARS {
         return Err(format!(
             "the answer is {len} characters; the limit is {MAX_ANSWER_CHARS}, so shorten it by {}",
@@ -82,6 +100,13 @@ pub fn check_text(text: &str) -> Result<&str, String> {
 pub enum AnswerRef {
     Meeting(i64),
     Post(i64),
+}
+
+/// A logged answer's id, and the follow-up's it asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AnswerIds {
+    pub answer: i64,
+    pub follow_up: Option<i64>,
 }
 
 /// An answer about to be logged.
@@ -100,6 +125,8 @@ pub struct NewAnswer {
     /// The modal submission's id; a retried submission repeats it.
     pub interaction_id: Option<u64>,
     pub created_at: Timestamp,
+    /// A follow-up it asks for, stored in the same transaction.
+    pub follow_up: Option<FollowUpSpec>,
 }
 
 #[cfg(test)]
@@ -120,5 +147,14 @@ mod tests {
         assert!(err.contains("4010") && err.contains("by 10"), "{err}");
         assert_eq!(check_text("  fine  ").unwrap(), "fine");
         assert!(check_text("   ").is_err());
+    }
+
+    #[test]
+    fn control_characters_go_and_invisible_text_is_no_answer() {
+        assert_eq!(check_text("a\0b\u{7}c\nd\te").unwrap(), "abc\nd\te");
+        for nothing in ["\u{200B}\u{200B}", " \u{FEFF}\u{2060} ", "\0\0", "\u{200D}\n\u{3164}"] {
+            assert!(check_text(nothing).is_err(), "{nothing:?}");
+        }
+        assert_eq!(check_text("👍\u{FE0F}").unwrap(), "👍\u{FE0F}");
     }
 }

@@ -56,6 +56,7 @@ const SPEC: &[(&str, bool, &[&str], usize)] = &[
     ("replies.no_follow_ups", false, &[], 2000),
     ("replies.follow_up_done", false, &["id", "text"], 2000),
     ("replies.answer_already_logged", false, &[], 2000),
+    ("replies.answer_waiting", false, &[], 2000),
     ("replies.forget_confirm", false, &[], 2000),
     ("replies.forget_button", false, &[], 80),
     ("replies.forgotten", false, &["answers", "reactions", "follow_ups"], 2000),

@@ -4,19 +4,25 @@ use jiff::Timestamp;
 
 use tokio::sync::{mpsc, oneshot};
 
+use super::follow_ups::insert_follow_up;
 use super::{db_id, ms, on_pool, Pool, Result, Store};
-use crate::domain::answer::{AnswerRef, NewAnswer};
+use crate::domain::answer::{AnswerIds, AnswerRef, NewAnswer};
 use crate::domain::classify::Classification;
+use crate::domain::follow_up::NewFollowUp;
 
 fn segments(c: &Classification) -> String {
     c.segments.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
 }
 
-/// Inserts an answer unless its message is known deleted or logged.
+/// Inserts an answer unless its message is known deleted or logged, or
+/// the same person already gave the same form answer to the same question
+/// (they retried after being told it was waiting for the database).
 const INSERT: &str = "INSERT INTO answers (guild_id, channel_id, user_id, meeting_id, post_id, via, body, impact, \
     segments, has_evidence, has_assumption, wants_follow_up, message_id, interaction_id, created_at) \
     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 \
     WHERE NOT EXISTS (SELECT 1 FROM deleted_messages WHERE message_id = $13) \
+    AND NOT EXISTS (SELECT 1 FROM answers WHERE $14 IS NOT NULL AND via = 'modal' AND user_id = $3 \
+        AND (meeting_id = $4 OR post_id = $5) AND body = $7 AND deleted_at IS NULL) \
     ON CONFLICT DO NOTHING RETURNING id";
 
 /// Runs `INSERT` for one answer on an executor (pool or transaction).
@@ -28,7 +34,7 @@ macro_rules! insert_answer {
             AnswerRef::Post(id) => (None, Some(id)),
         };
         let c = &a.classification;
-        sqlx::query_scalar(INSERT)
+        sqlx::query_scalar::<_, i64>(INSERT)
             .bind(db_id(a.guild_id))
             .bind(db_id(a.channel_id))
             .bind(db_id(a.user_id))
@@ -44,12 +50,46 @@ macro_rules! insert_answer {
             .bind(a.message_id.map(db_id))
             .bind(a.interaction_id.map(db_id))
             .bind(ms(a.created_at))
-            .fetch_optional($executor)
+            .fetch_optional(&mut *$executor)
             .await
     }};
 }
 
-type Pending = (NewAnswer, oneshot::Sender<Result<Option<i64>>>);
+/// Logs one answer and its follow-up inside the transaction `$tx`.
+macro_rules! insert_with_follow_up {
+    ($a:expr, $now:expr, $tx:expr) => {{
+        let a: &NewAnswer = $a;
+        match insert_answer!(a, $tx)? {
+            None => None,
+            Some(answer) => {
+                let follow_up = match follow_up_of(a, answer) {
+                    Some(f) => Some(insert_follow_up!(&f, $now, &mut *$tx)?),
+                    None => None,
+                };
+                Some(AnswerIds { answer, follow_up })
+            }
+        }
+    }};
+}
+
+/// The follow-up an answer asks for, owned by its author unless it names someone.
+fn follow_up_of(a: &NewAnswer, answer_id: i64) -> Option<NewFollowUp> {
+    let spec = a.follow_up.as_ref()?;
+    Some(NewFollowUp {
+        guild_id: a.guild_id,
+        answer_id: Some(answer_id),
+        meeting_id: match a.to {
+            AnswerRef::Meeting(id) => Some(id),
+            AnswerRef::Post(_) => None,
+        },
+        text: spec.body.clone(),
+        owner_id: Some(spec.owner.unwrap_or(a.user_id)),
+        created_by: a.user_id,
+        due_date: spec.due,
+    })
+}
+
+type Pending = (NewAnswer, oneshot::Sender<Result<Option<AnswerIds>>>);
 
 /// The answer write path: answers that arrive while a commit is under way
 /// are grouped into the next transaction (group commit), and each caller
@@ -97,10 +137,10 @@ async fn write_loop(pool: Pool, mut rx: mpsc::UnboundedReceiver<Pending>) {
 }
 
 impl Store {
-    /// Logs an answer; `None` if the same message or interaction was
-    /// logged before, so a replayed event changes nothing. Returns once
-    /// the row is committed.
-    pub async fn log_answer(&self, a: &NewAnswer) -> Result<Option<i64>> {
+    /// Logs an answer and the follow-up it asks for; `None` if the same
+    /// message or interaction was logged before, so a replayed event
+    /// changes nothing. Returns once the rows are committed.
+    pub async fn log_answer(&self, a: &NewAnswer) -> Result<Option<AnswerIds>> {
         let Some(writer) = &self.writer else {
             return self.insert_batch(&[a]).await.map(|mut ids| ids.remove(0));
         };
@@ -111,16 +151,16 @@ impl Store {
         rx.await.unwrap_or(Err(sqlx::Error::PoolClosed))
     }
 
-    /// Inserts answers in one transaction; one id (or `None`) each.
-    async fn insert_batch(&self, answers: &[&NewAnswer]) -> Result<Vec<Option<i64>>> {
-        if let [one] = answers {
-            return on_pool!(self, p => insert_answer!(one, p)).map(|id| vec![id]);
-        }
+    /// Inserts answers in one transaction; their ids (or `None`) each.
+    async fn insert_batch(&self, answers: &[&NewAnswer]) -> Result<Vec<Option<AnswerIds>>> {
+        // Always inside a transaction: in autocommit, sqlx-sqlite drops the
+        // error of the implicit COMMIT after a RETURNING row (a full disk
+        // would then look like success).
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let mut ids = Vec::with_capacity(answers.len());
             for a in answers {
-                ids.push(insert_answer!(a, &mut *tx)?);
+                ids.push(insert_with_follow_up!(a, a.created_at, tx));
             }
             tx.commit().await?;
             Ok(ids)
@@ -128,9 +168,16 @@ impl Store {
     }
 
     /// Applies an edit of a logged thread reply; false if none was logged.
-    pub async fn edit_answer(&self, message_id: u64, body: &str, c: &Classification, now: Timestamp) -> Result<bool> {
+    pub async fn edit_answer(
+        &self,
+        guild_id: u64,
+        message_id: u64,
+        body: &str,
+        c: &Classification,
+        now: Timestamp,
+    ) -> Result<bool> {
         let sql = "UPDATE answers SET body = $2, segments = $3, has_evidence = $4, has_assumption = $5, \
-            wants_follow_up = $6, edited_at = $7 WHERE message_id = $1 AND deleted_at IS NULL";
+            wants_follow_up = $6, edited_at = $7 WHERE message_id = $1 AND guild_id = $8 AND deleted_at IS NULL";
         let done = on_pool!(self, p => sqlx::query(sql)
             .bind(db_id(message_id))
             .bind(body)
@@ -139,6 +186,7 @@ impl Store {
             .bind(c.has_assumption)
             .bind(c.wants_follow_up)
             .bind(ms(now))
+            .bind(db_id(guild_id))
             .execute(p).await.map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }

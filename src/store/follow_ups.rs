@@ -44,21 +44,36 @@ impl From<FollowUpRow> for FollowUp {
     }
 }
 
-impl Store {
-    pub async fn add_follow_up(&self, f: &NewFollowUp, now: Timestamp) -> Result<i64> {
+/// Runs the follow-up INSERT on an executor (a transaction: its id is
+/// returned by a RETURNING row).
+macro_rules! insert_follow_up {
+    ($f:expr, $now:expr, $executor:expr) => {{
+        let f: &NewFollowUp = $f;
         let sql = "INSERT INTO follow_ups (guild_id, answer_id, meeting_id, body, owner_id, created_by, due_date, status, created_at) \
             VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING id";
-        on_pool!(self, p => sqlx::query_scalar(sql)
-            .bind(db_id(f.guild_id))
+        sqlx::query_scalar::<_, i64>(sql)
+            .bind($crate::store::db_id(f.guild_id))
             .bind(f.answer_id)
             .bind(f.meeting_id)
             .bind(&f.text)
-            .bind(f.owner_id.map(db_id))
-            .bind(db_id(f.created_by))
+            .bind(f.owner_id.map($crate::store::db_id))
+            .bind($crate::store::db_id(f.created_by))
             .bind(f.due_date.map(|d| d.to_string()))
-            .bind(ms(now))
-            .fetch_one(p)
-            .await)
+            .bind($crate::store::ms($now))
+            .fetch_one($executor)
+            .await
+    }};
+}
+pub(super) use insert_follow_up;
+
+impl Store {
+    pub async fn add_follow_up(&self, f: &NewFollowUp, now: Timestamp) -> Result<i64> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let id = insert_follow_up!(f, now, &mut *tx)?;
+            tx.commit().await?;
+            Ok(id)
+        })
     }
 
     /// Marks a follow-up done; false if it is not open in this guild.

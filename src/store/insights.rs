@@ -161,8 +161,11 @@ impl Store {
     ) -> Result<i64> {
         let sql = format!("{INSERT} RETURNING id");
         on_pool!(self, p => {
+            let mut tx = p.begin().await?;
             let q = sqlx::query_scalar(&sql);
-            bind_insight!(q, Some(guild_id), insight, status, added_by, now).fetch_one(p).await
+            let id = bind_insight!(q, Some(guild_id), insight, status, added_by, now).fetch_one(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(id)
         })
     }
 

@@ -53,7 +53,9 @@ impl Store {
             "INSERT INTO meetings (guild_id, channel_id, thread_id, topic, segment, host_id, origin, event_id, opened_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (thread_id) DO NOTHING RETURNING {COLUMNS}"
         );
-        let row: Option<MeetingRow> = on_pool!(self, p => sqlx::query_as(&insert)
+        let row: Option<MeetingRow> = on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let row = sqlx::query_as(&insert)
             .bind(db_id(m.guild_id))
             .bind(db_id(m.channel_id))
             .bind(db_id(m.thread_id))
@@ -63,8 +65,11 @@ impl Store {
             .bind(m.origin.as_str())
             .bind(m.event_id.map(db_id))
             .bind(ms(now))
-            .fetch_optional(p)
-            .await)?;
+            .fetch_optional(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            row
+        });
         match row {
             Some(row) => Ok((row.into(), true)),
             None => {
@@ -83,8 +88,8 @@ impl Store {
 
     pub async fn set_prompt_message(&self, meeting_id: i64, message_id: u64) -> Result<()> {
         let sql = "UPDATE meetings SET prompt_message_id = $2 WHERE id = $1";
-        on_pool!(self, p => sqlx::query(sql).bind(meeting_id).bind(db_id(message_id)).execute(p).await.map(|r| r.rows_affected()))?;
-        Ok(())
+        let done = on_pool!(self, p => sqlx::query(sql).bind(meeting_id).bind(db_id(message_id)).execute(p).await.map(|r| r.rows_affected()))?;
+        super::one_row(done)
     }
 
     /// Closes a meeting; false if it was already closed.

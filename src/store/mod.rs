@@ -14,6 +14,8 @@ mod reactions;
 mod report;
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -49,6 +51,45 @@ pub struct Store {
     pool: Pool,
     /// Groups concurrent answer writes into shared transactions.
     writer: Option<answers::AnswerWriter>,
+    fault: Arc<AtomicU8>,
+}
+
+/// A fault a test inflicts on a SQLite store, without root: SQLite's
+/// limits are per connection, so it is applied to each connection as the
+/// pool hands it out.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SqliteFault {
+    None = 0,
+    /// Writes that need a new page fail with SQLITE_FULL.
+    DiskFull = 1,
+    /// Every write fails with SQLITE_READONLY.
+    ReadOnly = 2,
+}
+
+/// No fault was ever set: connections are left alone.
+const NEVER_FAULTED: u8 = u8::MAX;
+
+/// Whether a failed database call may succeed if tried again later: the
+/// database is locked, full, read-only or unreachable, not the request wrong.
+pub fn is_transient(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::PoolTimedOut | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(e) => {
+            let code = e.code().unwrap_or_default();
+            if e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // Primary result codes: BUSY, LOCKED, READONLY, IOERR, FULL, CANTOPEN.
+                let primary = code.parse::<i32>().unwrap_or(0) & 0xff;
+                matches!(primary, 5 | 6 | 8 | 10 | 13 | 14)
+            } else {
+                // Connection exceptions, shutdowns, no resources, and
+                // conflicts that PostgreSQL asks the client to retry.
+                ["08", "53", "57P", "58", "40001", "40P01", "25006"].iter().any(|p| code.starts_with(p))
+            }
+        }
+        _ => false,
+    }
 }
 
 /// Discord snowflakes are u64; both databases hold i64. The cast keeps
@@ -61,12 +102,33 @@ pub(crate) fn from_db_id(id: i64) -> u64 {
     id as u64
 }
 
+/// An update that must hit exactly one row: anything else is an error,
+/// never a silent no-op.
+fn one_row(affected: u64) -> Result<()> {
+    match affected {
+        1 => Ok(()),
+        _ => Err(sqlx::Error::RowNotFound),
+    }
+}
+
 pub(crate) fn ms(at: Timestamp) -> i64 {
     at.as_millisecond()
 }
 
 pub(crate) fn from_ms(ms: i64) -> Timestamp {
     Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+async fn apply_fault(conn: &mut sqlx::SqliteConnection, fault: Arc<AtomicU8>) -> Result<()> {
+    use sqlx::Executor as _;
+    let (pages, read_only) = match fault.load(Ordering::SeqCst) {
+        NEVER_FAULTED => return Ok(()),
+        1 => (1, 0), // SQLite raises a limit below the file's size to its size
+        2 => (u32::MAX - 1, 1),
+        _ => (u32::MAX - 1, 0),
+    };
+    conn.execute(format!("PRAGMA max_page_count = {pages}; PRAGMA query_only = {read_only}").as_str()).await?;
+    Ok(())
 }
 
 /// Hides the password in a database URL before it is shown or logged.
@@ -87,6 +149,7 @@ impl Store {
     /// Connects to `sqlite:PATH` (created if missing) or `postgres://…`.
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
         let shown = redact_url(url);
+        let fault = Arc::new(AtomicU8::new(NEVER_FAULTED));
         let pool = if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .with_context(|| format!("DATABASE_URL `{shown}` is not a valid SQLite URL; write sqlite:advocate.db"))?
@@ -95,8 +158,15 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
+            let hook = fault.clone();
+            let hook2 = fault.clone();
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
+                .after_connect(move |c, _| Box::pin(apply_fault(c, hook.clone())))
+                .before_acquire(move |c, _| {
+                    let fault = hook2.clone();
+                    Box::pin(async move { apply_fault(c, fault).await.map(|()| true) })
+                })
                 .connect_with(options)
                 .await
                 .with_context(|| format!("cannot open the SQLite database `{shown}` (DATABASE_URL): check that its folder exists and is writable"))?;
@@ -115,13 +185,20 @@ impl Store {
         } else {
             anyhow::bail!("DATABASE_URL `{shown}` must start with sqlite: or postgres://, e.g. sqlite:advocate.db");
         };
-        Ok(Store { writer: Some(answers::AnswerWriter::spawn(pool.clone())), pool })
+        Ok(Store { writer: Some(answers::AnswerWriter::spawn(pool.clone())), pool, fault })
     }
 
     /// A store that writes each answer in its own transaction: the writer
     /// task's own handle.
     fn without_writer(pool: Pool) -> Store {
-        Store { pool, writer: None }
+        Store { pool, writer: None, fault: Arc::new(AtomicU8::new(NEVER_FAULTED)) }
+    }
+
+    /// Tests: makes the SQLite database full or read-only for this
+    /// store's connections, or clears that again.
+    #[doc(hidden)]
+    pub fn inflict(&self, fault: SqliteFault) {
+        self.fault.store(fault as u8, Ordering::SeqCst);
     }
 
     pub fn backend(&self) -> &'static str {

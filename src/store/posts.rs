@@ -56,6 +56,7 @@ impl Store {
         );
         let date = slot.local_date.to_string();
         let (row, new) = on_pool!(self, p => {
+            let mut tx = p.begin().await?;
             let row: Option<PostRow> = sqlx::query_as(&insert)
                 .bind(db_id(slot.guild_id))
                 .bind(db_id(slot.channel_id))
@@ -64,8 +65,9 @@ impl Store {
                 .bind(insight_id)
                 .bind(nonce)
                 .bind(ms(now))
-                .fetch_optional(p)
+                .fetch_optional(&mut *tx)
                 .await?;
+            tx.commit().await?;
             match row {
                 Some(row) => (row, true),
                 None => {
@@ -94,8 +96,8 @@ impl Store {
     /// Records the Discord message a claimed post became.
     pub async fn mark_posted(&self, post_id: i64, message_id: u64, now: Timestamp) -> Result<()> {
         let sql = "UPDATE insight_posts SET message_id = $2, posted_at = $3 WHERE id = $1";
-        on_pool!(self, p => sqlx::query(sql).bind(post_id).bind(db_id(message_id)).bind(ms(now)).execute(p).await.map(|r| r.rows_affected()))?;
-        Ok(())
+        let done = on_pool!(self, p => sqlx::query(sql).bind(post_id).bind(db_id(message_id)).bind(ms(now)).execute(p).await.map(|r| r.rows_affected()))?;
+        super::one_row(done)
     }
 
     /// Daily posts claimed but never confirmed as sent, claimed after `since`.
@@ -155,7 +157,7 @@ impl Store {
 
     pub async fn mark_summary_posted(&self, guild_id: u64, week: &str, message_id: u64) -> Result<()> {
         let sql = "UPDATE summary_posts SET message_id = $3 WHERE guild_id = $1 AND week = $2";
-        on_pool!(self, p => sqlx::query(sql).bind(db_id(guild_id)).bind(week).bind(db_id(message_id)).execute(p).await.map(|r| r.rows_affected()))?;
-        Ok(())
+        let done = on_pool!(self, p => sqlx::query(sql).bind(db_id(guild_id)).bind(week).bind(db_id(message_id)).execute(p).await.map(|r| r.rows_affected()))?;
+        super::one_row(done)
     }
 }
