@@ -126,6 +126,16 @@ async fn write_loop(pool: Pool, mut rx: mpsc::UnboundedReceiver<Pending>) {
                     let _ = reply.send(Ok(id));
                 }
             }
+            // The database is locked, full or away: every caller hears so
+            // and retries later (waiting here would only wait again).
+            Err(e) if super::is_transient(&e) => {
+                let shown = e.to_string();
+                let mut first = Some(e);
+                for (_, reply) in batch {
+                    let e = first.take().unwrap_or_else(|| sqlx::Error::Io(std::io::Error::other(shown.clone())));
+                    let _ = reply.send(Err(e));
+                }
+            }
             // One bad row must not lose the others: retry each alone.
             Err(_) => {
                 for (answer, reply) in batch {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod bot;
+pub mod proxy;
 
 use std::io::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,6 +27,14 @@ enum Cleanup {
 }
 
 impl TestStore {
+    /// The same database reached through `proxy` (a PostgreSQL one).
+    pub async fn behind(mut self, proxy: &proxy::Proxy) -> TestStore {
+        self.store.close().await;
+        self.url = proxy::through(&self.url, &proxy.addr);
+        self.store = Store::connect(&self.url).await.unwrap();
+        self
+    }
+
     /// Drops a PostgreSQL test schema; SQLite's folder goes on drop.
     pub async fn finish(self) {
         self.store.close().await;

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::gateway::Out;
-use crate::state::Fault;
+use crate::state::{Fault, HANG};
 use crate::FakeDiscord;
 
 impl FakeDiscord {
@@ -49,6 +49,12 @@ impl FakeDiscord {
             status,
             remaining: count,
         });
+    }
+
+    /// Never answers the next `count` requests to `method path_prefix…`,
+    /// as a Discord that accepted the connection and then went silent.
+    pub fn hang_next(&self, method: &str, path_prefix: &str, count: usize) {
+        self.fail_next(method, path_prefix, HANG, count);
     }
 
     pub fn clear_faults(&self) {

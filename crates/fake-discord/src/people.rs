@@ -72,6 +72,7 @@ impl FakeDiscord {
                 deleted: false,
                 reactions: vec![],
                 timestamp: self.inner.timestamp(),
+                earlier: Vec::new(),
             };
             s.messages.insert(id, m.clone());
             if let Some(c) = s.channels.get_mut(&channel) {
@@ -222,7 +223,15 @@ impl FakeDiscord {
                 data,
                 message,
             });
-            let record = Interaction { id, token, guild_id, channel_id: channel, user_id: user, ..Default::default() };
+            let record = Interaction {
+                id,
+                token,
+                guild_id,
+                channel_id: channel,
+                user_id: user,
+                sent_at: Some(std::time::Instant::now()),
+                ..Default::default()
+            };
             s.interactions.insert(id, record);
             (id, json)
         };

@@ -92,6 +92,7 @@ async fn handle(inner: Arc<Inner>, req: Request<Incoming>) -> Response<Full<Byte
         take_fault(&mut state.faults, &method, &path)
     };
     let reply = match fault {
+        Some(crate::state::HANG) => std::future::pending().await,
         Some(429) => {
             let body = json!({"message": "You are being rate limited.", "retry_after": 0.05, "global": false});
             return respond((StatusCode::TOO_MANY_REQUESTS, Some(body)), Some(0.05));
@@ -289,7 +290,11 @@ fn put_commands(inner: &Arc<Inner>, guild: Option<u64>, body: Value) -> Reply {
 /// A message the bot sends: its fields from a create or edit body.
 fn apply_body(m: &mut Message, body: &Value, files: Vec<Attachment>) {
     if let Some(c) = body.get("content") {
-        m.content = c.as_str().unwrap_or("").to_string();
+        let content = c.as_str().unwrap_or("").to_string();
+        let earlier = std::mem::replace(&mut m.content, content);
+        if earlier != m.content && !earlier.is_empty() {
+            m.earlier.push(earlier);
+        }
     }
     if let Some(e) = body.get("embeds") {
         m.embeds = if e.is_null() { json!([]) } else { e.clone() };
@@ -303,7 +308,8 @@ fn apply_body(m: &mut Message, body: &Value, files: Vec<Attachment>) {
     if let Some(a) = body.get("allowed_mentions") {
         m.allowed_mentions = Some(a.clone());
     }
-    if !files.is_empty() {
+    let cleared = body.get("attachments").and_then(Value::as_array).is_some_and(|a| a.is_empty());
+    if !files.is_empty() || cleared {
         m.attachments = files;
     }
 }
@@ -324,6 +330,7 @@ fn new_bot_message(inner: &Arc<Inner>, channel_id: u64, body: &Value, files: Vec
         deleted: false,
         reactions: Vec::new(),
         timestamp: inner.timestamp(),
+        earlier: Vec::new(),
     };
     apply_body(&mut m, body, files);
     s.messages.insert(m.id, m.clone());
@@ -397,11 +404,19 @@ fn create_thread(inner: &Arc<Inner>, parent: u64, from_message: Option<u64>, bod
     (StatusCode::CREATED, Some(json))
 }
 
+/// Discord forgets an interaction not answered within this.
+const INTERACTION_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
+
 fn interaction_callback(inner: &Arc<Inner>, interaction_id: u64, body: Value, files: Vec<Attachment>) -> Reply {
     let (channel_id, message_id, known) = {
         let mut s = inner.state.lock().unwrap();
         match s.interactions.get_mut(&interaction_id) {
             Some(i) if i.callbacks.is_empty() => {
+                let after = i.sent_at.map(|at| at.elapsed()).unwrap_or_default();
+                i.answered_after = Some(after);
+                if after > INTERACTION_DEADLINE {
+                    return error(StatusCode::NOT_FOUND, "Unknown interaction", 10062);
+                }
                 i.callbacks.push(body.clone());
                 (i.channel_id, i.message_id, true)
             }

@@ -58,6 +58,8 @@ pub struct Message {
     /// (user, emoji) of live reactions.
     pub reactions: Vec<(u64, String)>,
     pub timestamp: String,
+    /// Its content before each edit, oldest first.
+    pub earlier: Vec<String>,
 }
 
 impl Message {
@@ -115,6 +117,11 @@ pub struct Interaction {
     /// The message the response became (original or edited).
     pub response: Option<u64>,
     pub followups: Vec<u64>,
+    /// When it was sent to the bot: Discord takes a first callback only
+    /// within 3 seconds of that.
+    pub sent_at: Option<std::time::Instant>,
+    /// How long the bot took to call back first (also when too late).
+    pub answered_after: Option<std::time::Duration>,
 }
 
 impl Interaction {
@@ -139,6 +146,9 @@ pub struct Request {
 }
 
 /// A fault to inject into the next matching requests.
+/// A fault "status" that means: never answer.
+pub const HANG: u16 = 0;
+
 #[derive(Clone, Debug)]
 pub struct Fault {
     pub method: String,

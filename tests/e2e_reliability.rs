@@ -1,0 +1,157 @@
+//! End to end: nothing a person was told is saved is lost, and nobody is
+//! told "logged" before the commit, while the database is full,
+//! read-only, locked or unreachable.
+
+mod common;
+
+use std::time::Duration;
+
+use advocate::store::SqliteFault;
+use common::bot::{eventually, Harness};
+use common::proxy::{host_port, Proxy};
+use fake_discord::Command;
+use sqlx::Connection as _;
+
+const MONDAY_MORNING: &str = "2026-11-23T09:00:00Z";
+const WAITING: &str = "The database is not answering right now";
+const THANKS: &str = "Thanks, your answer is logged";
+
+struct Meeting {
+    people: [u64; 2],
+    thread: u64,
+    prompt: u64,
+    id: i64,
+}
+
+/// A guild with a prompted meeting thread, the bot connected.
+async fn meeting(h: &mut Harness) -> Meeting {
+    let alice = h.fake.add_user("Alice");
+    let bob = h.fake.add_user("Bob");
+    let guild = h.fake.add_guild("Acme", alice).unwrap();
+    h.fake.join(guild, bob, &[]);
+    let channel = h.fake.add_channel(guild, "product").unwrap();
+    h.start_bot(true).await;
+    let start = Command::new("meeting").sub("start").opt("topic", "Outage drill");
+    let i = h.fake.slash(alice, channel, &start).unwrap();
+    h.fake.response_message(i).await.unwrap();
+    let thread = h.fake.threads_in(channel)[0].id;
+    let prompt = h
+        .fake
+        .wait_for("the prompt", |s| s.messages.values().find(|m| m.channel_id == thread).map(|m| m.id))
+        .await
+        .unwrap();
+    let id = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap().id;
+    Meeting { people: [alice, bob], thread, prompt, id }
+}
+
+async fn stored(h: &Harness, m: &Meeting) -> i64 {
+    h.db.store.meeting_stats(m.id).await.unwrap().answers
+}
+
+/// Thread replies and form answers sent while the database fails; the
+/// form interactions are returned with their texts.
+async fn answer_during_fault(h: &Harness, m: &Meeting, tag: &str, replies: usize, forms: usize) -> Vec<(u64, String)> {
+    for n in 0..replies {
+        let text = format!("{tag} reply {n}: 3 customers asked for this {}", "and more ".repeat(n % 7 * 40));
+        h.fake.say(m.people[n % 2], m.thread, &text).unwrap();
+    }
+    let mut submitted = Vec::new();
+    for n in 0..forms {
+        let person = m.people[n % 2];
+        let form = h.fake.open_form(person, m.prompt).await.unwrap();
+        let text = format!("{tag} form {n}: it hurts our enterprise customers");
+        submitted.push((h.fake.submit_modal(person, m.thread, &form, &[("text", &text)]).unwrap(), text));
+    }
+    submitted
+}
+
+/// Each form was answered within Discord's 3 seconds and, while the
+/// fault lasts, says the answer waits (text handed back), never "logged".
+async fn check_told_waiting(h: &Harness, forms: &[(u64, String)]) {
+    for (interaction, text) in forms {
+        let answered = h.fake.response(*interaction).await.unwrap();
+        assert!(answered.answered_after.unwrap() < Duration::from_secs(3), "{:?}", answered.answered_after);
+        let reply = h.fake.response_message(*interaction).await.unwrap();
+        assert!(reply.ephemeral() && reply.content.starts_with(WAITING), "false confirmation? {}", reply.content);
+        assert_eq!(reply.attachments[0].bytes, text.as_bytes(), "the text is handed back");
+    }
+}
+
+/// Once the database is back, every answer is stored once and each form
+/// now says "logged".
+async fn check_all_saved(h: &Harness, m: &Meeting, expected: i64, forms: &[(u64, String)]) {
+    eventually("every answer to be stored", || async { (stored(h, m).await == expected).then_some(()) }).await;
+    for (interaction, _) in forms {
+        let reply = h
+            .fake
+            .wait_for("the form's reply to say logged", |s| {
+                let message = s.messages.get(&s.interactions.get(interaction)?.response?)?;
+                message.content.starts_with(THANKS).then(|| message.clone())
+            })
+            .await
+            .unwrap();
+        assert!(reply.earlier.iter().any(|e| e.starts_with(WAITING)), "{:?}", reply.earlier);
+        assert!(reply.attachments.is_empty(), "the text is no longer needed");
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(stored(h, m).await, expected, "no duplicates");
+}
+
+#[tokio::test]
+async fn a_read_only_or_full_sqlite_database_loses_no_answer_and_confirms_none_early() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let m = meeting(&mut h).await;
+    let mut expected = 0;
+    for (fault, tag) in [(SqliteFault::ReadOnly, "read-only"), (SqliteFault::DiskFull, "full")] {
+        h.db.store.inflict(fault);
+        let forms = answer_during_fault(&h, &m, tag, 20, 3).await;
+        if fault == SqliteFault::ReadOnly {
+            check_told_waiting(&h, &forms).await;
+            assert_eq!(stored(&h, &m).await, expected, "nothing can be written");
+        }
+        h.db.store.inflict(SqliteFault::None);
+        expected += 23;
+        if fault == SqliteFault::ReadOnly {
+            check_all_saved(&h, &m, expected, &forms).await;
+        } else {
+            eventually("every answer to be stored", || async { (stored(&h, &m).await == expected).then_some(()) })
+                .await;
+        }
+    }
+    assert_eq!(h.app.work.lost(), 0);
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn a_locked_sqlite_database_is_waited_out() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let m = meeting(&mut h).await;
+    // Another process holds the write lock past the bot's busy timeout.
+    let mut locker = sqlx::SqliteConnection::connect(&h.db.url).await.unwrap();
+    sqlx::query("BEGIN EXCLUSIVE").execute(&mut locker).await.unwrap();
+    let forms = answer_during_fault(&h, &m, "locked", 10, 2).await;
+    check_told_waiting(&h, &forms).await;
+    tokio::time::sleep(Duration::from_secs(11)).await;
+    sqlx::query("COMMIT").execute(&mut locker).await.unwrap();
+    check_all_saved(&h, &m, 12, &forms).await;
+    assert_eq!(h.app.work.lost(), 0);
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn an_unreachable_postgresql_is_waited_out() {
+    let Some(db) = common::postgres().await else { return };
+    let proxy = Proxy::start(&host_port(&db.url)).await;
+    let db = db.behind(&proxy).await;
+    let mut h = Harness::new(db, MONDAY_MORNING).await;
+    let m = meeting(&mut h).await;
+    proxy.cut();
+    let forms = answer_during_fault(&h, &m, "cut", 20, 3).await;
+    check_told_waiting(&h, &forms).await;
+    assert_eq!(h.app.work.lost(), 0);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    proxy.restore();
+    check_all_saved(&h, &m, 23, &forms).await;
+    assert_eq!(h.app.work.lost(), 0);
+    h.finish().await;
+}
