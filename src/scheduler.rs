@@ -5,9 +5,10 @@
 use std::future::Future;
 use std::time::Duration;
 
+use futures_util::StreamExt as _;
 use jiff::{SignedDuration, Timestamp};
 
-use crate::app::jobs::Outgoing;
+use crate::app::jobs::{Job, Outgoing};
 use crate::app::App;
 
 /// Sends a message to a channel; returns the message id it became.
@@ -17,6 +18,8 @@ pub trait Poster: Send + Sync {
 
 /// How often the scheduler looks at the clock (real time).
 pub const INTERVAL: Duration = Duration::from_secs(20);
+/// Scheduled messages sent at once, well inside Discord's global limit.
+const PARALLEL_SENDS: usize = 16;
 /// How often expired data is deleted.
 const RETENTION_EVERY: SignedDuration = SignedDuration::from_hours(1);
 
@@ -47,40 +50,57 @@ impl<P: Poster> Scheduler<P> {
     }
 
     /// One pass at `now`: sends every job due then and, hourly, deletes
-    /// expired data. Returns how many messages were sent.
+    /// expired data beside the sends (never behind a slow one). Returns
+    /// how many messages were sent.
     #[tracing::instrument(skip(self))]
     pub async fn pass(&mut self, now: Timestamp) -> anyhow::Result<usize> {
-        let sent = self.send_due(now).await;
-        // Retention runs whatever the sends did, and fails on its own.
-        if self.retention_ran.is_none_or(|at| now.duration_since(at) >= RETENTION_EVERY) {
-            match self.app.forget_expired(now).await {
-                Ok(_) => self.retention_ran = Some(now),
-                Err(e) => {
-                    tracing::error!(error = %format!("{e:#}"), "deleting expired data failed; retrying next pass")
-                }
+        let retention_due = self.retention_ran.is_none_or(|at| now.duration_since(at) >= RETENTION_EVERY);
+        let retention = async {
+            match retention_due {
+                true => Some(self.app.forget_expired(now).await),
+                false => None,
             }
+        };
+        let (sent, retained) = tokio::join!(self.send_due(now), retention);
+        match retained {
+            Some(Ok(_)) => self.retention_ran = Some(now),
+            Some(Err(e)) => {
+                tracing::error!(error = %format!("{e:#}"), "deleting expired data failed; retrying next pass")
+            }
+            None => {}
         }
         sent
     }
 
+    /// Sends the due jobs, [`PARALLEL_SENDS`] at a time, so one slow or
+    /// broken channel never holds up another.
     async fn send_due(&self, now: Timestamp) -> anyhow::Result<usize> {
-        let mut sent = 0;
-        for job in self.app.due_jobs(now).await? {
-            // One channel failing (deleted, no permission) must not stop the others.
-            match self.poster.send(job.channel_id, &job.out).await {
-                Ok(message_id) => {
-                    self.app.record_sent(&job, message_id, now).await?;
-                    sent += 1;
-                }
-                Err(e) => tracing::warn!(
-                    guild = job.guild_id,
-                    channel = job.channel_id,
-                    job = job.kind(),
-                    error = %format!("{e:#}"),
-                    "could not send; will retry"
-                ),
-            }
-        }
+        let jobs = self.app.due_jobs(now).await?;
+        let sent = futures_util::stream::iter(jobs)
+            .map(|job| self.send(job, now))
+            .buffer_unordered(PARALLEL_SENDS)
+            .filter(|sent| std::future::ready(*sent))
+            .count()
+            .await;
         Ok(sent)
+    }
+
+    /// Sends one job and records it; false (logged) if either failed.
+    async fn send(&self, job: Job, now: Timestamp) -> bool {
+        let failed = match self.poster.send(job.channel_id, &job.out).await {
+            Ok(message_id) => match self.app.record_sent(&job, message_id, now).await {
+                Ok(()) => return true,
+                Err(e) => ("sent, but recording it failed", e),
+            },
+            Err(e) => ("could not send; will retry", e),
+        };
+        tracing::warn!(
+            guild = job.guild_id,
+            channel = job.channel_id,
+            job = job.kind(),
+            error = %format!("{:#}", failed.1),
+            "{}", failed.0
+        );
+        false
     }
 }

@@ -257,3 +257,29 @@ async fn the_post_mentions_the_chosen_role_and_nobody_else() {
     assert_eq!((allowed["parse"].clone(), allowed["roles"].clone()), (json!([]), json!([role.to_string()])));
     h.finish().await;
 }
+
+#[tokio::test]
+async fn a_channel_whose_send_hangs_holds_up_no_other_and_the_stop_keeps_its_timeout() {
+    let settings = [("ADVOCATE_SHUTDOWN_TIMEOUT", "2s"), ("ADVOCATE_HTTP_TIMEOUT", "3s")];
+    let mut h = Harness::with_settings(common::sqlite().await, "2026-11-23T06:00:00Z", &settings).await;
+    h.start_bot(true).await;
+    let g = guild(&h, "Hanging", "UTC", 3).await;
+    h.fake.hang_next("POST", &format!("/channels/{}/messages", g.channels[0]), 1);
+    at(&h, "2026-11-23T09:00:00Z");
+    for channel in &g.channels[1..] {
+        posts(&h, *channel, 1).await;
+    }
+    assert_eq!(bot_posts(&h, g.channels[0]), 0, "its send never returns");
+    // The request times out; a later pass sends the post, once.
+    eventually("the hung channel's post", || async {
+        settle(&h).await;
+        (bot_posts(&h, g.channels[0]) == 1).then_some(())
+    })
+    .await;
+    h.fake.hang_next("POST", &format!("/channels/{}/messages", g.channels[0]), 1);
+    at(&h, "2026-11-24T09:00:00Z");
+    posts(&h, g.channels[1], 2).await;
+    let stopped = tokio::time::timeout(std::time::Duration::from_secs(10), h.stop_bot()).await;
+    assert!(stopped.is_ok(), "the stop ended within its timeout despite the hanging send");
+    h.finish().await;
+}

@@ -85,11 +85,18 @@ impl App {
     }
 
     /// Records that a job's message reached Discord as `message_id`.
+    /// A database outage is waited out: the message is out already.
     pub async fn record_sent(&self, job: &Job, message_id: u64, now: Timestamp) -> anyhow::Result<()> {
-        match &job.record {
-            Record::Post(id) => self.mark_posted(*id, message_id, now).await,
-            Record::Summary { week } => Ok(self.store.mark_summary_posted(job.guild_id, week, message_id).await?),
-            Record::Nothing => Ok(()),
-        }
+        self.work
+            .retrying("recording a sent message", 0, || async {
+                match &job.record {
+                    Record::Post(id) => self.mark_posted(*id, message_id, now).await,
+                    Record::Summary { week } => {
+                        Ok(self.store.mark_summary_posted(job.guild_id, week, message_id).await?)
+                    }
+                    Record::Nothing => Ok(()),
+                }
+            })
+            .await
     }
 }

@@ -28,6 +28,11 @@ impl Harness {
     /// A fake Discord (requests checked against the OpenAPI spec when it
     /// is present) and a store; the bot is not started yet.
     pub async fn new(db: TestStore, start: &str) -> Harness {
+        Harness::with_settings(db, start, &[]).await
+    }
+
+    /// As [`Harness::new`], with extra settings (environment variables).
+    pub async fn with_settings(db: TestStore, start: &str, settings: &[(&str, &str)]) -> Harness {
         // RUST_LOG=advocate=debug shows the bot's logs in failing tests.
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
@@ -47,11 +52,13 @@ impl Harness {
             ("ADVOCATE_PROMPTS", prompts_dir.display().to_string()),
         ]
         .into_iter()
+        .chain(settings.iter().map(|(k, v)| (*k, v.to_string())))
         .collect();
         let config = Config::load(None, |k| vars.get(k).cloned()).unwrap();
         let loaded = prompts::load(&prompts_dir).unwrap();
         db.store.sync_library(&loaded.library, clock.now()).await.unwrap();
-        let app = App::new(db.store.clone(), loaded, config.defaults.clone(), clock.clone());
+        let app = App::new(db.store.clone(), loaded, config.defaults.clone(), clock.clone())
+            .with_retry(config.reliability.retry);
         Harness { fake, app, clock, db, config, running: None }
     }
 
@@ -67,9 +74,11 @@ impl Harness {
             .unwrap();
     }
 
-    pub async fn stop_bot(&mut self) {
-        if let Some(running) = self.running.take() {
-            running.shutdown().await;
+    /// Stops the bot as SIGTERM does; returns how much work was cut off.
+    pub async fn stop_bot(&mut self) -> usize {
+        match self.running.take() {
+            Some(running) => running.shutdown().await,
+            None => 0,
         }
     }
 
