@@ -117,19 +117,27 @@ impl App {
     }
 
     /// Logs a reaction added to (or removed from) one of the bot's posts;
-    /// reactions on other messages are not stored.
+    /// reactions on other messages are not stored. A reaction on a bot
+    /// message in a channel whose post is sent but not yet recorded waits
+    /// for that record (people react within a second of a post).
     #[tracing::instrument(skip_all, fields(guild = r.guild_id, message = r.message_id, added))]
     pub async fn log_reaction(&self, r: &ReactionEvent, added: bool) -> anyhow::Result<()> {
-        self.work
-            .retrying("reaction", r.emoji.len(), || async {
-                if added {
-                    self.store.reaction_added(r).await?;
-                } else {
-                    self.store.reaction_removed(r).await?;
-                }
-                Ok(())
-            })
-            .await
+        for _ in 0..RECORD_WAITS {
+            let logged = self
+                .work
+                .retrying("reaction", r.emoji.len(), || async {
+                    Ok(match added {
+                        true => self.store.reaction_added(r).await?,
+                        false => self.store.reaction_removed(r).await?,
+                    })
+                })
+                .await?;
+            if logged || !r.on_bot_message || !self.store.post_in_flight(r.guild_id, r.channel_id).await? {
+                return Ok(());
+            }
+            tokio::time::sleep(RECORD_WAIT).await;
+        }
+        Ok(())
     }
 
     /// Logs a modal answer. A bad field is a [`UserError`] that says what
@@ -189,6 +197,10 @@ impl App {
         Ok(())
     }
 }
+
+/// How long a reaction waits for its post's record: 60 s in all.
+const RECORD_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
+const RECORD_WAITS: usize = 240;
 
 fn truncate(text: &str, max: usize) -> String {
     text.chars().take(max).collect()

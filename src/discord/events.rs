@@ -31,8 +31,8 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
         FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
             app.guild_removed(incomplete.id.get()).await?;
         }
-        FullEvent::ReactionAdd { add_reaction } => reaction(data, add_reaction, true).await?,
-        FullEvent::ReactionRemove { removed_reaction } => reaction(data, removed_reaction, false).await?,
+        FullEvent::ReactionAdd { add_reaction } => reaction(ctx, data, add_reaction, true).await?,
+        FullEvent::ReactionRemove { removed_reaction } => reaction(ctx, data, removed_reaction, false).await?,
         FullEvent::GuildScheduledEventUpdate { event } if event.status == ScheduledEventStatus::Active => {
             if let Some(meeting) = scheduled_meeting(ctx, data, event).await? {
                 super::commands::post_prompt(&ctx.http, app, &meeting).await?;
@@ -181,9 +181,10 @@ async fn modal(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Resu
 }
 
 /// Logs a reaction on one of the bot's own posts; others are ignored.
-async fn reaction(data: &Data, r: &Reaction, added: bool) -> Result<(), Error> {
+async fn reaction(ctx: &SerenityContext, data: &Data, r: &Reaction, added: bool) -> Result<(), Error> {
     let (Some(guild), Some(user)) = (r.guild_id, r.user_id) else { return Ok(()) };
     let event = ReactionEvent {
+        on_bot_message: r.message_author_id == Some(ctx.cache.current_user().id),
         guild_id: guild.get(),
         channel_id: r.channel_id.get(),
         message_id: r.message_id.get(),

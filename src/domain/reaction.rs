@@ -10,4 +10,7 @@ pub struct ReactionEvent {
     pub user_id: u64,
     pub emoji: String,
     pub at: Timestamp,
+    /// The message is the bot's own (Discord says so on adds): it may be
+    /// a post whose send is not recorded yet.
+    pub on_bot_message: bool,
 }

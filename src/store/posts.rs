@@ -93,6 +93,13 @@ impl Store {
         Ok(done == 1)
     }
 
+    /// Whether a post in the channel is claimed but not recorded as sent.
+    pub async fn post_in_flight(&self, guild_id: u64, channel_id: u64) -> Result<bool> {
+        let sql = "SELECT EXISTS (SELECT 1 FROM insight_posts \
+            WHERE guild_id = $1 AND channel_id = $2 AND message_id IS NULL)";
+        on_pool!(self, p => sqlx::query_scalar(sql).bind(db_id(guild_id)).bind(db_id(channel_id)).fetch_one(p).await)
+    }
+
     /// Records the Discord message a claimed post became.
     pub async fn mark_posted(&self, post_id: i64, message_id: u64, now: Timestamp) -> Result<()> {
         let sql = "UPDATE insight_posts SET message_id = $2, posted_at = $3 WHERE id = $1";

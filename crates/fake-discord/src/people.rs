@@ -138,7 +138,7 @@ impl FakeDiscord {
             } else {
                 m.reactions.retain(|(u, e)| !(*u == user && e == emoji));
             }
-            let channel = m.channel_id;
+            let (channel, author) = (m.channel_id, m.author_id);
             let guild = s.guild_of(channel).unwrap_or(0);
             let mut json = json!({
                 "user_id": user.to_string(),
@@ -151,6 +151,7 @@ impl FakeDiscord {
             });
             if add {
                 json["member"] = s.member_json(guild, user, false);
+                json["message_author_id"] = json!(author.to_string());
             }
             json
         };
