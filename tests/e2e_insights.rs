@@ -76,23 +76,27 @@ fn suggest(h: &Harness, user: u64, channel: u64) -> u64 {
     h.fake.slash(user, channel, &add).unwrap()
 }
 
+const PERMITS: [(&str, &str); 5] = [
+    ("title", "Permits stuck in review"),
+    ("customer", "A city planning office"),
+    ("story", "They wait weeks for a permit status and call us to ask."),
+    ("evidence", "Tickets #5512 and #5530"),
+    ("question", "What would a status page change for them?"),
+];
+
 async fn fill_form(h: &Harness, user: u64, channel: u64, i: u64) -> fake_discord::state::Message {
+    fill_form_with(h, user, channel, i, &PERMITS).await
+}
+
+async fn fill_form_with(
+    h: &Harness,
+    user: u64,
+    channel: u64,
+    i: u64,
+    fields: &[(&str, &str)],
+) -> fake_discord::state::Message {
     let id = h.fake.response(i).await.unwrap().modal_id().expect("the suggestion form opens");
-    let submit = h
-        .fake
-        .submit_modal(
-            user,
-            channel,
-            &id,
-            &[
-                ("title", "Permits stuck in review"),
-                ("customer", "A city planning office"),
-                ("story", "They wait weeks for a permit status and call us to ask."),
-                ("evidence", "Tickets #5512 and #5530"),
-                ("question", "What would a status page change for them?"),
-            ],
-        )
-        .unwrap();
+    let submit = h.fake.submit_modal(user, channel, &id, fields).unwrap();
     reply(h, submit).await
 }
 
@@ -219,4 +223,26 @@ async fn a_process_can_run_a_chosen_shard_range() {
     let show = h.fake.slash(t.owner, t.channel, &Command::new("setup").sub("show")).unwrap();
     assert!(reply(&h, show).await.content.contains("timezone: UTC"));
     h.finish().await;
+}
+
+#[tokio::test]
+async fn an_insight_with_every_field_at_its_maximum_is_posted_within_discords_limits() {
+    let mut h = Harness::new(common::sqlite().await, NOW).await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    let longest: Vec<(&str, String)> = advocate::domain::insight::LIMITS
+        .iter()
+        .filter(|(f, _)| *f != "tags")
+        .map(|(f, max)| (*f, "W".repeat(*max)))
+        .collect();
+    let fields: Vec<(&str, &str)> = longest.iter().map(|(f, v)| (*f, v.as_str())).collect();
+    let thanks = fill_form_with(&h, t.lead, t.channel, suggest(&h, t.lead, t.channel), &fields).await;
+    assert!(thanks.content.contains("is live"), "{}", thanks.content);
+    let today = h.fake.slash(t.member, t.channel, &Command::new("insight").sub("today")).unwrap();
+    assert!(reply(&h, today).await.content.contains("Posted"));
+    let post = h.fake.messages_in(t.channel).into_iter().find(|m| !m.embeds.as_array().unwrap().is_empty()).unwrap();
+    let title = post.embeds[0]["title"].as_str().unwrap();
+    assert!(title.chars().count() == 256 && title.ends_with('…'), "the title is cut to Discord's 256: {title}");
+    assert!(post.text().contains(&"W".repeat(1000)), "the story is whole");
+    h.finish().await; // fails on any request Discord would refuse
 }

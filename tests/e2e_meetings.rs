@@ -382,3 +382,42 @@ async fn a_forum_post_whose_name_matches_is_prompted() {
     assert_eq!((meeting.body.channel_id, meeting.body.origin), (forum, advocate::domain::meeting::Origin::Pattern));
     h.finish().await;
 }
+
+#[tokio::test]
+async fn a_blank_topic_is_refused_and_a_failed_start_leaves_no_orphan_thread() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let t = team(&h).await;
+    h.start_bot(true).await;
+
+    let blank = h.fake.slash(t.alice, t.channel, &meeting_start(" \u{200B} ")).unwrap();
+    let reply = h.fake.response_message(blank).await.unwrap();
+    assert!(reply.content.starts_with("The topic is empty"), "{}", reply.content);
+    assert!(h.fake.threads_in(t.channel).is_empty());
+
+    // The question cannot be posted: the thread stays, and starting the
+    // meeting again inside it asks there, once.
+    h.fake.fail_next("POST", "/channels/*/messages", 403, 1);
+    let i = h.fake.slash(t.alice, t.channel, &meeting_start("Roadmap")).unwrap();
+    let reply = h.fake.response_message(i).await.unwrap();
+    let thread = h.fake.threads_in(t.channel)[0].id;
+    assert!(
+        reply.content.contains(&format!("<#{thread}>")) && reply.content.contains("could not post"),
+        "{}",
+        reply.content
+    );
+    let again = h.fake.slash(t.alice, thread, &meeting_start("Roadmap")).unwrap();
+    assert!(h.fake.response_message(again).await.unwrap().content.contains("is open"));
+    let again = h.fake.slash(t.alice, thread, &meeting_start("Roadmap")).unwrap();
+    h.fake.response_message(again).await.unwrap();
+    let prompts =
+        h.fake.messages_in(thread).into_iter().filter(|m| !m.components.as_array().unwrap().is_empty()).count();
+    assert_eq!(prompts, 1, "asked once");
+    assert_eq!(h.fake.threads_in(t.channel).len(), 1);
+
+    // The database is gone when the meeting is opened: the new thread is removed.
+    h.db.store.close().await;
+    let i = h.fake.slash(t.alice, t.channel, &meeting_start("Pricing")).unwrap();
+    assert!(h.fake.response_message(i).await.unwrap().content.starts_with("Sorry"));
+    assert_eq!(h.fake.threads_in(t.channel).len(), 1, "no orphan thread");
+    h.finish().await;
+}

@@ -85,8 +85,8 @@ impl App {
 
     /// Closes a thread's meeting and returns the recap text, or `None` if
     /// the thread has no open meeting.
-    pub async fn close_meeting(&self, thread_id: u64) -> anyhow::Result<Option<String>> {
-        let Some(meeting) = self.store.meeting_by_thread(thread_id).await? else { return Ok(None) };
+    pub async fn close_meeting(&self, guild_id: u64, thread_id: u64) -> anyhow::Result<Option<String>> {
+        let Some(meeting) = self.meeting_in_thread(guild_id, thread_id).await? else { return Ok(None) };
         if !self.store.close_meeting(meeting.id, self.clock.now()).await? {
             return Ok(None);
         }

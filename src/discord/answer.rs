@@ -22,7 +22,7 @@ const MODAL_PREFIX: &str = "answer-modal:";
 
 pub fn answer_button(label: &str, target: &str) -> CreateActionRow {
     CreateActionRow::Buttons(vec![CreateButton::new(format!("{BUTTON_PREFIX}{target}"))
-        .label(label)
+        .label(super::limits::cut(label, super::limits::BUTTON_LABEL))
         .style(ButtonStyle::Primary)])
 }
 

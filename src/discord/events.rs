@@ -205,7 +205,7 @@ async fn scheduled_meeting(
     let app = &data.app;
     let guild = event.guild_id.get();
     let Some(channel) = app.channel_for_event(guild, event.id.get()).await? else { return Ok(None) };
-    let name: String = event.name.chars().take(100).collect();
+    let name = super::limits::cut(event.name.trim(), super::limits::THREAD_NAME);
     let create = CreateThread::new(name.clone())
         .kind(ChannelType::PublicThread)
         .auto_archive_duration(AutoArchiveDuration::OneDay);

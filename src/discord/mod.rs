@@ -4,6 +4,7 @@
 mod answer;
 mod commands;
 mod events;
+pub mod limits;
 mod posts;
 mod summary;
 

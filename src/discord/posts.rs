@@ -2,11 +2,10 @@
 
 use std::sync::Arc;
 
-use serenity::all::{
-    ChannelId, CreateAllowedMentions, CreateEmbed, CreateEmbedFooter, CreateMessage, Http, Nonce, RoleId, UserId,
-};
+use serenity::all::{ChannelId, CreateAllowedMentions, CreateMessage, Http, Nonce, RoleId, UserId};
 
 use super::answer::answer_button;
+use super::limits::{self, Embed};
 use crate::app::jobs::Outgoing;
 use crate::app::posts::RenderedPost;
 use crate::scheduler::Poster;
@@ -19,16 +18,15 @@ pub fn message(p: &RenderedPost) -> CreateMessage {
         // That role only: user text in the post can ping nobody else.
         mentions = mentions.roles(vec![RoleId::new(role)]);
     }
-    let mut embed = CreateEmbed::new()
-        .title(&p.title)
-        .description(&p.story)
-        .colour(super::EMBED_COLOUR)
-        .footer(CreateEmbedFooter::new(&p.footer));
-    for (name, value) in &p.fields {
-        embed = embed.field(name, value, false);
+    let embed = Embed {
+        title: p.title.clone(),
+        description: p.story.clone(),
+        fields: p.fields.clone(),
+        footer: p.footer.clone(),
     }
+    .build();
     CreateMessage::new()
-        .content(content)
+        .content(limits::content(&content))
         .embed(embed)
         .components(vec![answer_button(&p.button, &format!("p:{}", p.post.id))])
         .allowed_mentions(mentions)
@@ -52,7 +50,9 @@ impl Poster for DiscordPoster {
                 .enforce_nonce(true),
             Outgoing::Reminder { text, owner } => {
                 let users: Vec<UserId> = owner.map(UserId::new).into_iter().collect();
-                CreateMessage::new().content(text).allowed_mentions(CreateAllowedMentions::new().users(users))
+                CreateMessage::new()
+                    .content(limits::content(text))
+                    .allowed_mentions(CreateAllowedMentions::new().users(users))
             }
         };
         Ok(ChannelId::new(channel).send_message(&self.http, message).await?.id.get())

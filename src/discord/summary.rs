@@ -2,22 +2,22 @@
 //! field per section of headline numbers (see `app::report::HEADLINES`),
 //! then segments, follow-ups by owner and quotes.
 
-use serenity::all::{CreateAttachment, CreateEmbed, CreateEmbedFooter};
+use serenity::all::{CreateAttachment, CreateEmbed};
+
+use super::limits::Embed;
 
 use crate::app::report::{Row, Section, WeekReport};
 use crate::prompts::Texts;
 
-/// Discord allows 1,024 characters a field and 6,000 an embed; nine
-/// fields of at most 600 stay well inside both.
+/// Nine fields of at most 600 characters leave the description and
+/// footer room within Discord's 6,000 (the limits fit the rest).
 const FIELD_MAX: usize = 600;
 
 fn clip(text: String) -> String {
-    if text.chars().count() <= FIELD_MAX {
-        return if text.is_empty() { "–".into() } else { text };
+    if text.is_empty() {
+        return "–".into();
     }
-    let mut out: String = text.chars().take(FIELD_MAX - 1).collect();
-    out.push('…');
-    out
+    super::limits::cut(&text, FIELD_MAX)
 }
 
 /// "Coverage 40% (+5)": a headline number and its change.
@@ -82,14 +82,13 @@ pub fn embed(report: &WeekReport, texts: &Texts, with_chart: bool) -> CreateEmbe
         s.quotes.iter().map(|q| format!("> {}\n— <@{}> [link]({})", q.text.replace('\n', " "), q.user_id, q.link));
     fields.push((heading("quotes"), quotes.collect::<Vec<_>>().join("\n")));
 
-    let mut embed = CreateEmbed::new()
-        .title(texts.render("summary.title", minijinja::context! { week => report.week.to_string() }))
-        .description(period(report))
-        .colour(super::EMBED_COLOUR)
-        .footer(CreateEmbedFooter::new("Advocate · /summary for any week · CSV attached to /summary"));
-    for (name, value) in fields {
-        embed = embed.field(name, clip(value), false);
+    let mut embed = Embed {
+        title: texts.render("summary.title", minijinja::context! { week => report.week.to_string() }),
+        description: period(report),
+        fields: fields.into_iter().map(|(name, value)| (name, clip(value))).collect(),
+        footer: "Advocate · /summary for any week · CSV attached to /summary".into(),
     }
+    .build();
     if with_chart {
         embed = embed.image(format!("attachment://{CHART_FILE}"));
     }

@@ -70,6 +70,11 @@ fn is_invisible(c: char) -> bool {
             | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}')
 }
 
+/// Whether the text has a visible character at all.
+pub fn shows_anything(text: &str) -> bool {
+    !text.chars().all(is_invisible)
+}
+
 /// A person's text as stored: control characters (NUL included, which
 /// PostgreSQL refuses) removed the same way on every backend; line
 /// breaks and tabs kept; outer whitespace trimmed.
@@ -82,7 +87,7 @@ pub fn clean_text(text: &str) -> String {
 /// is lost).
 pub fn check_text(text: &str) -> Result<String, String> {
     let text = clean_text(text);
-    if text.chars().all(is_invisible) {
+    if !shows_anything(&text) {
         return Err("the answer is empty; write a sentence or two".into());
     }
     let len = text.chars().count();

@@ -93,6 +93,8 @@ const SPEC: &[(&str, bool, &[&str], usize)] = &[
     ("errors.ask_outside_thread", false, &[], 2000),
     ("errors.not_a_meeting_thread", false, &[], 2000),
     ("errors.no_open_meeting", false, &[], 2000),
+    ("errors.blank_topic", false, &[], 2000),
+    ("errors.prompt_not_posted", false, &["thread"], 2000),
     ("import.title", false, &["customer", "segment", "score", "source"], 0),
     ("import.question", false, &["customer", "segment"], 0),
 ];

@@ -41,7 +41,8 @@ impl FakeDiscord {
         self.inner.gateway_out(Out::Text(json!({"op": 7, "d": null}).to_string()));
     }
 
-    /// Answers the next `count` requests to `method path_prefix…` with `status`.
+    /// Answers the next `count` requests to `method path_prefix…` with
+    /// `status`; a `*` segment in the prefix matches any one segment.
     pub fn fail_next(&self, method: &str, path_prefix: &str, status: u16, count: usize) {
         self.inner.state.lock().unwrap().faults.push(Fault {
             method: method.into(),

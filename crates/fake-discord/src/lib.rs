@@ -8,6 +8,7 @@
 mod command;
 mod control;
 mod gateway;
+mod limits;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod payloads;

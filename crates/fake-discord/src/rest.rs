@@ -89,6 +89,12 @@ async fn handle(inner: Arc<Inner>, req: Request<Incoming>) -> Response<Full<Byte
         if let Some(v) = violation {
             state.violations.push(format!("{method} {path}: {v}"));
         }
+        let over = over_limits(&method, &path, json_body.as_ref());
+        if !over.is_empty() {
+            state.violations.push(format!("{method} {path}: over Discord's limits: {}", over.join("; ")));
+            let body = json!({"code": 50035, "message": "Invalid Form Body", "errors": over});
+            return respond((StatusCode::BAD_REQUEST, Some(body)), None);
+        }
         take_fault(&mut state.faults, &method, &path)
     };
     let reply = match fault {
@@ -106,8 +112,29 @@ async fn handle(inner: Arc<Inner>, req: Request<Incoming>) -> Response<Full<Byte
     respond(reply, None)
 }
 
+/// Limits broken by a request that sends a message, modal or thread.
+fn over_limits(method: &str, path: &str, body: Option<&Value>) -> Vec<String> {
+    let sends = matches!(method, "POST" | "PATCH")
+        && (path.starts_with("/channels/") || path.starts_with("/interactions/") || path.starts_with("/webhooks/"));
+    match body {
+        Some(body) if sends => crate::limits::problems(body),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether `path` starts with `prefix`, where a `*` segment matches any one.
+fn prefix_matches(prefix: &str, path: &str) -> bool {
+    let (prefix, path): (Vec<_>, Vec<_>) = (prefix.split('/').collect(), path.split('/').collect());
+    prefix.len() <= path.len()
+        && prefix
+            .iter()
+            .zip(&path)
+            .enumerate()
+            .all(|(i, (want, got))| *want == "*" || want == got || (i == prefix.len() - 1 && got.starts_with(want)))
+}
+
 fn take_fault(faults: &mut Vec<Fault>, method: &str, path: &str) -> Option<u16> {
-    let i = faults.iter().position(|f| f.method == method && path.starts_with(&f.path_prefix))?;
+    let i = faults.iter().position(|f| f.method == method && prefix_matches(&f.path_prefix, path))?;
     let status = faults[i].status;
     faults[i].remaining -= 1;
     if faults[i].remaining == 0 {
@@ -199,6 +226,16 @@ fn route(inner: &Arc<Inner>, method: &str, path: &str, body: Value, files: Vec<A
                     (StatusCode::NO_CONTENT, None)
                 }
                 None => error(StatusCode::NOT_FOUND, "Unknown Message", 10008),
+            }
+        }
+        ("DELETE", ["channels", c]) => {
+            let mut s = inner.state.lock().unwrap();
+            match s.channel_json(id(c)) {
+                Some(json) => {
+                    s.channels.remove(&id(c));
+                    (StatusCode::OK, Some(json))
+                }
+                None => error(StatusCode::NOT_FOUND, "Unknown Channel", 10003),
             }
         }
         ("GET", ["channels", c]) => match inner.state.lock().unwrap().channel_json(id(c)) {

@@ -194,7 +194,9 @@ async fn review(
         );
         // A closed DM is not worth failing the review for.
         if let Ok(dm) = UserId::new(by).create_dm_channel(ctx.http()).await {
-            let _ = ChannelId::new(dm.id.get()).send_message(ctx.http(), CreateMessage::new().content(note)).await;
+            let _ = ChannelId::new(dm.id.get())
+                .send_message(ctx.http(), CreateMessage::new().content(crate::discord::limits::content(&note)))
+                .await;
         }
     }
     reply_private(ctx, texts.render("replies.review_done", minijinja::context! { id, approved => approve })).await

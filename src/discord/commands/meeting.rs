@@ -7,8 +7,11 @@ use serenity::all::{
 use super::{guild, in_thread, reply_private, Context, Error};
 use crate::app::{App, UserError};
 use crate::discord::answer::answer_button;
+use crate::discord::limits;
+use crate::domain::answer::{clean_text, shows_anything};
 use crate::domain::insight::Segment;
 use crate::domain::meeting::{Meeting, NewMeeting, Origin};
+use minijinja::context;
 
 /// Meeting threads that ask how things affect customers
 #[poise::command(slash_command, guild_only, subcommands("start", "ask", "remind", "close"), subcommand_required)]
@@ -26,38 +29,64 @@ async fn start(
     #[description = "The customer segment in focus, e.g. enterprise"] segment: Option<String>,
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
+    let app = &ctx.data().app;
+    let topic = limits::cut(&clean_text(&topic), limits::THREAD_NAME);
+    if !shows_anything(&topic) {
+        return Err(app.refuse("errors.blank_topic"));
+    }
     let segment = segment.as_deref().map(Segment::parse).transpose().map_err(UserError)?;
-    let guild = guild(ctx);
     let here = ctx.channel_id();
-    let thread = if in_thread(ctx) {
-        here
-    } else {
-        let create = CreateThread::new(topic.trim())
-            .kind(ChannelType::PublicThread)
-            .auto_archive_duration(AutoArchiveDuration::OneDay);
-        here.create_thread(ctx.http(), create).await?.id
+    let created = match in_thread(ctx) {
+        true => None,
+        false => {
+            let create = CreateThread::new(&topic)
+                .kind(ChannelType::PublicThread)
+                .auto_archive_duration(AutoArchiveDuration::OneDay);
+            Some(here.create_thread(ctx.http(), create).await?.id)
+        }
     };
+    let thread = created.unwrap_or(here);
     let new = NewMeeting {
-        guild_id: guild,
+        guild_id: guild(ctx),
         channel_id: here.get(),
         thread_id: thread.get(),
-        topic: topic.trim().to_string(),
+        topic,
         segment: segment.map(|s| s.to_string()),
         host_id: Some(ctx.author().id.get()),
         origin: Origin::Command,
         event_id: None,
     };
-    let (meeting, _) = ctx.data().app.open_meeting(&new).await?;
-    post_prompt(ctx.http(), &ctx.data().app, &meeting).await?;
-    let texts = &ctx.data().app.prompts.texts;
-    reply_private(ctx, texts.render("replies.meeting_opened", minijinja::context! { thread => format!("<#{thread}>") }))
-        .await
+    let meeting = match app.open_meeting(&new).await {
+        Ok((meeting, _)) => meeting,
+        Err(e) => {
+            // No orphan thread: nothing refers to it yet, and a retry makes a new one.
+            if let Some(thread) = created {
+                if let Err(gone) = thread.delete(ctx.http()).await {
+                    tracing::warn!(thread = thread.get(), error = %gone, "could not remove the new thread");
+                }
+            }
+            return Err(e);
+        }
+    };
+    // Asked once per meeting; a failed ask is retried by /meeting start in the thread.
+    if meeting.prompt_message_id.is_none() {
+        if let Err(e) = post_prompt(ctx.http(), app, &meeting).await {
+            tracing::warn!(meeting = meeting.id, error = %format!("{e:#}"), "could not post the meeting's question");
+            let thread = format!("<#{thread}>");
+            return Err(UserError(app.prompts.texts.render("errors.prompt_not_posted", context! { thread })).into());
+        }
+    }
+    reply_private(
+        ctx,
+        app.prompts.texts.render("replies.meeting_opened", context! { thread => format!("<#{thread}>") }),
+    )
+    .await
 }
 
 /// Posts the meeting's question with its Answer button and records it.
 pub async fn post_prompt(http: &Http, app: &App, meeting: &Meeting) -> Result<(), Error> {
     let message = CreateMessage::new()
-        .content(app.prompt_text(meeting))
+        .content(limits::content(&app.prompt_text(meeting)))
         .components(vec![answer_button(&app.prompts.texts.text("meeting.button"), &format!("m:{}", meeting.id))]);
     let posted = ChannelId::new(meeting.body.thread_id).send_message(http, message).await?;
     app.record_prompt(meeting.id, posted.id.get()).await
@@ -117,8 +146,9 @@ async fn remind(ctx: Context<'_>) -> Result<(), Error> {
         minijinja::context! { mentions => mentions.join(" "), topic => meeting.body.topic },
     );
     // Only the people who have not answered are pinged, nobody else.
-    let message =
-        CreateMessage::new().content(text).allowed_mentions(CreateAllowedMentions::new().users(missing.clone()));
+    let message = CreateMessage::new()
+        .content(limits::content(&text))
+        .allowed_mentions(CreateAllowedMentions::new().users(missing.clone()));
     ctx.channel_id().send_message(ctx.http(), message).await?;
     reply_private(ctx, app.prompts.texts.render("replies.reminded", minijinja::context! { count => missing.len() }))
         .await
@@ -128,9 +158,9 @@ async fn remind(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command, guild_only)]
 async fn close(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
-    let Some(recap) = ctx.data().app.close_meeting(ctx.channel_id().get()).await? else {
+    let Some(recap) = ctx.data().app.close_meeting(guild(ctx), ctx.channel_id().get()).await? else {
         return Err(ctx.data().app.refuse("errors.no_open_meeting"));
     };
-    ctx.channel_id().send_message(ctx.http(), CreateMessage::new().content(recap)).await?;
+    ctx.channel_id().send_message(ctx.http(), CreateMessage::new().content(limits::content(&recap))).await?;
     reply_private(ctx, ctx.data().app.prompts.texts.text("replies.meeting_closed")).await
 }

@@ -57,6 +57,7 @@ pub fn listing(header: String, lines: impl IntoIterator<Item = String>, more: St
 
 /// Replies only to the person who ran the command.
 pub async fn reply_private(ctx: Context<'_>, text: impl Into<String>) -> Result<(), Error> {
+    let text = crate::discord::limits::content(&text.into());
     ctx.send(poise::CreateReply::default().content(text).ephemeral(true)).await?;
     Ok(())
 }
