@@ -9,6 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod discord;
 pub mod domain;
+pub mod logging;
 pub mod prompts;
 pub mod scheduler;
 pub mod service;

@@ -203,6 +203,24 @@ pub async fn serve(
     }
 }
 
+/// An error as the logs need it: for a refused Discord request, the HTTP
+/// status, method, URL and Discord's code and message (serenity's own
+/// text leaves out the status, and is unreadable for a 5xx HTML page).
+pub fn describe(error: &anyhow::Error) -> String {
+    use serenity::http::HttpError;
+    for cause in error.chain() {
+        if let Some(serenity::Error::Http(HttpError::UnsuccessfulRequest(r))) = cause.downcast_ref() {
+            let path = r.url.split("/api/v10").nth(1).unwrap_or(&r.url);
+            let message = match r.error.code {
+                -1 => "no error body".to_string(),
+                code => format!("{} (code {code})", r.error.message),
+            };
+            return format!("Discord answered {} to {} {path}: {message}", r.status_code, r.method);
+        }
+    }
+    format!("{error:#}")
+}
+
 /// Every command error becomes a reply the user understands: their own
 /// mistakes say what to do; our failures are logged and apologised for.
 async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
@@ -211,7 +229,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             let text = match crate::app::user_message(&error) {
                 Some(problem) => problem.to_string(),
                 None => {
-                    tracing::error!(command = %ctx.command().qualified_name, error = %format!("{error:#}"), "command failed");
+                    tracing::error!(command = %ctx.command().qualified_name, error = %describe(&error), "command failed");
                     ctx.data().app.prompts.texts.text("replies.apology")
                 }
             };
@@ -233,7 +251,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
                 poise::send_application_reply(ctx, poise::CreateReply::default().content(text).ephemeral(true)).await;
         }
         poise::FrameworkError::EventHandler { error, event, .. } => {
-            tracing::error!(event = event.snake_case_name(), error = %format!("{error:#}"), "handling an event failed");
+            tracing::error!(event = event.snake_case_name(), error = %describe(&error), "handling an event failed");
         }
         other => {
             if let Err(e) = poise::builtins::on_error(other).await {

@@ -55,6 +55,7 @@ impl Poster for DiscordPoster {
                     .allowed_mentions(CreateAllowedMentions::new().users(users))
             }
         };
-        Ok(ChannelId::new(channel).send_message(&self.http, message).await?.id.get())
+        let sent = ChannelId::new(channel).send_message(&self.http, message).await;
+        sent.map(|m| m.id.get()).map_err(|e| anyhow::anyhow!(super::describe(&e.into())))
     }
 }
