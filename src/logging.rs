@@ -15,8 +15,8 @@ use tracing_subscriber::util::SubscriberInitExt as _;
 const GATEWAY_TARGET: &str = "serenity::gateway::ws";
 
 pub fn init() {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("advocate=info,serenity=warn,poise=warn"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("advocate=info,serenity=warn,poise=warn"));
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_filter(filter_fn(|meta| meta.target() != GATEWAY_TARGET));
@@ -76,7 +76,10 @@ mod tests {
         let (kind, error) = scrub(line).unwrap();
         assert_eq!(kind, "MESSAGE_CREATE");
         assert!(error.contains("missing field `id`") && !error.contains("secret"), "{error}");
-        assert_eq!(scrub("Err deserializing text: EOF; text: {\"content\":\"x"), Some(("unknown".into(), "EOF".into())));
+        assert_eq!(
+            scrub("Err deserializing text: EOF; text: {\"content\":\"x"),
+            Some(("unknown".into(), "EOF".into()))
+        );
         assert_eq!(scrub("Err decompressing bytes: …"), None);
     }
 }

@@ -155,3 +155,35 @@ async fn an_unreachable_postgresql_is_waited_out() {
     assert_eq!(h.app.work.lost(), 0);
     h.finish().await;
 }
+
+/// Replies said while the bot had no gateway session are read back from
+/// the thread's history when a new session starts: none lost, none twice.
+#[tokio::test]
+async fn replies_sent_during_a_lost_session_or_a_restart_are_read_back_once() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let m = meeting(&mut h).await;
+    h.fake.say(m.people[1], m.thread, "Before: 3 customers asked for exports").unwrap();
+    eventually("the first reply", || async { (stored(&h, &m).await == 1).then_some(()) }).await;
+
+    // An outage long enough for Discord to drop the session.
+    let identifies = h.fake.gateway_stats().0;
+    h.fake.gateway_down();
+    for n in 0..5 {
+        h.fake.say(m.people[n % 2], m.thread, &format!("During the outage {n}: churn is up 2%")).unwrap();
+    }
+    h.fake.say(m.people[0], m.thread, "").unwrap_or_default(); // an empty one is no answer
+    h.fake.gateway_up(false);
+    h.fake.wait_connected(identifies + 1).await.unwrap();
+    eventually("the outage's replies", || async { (stored(&h, &m).await == 6).then_some(()) }).await;
+
+    // A restart (a deploy, or a crash): the new process reads the gap back.
+    h.stop_bot().await;
+    for n in 0..3 {
+        h.fake.say(m.people[1], m.thread, &format!("While restarting {n}: Acme said so on a call")).unwrap();
+    }
+    h.start_bot(true).await;
+    eventually("the restart's replies", || async { (stored(&h, &m).await == 9).then_some(()) }).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(stored(&h, &m).await, 9, "nothing twice");
+    h.finish().await;
+}

@@ -2,6 +2,7 @@
 //! for, in terms of the domain and the store.
 
 pub mod answers;
+pub mod backfill;
 mod error;
 pub mod follow_ups;
 pub mod import;

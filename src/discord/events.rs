@@ -23,6 +23,9 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
                 invite = %invite_url(data_about_bot.application.id.get()),
                 "connected to Discord; add the bot to a server with the invite link"
             );
+            // A new session: what was said while there was none is read back.
+            let guilds = data_about_bot.guilds.iter().map(|g| g.id.get()).collect();
+            super::backfill::run(ctx, data, guilds).await;
         }
         FullEvent::GuildCreate { guild, .. } => {
             app.guild_joined(guild.id.get()).await?;
@@ -123,7 +126,7 @@ async fn thread_edit(ctx: &SerenityContext, data: &Data, e: &MessageUpdateEvent)
 /// messages with no text (without Message Content, a reply reaches us
 /// only when it mentions the bot, and the mention is not the answer).
 #[allow(clippy::too_many_arguments)]
-fn reply_of(
+pub(super) fn reply_of(
     ctx: &SerenityContext,
     data: &Data,
     guild: GuildId,

@@ -2,6 +2,7 @@
 //! calls on the app; results become messages. No business rules here.
 
 mod answer;
+mod backfill;
 mod commands;
 mod events;
 pub mod limits;

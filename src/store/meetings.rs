@@ -92,6 +92,18 @@ impl Store {
         super::one_row(done)
     }
 
+    /// Open meetings opened since `since`, newest first, with the last
+    /// message logged in each thread (its prompt, or the thread itself,
+    /// when no answer was): where a backfill resumes reading.
+    pub async fn open_threads_since(&self, since: Timestamp) -> Result<Vec<(u64, u64, u64)>> {
+        let sql = "SELECT m.guild_id, m.thread_id, \
+                COALESCE((SELECT MAX(a.message_id) FROM answers a WHERE a.meeting_id = m.id), \
+                    m.prompt_message_id, m.thread_id) \
+            FROM meetings m WHERE m.closed_at IS NULL AND m.opened_at >= $1 ORDER BY m.opened_at DESC";
+        let rows: Vec<(i64, i64, i64)> = on_pool!(self, p => sqlx::query_as(sql).bind(ms(since)).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(|(g, t, last)| (from_db_id(g), from_db_id(t), from_db_id(last))).collect())
+    }
+
     /// Closes a meeting; false if it was already closed.
     pub async fn close_meeting(&self, meeting_id: i64, now: Timestamp) -> Result<bool> {
         let sql = "UPDATE meetings SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL";

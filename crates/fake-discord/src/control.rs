@@ -36,6 +36,25 @@ impl FakeDiscord {
         self.inner.gateway_out(Out::Drop);
     }
 
+    /// The gateway becomes unreachable: the connection drops and new ones
+    /// fail. Events meanwhile are kept (history, and replay on RESUME).
+    pub fn gateway_down(&self) {
+        let mut gw = self.inner.gateway.lock().unwrap();
+        gw.down = true;
+        gw.send(Out::Drop);
+    }
+
+    /// The gateway is reachable again. With `resumable` false the session
+    /// has expired meanwhile, as after a long outage: RESUME gets
+    /// INVALID_SESSION, and events of the gap are never delivered.
+    pub fn gateway_up(&self, resumable: bool) {
+        let mut gw = self.inner.gateway.lock().unwrap();
+        gw.down = false;
+        if !resumable {
+            gw.session_id.clear();
+        }
+    }
+
     /// Asks the bot to reconnect (op 7).
     pub fn request_reconnect(&self) {
         self.inner.gateway_out(Out::Text(json!({"op": 7, "d": null}).to_string()));

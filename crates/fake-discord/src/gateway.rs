@@ -38,10 +38,12 @@ pub(super) struct Gateway {
     pub intents: u64,
     pub identifies: usize,
     pub resumes: usize,
+    /// Unreachable: connections are dropped as they open.
+    pub down: bool,
 }
 
 impl Gateway {
-    fn send(&self, out: Out) {
+    pub(super) fn send(&self, out: Out) {
         if let Some((_, tx)) = &self.live {
             let _ = tx.send(out);
         }
@@ -123,6 +125,9 @@ pub(super) async fn serve(inner: Arc<Inner>, listener: TcpListener) {
 }
 
 async fn connection(inner: Arc<Inner>, ws: tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>) {
+    if inner.gateway.lock().unwrap().down {
+        return;
+    }
     let (mut sink, mut source) = ws.split();
     let (tx, mut rx) = mpsc::unbounded_channel();
     let id = {

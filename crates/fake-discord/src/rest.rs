@@ -61,6 +61,7 @@ async fn handle(inner: Arc<Inner>, req: Request<Incoming>) -> Response<Full<Byte
     let method = req.method().to_string();
     let path = req.uri().path().to_string();
     let path = path.strip_prefix("/api/v10").unwrap_or(&path).to_string();
+    let query = req.uri().query().unwrap_or("").to_string();
     let auth = req.headers().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let content_type = req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let body = req.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
@@ -106,10 +107,56 @@ async fn handle(inner: Arc<Inner>, req: Request<Incoming>) -> Response<Full<Byte
         Some(status) => {
             error(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), "fake fault", 0)
         }
+        None if method == "GET" && path.ends_with("/messages") => list_messages(&inner, &path, &query),
         None => route(&inner, &method, &path, json_body.unwrap_or(Value::Null), files),
     };
     inner.bump();
     respond(reply, None)
+}
+
+/// `GET /channels/{id}/messages?before|after|around=ID&limit=N`: the
+/// channel's history as Discord serves it, newest first, at most 100. Without
+/// the Message Content intent, content is blank unless it mentions the bot.
+fn list_messages(inner: &Arc<Inner>, path: &str, query: &str) -> Reply {
+    let channel: u64 = path.split('/').nth(2).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let arg = |name: &str| {
+        query.split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == name).and_then(|(_, v)| v.parse().ok())
+    };
+    let limit = arg("limit").unwrap_or(50).clamp(1, 100) as usize;
+    let content_intent = inner.gateway.lock().unwrap().intents & crate::gateway::MESSAGE_CONTENT_INTENT != 0;
+    let s = inner.state.lock().unwrap();
+    if !s.channels.contains_key(&channel) {
+        return error(StatusCode::NOT_FOUND, "Unknown Channel", 10003);
+    }
+    let mut history: Vec<&Message> =
+        s.messages.values().filter(|m| m.channel_id == channel && !m.deleted && !m.ephemeral()).collect();
+    history.sort_by_key(|m| m.id);
+    let page: Vec<&Message> = match (arg("after"), arg("before"), arg("around")) {
+        (Some(after), _, _) => history.into_iter().filter(|m| m.id > after).take(limit).collect(),
+        (_, Some(before), _) => {
+            let older: Vec<_> = history.into_iter().filter(|m| m.id < before).collect();
+            older[older.len().saturating_sub(limit)..].to_vec()
+        }
+        (_, _, Some(around)) => {
+            let at = history.iter().position(|m| m.id >= around).unwrap_or(history.len());
+            let start = at.saturating_sub(limit / 2);
+            history[start..(start + limit).min(history.len())].to_vec()
+        }
+        _ => history[history.len().saturating_sub(limit)..].to_vec(),
+    };
+    let bot = format!("<@{}>", s.bot_id);
+    let json: Vec<Value> = page
+        .iter()
+        .rev()
+        .map(|m| {
+            let mut json = s.message_json(m);
+            if !content_intent && m.author_id != s.bot_id && !m.content.contains(&bot) {
+                json["content"] = json!("");
+            }
+            json
+        })
+        .collect();
+    (StatusCode::OK, Some(Value::Array(json)))
 }
 
 /// Limits broken by a request that sends a message, modal or thread.
