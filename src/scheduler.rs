@@ -14,6 +14,10 @@ use crate::app::App;
 /// Sends a message to a channel; returns the message id it became.
 pub trait Poster: Send + Sync {
     fn send(&self, channel: u64, out: &Outgoing) -> impl Future<Output = anyhow::Result<u64>> + Send;
+
+    /// The message an earlier attempt to send `out` became, if it reached
+    /// the channel: Discord's nonce dedupes a resend only for minutes.
+    fn find(&self, channel: u64, out: &Outgoing) -> impl Future<Output = anyhow::Result<Option<u64>>> + Send;
 }
 
 /// How often the scheduler looks at the clock (real time).
@@ -87,7 +91,7 @@ impl<P: Poster> Scheduler<P> {
 
     /// Sends one job and records it; false (logged) if either failed.
     async fn send(&self, job: Job, now: Timestamp) -> bool {
-        let failed = match self.poster.send(job.channel_id, &job.out).await {
+        let failed = match self.send_once(&job).await {
             Ok(message_id) => match self.app.record_sent(&job, message_id, now).await {
                 Ok(()) => return true,
                 Err(e) => ("sent, but recording it failed", e),
@@ -102,5 +106,28 @@ impl<P: Poster> Scheduler<P> {
             "{}", failed.0
         );
         false
+    }
+
+    /// Sends a job, or adopts the message an earlier attempt became.
+    async fn send_once(&self, job: &Job) -> anyhow::Result<u64> {
+        if job.maybe_sent {
+            match self.poster.find(job.channel_id, &job.out).await {
+                Ok(Some(message_id)) => {
+                    tracing::info!(
+                        channel = job.channel_id,
+                        job = job.kind(),
+                        "an earlier attempt was posted; adopted it"
+                    );
+                    return Ok(message_id);
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(
+                    channel = job.channel_id,
+                    error = %format!("{e:#}"),
+                    "cannot read the channel to check for an earlier attempt; sending (its nonce may dedupe it)"
+                ),
+            }
+        }
+        self.poster.send(job.channel_id, &job.out).await
     }
 }

@@ -157,7 +157,7 @@ async fn a_failed_send_is_finished_later_with_the_same_nonce_and_posted_once() {
     let nonces: std::collections::HashSet<String> = h.fake.read(|s| {
         s.requests
             .iter()
-            .filter(|r| r.path == format!("/channels/{channel}/messages"))
+            .filter(|r| r.method == "POST" && r.path == format!("/channels/{channel}/messages"))
             .map(|r| r.body.as_ref().unwrap()["nonce"].to_string())
             .collect()
     });
@@ -281,5 +281,44 @@ async fn a_channel_whose_send_hangs_holds_up_no_other_and_the_stop_keeps_its_tim
     posts(&h, g.channels[1], 2).await;
     let stopped = tokio::time::timeout(std::time::Duration::from_secs(10), h.stop_bot()).await;
     assert!(stopped.is_ok(), "the stop ended within its timeout despite the hanging send");
+    h.finish().await;
+}
+
+/// The bot stopped after Discord took the post and before the record was
+/// written, and stayed down past Discord's nonce memory: on restart it
+/// finds its post in the channel and adopts it rather than posting again.
+#[tokio::test]
+async fn a_post_sent_but_not_recorded_is_adopted_after_a_long_stop_not_posted_twice() {
+    use advocate::store::SqliteFault;
+    let settings = [("ADVOCATE_SHUTDOWN_TIMEOUT", "1s")];
+    let mut h = Harness::with_settings(common::sqlite().await, "2026-11-23T06:00:00Z", &settings).await;
+    h.start_bot(true).await;
+    let g = guild(&h, "Crashy", "UTC", 1).await;
+    let channel = g.channels[0];
+    // The database fails the moment Discord accepts the post.
+    let store = h.db.store.clone();
+    h.fake.set_validator(std::sync::Arc::new(move |method, path, body| {
+        if method == "POST" && path.ends_with("/messages") && body.is_some_and(|b| b["embeds"].is_array()) {
+            store.inflict(SqliteFault::ReadOnly);
+        }
+        Ok(())
+    }));
+    at(&h, "2026-11-23T09:00:00Z");
+    posts(&h, channel, 1).await;
+    h.stop_bot().await;
+    h.db.store.inflict(SqliteFault::None);
+    let unrecorded = h.db.store.unfinished_posts("2026-11-23T00:00:00Z".parse().unwrap()).await.unwrap();
+    assert_eq!(unrecorded.len(), 1, "the post went out but was not recorded");
+
+    h.fake.forget_nonces();
+    at(&h, "2026-11-23T11:00:00Z");
+    h.start_bot(true).await;
+    let posted = eventually("the post to be adopted", || async {
+        let posts = h.db.store.unfinished_posts("2026-11-23T00:00:00Z".parse().unwrap()).await.unwrap();
+        posts.is_empty().then_some(())
+    });
+    posted.await;
+    settle(&h).await;
+    assert_eq!(bot_posts(&h, channel), 1, "posted once");
     h.finish().await;
 }

@@ -27,6 +27,10 @@ impl Poster for &Recorder {
         sent.push((kind, channel));
         Ok(9_000_000 + sent.len() as u64)
     }
+
+    async fn find(&self, _: u64, _: &Outgoing) -> anyhow::Result<Option<u64>> {
+        Ok(None)
+    }
 }
 
 async fn app(url: &str, clock: &Clock) -> App {

@@ -463,10 +463,11 @@ async fn summary_posts_and_reminders_are_claimed_once() {
             let stale_before = at - SignedDuration::from_secs(60);
             async move { s.claim_summary_post(GUILD, "2026-W48", 5, nonce, at, stale_before).await.unwrap() }
         };
-        assert_eq!(claim("n1", now).await.as_deref(), Some("n1"));
+        assert_eq!(claim("n1", now).await, Some(("n1".into(), false)), "new: nothing can have been sent");
         assert_eq!(claim("n2", now).await, None, "{}: another process is sending it", db.backend);
         let later = now + SignedDuration::from_mins(5);
-        assert_eq!(claim("n3", later).await.as_deref(), Some("n1"), "a stale claim is finished with its first nonce");
+        let taken_over = claim("n3", later).await;
+        assert_eq!(taken_over, Some(("n1".into(), true)), "a stale claim is finished with its first nonce");
         assert_eq!(claim("n4", later).await, None, "by one process");
         s.mark_summary_posted(GUILD, "2026-W48", 99).await.unwrap();
         assert_eq!(claim("n5", later + SignedDuration::from_hours(1)).await, None, "{}: sent", db.backend);

@@ -24,6 +24,9 @@ pub struct Job {
     pub guild_id: u64,
     pub channel_id: u64,
     pub out: Outgoing,
+    /// An earlier attempt may have reached Discord (this claim took over
+    /// one never confirmed sent): look for it before sending again.
+    pub maybe_sent: bool,
     record: Record,
 }
 
@@ -58,18 +61,22 @@ impl App {
                     guild_id: post.guild_id,
                     channel_id: post.channel_id,
                     out: Outgoing::Insight(Box::new(rendered)),
+                    maybe_sent: post.claimed_at.as_millisecond() < now.as_millisecond(),
                     record: Record::Post(post.id),
                 }),
                 Err(e) => tracing::error!(post = post.id, error = %format!("{e:#}"), "cannot lay out a daily post"),
             }
         }
         for (guild_id, channel_id, week) in self.due_summaries(now).await? {
-            let Some(nonce) = self.claim_summary_post(guild_id, channel_id, week, now).await? else { continue };
+            let Some((nonce, maybe_sent)) = self.claim_summary_post(guild_id, channel_id, week, now).await? else {
+                continue;
+            };
             match self.summary(guild_id, Some(week), None).await {
                 Ok(summary) => jobs.push(Job {
                     guild_id,
                     channel_id,
                     out: Outgoing::Summary { summary: Box::new(summary), nonce },
+                    maybe_sent,
                     record: Record::Summary { week: week.to_string() },
                 }),
                 Err(e) => {
@@ -79,7 +86,7 @@ impl App {
         }
         for (f, guild_id, text) in self.due_reminders(now).await? {
             let out = Outgoing::Reminder { text, owner: f.owner_id };
-            jobs.push(Job { guild_id, channel_id: f.thread_id, out, record: Record::Nothing });
+            jobs.push(Job { guild_id, channel_id: f.thread_id, out, maybe_sent: false, record: Record::Nothing });
         }
         Ok(jobs)
     }

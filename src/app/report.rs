@@ -401,7 +401,7 @@ impl super::App {
         channel_id: u64,
         week: IsoWeek,
         now: Timestamp,
-    ) -> anyhow::Result<Option<String>> {
+    ) -> anyhow::Result<Option<(String, bool)>> {
         let name = week.to_string();
         let nonce = super::posts::nonce(&format!("summary/{guild_id}/{name}"));
         let stale_before = now - super::posts::CLAIM_STALE_AFTER;

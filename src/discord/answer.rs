@@ -20,6 +20,11 @@ use crate::domain::follow_up::MAX_FOLLOW_UP_CHARS;
 const BUTTON_PREFIX: &str = "answer:";
 const MODAL_PREFIX: &str = "answer-modal:";
 
+/// The custom id of a daily post's Answer button: it marks the post.
+pub fn post_button_id(post_id: i64) -> String {
+    format!("{BUTTON_PREFIX}p:{post_id}")
+}
+
 pub fn answer_button(label: &str, target: &str) -> CreateActionRow {
     CreateActionRow::Buttons(vec![CreateButton::new(format!("{BUTTON_PREFIX}{target}"))
         .label(super::limits::cut(label, super::limits::BUTTON_LABEL))

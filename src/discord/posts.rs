@@ -2,9 +2,12 @@
 
 use std::sync::Arc;
 
-use serenity::all::{ChannelId, CreateAllowedMentions, CreateMessage, Http, Nonce, RoleId, UserId};
+use serenity::all::{
+    ActionRowComponent, ButtonKind, ChannelId, CreateAllowedMentions, CreateMessage, GetMessages, Http, Message, Nonce,
+    RoleId, UserId,
+};
 
-use super::answer::answer_button;
+use super::answer::{answer_button, post_button_id};
 use super::limits::{self, Embed};
 use crate::app::jobs::Outgoing;
 use crate::app::posts::RenderedPost;
@@ -57,5 +60,28 @@ impl Poster for DiscordPoster {
         };
         let sent = ChannelId::new(channel).send_message(&self.http, message).await;
         sent.map(|m| m.id.get()).map_err(|e| anyhow::anyhow!(super::describe(&e.into())))
+    }
+
+    /// Looks through the channel's last 50 messages for the bot's own: a
+    /// daily post by its Answer button (the post's id), a summary by its title.
+    async fn find(&self, channel: u64, out: &Outgoing) -> anyhow::Result<Option<u64>> {
+        let is_it = |m: &Message| match out {
+            Outgoing::Insight(post) => {
+                let button = post_button_id(post.post.id);
+                m.components.iter().flat_map(|row| &row.components).any(|c| {
+                    matches!(c, ActionRowComponent::Button(b) if matches!(&b.data, ButtonKind::NonLink { custom_id, .. } if *custom_id == button))
+                })
+            }
+            Outgoing::Summary { summary, .. } => {
+                let title = super::summary::title(&summary.report, &self.prompts.texts);
+                m.embeds.iter().any(|e| {
+                    e.title.as_deref() == Some(super::limits::cut(&title, super::limits::EMBED_TITLE).as_str())
+                })
+            }
+            Outgoing::Reminder { .. } => false,
+        };
+        let recent = ChannelId::new(channel).messages(&self.http, GetMessages::new().limit(50)).await;
+        let recent = recent.map_err(|e| anyhow::anyhow!(super::describe(&e.into())))?;
+        Ok(recent.iter().find(|m| m.author.bot && is_it(m)).map(|m| m.id.get()))
     }
 }

@@ -61,6 +61,11 @@ fn section_extra(report: &WeekReport, section: Section) -> Vec<String> {
     }
 }
 
+/// The summary's title: also how a posted summary is recognised.
+pub fn title(report: &WeekReport, texts: &Texts) -> String {
+    texts.render("summary.title", minijinja::context! { week => report.week.to_string() })
+}
+
 pub fn embed(report: &WeekReport, texts: &Texts, with_chart: bool) -> CreateEmbed {
     let s = &report.this_week;
     let heading = |key: &str| texts.text(&format!("summary.{key}"));
@@ -83,7 +88,7 @@ pub fn embed(report: &WeekReport, texts: &Texts, with_chart: bool) -> CreateEmbe
     fields.push((heading("quotes"), quotes.collect::<Vec<_>>().join("\n")));
 
     let mut embed = Embed {
-        title: texts.render("summary.title", minijinja::context! { week => report.week.to_string() }),
+        title: title(report, texts),
         description: period(report),
         fields: fields.into_iter().map(|(name, value)| (name, clip(value))).collect(),
         footer: "Advocate · /summary for any week · CSV attached to /summary".into(),

@@ -143,7 +143,7 @@ impl Store {
         nonce: &str,
         now: Timestamp,
         stale_before: Timestamp,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<(String, bool)>> {
         let insert =
             "INSERT INTO summary_posts (guild_id, week, channel_id, nonce, claimed_at) VALUES ($1, $2, $3, $4, $5) \
             ON CONFLICT (guild_id, week) DO NOTHING";
@@ -153,12 +153,13 @@ impl Store {
         let (g, n) = (db_id(guild_id), ms(now));
         on_pool!(self, p => {
             let new = sqlx::query(insert).bind(g).bind(week).bind(db_id(channel_id)).bind(nonce).bind(n).execute(p).await?;
-            let mine = new.rows_affected() == 1
+            let new = new.rows_affected() == 1;
+            let mine = new
                 || sqlx::query(reclaim).bind(g).bind(week).bind(n).bind(ms(stale_before)).execute(p).await?.rows_affected() == 1;
             if !mine {
                 return Ok(None);
             }
-            Ok(Some(sqlx::query_scalar(select).bind(g).bind(week).fetch_one(p).await?))
+            Ok(Some((sqlx::query_scalar(select).bind(g).bind(week).fetch_one(p).await?, !new)))
         })
     }
 

@@ -77,6 +77,12 @@ impl FakeDiscord {
         self.fail_next(method, path_prefix, HANG, count);
     }
 
+    /// Discord remembers a message nonce only for a few minutes: after
+    /// this, a resend with the same nonce makes a second message.
+    pub fn forget_nonces(&self) {
+        self.inner.state.lock().unwrap().nonces.clear();
+    }
+
     pub fn clear_faults(&self) {
         self.inner.state.lock().unwrap().faults.clear();
     }
