@@ -41,8 +41,9 @@ async fn start(fake: &FakeDiscord) -> Bot {
 }
 
 fn sigterm(child: &Child) {
-    let pid = child.id().expect("running").to_string();
-    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let pid = child.id().expect("running") as libc::pid_t;
+    // SAFETY: kill(2) with a pid this test spawned and has not reaped.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
 }
 
 /// Waits for the process to end (at most 20 s) and returns whether it exited 0.
