@@ -187,3 +187,21 @@ async fn replies_sent_during_a_lost_session_or_a_restart_are_read_back_once() {
     assert_eq!(stored(&h, &m).await, 9, "nothing twice");
     h.finish().await;
 }
+
+#[tokio::test]
+async fn a_command_is_answered_within_3_seconds_while_the_database_is_locked() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let m = meeting(&mut h).await;
+    let mut locker = sqlx::SqliteConnection::connect(&h.db.url).await.unwrap();
+    sqlx::query("BEGIN EXCLUSIVE").execute(&mut locker).await.unwrap();
+    let set = Command::new("setup").sub("set").opt("setting", "post_time").opt("value", "08:30");
+    let i = h.fake.slash(m.people[0], m.thread, &set).unwrap();
+    let answered = h.fake.response(i).await.unwrap();
+    assert!(answered.answered_after.unwrap() < Duration::from_secs(3), "{:?}", answered.answered_after);
+    assert_eq!(answered.first_callback_type(), Some(5), "deferred");
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    sqlx::query("COMMIT").execute(&mut locker).await.unwrap();
+    let reply = h.fake.response_message(i).await.unwrap();
+    assert!(reply.content.contains("Saved"), "{}", reply.content);
+    h.finish().await;
+}

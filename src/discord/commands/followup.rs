@@ -28,6 +28,7 @@ pub async fn followups(
     ctx: Context<'_>,
     #[description = "mine (default) or all"] scope: Option<Scope>,
 ) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
     let all = matches!(scope, Some(Scope::All));
     if all && !is_manager(ctx).await? {
         return Err(ctx.data().app.refuse("errors.all_follow_ups_for_managers"));
@@ -53,6 +54,7 @@ pub async fn followup(_ctx: Context<'_>) -> Result<(), Error> {
 /// Mark a follow-up done
 #[poise::command(slash_command, guild_only)]
 async fn done(ctx: Context<'_>, #[description = "The follow-up's number"] id: i64) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
     let guild = guild(ctx);
     let manager = is_manager(ctx).await?;
     let f = ctx.data().app.complete_follow_up(guild, id, ctx.author().id.get(), manager).await?;

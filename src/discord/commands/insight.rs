@@ -139,6 +139,7 @@ pub async fn submit_suggestion(ctx: &SerenityContext, i: &ModalInteraction, data
 /// List this server's insights and pending suggestions
 #[poise::command(slash_command, guild_only)]
 async fn list(ctx: Context<'_>) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
     let app = &ctx.data().app;
     let texts = &app.prompts.texts;
     let insights = app.list_insights(guild(ctx), None).await?;
@@ -183,7 +184,6 @@ async fn review(
         });
         return reply_private(ctx, listing(texts.text("replies.review_list"), lines, texts.text("replies.more"))).await;
     };
-    ctx.defer_ephemeral().await?;
     let approve = matches!(decision, Decision::Approve);
     let insight = app.review_insight(guild, id, approve).await?;
     let texts = &app.prompts.texts;

@@ -99,6 +99,7 @@ pub async fn member_is_manager(app: &App, guild: GuildId, member: Option<&Member
 
 /// A poise check: refuses non-managers with a message that says why.
 pub async fn manager_only(ctx: Context<'_>) -> Result<bool, Error> {
+    ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
     if !is_manager(ctx).await? {
         return Err(ctx.data().app.refuse("errors.managers_only"));
     }

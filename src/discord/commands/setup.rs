@@ -69,6 +69,7 @@ fn describe(s: &GuildSettings) -> String {
 /// Show every setting
 #[poise::command(slash_command, guild_only)]
 async fn show(ctx: Context<'_>) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
     let settings = ctx.data().app.settings(guild(ctx)).await?;
     reply_private(ctx, describe(&settings)).await
 }
@@ -88,6 +89,7 @@ async fn set(
     #[max_length = 300]
     value: String,
 ) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
     let app = &ctx.data().app;
     let mut settings = app.settings(guild(ctx)).await?;
     settings.set(setting.trim(), &value).map_err(UserError)?;
@@ -122,6 +124,7 @@ async fn channel(
     #[description = "The channel"] channel: ChannelId,
     #[description = "Remove it instead of adding it"] remove: Option<bool>,
 ) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
     let app = &ctx.data().app;
     let guild = guild(ctx);
     let purpose = ChannelPurpose::from(purpose);
