@@ -205,3 +205,32 @@ async fn a_command_is_answered_within_3_seconds_while_the_database_is_locked() {
     assert!(reply.content.contains("Saved"), "{}", reply.content);
     h.finish().await;
 }
+
+/// Missed heartbeat acknowledgements and a silent (zombie) connection make
+/// serenity start a new session; the replies of the gap are read back.
+#[tokio::test]
+async fn replies_sent_while_heartbeats_fail_or_the_connection_is_a_zombie_are_not_lost() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    h.fake.set_heartbeat_interval(Duration::from_millis(400));
+    let m = meeting(&mut h).await;
+    let mut expected = 0;
+    for fault in ["no acks", "zombie"] {
+        let identifies = h.fake.gateway_stats().0;
+        match fault {
+            "no acks" => h.fake.stop_heartbeat_acks(),
+            _ => h.fake.go_zombie(),
+        }
+        for n in 0..4 {
+            h.fake.say(m.people[n % 2], m.thread, &format!("{fault} {n}: 2 customers churned")).unwrap();
+        }
+        expected += 4;
+        h.fake.wait_connected(identifies + 1).await.unwrap();
+        eventually(&format!("the replies sent with {fault}"), || async {
+            (stored(&h, &m).await == expected).then_some(())
+        })
+        .await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(stored(&h, &m).await, expected, "nothing twice");
+    h.finish().await;
+}

@@ -12,18 +12,25 @@ use tokio::process::Child;
 struct Bot {
     child: Child,
     db: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 /// `advocate run` against the fake, connected, its commands registered.
 async fn start(fake: &FakeDiscord) -> Bot {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite:{}", dir.path().join("advocate.db").display());
+    let child = spawn(fake, &dir, &db).await;
+    Bot { child, db, dir }
+}
+
+/// Starts the binary on the database `db` and waits for its new session.
+async fn spawn(fake: &FakeDiscord, dir: &tempfile::TempDir, db: &str) -> Child {
+    let identifies = fake.gateway_stats().0;
     let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_advocate"))
         .arg("run")
         .current_dir(dir.path())
         .env_clear()
-        .env("DATABASE_URL", &db)
+        .env("DATABASE_URL", db)
         .env("DISCORD_TOKEN", fake.token())
         .env("ADVOCATE_DISCORD_ADDR", fake.addr())
         .env("ADVOCATE_DISCORD_CA", fake.ca_path())
@@ -35,9 +42,9 @@ async fn start(fake: &FakeDiscord) -> Bot {
         .kill_on_drop(true)
         .spawn()
         .unwrap();
-    fake.wait_connected(1).await.unwrap();
+    fake.wait_connected(identifies + 1).await.unwrap();
     fake.wait_for("the commands", |s| (!s.commands.is_empty()).then_some(())).await.unwrap();
-    Bot { child, db, _dir: dir }
+    child
 }
 
 fn sigterm(child: &Child) {
@@ -88,6 +95,39 @@ async fn sigterm_while_the_gateway_is_unreachable_still_ends_the_process() {
     let mut bot = start(&fake).await;
     fake.gateway_down();
     tokio::time::sleep(Duration::from_secs(2)).await; // the shard is reconnecting
+    sigterm(&bot.child);
+    assert!(exited_ok(&mut bot).await);
+}
+
+/// kill -9 in the middle of a stream of replies, and more replies while
+/// the bot is down: the restarted process has every one, once.
+#[tokio::test]
+async fn after_kill_9_and_a_restart_every_reply_is_stored_once() {
+    let fake = FakeDiscord::start(jiff::Timestamp::now).await.unwrap();
+    let mut bot = start(&fake).await;
+    let (alice, thread) = meeting(&fake).await;
+    for n in 0..40 {
+        fake.say(alice, thread, &format!("Reply {n}: 3 customers asked")).unwrap();
+        if n == 20 {
+            bot.child.start_kill().unwrap(); // SIGKILL
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    bot.child.wait().await.unwrap();
+    bot.child = spawn(&fake, &bot.dir, &bot.db).await;
+    let mut db = sqlx::SqliteConnection::connect(&bot.db).await.unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM answers").fetch_one(&mut db).await.unwrap();
+        if stored == 40 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{stored} of 40 replies stored after the restart");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let distinct: i64 =
+        sqlx::query_scalar("SELECT COUNT(DISTINCT message_id) FROM answers").fetch_one(&mut db).await.unwrap();
+    assert_eq!(distinct, 40, "none twice");
     sigterm(&bot.child);
     assert!(exited_ok(&mut bot).await);
 }

@@ -55,6 +55,23 @@ impl FakeDiscord {
         }
     }
 
+    /// The heartbeat interval HELLO asks for from the next connection on
+    /// (Discord's is 41.25 s): tests of missed heartbeats use a short one.
+    pub fn set_heartbeat_interval(&self, interval: std::time::Duration) {
+        self.inner.gateway.lock().unwrap().heartbeat_ms = interval.as_millis() as u64;
+    }
+
+    /// Heartbeats go unacknowledged until the bot identifies again.
+    pub fn stop_heartbeat_acks(&self) {
+        self.inner.gateway.lock().unwrap().no_acks = true;
+    }
+
+    /// The connection goes silent (a zombie): nothing reaches the bot,
+    /// events included, until it identifies again.
+    pub fn go_zombie(&self) {
+        self.inner.gateway.lock().unwrap().zombie = true;
+    }
+
     /// Asks the bot to reconnect (op 7).
     pub fn request_reconnect(&self) {
         self.inner.gateway_out(Out::Text(json!({"op": 7, "d": null}).to_string()));

@@ -40,10 +40,20 @@ pub(super) struct Gateway {
     pub resumes: usize,
     /// Unreachable: connections are dropped as they open.
     pub down: bool,
+    /// The heartbeat interval HELLO asks for; 0 means Discord's 41.25 s.
+    pub heartbeat_ms: u64,
+    /// Heartbeats are not acknowledged (until the next IDENTIFY).
+    pub no_acks: bool,
+    /// The connection stays open but nothing comes through it: no
+    /// events, no acknowledgements (until the next IDENTIFY).
+    pub zombie: bool,
 }
 
 impl Gateway {
     pub(super) fn send(&self, out: Out) {
+        if self.zombie && matches!(out, Out::Text(_)) {
+            return;
+        }
         if let Some((_, tx)) = &self.live {
             let _ = tx.send(out);
         }
@@ -135,7 +145,11 @@ async fn connection(inner: Arc<Inner>, ws: tokio_tungstenite::WebSocketStream<to
         gw.next_connection += 1;
         gw.next_connection
     };
-    let hello = json!({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}}).to_string();
+    let interval = match inner.gateway.lock().unwrap().heartbeat_ms {
+        0 => HEARTBEAT_INTERVAL_MS,
+        ms => ms,
+    };
+    let hello = json!({"op": 10, "d": {"heartbeat_interval": interval}}).to_string();
     if sink.send(Message::Text(hello)).await.is_err() {
         return;
     }
@@ -171,7 +185,10 @@ fn handle(inner: &Arc<Inner>, id: u64, tx: &mpsc::UnboundedSender<Out>, text: &s
     let Ok(payload) = serde_json::from_str::<Value>(text) else { return };
     match payload["op"].as_u64() {
         Some(1) => {
-            let _ = tx.send(Out::Text(json!({"op": 11}).to_string()));
+            let gw = inner.gateway.lock().unwrap();
+            if !gw.no_acks && !gw.zombie {
+                let _ = tx.send(Out::Text(json!({"op": 11}).to_string()));
+            }
         }
         Some(2) => identify(inner, id, tx, &payload["d"]),
         Some(6) => resume(inner, id, tx, &payload["d"]),
@@ -216,6 +233,8 @@ fn identify(inner: &Arc<Inner>, id: u64, tx: &mpsc::UnboundedSender<Out>, d: &Va
         gw.intents = intents;
         gw.identifies += 1;
         gw.live = Some((id, tx.clone()));
+        gw.no_acks = false;
+        gw.zombie = false;
     }
     let mut ready = ready;
     ready["session_id"] = json!(inner.gateway.lock().unwrap().session_id.clone());
