@@ -234,3 +234,31 @@ async fn replies_sent_while_heartbeats_fail_or_the_connection_is_a_zombie_are_no
     assert_eq!(stored(&h, &m).await, expected, "nothing twice");
     h.finish().await;
 }
+
+/// Reactions added and removed on the bot's prompt while it had no session
+/// are read back from Discord's reaction lists.
+#[tokio::test]
+async fn reactions_made_during_a_restart_are_read_back() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let m = meeting(&mut h).await;
+    let [alice, bob] = m.people;
+    h.fake.react(alice, m.prompt, "👍").unwrap();
+    let store = h.db.store.clone();
+    let live = || async { store.live_reactions(m.prompt).await.unwrap() };
+    eventually("the first reaction", || async { (live().await.len() == 1).then_some(()) }).await;
+
+    h.stop_bot().await;
+    h.fake.unreact(alice, m.prompt, "👍").unwrap();
+    h.fake.react(bob, m.prompt, "🎯").unwrap();
+    h.fake.react(alice, m.prompt, "💡").unwrap();
+    h.start_bot(true).await;
+    let mut expected = vec![(alice, "💡".to_string()), (bob, "🎯".to_string())];
+    expected.sort();
+    eventually("the reactions as Discord shows them", || async {
+        let mut now = live().await;
+        now.sort();
+        (now == expected).then_some(())
+    })
+    .await;
+    h.finish().await;
+}

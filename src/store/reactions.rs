@@ -1,8 +1,8 @@
 //! Reactions on the bot's own posts (daily insights and meeting prompts).
 
-use jiff::SignedDuration;
+use jiff::{SignedDuration, Timestamp};
 
-use super::{db_id, ms, on_pool, Result, Store};
+use super::{db_id, from_db_id, ms, on_pool, Result, Store};
 use crate::domain::reaction::ReactionEvent;
 
 /// How long a removal seen before its add waits for that add.
@@ -20,6 +20,25 @@ const INSERT: &str = "INSERT INTO reactions (guild_id, channel_id, message_id, u
     ON CONFLICT DO NOTHING";
 
 impl Store {
+    /// The bot's posts and meeting prompts posted since `since`, as
+    /// (guild, channel, message): the messages whose reactions are logged.
+    pub async fn bot_messages_since(&self, since: Timestamp) -> Result<Vec<(u64, u64, u64)>> {
+        let sql = "SELECT guild_id, channel_id, message_id FROM insight_posts \
+                WHERE message_id IS NOT NULL AND posted_at >= $1 \
+            UNION ALL SELECT guild_id, thread_id, prompt_message_id FROM meetings \
+                WHERE prompt_message_id IS NOT NULL AND opened_at >= $1";
+        let rows: Vec<(i64, i64, i64)> = on_pool!(self, p => sqlx::query_as(sql).bind(ms(since)).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(|(g, c, m)| (from_db_id(g), from_db_id(c), from_db_id(m))).collect())
+    }
+
+    /// The live reactions on a message, as (user, emoji).
+    pub async fn live_reactions(&self, message_id: u64) -> Result<Vec<(u64, String)>> {
+        let sql = "SELECT user_id, emoji FROM reactions WHERE message_id = $1 AND removed_at IS NULL";
+        let rows: Vec<(i64, String)> =
+            on_pool!(self, p => sqlx::query_as(sql).bind(db_id(message_id)).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(|(u, e)| (from_db_id(u), e)).collect())
+    }
+
     /// Logs a reaction if it is on one of the bot's posts. True if logged.
     /// If its removal was seen first, it is logged as added and removed.
     pub async fn reaction_added(&self, r: &ReactionEvent) -> Result<bool> {

@@ -92,6 +92,7 @@ pub struct MessageParts<'a> {
     pub nonce: Option<&'a str>,
     pub flags: u64,
     pub mentions: &'a [Value],
+    pub reactions: &'a [Value],
 }
 
 pub fn message(p: &MessageParts) -> Value {
@@ -109,7 +110,7 @@ pub fn message(p: &MessageParts) -> Value {
         "attachments": p.attachments,
         "embeds": p.embeds,
         "components": p.components,
-        "reactions": [],
+        "reactions": p.reactions,
         "pinned": false,
         "type": 0,
         "flags": p.flags,
@@ -121,6 +122,18 @@ pub fn message(p: &MessageParts) -> Value {
         m["nonce"] = json!(n);
     }
     m
+}
+
+/// A message's reaction summary: one emoji, how many, whether the bot is among them.
+pub fn reaction_count(emoji: &str, count: usize, me: bool) -> Value {
+    json!({
+        "count": count,
+        "count_details": {"burst": 0, "normal": count},
+        "me": me,
+        "me_burst": false,
+        "emoji": {"id": null, "name": emoji},
+        "burst_colors": [],
+    })
 }
 
 pub fn application(id: u64, bot: &Value) -> Value {

@@ -108,6 +108,7 @@ async fn handle(inner: Arc<Inner>, req: Request<Incoming>) -> Response<Full<Byte
             error(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), "fake fault", 0)
         }
         None if method == "GET" && path.ends_with("/messages") => list_messages(&inner, &path, &query),
+        None if method == "GET" && path.contains("/reactions/") => list_reactions(&inner, &path, &query),
         None => route(&inner, &method, &path, json_body.unwrap_or(Value::Null), files),
     };
     inner.bump();
@@ -157,6 +158,53 @@ fn list_messages(inner: &Arc<Inner>, path: &str, query: &str) -> Reply {
         })
         .collect();
     (StatusCode::OK, Some(Value::Array(json)))
+}
+
+/// `GET /channels/{c}/messages/{m}/reactions/{emoji}?after=USER&limit=N`:
+/// who reacted with that emoji, by user id, at most 100.
+fn list_reactions(inner: &Arc<Inner>, path: &str, query: &str) -> Reply {
+    let parts: Vec<&str> = path.split('/').collect();
+    let (Some(message), Some(emoji)) = (parts.get(4).and_then(|m| m.parse::<u64>().ok()), parts.get(6)) else {
+        return error(StatusCode::NOT_FOUND, "404: Not Found", 0);
+    };
+    let emoji = percent_decode(emoji);
+    let arg = |name: &str| {
+        query.split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == name).and_then(|(_, v)| v.parse().ok())
+    };
+    let (after, limit) = (arg("after").unwrap_or(0), arg("limit").unwrap_or(25).clamp(1, 100) as usize);
+    let s = inner.state.lock().unwrap();
+    let Some(m) = s.messages.get(&message) else {
+        return error(StatusCode::NOT_FOUND, "Unknown Message", 10008);
+    };
+    let mut users: Vec<u64> = m.reactions.iter().filter(|(_, e)| *e == emoji).map(|(u, _)| *u).collect();
+    users.sort();
+    users.dedup();
+    let page: Vec<Value> = users.into_iter().filter(|u| *u > after).take(limit).map(|u| s.user_json(u)).collect();
+    (StatusCode::OK, Some(Value::Array(page)))
+}
+
+/// Decodes a URL path segment's `%XX` escapes (emoji in reaction routes).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Limits broken by a request that sends a message, modal or thread.
@@ -321,7 +369,7 @@ fn route(inner: &Arc<Inner>, method: &str, path: &str, body: Value, files: Vec<A
             let bot = s.bot_id;
             match s.messages.get_mut(&id(m)) {
                 Some(msg) => {
-                    msg.reactions.push((bot, emoji.to_string()));
+                    msg.reactions.push((bot, percent_decode(emoji)));
                     (StatusCode::NO_CONTENT, None)
                 }
                 None => error(StatusCode::NOT_FOUND, "Unknown Message", 10008),

@@ -282,6 +282,16 @@ impl State {
             .filter(|u| m.content.contains(&format!("<@{}>", u.id)))
             .map(|u| payloads::user(u.id, &u.name, u.bot))
             .collect();
+        let mut emojis: Vec<&str> = m.reactions.iter().map(|(_, e)| e.as_str()).collect();
+        emojis.sort();
+        emojis.dedup();
+        let reactions: Vec<Value> = emojis
+            .iter()
+            .map(|e| {
+                let who: Vec<u64> = m.reactions.iter().filter(|(_, r)| r == e).map(|(u, _)| *u).collect();
+                payloads::reaction_count(e, who.len(), who.contains(&self.bot_id))
+            })
+            .collect();
         payloads::message(&payloads::MessageParts {
             id: m.id,
             channel_id: m.channel_id,
@@ -295,6 +305,7 @@ impl State {
             nonce: m.nonce.as_deref(),
             flags: m.flags,
             mentions: &mentions,
+            reactions: &reactions,
         })
     }
 
