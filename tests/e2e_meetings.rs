@@ -421,3 +421,21 @@ async fn a_blank_topic_is_refused_and_a_failed_start_leaves_no_orphan_thread() {
     assert_eq!(h.fake.threads_in(t.channel).len(), 1, "no orphan thread");
     h.finish().await;
 }
+
+#[tokio::test]
+async fn a_bulk_delete_by_a_moderator_removes_the_answers() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let t = team(&h).await;
+    h.start_bot(true).await;
+    let thread = start_meeting(&h, &t, "Purge").await;
+    let meeting = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap();
+    let replies = [
+        h.fake.say(t.bob, thread, "3 customers asked for SSO").unwrap(),
+        h.fake.say(t.bob, thread, "Acme churned over it").unwrap(),
+    ];
+    let answers = || async { h.db.store.meeting_stats(meeting.id).await.unwrap().answers };
+    eventually("both answers", || async { (answers().await == 2).then_some(()) }).await;
+    h.fake.delete_bulk(thread, &replies).unwrap();
+    eventually("both deleted", || async { (answers().await == 0).then_some(()) }).await;
+    h.finish().await;
+}

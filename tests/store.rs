@@ -270,8 +270,9 @@ async fn a_replayed_answer_is_logged_once_and_edits_and_deletes_apply() {
         assert!(s.edit_answer(GUILD, BIG - 4, "never mind", &plain, now).await.unwrap());
         assert!(!s.edit_answer(GUILD, 12345, "x", &plain, now).await.unwrap(), "unknown message");
         assert_eq!(common::headline(s, GUILD, start, end).await.with_evidence, 1);
-        assert!(s.delete_answer(BIG - 4, now).await.unwrap());
-        assert!(!s.delete_answer(BIG - 4, now).await.unwrap());
+        assert!(!s.delete_answer(12, BIG - 4, now).await.unwrap(), "another channel's message");
+        assert!(s.delete_answer(11, BIG - 4, now).await.unwrap());
+        assert!(!s.delete_answer(11, BIG - 4, now).await.unwrap());
         assert_eq!(common::headline(s, GUILD, start, end).await.answers, 1);
         db.finish().await;
     }
@@ -365,7 +366,7 @@ async fn a_reply_deleted_before_it_is_seen_created_is_not_logged() {
         let s = &db.store;
         let now = t("2026-11-25T10:00:00Z");
         let (m, _) = s.open_meeting(&meeting(50), now).await.unwrap();
-        assert!(!s.delete_answer(700, now).await.unwrap(), "nothing logged yet");
+        assert!(!s.delete_answer(11, 700, now).await.unwrap(), "nothing logged yet");
         let late = answer(AnswerRef::Meeting(m.id), 1, Some(700), now);
         assert_eq!(s.log_answer(&late).await.unwrap(), None, "{}: the deletion wins", db.backend);
         let other = answer(AnswerRef::Meeting(m.id), 1, Some(701), now);

@@ -105,13 +105,13 @@ impl App {
 
     /// Marks a deleted reply in a meeting thread; other channels' deletions
     /// are none of our business and leave no trace.
-    pub async fn delete_thread_reply(&self, channel_id: u64, message_id: u64) -> anyhow::Result<bool> {
+    pub async fn delete_thread_reply(&self, guild_id: u64, thread_id: u64, message_id: u64) -> anyhow::Result<bool> {
         self.work
             .retrying("deleted reply", 0, || async {
-                if self.store.meeting_by_thread(channel_id).await?.is_none() {
+                if self.meeting_in_thread(guild_id, thread_id).await?.is_none() {
                     return Ok(false);
                 }
-                Ok(self.store.delete_answer(message_id, self.clock.now()).await?)
+                Ok(self.store.delete_answer(thread_id, message_id, self.clock.now()).await?)
             })
             .await
     }

@@ -60,8 +60,13 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
         }
         FullEvent::Message { new_message } => thread_reply(ctx, data, new_message).await?,
         FullEvent::MessageUpdate { event, .. } => thread_edit(ctx, data, event).await?,
-        FullEvent::MessageDelete { channel_id, deleted_message_id, .. } => {
-            app.delete_thread_reply(channel_id.get(), deleted_message_id.get()).await?;
+        FullEvent::MessageDelete { channel_id, deleted_message_id, guild_id: Some(guild) } => {
+            app.delete_thread_reply(guild.get(), channel_id.get(), deleted_message_id.get()).await?;
+        }
+        FullEvent::MessageDeleteBulk { channel_id, multiple_deleted_messages_ids, guild_id: Some(guild) } => {
+            for message in multiple_deleted_messages_ids {
+                app.delete_thread_reply(guild.get(), channel_id.get(), message.get()).await?;
+            }
         }
         FullEvent::InteractionCreate { interaction } => {
             let handled = match interaction {

@@ -203,11 +203,11 @@ impl Store {
 
     /// Marks a thread reply deleted; it stops counting. The deletion is
     /// remembered first, so a creation seen after it logs nothing.
-    pub async fn delete_answer(&self, message_id: u64, now: Timestamp) -> Result<bool> {
+    pub async fn delete_answer(&self, thread_id: u64, message_id: u64, now: Timestamp) -> Result<bool> {
         let remember = "INSERT INTO deleted_messages (message_id, deleted_at) VALUES ($1, $2) ON CONFLICT DO NOTHING";
         on_pool!(self, p => sqlx::query(remember).bind(db_id(message_id)).bind(ms(now)).execute(p).await.map(|r| r.rows_affected()))?;
-        let sql = "UPDATE answers SET deleted_at = $2 WHERE message_id = $1 AND deleted_at IS NULL";
-        let done = on_pool!(self, p => sqlx::query(sql).bind(db_id(message_id)).bind(ms(now)).execute(p).await.map(|r| r.rows_affected()))?;
+        let sql = "UPDATE answers SET deleted_at = $2 WHERE message_id = $1 AND channel_id = $3 AND deleted_at IS NULL";
+        let done = on_pool!(self, p => sqlx::query(sql).bind(db_id(message_id)).bind(ms(now)).bind(db_id(thread_id)).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }
 }

@@ -90,6 +90,7 @@ fn typed_error(t: &str, d: Value) -> Option<String> {
         "MESSAGE_CREATE" => err::<MessageCreateEvent>(d),
         "MESSAGE_UPDATE" => err::<MessageUpdateEvent>(d),
         "MESSAGE_DELETE" => err::<MessageDeleteEvent>(d),
+        "MESSAGE_DELETE_BULK" => err::<MessageDeleteBulkEvent>(d),
         "MESSAGE_REACTION_ADD" => err::<ReactionAddEvent>(d),
         "MESSAGE_REACTION_REMOVE" => err::<ReactionRemoveEvent>(d),
         "INTERACTION_CREATE" => err::<InteractionCreateEvent>(d),

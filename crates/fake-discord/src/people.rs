@@ -110,6 +110,19 @@ impl FakeDiscord {
         self.dispatch_raw("MESSAGE_UPDATE", json)
     }
 
+    /// A moderator deletes several messages of one channel at once.
+    pub fn delete_bulk(&self, channel: u64, messages: &[u64]) -> anyhow::Result<()> {
+        let json = {
+            let mut s = self.inner.state.lock().unwrap();
+            for id in messages {
+                s.messages.get_mut(id).ok_or_else(|| anyhow::anyhow!("no message {id}"))?.deleted = true;
+            }
+            let ids: Vec<String> = messages.iter().map(u64::to_string).collect();
+            json!({"ids": ids, "channel_id": channel.to_string(), "guild_id": s.guild_of(channel).map(|g| g.to_string())})
+        };
+        self.dispatch_raw("MESSAGE_DELETE_BULK", json)
+    }
+
     pub fn delete(&self, message: u64) -> anyhow::Result<()> {
         let json = {
             let mut s = self.inner.state.lock().unwrap();
