@@ -120,9 +120,7 @@ async fn handle(inner: Arc<Inner>, req: Request<Incoming>) -> Response<Full<Byte
 /// the Message Content intent, content is blank unless it mentions the bot.
 fn list_messages(inner: &Arc<Inner>, path: &str, query: &str) -> Reply {
     let channel: u64 = path.split('/').nth(2).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let arg = |name: &str| {
-        query.split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == name).and_then(|(_, v)| v.parse().ok())
-    };
+    let arg = |name: &str| query_arg(query, name);
     let limit = arg("limit").unwrap_or(50).clamp(1, 100) as usize;
     let content_intent = inner.gateway.lock().unwrap().intents & crate::gateway::MESSAGE_CONTENT_INTENT != 0;
     let s = inner.state.lock().unwrap();
@@ -168,9 +166,7 @@ fn list_reactions(inner: &Arc<Inner>, path: &str, query: &str) -> Reply {
         return error(StatusCode::NOT_FOUND, "404: Not Found", 0);
     };
     let emoji = percent_decode(emoji);
-    let arg = |name: &str| {
-        query.split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == name).and_then(|(_, v)| v.parse().ok())
-    };
+    let arg = |name: &str| query_arg(query, name);
     let (after, limit) = (arg("after").unwrap_or(0), arg("limit").unwrap_or(25).clamp(1, 100) as usize);
     let s = inner.state.lock().unwrap();
     let Some(m) = s.messages.get(&message) else {
@@ -181,6 +177,11 @@ fn list_reactions(inner: &Arc<Inner>, path: &str, query: &str) -> Reply {
     users.dedup();
     let page: Vec<Value> = users.into_iter().filter(|u| *u > after).take(limit).map(|u| s.user_json(u)).collect();
     (StatusCode::OK, Some(Value::Array(page)))
+}
+
+/// A numeric query-string argument.
+fn query_arg(query: &str, name: &str) -> Option<u64> {
+    query.split('&').filter_map(|kv| kv.split_once('=')).find(|(k, _)| *k == name).and_then(|(_, v)| v.parse().ok())
 }
 
 /// Decodes a URL path segment's `%XX` escapes (emoji in reaction routes).
