@@ -584,3 +584,23 @@ async fn a_full_or_read_only_sqlite_database_fails_every_write_loudly() {
     assert!(s.mark_posted(123_456, 1, now).await.is_err(), "recording an unknown post is an error, not a no-op");
     db.finish().await;
 }
+
+/// Every statement a gateway event runs finds its rows through an index,
+/// so its cost does not grow with the history (SQLite's query plans).
+#[tokio::test]
+async fn per_event_statements_use_indexes_not_table_scans() {
+    let db = common::sqlite().await;
+    let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+    for (name, sql) in advocate::store::per_event_queries() {
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}")).fetch_all(&pool).await.unwrap();
+        let scans: Vec<&str> = plan
+            .iter()
+            .map(|(_, _, _, detail)| detail.as_str())
+            .filter(|d| d.starts_with("SCAN ") && !d.starts_with("SCAN CONSTANT ROW"))
+            .collect();
+        assert!(scans.is_empty(), "{name} scans a table: {scans:?}\n{sql}");
+    }
+    pool.close().await;
+    db.finish().await;
+}

@@ -17,7 +17,8 @@ fn segments(c: &Classification) -> String {
 /// Inserts an answer unless its message is known deleted or logged, or
 /// the same person already gave the same form answer to the same question
 /// (they retried after being told it was waiting for the database).
-const INSERT: &str = "INSERT INTO answers (guild_id, channel_id, user_id, meeting_id, post_id, via, body, impact, \
+pub(super) const INSERT: &str =
+    "INSERT INTO answers (guild_id, channel_id, user_id, meeting_id, post_id, via, body, impact, \
     segments, has_evidence, has_assumption, wants_follow_up, message_id, interaction_id, created_at) \
     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 \
     WHERE NOT EXISTS (SELECT 1 FROM deleted_messages WHERE message_id = $13) \
@@ -146,6 +147,18 @@ async fn write_loop(pool: Pool, mut rx: mpsc::UnboundedReceiver<Pending>) {
     }
 }
 
+/// Applies an edit to a logged reply (per event).
+pub(super) const EDIT: &str = "UPDATE answers SET body = $2, segments = $3, has_evidence = $4, has_assumption = $5, \
+    wants_follow_up = $6, edited_at = $7 WHERE message_id = $1 AND guild_id = $8 AND deleted_at IS NULL";
+
+/// Remembers a deleted message (per event).
+pub(super) const REMEMBER_DELETION: &str =
+    "INSERT INTO deleted_messages (message_id, deleted_at) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+
+/// Marks a reply deleted (per event).
+pub(super) const DELETE: &str =
+    "UPDATE answers SET deleted_at = $2 WHERE message_id = $1 AND channel_id = $3 AND deleted_at IS NULL";
+
 impl Store {
     /// Logs an answer and the follow-up it asks for; `None` if the same
     /// message or interaction was logged before, so a replayed event
@@ -186,8 +199,7 @@ impl Store {
         c: &Classification,
         now: Timestamp,
     ) -> Result<bool> {
-        let sql = "UPDATE answers SET body = $2, segments = $3, has_evidence = $4, has_assumption = $5, \
-            wants_follow_up = $6, edited_at = $7 WHERE message_id = $1 AND guild_id = $8 AND deleted_at IS NULL";
+        let sql = EDIT;
         let done = on_pool!(self, p => sqlx::query(sql)
             .bind(db_id(message_id))
             .bind(body)
@@ -204,9 +216,9 @@ impl Store {
     /// Marks a thread reply deleted; it stops counting. The deletion is
     /// remembered first, so a creation seen after it logs nothing.
     pub async fn delete_answer(&self, thread_id: u64, message_id: u64, now: Timestamp) -> Result<bool> {
-        let remember = "INSERT INTO deleted_messages (message_id, deleted_at) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+        let remember = REMEMBER_DELETION;
         on_pool!(self, p => sqlx::query(remember).bind(db_id(message_id)).bind(ms(now)).execute(p).await.map(|r| r.rows_affected()))?;
-        let sql = "UPDATE answers SET deleted_at = $2 WHERE message_id = $1 AND channel_id = $3 AND deleted_at IS NULL";
+        let sql = DELETE;
         let done = on_pool!(self, p => sqlx::query(sql).bind(db_id(message_id)).bind(ms(now)).bind(db_id(thread_id)).execute(p).await.map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }

@@ -45,6 +45,11 @@ impl From<MeetingRow> for Meeting {
     }
 }
 
+/// A thread's meeting (per message event).
+pub(super) fn by_thread() -> String {
+    format!("SELECT {COLUMNS} FROM meetings WHERE thread_id = $1")
+}
+
 impl Store {
     /// Opens a meeting for a thread; a thread has at most one, so a second
     /// call returns the first with `false`.
@@ -80,7 +85,7 @@ impl Store {
     }
 
     pub async fn meeting_by_thread(&self, thread_id: u64) -> Result<Option<Meeting>> {
-        let sql = format!("SELECT {COLUMNS} FROM meetings WHERE thread_id = $1");
+        let sql = by_thread();
         let row: Option<MeetingRow> =
             on_pool!(self, p => sqlx::query_as(&sql).bind(db_id(thread_id)).fetch_optional(p).await)?;
         Ok(row.map(Meeting::from))

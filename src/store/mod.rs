@@ -145,6 +145,24 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// The statements run for gateway events, by name: each must find its
+/// rows through an index whatever the history's size (tests check the
+/// SQLite plans).
+pub fn per_event_queries() -> Vec<(&'static str, String)> {
+    vec![
+        ("log an answer", answers::INSERT.into()),
+        ("edit an answer", answers::EDIT.into()),
+        ("remember a deletion", answers::REMEMBER_DELETION.into()),
+        ("delete an answer", answers::DELETE.into()),
+        ("a thread's meeting", meetings::by_thread()),
+        ("log a reaction", reactions::INSERT.into()),
+        ("take an early removal", reactions::TAKE_EARLY_REMOVAL.into()),
+        ("remove a reaction", reactions::REMOVE.into()),
+        ("remember an early removal", reactions::REMEMBER_REMOVAL.into()),
+        ("a post in flight", posts::IN_FLIGHT.into()),
+    ]
+}
+
 impl Store {
     /// Connects to `sqlite:PATH` (created if missing) or `postgres://…`.
     pub async fn connect(url: &str) -> anyhow::Result<Store> {

@@ -42,6 +42,10 @@ impl PostRow {
     }
 }
 
+/// A post claimed but not recorded sent in a channel (per reaction on a bot message).
+pub(super) const IN_FLIGHT: &str = "SELECT EXISTS (SELECT 1 FROM insight_posts \
+    WHERE guild_id = $1 AND channel_id = $2 AND message_id IS NULL)";
+
 impl Store {
     /// Claims a post. For a daily post the claim is unique per channel and
     /// local day; a second claim returns the first.
@@ -95,8 +99,7 @@ impl Store {
 
     /// Whether a post in the channel is claimed but not recorded as sent.
     pub async fn post_in_flight(&self, guild_id: u64, channel_id: u64) -> Result<bool> {
-        let sql = "SELECT EXISTS (SELECT 1 FROM insight_posts \
-            WHERE guild_id = $1 AND channel_id = $2 AND message_id IS NULL)";
+        let sql = IN_FLIGHT;
         on_pool!(self, p => sqlx::query_scalar(sql).bind(db_id(guild_id)).bind(db_id(channel_id)).fetch_one(p).await)
     }
 

@@ -10,7 +10,8 @@ const EARLY_REMOVAL_WINDOW: SignedDuration = SignedDuration::from_secs(60);
 
 /// The reaction as a row, live or (with `$7`) already removed, if it is on
 /// one of the bot's posts. A replayed add of a live reaction changes nothing.
-const INSERT: &str = "INSERT INTO reactions (guild_id, channel_id, message_id, user_id, emoji, post_id, meeting_id, \
+pub(super) const INSERT: &str =
+    "INSERT INTO reactions (guild_id, channel_id, message_id, user_id, emoji, post_id, meeting_id, \
     added_at, removed_at) \
     SELECT $1, $2, $3, $4, $5, \
         (SELECT id FROM insight_posts WHERE message_id = $3), \
@@ -18,6 +19,21 @@ const INSERT: &str = "INSERT INTO reactions (guild_id, channel_id, message_id, u
     WHERE EXISTS (SELECT 1 FROM insight_posts WHERE message_id = $3) \
        OR EXISTS (SELECT 1 FROM meetings WHERE prompt_message_id = $3) \
     ON CONFLICT DO NOTHING";
+
+/// A removal seen before its add (per event).
+pub(super) const TAKE_EARLY_REMOVAL: &str = "DELETE FROM reaction_removals \
+    WHERE message_id = $1 AND user_id = $2 AND emoji = $3 AND removed_at >= $4 RETURNING removed_at";
+
+/// Marks a live reaction removed (per event).
+pub(super) const REMOVE: &str = "UPDATE reactions SET removed_at = $4 \
+    WHERE message_id = $1 AND user_id = $2 AND emoji = $3 AND removed_at IS NULL";
+
+/// Remembers a removal whose add is not seen yet (per event).
+pub(super) const REMEMBER_REMOVAL: &str = "INSERT INTO reaction_removals (message_id, user_id, emoji, removed_at) \
+    SELECT $1, $2, $3, $4 \
+    WHERE EXISTS (SELECT 1 FROM insight_posts WHERE message_id = $1) \
+    OR EXISTS (SELECT 1 FROM meetings WHERE prompt_message_id = $1) \
+    ON CONFLICT (message_id, user_id, emoji) DO UPDATE SET removed_at = excluded.removed_at";
 
 impl Store {
     /// The bot's posts and meeting prompts posted since `since`, as
@@ -42,8 +58,7 @@ impl Store {
     /// Logs a reaction if it is on one of the bot's posts. True if logged.
     /// If its removal was seen first, it is logged as added and removed.
     pub async fn reaction_added(&self, r: &ReactionEvent) -> Result<bool> {
-        let take_early_removal = "DELETE FROM reaction_removals \
-            WHERE message_id = $1 AND user_id = $2 AND emoji = $3 AND removed_at >= $4 RETURNING removed_at";
+        let take_early_removal = TAKE_EARLY_REMOVAL;
         let cutoff = ms(r.at - EARLY_REMOVAL_WINDOW);
         let done = on_pool!(self, p => {
             let mut tx = p.begin().await?;
@@ -74,13 +89,8 @@ impl Store {
     /// Marks a live reaction removed. True if there was one; otherwise the
     /// removal is remembered briefly in case its add is still on its way.
     pub async fn reaction_removed(&self, r: &ReactionEvent) -> Result<bool> {
-        let sql = "UPDATE reactions SET removed_at = $4 \
-            WHERE message_id = $1 AND user_id = $2 AND emoji = $3 AND removed_at IS NULL";
-        let remember = "INSERT INTO reaction_removals (message_id, user_id, emoji, removed_at) \
-            SELECT $1, $2, $3, $4 \
-            WHERE EXISTS (SELECT 1 FROM insight_posts WHERE message_id = $1) \
-               OR EXISTS (SELECT 1 FROM meetings WHERE prompt_message_id = $1) \
-            ON CONFLICT (message_id, user_id, emoji) DO UPDATE SET removed_at = excluded.removed_at";
+        let sql = REMOVE;
+        let remember = REMEMBER_REMOVAL;
         let (m, u, at) = (db_id(r.message_id), db_id(r.user_id), ms(r.at));
         // One transaction, as the add is: on SQLite the two then run one
         // after the other, whichever order their events arrive in.
