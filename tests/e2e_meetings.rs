@@ -439,3 +439,23 @@ async fn a_bulk_delete_by_a_moderator_removes_the_answers() {
     eventually("both deleted", || async { (answers().await == 0).then_some(()) }).await;
     h.finish().await;
 }
+
+#[tokio::test]
+async fn a_thread_with_chatter_becomes_a_meeting_and_its_replies_count_from_then() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let t = team(&h).await;
+    h.start_bot(true).await;
+    let thread = h.fake.start_thread(t.alice, t.channel, "random").unwrap();
+    let barrier = h.fake.say(t.bob, thread, "Lunch? 2 customers called").unwrap();
+    h.fake.wait_for("the chatter to be seen", |s| s.messages.get(&barrier).map(|_| ())).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let i = h.fake.slash(t.alice, thread, &meeting_start("Exports")).unwrap();
+    h.fake.response_message(i).await.unwrap();
+    let meeting = h.db.store.meeting_by_thread(thread).await.unwrap().expect("a meeting in the thread");
+    h.fake.say(t.bob, thread, "3 customers asked for CSV exports").unwrap();
+    eventually("the reply after the meeting opened", || async {
+        (h.db.store.meeting_stats(meeting.id).await.unwrap().answers == 1).then_some(())
+    })
+    .await;
+    h.finish().await;
+}

@@ -55,11 +55,8 @@ impl App {
     }
 
     async fn try_thread_reply(&self, m: &ThreadMessage) -> anyhow::Result<Option<Logged>> {
-        let Some(meeting) = self.store.meeting_by_thread(m.thread_id).await? else { return Ok(None) };
+        let Some(meeting) = self.meeting_in_thread(m.guild_id, m.thread_id).await? else { return Ok(None) };
         let Ok(text) = check_text(&m.text) else { return Ok(None) };
-        if meeting.body.guild_id != m.guild_id {
-            return Ok(None);
-        }
         let settings = self.settings(m.guild_id).await?;
         let classification = self.patterns_for(&settings).classify(&text);
         let follow_up = if classification.wants_follow_up {

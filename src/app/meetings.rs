@@ -18,11 +18,21 @@ pub struct NewThread {
 
 impl App {
     /// The meeting of a thread in `guild_id`; a thread of another guild has none.
+    /// Chatter in channels known to have no meeting costs no query.
     pub async fn meeting_in_thread(&self, guild_id: u64, thread_id: u64) -> anyhow::Result<Option<Meeting>> {
-        Ok(self.store.meeting_by_thread(thread_id).await?.filter(|m| m.body.guild_id == guild_id))
+        let seen = self.not_meetings.generation();
+        if self.not_meetings.contains(thread_id) {
+            return Ok(None);
+        }
+        let meeting = self.store.meeting_by_thread(thread_id).await?.filter(|m| m.body.guild_id == guild_id);
+        if meeting.is_none() {
+            self.not_meetings.insert(thread_id, seen);
+        }
+        Ok(meeting)
     }
 
     pub async fn open_meeting(&self, m: &NewMeeting) -> anyhow::Result<(Meeting, bool)> {
+        self.not_meetings.remove(m.thread_id);
         Ok(self.store.open_meeting(m, self.clock.now()).await?)
     }
 
