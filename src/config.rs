@@ -87,6 +87,13 @@ pub struct ShardRange {
 }
 
 impl ShardRange {
+    /// Whether a guild is on one of these shards (Discord's rule:
+    /// `(guild_id >> 22) % total`).
+    pub fn has_guild(&self, guild_id: u64) -> bool {
+        let shard = (guild_id >> 22) % u64::from(self.total);
+        (u64::from(self.first)..=u64::from(self.last)).contains(&shard)
+    }
+
     pub fn parse(text: &str) -> Result<Self, String> {
         let bad = || format!("`{text}` is not FIRST-LAST/TOTAL, e.g. 0-3/8 for the first four of eight shards");
         let (range, total) = text.trim().split_once('/').ok_or_else(bad)?;
@@ -346,6 +353,10 @@ mod tests {
         for bad in ["4-2/8", "0-8/8", "all", "1-2"] {
             assert!(ShardRange::parse(bad).is_err(), "{bad}");
         }
+        let two_of_four = ShardRange::parse("1-2/4").unwrap();
+        let on_shard = |shard: u64| (shard << 22) | 12345; // a snowflake created on that shard's worker bits
+        assert!([1, 2, 5, 6].into_iter().all(|s| two_of_four.has_guild(on_shard(s))));
+        assert!([0, 3, 4, 7].into_iter().all(|s| !two_of_four.has_guild(on_shard(s))));
         let err = load(&[("ADVOCATE_SHARDS", "0-8/8")], None).unwrap_err().to_string();
         assert!(err.starts_with("ADVOCATE_SHARDS (or shards in advocate.toml):"), "{err}");
     }

@@ -114,3 +114,26 @@ async fn four_processes_post_each_slot_once() {
         db.finish().await;
     }
 }
+
+/// Each process schedules only the guilds of its own shards.
+#[tokio::test]
+async fn a_process_posts_for_the_guilds_of_its_shards_only() {
+    let db = common::sqlite().await;
+    let clock = Clock::manual("2026-11-27T16:00:00Z".parse().unwrap());
+    let shard = |s: &str| Some(advocate::config::ShardRange::parse(s).unwrap());
+    let apps =
+        [app(&db.url, &clock).await.with_shards(shard("0/2")), app(&db.url, &clock).await.with_shards(shard("1/2"))];
+    let guilds = [2u64 << 22, 3 << 22]; // on shards 0 and 1 of 2
+    for guild in guilds {
+        let mut s = apps[0].settings(guild).await.unwrap();
+        s.set("post_time", "16:00").unwrap();
+        apps[0].save_settings(&s).await.unwrap();
+        apps[0].set_channel(guild, guild + 1, ChannelPurpose::Insight, true).await.unwrap();
+    }
+    for (app, guild) in apps.iter().zip(guilds) {
+        let recorder = Recorder::default();
+        Scheduler::new(app.clone(), &recorder).pass(clock.now()).await.unwrap();
+        assert_eq!(*recorder.0.lock().unwrap(), vec![("insight", guild + 1)]);
+    }
+    db.finish().await;
+}

@@ -37,7 +37,7 @@ impl App {
     /// one process reminds once: (follow-up, guild, reminder text).
     pub(super) async fn due_reminders(&self, now: Timestamp) -> anyhow::Result<Vec<(DueFollowUp, u64, String)>> {
         let mut out = Vec::new();
-        for guild in self.store.active_guilds().await? {
+        for guild in self.scheduled_guilds().await? {
             let today = self.settings(guild).await?.zone.date_of(now);
             for f in self.store.due_follow_ups(guild, today).await? {
                 if self.store.claim_reminder(f.id, now).await? {

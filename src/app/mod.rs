@@ -38,6 +38,8 @@ pub struct App {
     pub clock: Clock,
     /// Handlers running and answers waiting for the database.
     pub work: Arc<Inflight>,
+    /// The shards this process runs: it schedules their guilds only.
+    shards: Option<crate::config::ShardRange>,
     /// Channels seen to have no meeting (see [`NotMeetings`]).
     not_meetings: Arc<NotMeetings>,
     /// Each guild's classifier, rebuilt only when its extra patterns change.
@@ -111,7 +113,8 @@ impl App {
             .await
             .context("storing the shipped insight library failed")?;
         tracing::info!(added = sync.added, updated = sync.updated, retired = sync.retired, "insight library synced");
-        Ok(App::new(store, prompts, config.defaults.clone(), clock).with_retry(config.reliability.retry))
+        let app = App::new(store, prompts, config.defaults.clone(), clock).with_retry(config.reliability.retry);
+        Ok(app.with_shards(config.shards))
     }
 
     pub fn new(store: Store, prompts: Prompts, defaults: Defaults, clock: Clock) -> App {
@@ -124,11 +127,33 @@ impl App {
             defaults,
             clock,
             work,
+            shards: None,
             not_meetings,
             patterns,
             settings,
             settings_generation,
         }
+    }
+
+    /// The same app scheduling only the guilds of `shards` (all if `None`).
+    pub fn with_shards(mut self, shards: Option<crate::config::ShardRange>) -> App {
+        self.shards = shards;
+        self
+    }
+
+    /// Guilds this process posts and reminds for: the active guilds of
+    /// its shards, so processes sharing a database split the work.
+    pub async fn scheduled_guilds(&self) -> anyhow::Result<Vec<u64>> {
+        let mut guilds = self.store.active_guilds().await?;
+        if let Some(shards) = self.shards {
+            guilds.retain(|g| shards.has_guild(*g));
+        }
+        Ok(guilds)
+    }
+
+    /// Whether this process schedules for `guild_id`.
+    fn schedules(&self, guild_id: u64) -> bool {
+        self.shards.is_none_or(|s| s.has_guild(guild_id))
     }
 
     /// The same app with another policy for answers met by a database outage.

@@ -46,7 +46,7 @@ impl App {
     /// Daily slots due at `now`, over every guild and insight channel.
     async fn due_daily_posts(&self, now: Timestamp) -> anyhow::Result<Vec<PostSlot>> {
         let mut due = Vec::new();
-        for guild in self.store.active_guilds().await? {
+        for guild in self.scheduled_guilds().await? {
             let settings = self.settings(guild).await?;
             let Some(date) = settings.daily_schedule().due_slot(now, settings.catch_up()) else { continue };
             for &channel in &settings.insight_channels {
@@ -95,7 +95,7 @@ impl App {
     async fn unfinished_posts(&self, now: Timestamp) -> anyhow::Result<Vec<InsightPost>> {
         let since = now - jiff::SignedDuration::from_hours(36);
         let mut due = Vec::new();
-        for post in self.store.unfinished_posts(since).await? {
+        for post in self.store.unfinished_posts(since).await?.into_iter().filter(|p| self.schedules(p.guild_id)) {
             let settings = self.settings(post.guild_id).await?;
             if settings.daily_schedule().due_slot(now, settings.catch_up()) == Some(post.local_date) {
                 due.extend(self.take_over(post, now).await?);

@@ -413,7 +413,7 @@ impl super::App {
     /// the week it is in.
     pub(super) async fn due_summaries(&self, now: Timestamp) -> anyhow::Result<Vec<(u64, u64, IsoWeek)>> {
         let mut due = Vec::new();
-        for guild in self.store.active_guilds().await? {
+        for guild in self.scheduled_guilds().await? {
             let s = self.settings(guild).await?;
             let Some(channel) = s.summary_channel else { continue };
             let Some(date) = s.summary_schedule().due_slot(now, s.catch_up()) else { continue };
