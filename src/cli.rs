@@ -50,8 +50,14 @@ pub enum Command {
 pub enum PromptsCommand {
     /// Load and check every prompts file; exit non-zero on any problem.
     Check {
-        /// Folder to check (default: the configured prompts folder).
+        /// Folder to check (default: ADVOCATE_PROMPTS, else the built-in prompts).
         dir: Option<PathBuf>,
+    },
+    /// Write the built-in prompts into a folder to edit; then point
+    /// ADVOCATE_PROMPTS at it.
+    Export {
+        /// An empty or new folder.
+        dir: PathBuf,
     },
 }
 
@@ -112,7 +118,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run => run_bot(config).await,
         Command::Migrate => migrate(&config).await,
         Command::Prompts { command: PromptsCommand::Check { dir } } => {
-            Ok(check_prompts(dir.unwrap_or(config.prompts_dir)))
+            Ok(check_prompts(dir.map_or(config.prompts, prompts::Origin::Folder)))
+        }
+        Command::Prompts { command: PromptsCommand::Export { dir } } => {
+            let written =
+                prompts::export(&dir).with_context(|| format!("cannot export the prompts to {}", dir.display()))?;
+            println!("Wrote {written} files to {}; use them with ADVOCATE_PROMPTS={}", dir.display(), dir.display());
+            Ok(ExitCode::SUCCESS)
         }
         Command::ImportFeedback(args) => import(&config, args).await,
         Command::Report(args) => report(&config, args).await,
@@ -156,15 +168,15 @@ async fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check_prompts(dir: PathBuf) -> ExitCode {
-    match prompts::load(&dir) {
+fn check_prompts(origin: prompts::Origin) -> ExitCode {
+    match prompts::load_from(&origin) {
         Ok(p) => {
-            println!("{}: OK ({} library insights, texts and patterns valid)", dir.display(), p.library.len());
+            println!("{origin}: OK ({} library insights, texts and patterns valid)", p.library.len());
             ExitCode::SUCCESS
         }
         Err(problems) => {
             eprintln!("{problems}");
-            eprintln!("{} problem(s) in {}", problems.0.len(), dir.display());
+            eprintln!("{} problem(s) in {origin}", problems.0.len());
             ExitCode::FAILURE
         }
     }

@@ -35,7 +35,8 @@ impl fmt::Debug for Secret {
 pub struct Config {
     pub database_url: String,
     pub discord_token: Option<Secret>,
-    pub prompts_dir: PathBuf,
+    /// The built-in prompts, or a folder that replaces them.
+    pub prompts: crate::prompts::Origin,
     /// Register slash commands in this guild only (instant, for development).
     pub dev_guild: Option<u64>,
     pub defaults: Defaults,
@@ -111,7 +112,7 @@ impl ShardRange {
 pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("DATABASE_URL", "database_url", "sqlite:advocate.db or postgres://user@host/db"),
     ("DISCORD_TOKEN", "discord_token", "the bot token from the Discord developer portal"),
-    ("ADVOCATE_PROMPTS", "prompts_dir", "folder with texts.toml, patterns.toml and insights/ (default prompts)"),
+    ("ADVOCATE_PROMPTS", "prompts_dir", "folder replacing the built-in prompts (see `advocate prompts export`)"),
     ("ADVOCATE_DEV_GUILD", "dev_guild", "a guild id to register slash commands in at once, for development"),
     ("ADVOCATE_TIMEZONE", "default_timezone", "time zone a new guild starts with (default UTC)"),
     (
@@ -221,7 +222,8 @@ impl Config {
         Ok(Config {
             database_url,
             discord_token: lookup("DISCORD_TOKEN").map(|t| Secret(t.trim().to_string())),
-            prompts_dir: lookup("ADVOCATE_PROMPTS").map_or_else(|| PathBuf::from("prompts"), PathBuf::from),
+            prompts: lookup("ADVOCATE_PROMPTS")
+                .map_or(crate::prompts::Origin::Shipped, |dir| crate::prompts::Origin::Folder(dir.into())),
             dev_guild,
             defaults,
             discord_addr: lookup("ADVOCATE_DISCORD_ADDR"),

@@ -154,7 +154,7 @@ async fn run_in(dir: &std::path::Path) -> anyhow::Result<DemoRun> {
     let clock = Clock::manual(zone.instant(week.monday(), Time::constant(7, 0, 0, 0)));
     let now = clock.clone();
     let fake = FakeDiscord::start(move || now.now()).await?;
-    let prompts_dir = std::env::var("ADVOCATE_PROMPTS").unwrap_or_else(|_| "prompts".into());
+    let prompts_dir = std::env::var("ADVOCATE_PROMPTS").unwrap_or_default(); // empty: the built-in prompts
     let vars: HashMap<&str, String> = [
         ("DATABASE_URL", format!("sqlite:{}", dir.join("demo.db").display())),
         ("DISCORD_TOKEN", fake.token()),

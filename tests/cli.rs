@@ -6,7 +6,6 @@ use std::process::{Command, Output};
 fn advocate(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_advocate"));
     cmd.args(args).current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
-    cmd.env("ADVOCATE_PROMPTS", Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts"));
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -35,6 +34,31 @@ fn shipped_prompts_pass_the_check() {
     let out = advocate(dir.path(), &["prompts", "check", concat!(env!("CARGO_MANIFEST_DIR"), "/prompts")], &[]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("OK"));
+}
+
+/// Run from an empty folder with no settings: the built-in prompts are
+/// used; `prompts export` writes an editable copy that checks clean.
+#[test]
+fn the_binary_carries_its_prompts_and_exports_them_for_editing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = advocate(dir.path(), &["prompts", "check"], &[]);
+    assert!(out.status.success() && text(&out).contains("built into advocate: OK"), "{}", text(&out));
+    let copy = dir.path().join("mine");
+    let out = advocate(dir.path(), &["prompts", "export", copy.to_str().unwrap()], &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(copy.join("texts.toml").is_file() && copy.join("insights/smb.toml").is_file());
+    let out = advocate(dir.path(), &["prompts", "check"], &[("ADVOCATE_PROMPTS", copy.to_str().unwrap())]);
+    assert!(out.status.success(), "{}", text(&out));
+    let again = advocate(dir.path(), &["prompts", "export", copy.to_str().unwrap()], &[]);
+    assert!(!again.status.success() && text(&again).contains("export into an empty folder"), "{}", text(&again));
+}
+
+#[test]
+fn the_demo_runs_from_an_empty_folder_and_leaves_nothing_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = advocate(dir.path(), &["demo"], &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing created in the working folder");
 }
 
 #[test]

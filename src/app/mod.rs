@@ -243,10 +243,10 @@ impl App {
 }
 
 fn load_prompts(config: &Config) -> anyhow::Result<Prompts> {
-    prompts::load(&config.prompts_dir).map_err(|problems| {
+    prompts::load_from(&config.prompts).map_err(|problems| {
         anyhow::anyhow!(
             "{problems}\nthe prompts in {} have problems (above); fix them and run `advocate prompts check`",
-            config.prompts_dir.display()
+            config.prompts
         )
     })
 }

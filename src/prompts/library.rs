@@ -63,35 +63,29 @@ impl Entry {
     }
 }
 
-/// Loads every `*.toml` in `dir`, in name order. Keys must be unique
-/// across files: they tie a stored insight to its entry.
-pub fn load(dir: &Path) -> Result<Vec<NewInsight>, Vec<Problem>> {
-    let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect(),
-        Err(e) => {
-            return Err(vec![Problem {
-                path: dir.to_path_buf(),
-                line: 0,
-                message: format!("cannot read the insight library folder: {e}"),
-            }])
-        }
-    };
+/// The `*.toml` files of the library folder `dir`, in name order.
+pub fn files(dir: &Path) -> Result<Vec<PathBuf>, Problem> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Problem {
+        path: dir.to_path_buf(),
+        line: 0,
+        message: format!("cannot read the insight library folder: {e}"),
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
     paths.sort();
+    Ok(paths)
+}
+
+/// Parses the library's files, in the order given. Keys must be unique
+/// across files: they tie a stored insight to its entry.
+pub fn parse_files(files: &[&(PathBuf, String)]) -> Result<Vec<NewInsight>, Vec<Problem>> {
     let mut insights = Vec::new();
     let mut problems = Vec::new();
     let mut seen: HashMap<String, String> = HashMap::new();
-    for path in &paths {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) => {
-                problems.push(Problem { path: path.clone(), line: 0, message: format!("cannot read it: {e}") });
-                continue;
-            }
-        };
-        let source = Source { path, text: &text };
+    for (path, text) in files {
+        let source = Source { path, text };
         match parse(&source) {
             Ok(found) => {
                 for (offset, insight) in found {
@@ -137,6 +131,13 @@ fn parse(source: &Source) -> Result<Vec<(usize, NewInsight)>, Vec<Problem>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The library folder `dir`, read and parsed.
+    fn load(dir: &Path) -> Result<Vec<NewInsight>, Vec<Problem>> {
+        let files: Vec<(PathBuf, String)> =
+            files(dir).unwrap().into_iter().map(|p| (p.clone(), std::fs::read_to_string(p).unwrap())).collect();
+        parse_files(&files.iter().collect::<Vec<_>>())
+    }
     use std::collections::HashSet;
 
     fn shipped() -> Vec<NewInsight> {

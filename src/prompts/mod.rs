@@ -73,25 +73,87 @@ impl Source<'_> {
     }
 }
 
+mod shipped {
+    include!(concat!(env!("OUT_DIR"), "/shipped_prompts.rs"));
+}
+
+/// Where the prompts come from: the copy compiled into the binary, or a
+/// folder that replaces it (`ADVOCATE_PROMPTS`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Shipped,
+    Folder(PathBuf),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Shipped => f.write_str("the prompts built into advocate"),
+            Origin::Folder(dir) => write!(f, "{}", dir.display()),
+        }
+    }
+}
+
+/// A prompts file: its path (inside the folder, for problems) and text.
+type File = (PathBuf, String);
+
+/// Loads and checks the prompts from `origin`.
+pub fn load_from(origin: &Origin) -> Result<Prompts, Problems> {
+    match origin {
+        Origin::Shipped => parse(shipped_files(), Vec::new()),
+        Origin::Folder(dir) => load(dir),
+    }
+}
+
+/// The shipped prompts, as compiled in.
+pub fn shipped_files() -> Vec<File> {
+    shipped::SHIPPED.iter().map(|(path, text)| (Path::new("prompts").join(path), text.to_string())).collect()
+}
+
+/// Writes the shipped prompts into `dir` to edit, refusing to overwrite.
+pub fn export(dir: &Path) -> std::io::Result<usize> {
+    for (path, _) in shipped::SHIPPED {
+        let target = dir.join(path);
+        if target.exists() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                format!("{} exists; export into an empty folder", target.display()),
+            ));
+        }
+    }
+    for (path, text) in shipped::SHIPPED {
+        let target = dir.join(path);
+        std::fs::create_dir_all(target.parent().expect("a file in a folder"))?;
+        std::fs::write(target, text)?;
+    }
+    Ok(shipped::SHIPPED.len())
+}
+
 /// Loads and checks `dir`: `insights/*.toml`, `texts.toml`, `patterns.toml`.
 pub fn load(dir: &Path) -> Result<Prompts, Problems> {
     let mut problems = Vec::new();
-    let mut read = |name: &str| -> Option<(PathBuf, String)> {
-        let path = dir.join(name);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Some((path, text)),
-            Err(e) => {
-                problems.push(Problem { path: path.clone(), line: 0, message: format!("cannot read it: {e}") });
-                None
-            }
-        }
+    let mut files = Vec::new();
+    let mut read = |path: PathBuf, problems: &mut Vec<Problem>| match std::fs::read_to_string(&path) {
+        Ok(text) => files.push((path, text)),
+        Err(e) => problems.push(Problem { path, line: 0, message: format!("cannot read it: {e}") }),
     };
-    let texts_file = read("texts.toml");
-    let patterns_file = read("patterns.toml");
+    read(dir.join("texts.toml"), &mut problems);
+    read(dir.join("patterns.toml"), &mut problems);
+    match library::files(&dir.join("insights")) {
+        Ok(paths) => paths.into_iter().for_each(|path| read(path, &mut problems)),
+        Err(p) => problems.push(p),
+    }
+    parse(files, problems)
+}
 
-    let texts = texts_file.and_then(|(path, text)| collect(texts::parse(&path, &text), &mut problems));
-    let patterns = patterns_file.and_then(|(path, text)| collect(patterns::parse(&path, &text), &mut problems));
-    let library = collect(library::load(&dir.join("insights")), &mut problems);
+/// Parses and checks the files; `problems` holds any found reading them.
+fn parse(files: Vec<File>, mut problems: Vec<Problem>) -> Result<Prompts, Problems> {
+    let named = |name: &str| files.iter().find(|(p, _)| p.ends_with(name));
+    let texts = named("texts.toml").and_then(|(path, text)| collect(texts::parse(path, text), &mut problems));
+    let patterns = named("patterns.toml").and_then(|(path, text)| collect(patterns::parse(path, text), &mut problems));
+    let insights: Vec<&File> =
+        files.iter().filter(|(p, _)| p.parent().is_some_and(|d| d.ends_with("insights"))).collect();
+    let library = collect(library::parse_files(&insights), &mut problems);
 
     match (texts, patterns, library) {
         (Some(texts), Some(patterns), Some(library)) if problems.is_empty() => Ok(Prompts { library, texts, patterns }),
@@ -115,6 +177,24 @@ mod tests {
     fn shipped_prompts_load_cleanly() {
         let prompts = load(&shipped()).unwrap_or_else(|e| panic!("{e}"));
         assert!(prompts.library.len() >= 30);
+    }
+
+    #[test]
+    fn the_built_in_prompts_are_the_shipped_folder() {
+        let built_in = load_from(&Origin::Shipped).unwrap_or_else(|e| panic!("{e}"));
+        let folder = load(&shipped()).unwrap();
+        assert_eq!(built_in.library, folder.library);
+        assert_eq!(shipped_files().len(), 2 + std::fs::read_dir(shipped().join("insights")).unwrap().count());
+    }
+
+    #[test]
+    fn export_writes_an_editable_copy_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = export(dir.path()).unwrap();
+        assert_eq!(written, shipped_files().len());
+        assert_eq!(load(dir.path()).unwrap().library, load_from(&Origin::Shipped).unwrap().library);
+        let again = export(dir.path()).unwrap_err().to_string();
+        assert!(again.contains("exists; export into an empty folder"), "{again}");
     }
 
     #[test]
