@@ -50,6 +50,8 @@ pub struct Config {
     /// processes; `None` runs all of them (Discord's recommended count).
     pub shards: Option<ShardRange>,
     pub reliability: Reliability,
+    /// host:port for /healthz and /metrics; off when `None`.
+    pub http_addr: Option<String>,
 }
 
 /// How long the bot waits on what fails, and how long it holds on.
@@ -132,6 +134,7 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ),
     ("ADVOCATE_SHUTDOWN_TIMEOUT", "shutdown_timeout", "how long a stop waits to save work in progress (default 10s)"),
     ("ADVOCATE_HTTP_TIMEOUT", "http_timeout", "longest wait for one Discord API call (default 30s)"),
+    ("ADVOCATE_HTTP_ADDR", "http_addr", "host:port to serve /healthz and /metrics on (default: off)"),
 ];
 
 /// advocate.toml's values by key (keys as listed in [`SETTINGS`]).
@@ -208,6 +211,14 @@ impl Config {
         if let Some(v) = lookup("ADVOCATE_HTTP_TIMEOUT") {
             check("ADVOCATE_HTTP_TIMEOUT", parse_duration(&v).map(|d| reliability.http_timeout = d));
         }
+        let http_addr = lookup("ADVOCATE_HTTP_ADDR");
+        if let Some(addr) = &http_addr {
+            let port = addr.rsplit_once(':').and_then(|(_, p)| p.parse::<u16>().ok());
+            check(
+                "ADVOCATE_HTTP_ADDR",
+                port.map(|_| ()).ok_or_else(|| format!("`{addr}` is not host:port, e.g. 127.0.0.1:9108")),
+            );
+        }
         let discord_ca = lookup("ADVOCATE_DISCORD_CA").map(PathBuf::from);
         if let Some(ca) = &discord_ca {
             let ok = ca.is_file();
@@ -231,6 +242,7 @@ impl Config {
             discord_proxy,
             shards,
             reliability,
+            http_addr,
         })
     }
 
@@ -372,6 +384,12 @@ mod tests {
         let err = load(&[("ADVOCATE_HTTP_TIMEOUT", "soon")], None).unwrap_err().to_string();
         assert!(err.starts_with("ADVOCATE_HTTP_TIMEOUT (or http_timeout in advocate.toml): `soon`"), "{err}");
         assert!(load(&[("ADVOCATE_HTTP_TIMEOUT", "0s")], None).is_err());
+        let err = load(&[("ADVOCATE_HTTP_ADDR", "9108")], None).unwrap_err().to_string();
+        assert!(err.contains("is not host:port"), "{err}");
+        assert_eq!(
+            load(&[("ADVOCATE_HTTP_ADDR", "0.0.0.0:9108")], None).unwrap().http_addr.as_deref(),
+            Some("0.0.0.0:9108")
+        );
     }
 
     #[test]

@@ -14,3 +14,4 @@ pub mod prompts;
 pub mod scheduler;
 pub mod service;
 pub mod store;
+pub mod web;

@@ -93,11 +93,15 @@ impl<P: Poster> Scheduler<P> {
     async fn send(&self, job: Job, now: Timestamp) -> bool {
         let failed = match self.send_once(&job).await {
             Ok(message_id) => match self.app.record_sent(&job, message_id, now).await {
-                Ok(()) => return true,
+                Ok(()) => {
+                    metrics::counter!("advocate_posts_sent_total", "job" => job.kind()).increment(1);
+                    return true;
+                }
                 Err(e) => ("sent, but recording it failed", e),
             },
             Err(e) => ("could not send; will retry", e),
         };
+        metrics::counter!("advocate_posts_failed_total", "job" => job.kind()).increment(1);
         tracing::warn!(
             guild = job.guild_id,
             channel = job.channel_id,

@@ -12,6 +12,7 @@ use crate::app::App;
 use crate::config::Config;
 use crate::discord;
 use crate::scheduler::Scheduler;
+use crate::web;
 
 /// The scheduler running beside the bot.
 struct Jobs {
@@ -52,19 +53,29 @@ async fn finish(app: &App, deadline: Instant) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The HTTP server, when `ADVOCATE_HTTP_ADDR` asks for one.
+async fn web(app: &App, config: &Config) -> anyhow::Result<Option<web::Server>> {
+    let Some(addr) = &config.http_addr else { return Ok(None) };
+    web::metrics::install();
+    Ok(Some(web::Server::start(addr, app.clone()).await?))
+}
+
 /// A bot and its scheduler, started with or without Message Content.
 pub struct Running {
     app: App,
     bot: discord::Running,
     jobs: Jobs,
+    /// The HTTP server, if configured.
+    pub web: Option<web::Server>,
     timeout: Duration,
 }
 
 impl Running {
     pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::Result<Running> {
+        let web = web(&app, config).await?;
         let jobs = Jobs::start(&app, config)?;
         let bot = discord::start(app.clone(), config, message_content).await?;
-        Ok(Running { app, bot, jobs, timeout: config.reliability.shutdown_timeout })
+        Ok(Running { app, bot, jobs, web, timeout: config.reliability.shutdown_timeout })
     }
 
     /// Stops as SIGTERM does, within the shutdown timeout: the scheduler
@@ -74,13 +85,18 @@ impl Running {
         let deadline = Instant::now() + self.timeout;
         self.jobs.stop(deadline).await;
         self.bot.shutdown(deadline).await;
-        self.app.work.drained(deadline.saturating_duration_since(Instant::now())).await
+        let left = self.app.work.drained(deadline.saturating_duration_since(Instant::now())).await;
+        if let Some(web) = self.web {
+            web.stop();
+        }
+        left
     }
 }
 
 /// Runs the bot and its scheduler until SIGINT or SIGTERM, then stops
 /// within the shutdown timeout.
 pub async fn run(app: App, config: &Config) -> anyhow::Result<()> {
+    let web = web(&app, config).await?;
     let jobs = Jobs::start(&app, config)?;
     let served = discord::serve(app.clone(), config, shutdown_signal()).await;
     let deadline = match &served {
@@ -89,6 +105,9 @@ pub async fn run(app: App, config: &Config) -> anyhow::Result<()> {
     };
     jobs.stop(deadline).await;
     let finished = finish(&app, deadline).await;
+    if let Some(web) = web {
+        web.stop();
+    }
     served.and(finished)
 }
 

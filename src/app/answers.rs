@@ -85,6 +85,7 @@ impl App {
     /// it was logged before.
     async fn log(&self, answer: NewAnswer) -> anyhow::Result<Option<Logged>> {
         let Some(ids) = self.store.log_answer(&answer).await? else { return Ok(None) };
+        metrics::counter!("advocate_answers_logged_total", "via" => answer.via.as_str()).increment(1);
         Ok(Some(Logged { answer_id: ids.answer, classification: answer.classification, follow_up_id: ids.follow_up }))
     }
 

@@ -93,6 +93,11 @@ impl Inflight {
         left
     }
 
+    /// Answers waiting for the database now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.lock().unwrap().0
+    }
+
     /// Answers given up on so far.
     pub fn lost(&self) -> u64 {
         self.lost.load(Ordering::Relaxed)
@@ -148,6 +153,7 @@ impl Inflight {
 
     fn give_up(&self, what: &str, why: NotSaved, last: &anyhow::Error) -> anyhow::Error {
         let lost = self.lost.fetch_add(1, Ordering::Relaxed) + 1;
+        metrics::counter!("advocate_answers_failed_total").increment(1);
         tracing::error!(what, lost_since_start = lost, error = %format!("{last:#}"), "NOT SAVED: {why}");
         anyhow::Error::new(why)
     }

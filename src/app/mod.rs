@@ -5,6 +5,7 @@ pub mod answers;
 pub mod backfill;
 mod error;
 pub mod follow_ups;
+pub mod health;
 pub mod import;
 pub mod inflight;
 pub mod insights;
@@ -38,6 +39,8 @@ pub struct App {
     pub clock: Clock,
     /// Handlers running and answers waiting for the database.
     pub work: Arc<Inflight>,
+    /// The gateway's state, for `/healthz`.
+    pub health: Arc<health::Health>,
     /// The shards this process runs: it schedules their guilds only.
     shards: Option<crate::config::ShardRange>,
     /// Channels seen to have no meeting (see [`NotMeetings`]).
@@ -127,6 +130,7 @@ impl App {
             defaults,
             clock,
             work,
+            health: Arc::default(),
             shards: None,
             not_meetings,
             patterns,

@@ -23,9 +23,18 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
                 invite = %invite_url(data_about_bot.application.id.get()),
                 "connected to Discord; add the bot to a server with the invite link"
             );
+            metrics::counter!("advocate_gateway_sessions_total").increment(1);
+            app.health.set_shard(ctx.shard_id.0, true);
             // A new session: what was said while there was none is read back.
             let guilds = data_about_bot.guilds.iter().map(|g| g.id.get()).collect();
             super::backfill::run(ctx, data, guilds).await;
+        }
+        FullEvent::Resume { .. } => {
+            metrics::counter!("advocate_gateway_resumes_total").increment(1);
+            app.health.set_shard(ctx.shard_id.0, true);
+        }
+        FullEvent::ShardStageUpdate { event } => {
+            app.health.set_shard(event.shard_id.0, event.new == serenity::gateway::ConnectionStage::Connected);
         }
         FullEvent::GuildCreate { guild, .. } => {
             app.guild_joined(guild.id.get()).await?;

@@ -106,6 +106,7 @@ impl serenity::framework::Framework for Tracked {
 
     async fn dispatch(&self, ctx: serenity::all::Context, event: serenity::all::FullEvent) {
         let _working = self.work.start();
+        metrics::counter!("advocate_gateway_events_total", "event" => event.snake_case_name()).increment(1);
         self.inner.dispatch(ctx, event).await
     }
 }
@@ -212,6 +213,8 @@ pub fn describe(error: &anyhow::Error) -> String {
     for cause in error.chain() {
         if let Some(serenity::Error::Http(HttpError::UnsuccessfulRequest(r))) = cause.downcast_ref() {
             let path = r.url.split("/api/v10").nth(1).unwrap_or(&r.url);
+            metrics::counter!("advocate_discord_errors_total", "status" => r.status_code.as_u16().to_string())
+                .increment(1);
             let message = match r.error.code {
                 -1 => "no error body".to_string(),
                 code => format!("{} (code {code})", r.error.message),

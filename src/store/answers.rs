@@ -121,7 +121,10 @@ async fn write_loop(pool: Pool, mut rx: mpsc::UnboundedReceiver<Pending>) {
             }
         }
         let answers: Vec<&NewAnswer> = batch.iter().map(|(a, _)| a).collect();
-        match store.insert_batch(&answers).await {
+        let started = std::time::Instant::now();
+        let written = store.insert_batch(&answers).await;
+        metrics::histogram!("advocate_db_write_seconds").record(started.elapsed().as_secs_f64());
+        match written {
             Ok(ids) => {
                 for ((_, reply), id) in batch.into_iter().zip(ids) {
                     let _ = reply.send(Ok(id));

@@ -245,6 +245,11 @@ impl Store {
         count.map_or(0, |n| n as usize)
     }
 
+    /// A trivial query: whether the database answers at all.
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(self, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))
+    }
+
     pub async fn close(&self) {
         on_pool!(self, p => p.close().await)
     }

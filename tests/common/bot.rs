@@ -74,6 +74,11 @@ impl Harness {
             .unwrap();
     }
 
+    /// Where the bot's HTTP server listens, if `ADVOCATE_HTTP_ADDR` was set.
+    pub fn http_addr(&self) -> Option<std::net::SocketAddr> {
+        Some(self.running.as_ref()?.web.as_ref()?.addr)
+    }
+
     /// Stops the bot as SIGTERM does; returns how much work was cut off.
     pub async fn stop_bot(&mut self) -> usize {
         match self.running.take() {
