@@ -46,6 +46,13 @@ pub enum Command {
     Demo,
 }
 
+impl Command {
+    /// The bot and the demo log their work; other commands print a result.
+    pub fn is_long_running(&self) -> bool {
+        matches!(self, Command::Run | Command::Demo)
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum PromptsCommand {
     /// Load and check every prompts file; exit non-zero on any problem.

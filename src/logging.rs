@@ -14,13 +14,34 @@ use tracing_subscriber::util::SubscriberInitExt as _;
 /// Where serenity logs what the gateway sent.
 const GATEWAY_TARGET: &str = "serenity::gateway::ws";
 
-pub fn init() {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("advocate=info,serenity=warn,poise=warn"));
-    let fmt = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
-        .with_filter(filter_fn(|meta| meta.target() != GATEWAY_TARGET));
+/// Logs go to stderr: for the bot and the demo from INFO up, for one-shot
+/// commands only warnings (they print their result on stdout). `RUST_LOG`
+/// overrides the levels; `ADVOCATE_LOG_FORMAT=json` writes one JSON object
+/// a line; text has colour only on a terminal, and never with `NO_COLOR`.
+pub fn init(long_running: bool) {
+    let levels = match long_running {
+        true => "advocate=info,serenity=warn,poise=warn",
+        false => "advocate=warn,serenity=error,poise=error",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(levels));
+    let not_gateway = filter_fn(|meta| meta.target() != GATEWAY_TARGET);
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let format = std::env::var("ADVOCATE_LOG_FORMAT").unwrap_or_default();
+    let fmt = match format.trim() {
+        "json" => fmt.json().with_filter(not_gateway).boxed(),
+        "" | "text" => fmt.with_ansi(colour()).with_filter(not_gateway).boxed(),
+        unknown => {
+            eprintln!("ADVOCATE_LOG_FORMAT `{unknown}` is not json or text; writing text");
+            fmt.with_ansi(colour()).with_filter(not_gateway).boxed()
+        }
+    };
     tracing_subscriber::registry().with(filter).with(fmt).with(GatewayScrubber).init();
+}
+
+/// Colour only for a person at a terminal who did not ask for none.
+fn colour() -> bool {
+    use std::io::IsTerminal as _;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// Re-logs serenity's gateway lines without the payload.

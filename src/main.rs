@@ -4,8 +4,8 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    advocate::logging::init();
     let cli = advocate::cli::Cli::parse();
+    advocate::logging::init(cli.command.is_long_running());
     match advocate::cli::run(cli).await {
         Ok(code) => code,
         Err(e) => {

@@ -62,6 +62,21 @@ fn the_demo_runs_from_an_empty_folder_and_leaves_nothing_there() {
 }
 
 #[test]
+fn logs_are_json_lines_on_request_and_plain_text_when_piped() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = advocate(dir.path(), &["demo"], &[("ADVOCATE_LOG_FORMAT", "json")]);
+    assert!(json.status.success(), "{}", text(&json));
+    let lines: Vec<&str> = std::str::from_utf8(&json.stderr).unwrap().lines().collect();
+    assert!(lines.len() > 3, "the demo logs its work");
+    for line in lines {
+        let parsed: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(parsed["level"].is_string() && parsed["fields"].is_object(), "{line}");
+    }
+    let plain = advocate(dir.path(), &["demo"], &[]);
+    assert!(!plain.stderr.is_empty() && !plain.stderr.contains(&0x1b), "no colour codes when piped");
+}
+
+#[test]
 fn a_broken_prompts_copy_fails_naming_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("prompts");
@@ -133,6 +148,7 @@ fn import_feedback_imports_the_sample_once() {
     let out = advocate(dir.path(), &args, &[("DATABASE_URL", &url)]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("Imported 5 insight(s)"), "{}", text(&out));
+    assert!(out.stderr.is_empty(), "a one-shot command prints its result only: {}", text(&out));
     let again = advocate(dir.path(), &args, &[("DATABASE_URL", &url)]);
     assert!(
         text(&again).contains("Imported 0 insight(s)") && text(&again).contains("5 row(s) were already there"),
