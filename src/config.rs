@@ -74,6 +74,13 @@ impl Default for Reliability {
     }
 }
 
+/// The file part of a `sqlite:` URL (`None` for another database).
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    Some(rest.split('?').next().unwrap_or("").trim())
+}
+
 /// A duration as people write it: `90s`, `15m`, `1h 30m`.
 fn parse_duration(text: &str) -> Result<Duration, String> {
     let d: jiff::SignedDuration =
@@ -185,9 +192,11 @@ impl Config {
         }
         let database_url = lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
         let known = ["sqlite:", "postgres://", "postgresql://"];
+        let shown = crate::store::redact_url(&database_url);
         if !known.iter().any(|k| database_url.starts_with(k)) {
-            let shown = crate::store::redact_url(&database_url);
             check("DATABASE_URL", Err(format!("`{shown}` must start with sqlite: or postgres://")));
+        } else if sqlite_path(&database_url).is_some_and(str::is_empty) {
+            check("DATABASE_URL", Err(format!("`{shown}` names no file; write e.g. sqlite:advocate.db")));
         }
         let discord_proxy = lookup("DISCORD_API_PROXY");
         if let Some(proxy) = &discord_proxy {
@@ -397,6 +406,15 @@ mod tests {
         let c = load(&[("DISCORD_TOKEN", "abc.def.ghi")], None).unwrap();
         assert!(!format!("{c:?}").contains("abc.def"));
         assert_eq!(c.discord_token.unwrap().expose(), "abc.def.ghi");
+    }
+
+    #[test]
+    fn an_sqlite_url_without_a_file_is_refused() {
+        for empty in ["sqlite:", "sqlite://", "sqlite:?mode=rwc"] {
+            let err = load(&[("DATABASE_URL", empty)], None).unwrap_err().to_string();
+            assert!(err.contains("names no file"), "{empty}: {err}");
+        }
+        assert!(load(&[("DATABASE_URL", "sqlite:data/a.db?mode=rwc")], None).is_ok());
     }
 
     #[test]

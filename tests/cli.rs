@@ -194,7 +194,9 @@ fn report_prints_md_csv_and_json() {
     let md = report("md");
     assert!(md.status.success(), "{}", text(&md));
     assert!(text(&md).contains("week 2026-W47") && text(&md).contains("| Answers | 0 | 0 | 0 |"), "{}", text(&md));
-    assert!(text(&report("csv")).starts_with("metric,this_week,previous_week,change\n"));
+    let csv = text(&report("csv"));
+    assert!(csv.starts_with("metric,this_week,previous_week,change\n"), "{csv}");
+    assert!(!csv.contains('–') && csv.lines().any(|l| l.ends_with(",,")), "no number is an empty cell: {csv}");
     let json: serde_json::Value = serde_json::from_slice(&report("json").stdout).unwrap();
     assert_eq!(json["week"], "2026-W47");
     assert_eq!(json["this_week"]["headline"]["answers"], 0);

@@ -251,8 +251,10 @@ impl WeekReport {
             Format::Csv => {
                 let mut out = csv::Writer::from_writer(Vec::new());
                 out.write_record(["metric", "this_week", "previous_week", "change"])?;
+                // A number with none is an empty cell, as spreadsheets expect.
+                let cell = |text: String| if text == "–" { String::new() } else { text };
                 for r in self.rows() {
-                    let cells = [show(r.now.as_ref()), show(r.before.as_ref()), signed(r.change.as_ref())];
+                    let cells = [show(r.now.as_ref()), show(r.before.as_ref()), signed(r.change.as_ref())].map(cell);
                     out.write_record([r.field.key, &cells[0], &cells[1], &cells[2]])?;
                 }
                 String::from_utf8(out.into_inner()?)?

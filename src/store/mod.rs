@@ -131,18 +131,26 @@ async fn apply_fault(conn: &mut sqlx::SqliteConnection, fault: Arc<AtomicU8>) ->
     Ok(())
 }
 
-/// Hides the password in a database URL before it is shown or logged.
+/// Hides the password in a database URL before it is shown or logged:
+/// in the user part (`user:secret@`) and as a `password=` parameter.
 pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
-            match userinfo.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = match (base.find("://"), base.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => match base[scheme + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &base[..scheme + 3], &base[at..]),
+            None => base.to_string(),
+        },
+        _ => base.to_string(),
+    };
+    let Some(query) = query else { return base };
+    let params: Vec<String> = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+            _ => p.to_string(),
+        })
+        .collect();
+    format!("{base}?{}", params.join("&"))
 }
 
 /// The statements run for gateway events, by name: each must find its
@@ -271,5 +279,10 @@ mod tests {
         assert_eq!(redact_url("postgres://bot:s3cret@db:5432/adv"), "postgres://bot:***@db:5432/adv");
         assert_eq!(redact_url("postgres://bot@db/adv"), "postgres://bot@db/adv");
         assert_eq!(redact_url("sqlite:advocate.db"), "sqlite:advocate.db");
+        assert_eq!(
+            redact_url("postgres://bot@db/adv?sslmode=require&password=s3cret"),
+            "postgres://bot@db/adv?sslmode=require&password=***"
+        );
+        assert_eq!(redact_url("postgres://bot:a@b@db/adv?password=x"), "postgres://bot:***@db/adv?password=***");
     }
 }
