@@ -208,8 +208,7 @@ async fn import(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn report(config: &Config, args: ReportArgs) -> anyhow::Result<ExitCode> {
-    let store = crate::store::Store::connect(&config.database_url).await?;
-    store.migrate().await?;
+    let store = crate::store::Store::open_existing(&config.database_url).await?;
     let report =
         week_report(&store, &config.defaults, args.guild, args.week, args.channel, jiff::Timestamp::now()).await?;
     print!("{}", report.render(args.format)?);

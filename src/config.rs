@@ -74,13 +74,6 @@ impl Default for Reliability {
     }
 }
 
-/// The file part of a `sqlite:` URL (`None` for another database).
-fn sqlite_path(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("sqlite:")?;
-    let rest = rest.strip_prefix("//").unwrap_or(rest);
-    Some(rest.split('?').next().unwrap_or("").trim())
-}
-
 /// A duration as people write it: `90s`, `15m`, `1h 30m`.
 fn parse_duration(text: &str) -> Result<Duration, String> {
     let d: jiff::SignedDuration =
@@ -195,7 +188,7 @@ impl Config {
         let shown = crate::store::redact_url(&database_url);
         if !known.iter().any(|k| database_url.starts_with(k)) {
             check("DATABASE_URL", Err(format!("`{shown}` must start with sqlite: or postgres://")));
-        } else if sqlite_path(&database_url).is_some_and(str::is_empty) {
+        } else if crate::store::sqlite_file(&database_url).is_some_and(str::is_empty) {
             check("DATABASE_URL", Err(format!("`{shown}` names no file; write e.g. sqlite:advocate.db")));
         }
         let discord_proxy = lookup("DISCORD_API_PROXY");

@@ -12,6 +12,10 @@ fn advocate(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.output().unwrap()
 }
 
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Runtime::new().unwrap().block_on(f)
+}
+
 fn text(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
@@ -221,4 +225,74 @@ fn every_subcommand_has_help() {
         assert!(text(&out).contains("Usage:"), "{args:?}");
     }
     assert!(text(&advocate(dir.path(), &["--help"], &[])).contains("DATABASE_URL"));
+}
+
+#[test]
+fn report_never_creates_or_migrates_and_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing.db");
+    let url = format!("sqlite:{}", path.display());
+    let out = advocate(dir.path(), &["report", "--guild", "42"], &[("DATABASE_URL", &url)]);
+    assert!(!out.status.success() && text(&out).contains("there is no database at"), "{}", text(&out));
+    assert!(!path.exists(), "report created no database");
+    std::fs::write(&path, b"").unwrap(); // an empty file: never migrated
+    let out = advocate(dir.path(), &["report", "--guild", "42"], &[("DATABASE_URL", &url)]);
+    assert!(text(&out).contains("run `advocate migrate`"), "{}", text(&out));
+    let tables: i64 = block_on(async {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetch_one(&pool).await.unwrap()
+    });
+    assert_eq!(tables, 0, "still not migrated");
+}
+
+/// Ten processes starting at once on a new database all succeed, and the
+/// migrations they say they applied add up to the schema, each applied once.
+fn concurrent_first_migrations(url: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let runs: Vec<_> = (0..10)
+        .map(|_| {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_advocate"));
+            cmd.arg("migrate").current_dir(dir.path()).env_clear().env("DATABASE_URL", url);
+            cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap()
+        })
+        .collect();
+    let mut applied = 0;
+    for run in runs {
+        let out = run.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", text(&out));
+        let said = text(&out);
+        if let Some(n) = said.strip_prefix("Applied ").and_then(|r| r.split(' ').next()) {
+            applied += n.parse::<usize>().unwrap();
+        } else {
+            assert!(said.contains("up to date"), "{said}");
+        }
+    }
+    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite")).unwrap().count();
+    assert_eq!(applied, migrations, "each migration applied once, and reported once");
+}
+
+#[test]
+fn ten_first_starts_at_once_on_a_new_sqlite_database_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    concurrent_first_migrations(&format!("sqlite:{}", dir.path().join("new.db").display()));
+}
+
+#[test]
+fn ten_first_starts_at_once_on_a_new_postgresql_schema_all_succeed() {
+    let Ok(base) = std::env::var("ADVOCATE_TEST_POSTGRES_URL") else {
+        eprintln!("note: ADVOCATE_TEST_POSTGRES_URL is not set: the PostgreSQL run is SKIPPED");
+        return;
+    };
+    let schema = format!("advocate_cli_{}", std::process::id());
+    let psql = |sql: &str| {
+        block_on(async {
+            let pool = sqlx::PgPool::connect(&base).await.unwrap();
+            sqlx::query(sql).execute(&pool).await.unwrap();
+            pool.close().await;
+        })
+    };
+    psql(&format!("CREATE SCHEMA {schema}"));
+    let sep = if base.contains('?') { '&' } else { '?' };
+    concurrent_first_migrations(&format!("{base}{sep}options=-c%20search_path%3D{schema}"));
+    psql(&format!("DROP SCHEMA {schema} CASCADE"));
 }

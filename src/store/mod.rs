@@ -67,6 +67,18 @@ pub enum SqliteFault {
     ReadOnly = 2,
 }
 
+/// The PostgreSQL advisory lock key migrations take turns on ("adv").
+const MIGRATION_LOCK: i64 = 0x0061_6476;
+
+/// Held while this process migrates; dropping it lets the next one in.
+enum MigrationTurn {
+    None,
+    /// The lock ends with the connection.
+    Postgres(#[allow(dead_code)] sqlx::PgConnection),
+    /// The lock ends when the file closes.
+    Sqlite(#[allow(dead_code)] std::fs::File),
+}
+
 /// No fault was ever set: connections are left alone.
 const NEVER_FAULTED: u8 = u8::MAX;
 
@@ -129,6 +141,13 @@ async fn apply_fault(conn: &mut sqlx::SqliteConnection, fault: Arc<AtomicU8>) ->
     };
     conn.execute(format!("PRAGMA max_page_count = {pages}; PRAGMA query_only = {read_only}").as_str()).await?;
     Ok(())
+}
+
+/// The file part of a `sqlite:` URL (`None` for another database).
+pub fn sqlite_file(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    Some(rest.split('?').next().unwrap_or("").trim())
 }
 
 /// Hides the password in a database URL before it is shown or logged:
@@ -214,6 +233,22 @@ impl Store {
         Ok(Store { writer: Some(answers::AnswerWriter::spawn(pool.clone())), pool, fault })
     }
 
+    /// Opens a database that must exist and be up to date, for a command
+    /// that only reads: it is never created or migrated here, and works
+    /// with a role that may only SELECT.
+    pub async fn open_existing(url: &str) -> anyhow::Result<Store> {
+        if let Some(path) = sqlite_file(url).filter(|p| *p != ":memory:") {
+            if !std::path::Path::new(path).is_file() {
+                anyhow::bail!(
+                    "there is no database at {path} (DATABASE_URL); start the bot once or run `advocate migrate` to create it"
+                );
+            }
+        }
+        let store = Store::connect(url).await?;
+        store.check_schema().await?;
+        Ok(store)
+    }
+
     /// A store that writes each answer in its own transaction: the writer
     /// task's own handle.
     fn without_writer(pool: Pool) -> Store {
@@ -234,10 +269,12 @@ impl Store {
         }
     }
 
-    /// Applies pending migrations; returns how many were applied. Safe to
-    /// repeat and to run from several processes at once (PostgreSQL takes
-    /// an advisory lock).
+    /// Applies pending migrations; returns how many this call applied.
+    /// Safe to repeat and to run from several processes at once: they take
+    /// turns (a PostgreSQL advisory lock, a lock file beside a SQLite
+    /// database), so each reports only its own work.
     pub async fn migrate(&self) -> anyhow::Result<usize> {
+        let _turn = self.migration_turn().await?;
         let before = self.applied_migrations().await;
         let result = match &self.pool {
             Pool::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await,
@@ -245,6 +282,51 @@ impl Store {
         };
         result.context("applying database migrations failed")?;
         Ok(self.applied_migrations().await.saturating_sub(before))
+    }
+
+    /// Waits until no other process migrates this database.
+    async fn migration_turn(&self) -> anyhow::Result<MigrationTurn> {
+        match &self.pool {
+            Pool::Postgres(pool) => {
+                let mut conn = pool.acquire().await?.detach();
+                sqlx::query("SELECT pg_advisory_lock($1)").bind(MIGRATION_LOCK).execute(&mut conn).await?;
+                Ok(MigrationTurn::Postgres(conn))
+            }
+            Pool::Sqlite(pool) => {
+                let path = pool.connect_options().get_filename().to_path_buf();
+                if path.as_os_str().is_empty() || path == std::path::Path::new(":memory:") {
+                    return Ok(MigrationTurn::None);
+                }
+                let lock = path.with_extension("migrating");
+                let file = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
+                    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock)?;
+                    file.lock()?;
+                    Ok(file)
+                })
+                .await?
+                .context("cannot take the migration lock beside the SQLite database")?;
+                Ok(MigrationTurn::Sqlite(file))
+            }
+        }
+    }
+
+    /// Checks that the database was migrated by this version: a read-only
+    /// command neither creates nor migrates it, so it says what to do.
+    pub async fn check_schema(&self) -> anyhow::Result<()> {
+        let known = match &self.pool {
+            Pool::Sqlite(_) => sqlx::migrate!("migrations/sqlite").iter().count(),
+            Pool::Postgres(_) => sqlx::migrate!("migrations/postgres").iter().count(),
+        };
+        let applied = self.applied_migrations().await;
+        match applied.cmp(&known) {
+            std::cmp::Ordering::Equal => Ok(()),
+            std::cmp::Ordering::Less => anyhow::bail!(
+                "the database has {applied} of this version's {known} migrations; run `advocate migrate` (or start the bot) first"
+            ),
+            std::cmp::Ordering::Greater => anyhow::bail!(
+                "the database is newer than this advocate ({applied} migrations, this version knows {known}); upgrade advocate"
+            ),
+        }
     }
 
     async fn applied_migrations(&self) -> usize {
