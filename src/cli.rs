@@ -73,7 +73,7 @@ pub struct ImportArgs {
     /// The CSV file; its first row names the columns.
     pub file: PathBuf,
     /// The Discord guild (server) id the insights belong to.
-    #[arg(long, value_parser = guild_id)]
+    #[arg(long, value_parser = guild_id, allow_hyphen_values = true)]
     pub guild: u64,
     /// Map a column to a field: customer, segment, score, comment, date or source.
     /// Repeat for each column, e.g. --map "Account Name=customer".
@@ -90,13 +90,13 @@ pub struct ImportArgs {
 #[derive(Args, Debug)]
 pub struct ReportArgs {
     /// The Discord guild (server) id.
-    #[arg(long, value_parser = guild_id)]
+    #[arg(long, value_parser = guild_id, allow_hyphen_values = true)]
     pub guild: u64,
     /// ISO week such as 2026-W47 (default: last complete week in the guild's zone).
     #[arg(long, value_parser = IsoWeek::parse)]
     pub week: Option<IsoWeek>,
     /// Only this channel's posts, meetings and answers.
-    #[arg(long, value_parser = channel_id)]
+    #[arg(long, value_parser = channel_id, allow_hyphen_values = true)]
     pub channel: Option<u64>,
     #[arg(long, value_enum, default_value = "md")]
     pub format: Format,

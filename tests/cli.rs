@@ -228,6 +228,17 @@ fn every_subcommand_has_help() {
 }
 
 #[test]
+fn a_negative_or_wordy_id_names_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    for bad in ["-1", "abc"] {
+        let out = advocate(dir.path(), &["report", "--guild", bad], &[]);
+        assert!(!out.status.success());
+        let said = text(&out);
+        assert!(said.contains(&format!("--guild must be a Discord id or mention, not `{bad}`")), "{said}");
+    }
+}
+
+#[test]
 fn report_never_creates_or_migrates_and_says_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("missing.db");
