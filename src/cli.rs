@@ -43,13 +43,17 @@ pub enum Command {
     /// Print a guild's weekly numbers.
     Report(ReportArgs),
     /// Try Advocate offline: a fake Discord, the real bot, one simulated week.
-    Demo,
+    Demo {
+        /// Keep the demo's database in this (new) file, to try `advocate report` on it.
+        #[arg(long, value_name = "FILE")]
+        keep: Option<PathBuf>,
+    },
 }
 
 impl Command {
     /// The bot and the demo log their work; other commands print a result.
     pub fn is_long_running(&self) -> bool {
-        matches!(self, Command::Run | Command::Demo)
+        matches!(self, Command::Run | Command::Demo { .. })
     }
 }
 
@@ -135,19 +139,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::ImportFeedback(args) => import(&config, args).await,
         Command::Report(args) => report(&config, args).await,
-        Command::Demo => demo().await,
+        Command::Demo { keep } => demo(keep).await,
     }
 }
 
 #[cfg(feature = "demo")]
-async fn demo() -> anyhow::Result<ExitCode> {
-    let run = crate::demo::run().await?;
+async fn demo(keep: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let run = crate::demo::run(keep.as_deref()).await?;
     print!("{}", crate::demo::render(&run)?);
+    if let Some(file) = &keep {
+        let (guild, week) = (run.report.guild_id, run.report.week);
+        println!(
+            "\nThe demo's database is kept in {0}; try:\n  DATABASE_URL=sqlite:{0} advocate report --guild {guild} --week {week}",
+            file.display()
+        );
+    }
     Ok(if run.matches() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 #[cfg(not(feature = "demo"))]
-async fn demo() -> anyhow::Result<ExitCode> {
+async fn demo(_keep: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     anyhow::bail!("this build of advocate has no demo; build it with the default features (`cargo install --path .`)")
 }
 

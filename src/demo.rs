@@ -139,13 +139,28 @@ impl World {
     }
 }
 
-/// Runs the scripted week. `quiet` keeps the bot's logs down.
-pub async fn run() -> anyhow::Result<DemoRun> {
+/// Runs the scripted week in a temporary folder; `keep` names a new file
+/// that receives a copy of its database.
+pub async fn run(keep: Option<&std::path::Path>) -> anyhow::Result<DemoRun> {
+    if let Some(file) = keep.filter(|f| f.exists()) {
+        anyhow::bail!("{} exists; --keep writes a new file", file.display());
+    }
     let dir = std::env::temp_dir().join(format!("advocate-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let result = run_in(&dir).await;
+    let mut result = run_in(&dir).await;
+    if let (Ok(_), Some(file)) = (&result, keep) {
+        result = copy_database(&dir.join("demo.db"), file).await.and(result);
+    }
     let _ = std::fs::remove_dir_all(&dir);
     result
+}
+
+/// A consistent copy of a SQLite database (its WAL included).
+async fn copy_database(from: &std::path::Path, to: &std::path::Path) -> anyhow::Result<()> {
+    use sqlx::Connection as _;
+    let mut db = sqlx::SqliteConnection::connect(&format!("sqlite:{}", from.display())).await?;
+    sqlx::query("VACUUM INTO $1").bind(to.display().to_string()).execute(&mut db).await?;
+    Ok(db.close().await?)
 }
 
 async fn run_in(dir: &std::path::Path) -> anyhow::Result<DemoRun> {

@@ -78,6 +78,8 @@ fn logs_are_json_lines_on_request_and_plain_text_when_piped() {
     }
     let plain = advocate(dir.path(), &["demo"], &[]);
     assert!(!plain.stderr.is_empty() && !plain.stderr.contains(&0x1b), "no colour codes when piped");
+    let logs = String::from_utf8_lossy(&plain.stderr);
+    assert!(!logs.contains("WARN") && !logs.contains("ERROR"), "the demo runs and closes cleanly: {logs}");
 }
 
 #[test]
@@ -225,6 +227,23 @@ fn every_subcommand_has_help() {
         assert!(text(&out).contains("Usage:"), "{args:?}");
     }
     assert!(text(&advocate(dir.path(), &["--help"], &[])).contains("DATABASE_URL"));
+}
+
+#[test]
+fn the_demo_can_keep_its_database_for_report_to_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let kept = dir.path().join("demo.db");
+    let out = advocate(dir.path(), &["demo", "--keep", kept.to_str().unwrap()], &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains("invite"), "offline: no invite link");
+    let said = text(&out);
+    let try_it = said.lines().find(|l| l.trim_start().starts_with("DATABASE_URL=")).expect("how to try report");
+    let (url, command) = try_it.trim().split_once(' ').unwrap();
+    let args: Vec<&str> = command.split(' ').skip(1).collect(); // after `advocate`
+    let report = advocate(dir.path(), &args, &[("DATABASE_URL", url.trim_start_matches("DATABASE_URL="))]);
+    assert!(report.status.success() && text(&report).contains("| Answers | 6 |"), "{}", text(&report));
+    let again = advocate(dir.path(), &["demo", "--keep", kept.to_str().unwrap()], &[]);
+    assert!(!again.status.success() && text(&again).contains("exists"), "{}", text(&again));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 #[tokio::test]
 async fn the_demo_week_reports_what_its_script_did() {
     std::env::set_var("ADVOCATE_PROMPTS", concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"));
-    let run = advocate::demo::run().await.unwrap();
+    let run = advocate::demo::run(None).await.unwrap();
     for (what, script, report) in run.checks() {
         assert_eq!(script, report, "{what}");
     }

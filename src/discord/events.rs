@@ -17,12 +17,16 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
     let app = &data.app;
     match event {
         FullEvent::Ready { data_about_bot } => {
-            tracing::info!(
-                user = %data_about_bot.user.name,
-                guilds = data_about_bot.guilds.len(),
-                invite = %invite_url(data_about_bot.application.id.get()),
-                "connected to Discord; add the bot to a server with the invite link"
-            );
+            let guilds = data_about_bot.guilds.len();
+            match data.offline {
+                true => tracing::info!(guilds, "connected to the fake Discord (offline)"),
+                false => tracing::info!(
+                    user = %data_about_bot.user.name,
+                    guilds,
+                    invite = %invite_url(data_about_bot.application.id.get()),
+                    "connected to Discord; add the bot to a server with the invite link"
+                ),
+            }
             metrics::counter!("advocate_gateway_sessions_total").increment(1);
             app.health.set_shard(ctx.shard_id.0, true);
             // A new session: what was said while there was none is read back.

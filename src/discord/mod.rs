@@ -23,6 +23,8 @@ pub struct Data {
     pub message_content: bool,
     /// Downloads attachments (CSV imports).
     pub web: reqwest::Client,
+    /// Talking to a fake Discord (tests, the demo): no invite link to show.
+    pub offline: bool,
 }
 
 pub type Error = anyhow::Error;
@@ -124,6 +126,7 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
     let dev_guild = config.dev_guild;
     let web = web_client(config)?;
     let work = app.work.clone();
+    let offline = config.discord_addr.is_some();
     let framework = poise::Framework::builder()
         .initialize_owners(false)
         .options(poise::FrameworkOptions {
@@ -146,7 +149,7 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
                     Some(guild) => poise::builtins::register_in_guild(ctx, commands, guild.into()).await?,
                     None => poise::builtins::register_globally(ctx, commands).await?,
                 }
-                Ok(Data { app, message_content, web })
+                Ok(Data { app, message_content, web, offline })
             })
         })
         .build();

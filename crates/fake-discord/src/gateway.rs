@@ -169,7 +169,12 @@ async fn connection(inner: Arc<Inner>, ws: tokio_tungstenite::WebSocketStream<to
             },
             msg = source.next() => match msg {
                 Some(Ok(Message::Text(text))) => handle(&inner, id, &tx, &text),
-                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                // Finish the closing handshake, as Discord does.
+                Some(Ok(Message::Close(_))) => {
+                    let _ = sink.close().await;
+                    break;
+                }
+                Some(Err(_)) | None => break,
                 Some(Ok(_)) => {}
             },
         }
