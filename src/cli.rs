@@ -89,6 +89,12 @@ pub struct ImportArgs {
     /// Segment for rows without a segment column.
     #[arg(long, default_value = "unknown", value_parser = Segment::parse)]
     pub segment: Segment,
+    /// Leave a column out (as --map "COLUMN=ignore"); repeat for each.
+    #[arg(long, value_name = "COLUMN")]
+    pub ignore: Vec<String>,
+    /// The dates' pattern when they are not YYYY-MM-DD, e.g. %m/%d/%Y or %d.%m.%Y.
+    #[arg(long, value_name = "PATTERN")]
+    pub date_format: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -202,7 +208,13 @@ fn check_prompts(origin: prompts::Origin) -> ExitCode {
 
 async fn import(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?;
-    let options = ImportOptions { map: args.map, default_source: args.source, default_segment: args.segment };
+    let options = ImportOptions {
+        map: args.map,
+        ignore: args.ignore,
+        default_source: args.source,
+        default_segment: args.segment,
+        date_format: args.date_format,
+    };
     let app = App::start(config, Clock::System).await?;
     let done = app
         .import_feedback(args.guild, bytes.as_slice(), &options, None)
@@ -215,6 +227,9 @@ async fn import(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
         args.file.display(),
         done.already_there
     );
+    for warning in &done.warnings {
+        eprintln!("note: {warning}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -247,6 +247,24 @@ fn the_demo_can_keep_its_database_for_report_to_read() {
 }
 
 #[test]
+fn a_crlf_semicolon_export_with_a_free_text_channel_imports_with_ignore() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("a.db").display());
+    let file = dir.path().join("export.csv");
+    let long = "w".repeat(2000);
+    std::fs::write(&file, format!("Company;Channel;Feedback\r\nAcme;email;{long}\r\nBeta;phone;Slow search\r\n"))
+        .unwrap();
+    let args = ["import-feedback", file.to_str().unwrap(), "--guild", "42", "--ignore", "Channel"];
+    let out = advocate(dir.path(), &args, &[("DATABASE_URL", &url)]);
+    assert!(out.status.success() && text(&out).contains("Imported 2 insight(s)"), "{}", text(&out));
+    assert!(text(&out).contains("note: line 2: the comment has 2000 characters; cut to 1000"), "{}", text(&out));
+    std::fs::write(&file, "Company;Feedback;NPS\r\nAcme;fine;9\r\nBeta;slow;eleven\r\n").unwrap();
+    let out =
+        advocate(dir.path(), &["import-feedback", file.to_str().unwrap(), "--guild", "42"], &[("DATABASE_URL", &url)]);
+    assert!(!out.status.success() && text(&out).contains("line 3: score `eleven`"), "{}", text(&out));
+}
+
+#[test]
 fn a_negative_or_wordy_id_names_the_option() {
     let dir = tempfile::tempdir().unwrap();
     for bad in ["-1", "abc"] {

@@ -7,7 +7,7 @@ use std::io::Read;
 use minijinja::context;
 use sha2::{Digest, Sha256};
 
-use crate::domain::insight::{EvidenceSource, NewInsight, Segment};
+use crate::domain::insight::{EvidenceSource, NewInsight, Segment, LIMITS};
 use crate::prompts::Texts;
 
 /// The fields an export row can fill.
@@ -26,106 +26,195 @@ const ALIASES: [(&str, &[&str]); 6] = [
 /// How columns map to fields, and what to use where a column is absent.
 #[derive(Clone, Debug)]
 pub struct ImportOptions {
-    /// `column=field` pairs from `--map`, overriding the aliases.
+    /// `column=field` pairs from `--map` (field `ignore` drops the column),
+    /// overriding the aliases.
     pub map: Vec<(String, String)>,
+    /// Columns to leave out, from `--ignore`.
+    pub ignore: Vec<String>,
     pub default_source: EvidenceSource,
     pub default_segment: Segment,
+    /// A strftime pattern such as `%m/%d/%Y` for dates not in ISO 8601.
+    pub date_format: Option<String>,
 }
 
-/// Parses `column=field`, as `--map` takes it.
+/// Parses `column=field`, as `--map` takes it; the field `ignore` drops
+/// the column.
 pub fn parse_mapping(text: &str) -> Result<(String, String), String> {
     let (column, field) =
         text.rsplit_once('=').ok_or_else(|| format!("`{text}` is not COLUMN=FIELD, e.g. \"Account Name=customer\""))?;
     let field = field.trim().to_lowercase();
-    if !FIELDS.contains(&field.as_str()) {
-        return Err(format!("`{field}` is not a field; the fields are {}", FIELDS.join(", ")));
+    if !FIELDS.contains(&field.as_str()) && field != IGNORE {
+        return Err(format!("`{field}` is not a field; the fields are {} (or {IGNORE})", FIELDS.join(", ")));
     }
     Ok((column.trim().to_string(), field))
 }
 
-/// Reads the whole file; any bad row fails the import with its line.
-pub fn parse_feedback(input: impl Read, options: &ImportOptions, texts: &Texts) -> Result<Vec<NewInsight>, String> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(input);
+const IGNORE: &str = "ignore";
+
+/// Bad rows reported in one run at most; the count says how many more.
+pub const MAX_REPORTED: usize = 20;
+
+/// An export read: its rows as insights, and what was adjusted on the way.
+#[derive(Debug)]
+pub struct Parsed {
+    pub insights: Vec<NewInsight>,
+    /// Values replaced by a default or cut to fit, one line each.
+    pub warnings: Vec<String>,
+}
+
+/// Reads the whole file (comma, semicolon or tab separated); every bad row
+/// is reported, with its line, up to [`MAX_REPORTED`].
+pub fn parse_feedback(mut input: impl Read, options: &ImportOptions, texts: &Texts) -> Result<Parsed, String> {
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes).map_err(|e| format!("cannot read the file: {e}"))?;
+    // Lines counted from the bytes: a record's position may sit on the line
+    // break before it (CRLF files), so breaks there are skipped first.
+    let line_of = |byte: u64| {
+        let start = bytes.iter().skip(byte as usize).take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        let end = (byte as usize + start).min(bytes.len());
+        bytes[..end].iter().filter(|b| **b == b'\n').count() + 1
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(&bytes))
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(bytes.as_slice());
     let headers = reader.headers().map_err(|e| format!("line 1: cannot read the header row: {e}"))?.clone();
     let columns = map_columns(&headers, options)?;
-    let mut insights = Vec::new();
+    let (mut insights, mut warnings, mut errors) = (Vec::new(), Vec::new(), Vec::new());
     for record in reader.records() {
-        let record = record.map_err(|e| match e.position() {
-            Some(pos) => format!("line {}: {}", pos.line(), csv_error_text(&e)),
-            None => csv_error_text(&e),
-        })?;
-        let line = record.position().map_or(0, |p| p.line());
-        let get = |field: &str| columns.get(field).and_then(|&i| record.get(i)).unwrap_or("").trim();
-        let insight = row_to_insight(get, options, texts).map_err(|e| format!("line {line}: {e}"))?;
-        insights.push(insight);
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| line_of(p.byte()));
+                errors.push(format!("line {line}: {}", csv_error_text(&e)));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| line_of(p.byte()));
+        let get = |field: &str| columns.get(field).and_then(|c| record.get(c.index)).unwrap_or("").trim();
+        let auto_source = columns.get("source").is_some_and(|c| !c.named);
+        match row_to_insight(get, auto_source, options, texts) {
+            Ok((insight, notes)) => {
+                insights.push(insight);
+                warnings.extend(notes.into_iter().map(|n| format!("line {line}: {n}")));
+            }
+            Err(e) => errors.push(format!("line {line}: {e}")),
+        }
+    }
+    if !errors.is_empty() {
+        let more = errors.len().saturating_sub(MAX_REPORTED);
+        errors.truncate(MAX_REPORTED);
+        if more > 0 {
+            errors.push(format!("and {more} more bad row(s)"));
+        }
+        return Err(errors.join("\n"));
     }
     if insights.is_empty() {
         return Err("the file has a header row but no feedback rows".into());
     }
-    Ok(insights)
+    Ok(Parsed { insights, warnings })
+}
+
+/// The header row's separator: whichever of comma, semicolon and tab it
+/// has most of outside quotes (Excel writes semicolons in many locales).
+fn sniff_delimiter(bytes: &[u8]) -> u8 {
+    let mut counts = [(b',', 0), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for &b in bytes.iter().take_while(|b| **b != b'\n') {
+        match b {
+            b'"' => quoted = !quoted,
+            _ if !quoted => counts.iter_mut().filter(|(d, _)| *d == b).for_each(|(_, n)| *n += 1),
+            _ => {}
+        }
+    }
+    counts.iter().max_by_key(|(d, n)| (*n, *d == b',')).map_or(b',', |(d, _)| *d)
 }
 
 fn csv_error_text(e: &csv::Error) -> String {
     match e.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("this row has {len} columns but the header has {expected_len}; check for an unquoted comma")
+            format!("this row has {len} columns but the header has {expected_len}; check for an unquoted separator")
         }
         csv::ErrorKind::Utf8 { .. } => "this row is not valid UTF-8; save the file as UTF-8 CSV".into(),
         _ => e.to_string(),
     }
 }
 
-fn map_columns(headers: &csv::StringRecord, options: &ImportOptions) -> Result<HashMap<&'static str, usize>, String> {
+/// The column a field is read from, and whether `--map` named it (an
+/// alias match is a guess, so its odd values fall back to defaults).
+struct Column {
+    index: usize,
+    named: bool,
+}
+
+fn map_columns(headers: &csv::StringRecord, options: &ImportOptions) -> Result<HashMap<&'static str, Column>, String> {
+    let header_list = || headers.iter().collect::<Vec<_>>().join(", ");
     let find = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name.trim()));
+    let mut ignored: Vec<usize> = Vec::new();
+    let ignores = options.ignore.iter().chain(options.map.iter().filter(|(_, f)| f == IGNORE).map(|(c, _)| c));
+    for column in ignores {
+        ignored.push(
+            find(column)
+                .ok_or_else(|| format!("--ignore names column `{column}`, but the header has: {}", header_list()))?,
+        );
+    }
     let mut columns = HashMap::new();
     for (field, aliases) in ALIASES {
-        if let Some(i) = aliases.iter().find_map(|a| find(a)) {
-            columns.insert(field, i);
+        if let Some(index) = aliases.iter().filter_map(|a| find(a)).find(|i| !ignored.contains(i)) {
+            columns.insert(field, Column { index, named: false });
         }
     }
-    for (column, field) in &options.map {
+    for (column, field) in options.map.iter().filter(|(_, f)| f != IGNORE) {
         let field = FIELDS
             .iter()
             .find(|f| **f == field.as_str())
             .copied()
             .ok_or_else(|| format!("`{field}` is not a field"))?;
-        let i = find(column).ok_or_else(|| {
-            format!(
-                "--map names column `{column}`, but the header has: {}",
-                headers.iter().collect::<Vec<_>>().join(", ")
-            )
-        })?;
-        columns.insert(field, i);
+        let index = find(column)
+            .ok_or_else(|| format!("--map names column `{column}`, but the header has: {}", header_list()))?;
+        columns.insert(field, Column { index, named: true });
     }
     if !columns.contains_key("comment") {
         return Err(format!(
             "line 1: no column holds the feedback text; the header has: {}. Name it with --map COLUMN=comment",
-            headers.iter().collect::<Vec<_>>().join(", ")
+            header_list()
         ));
     }
     Ok(columns)
 }
 
+/// A row as an insight, with notes on what was adjusted.
 fn row_to_insight<'a>(
     get: impl Fn(&str) -> &'a str,
+    auto_source: bool,
     options: &ImportOptions,
     texts: &Texts,
-) -> Result<NewInsight, String> {
+) -> Result<(NewInsight, Vec<String>), String> {
+    let mut notes = Vec::new();
     let comment = get("comment");
     if comment.is_empty() {
         return Err("the feedback text is empty".into());
     }
+    let comment = fit(comment, "comment", "story", &mut notes);
     let customer = match get("customer") {
-        "" => "A customer",
-        name => name,
+        "" => "A customer".to_string(),
+        name => fit(name, "customer", "customer", &mut notes),
     };
     let segment = match get("segment") {
         "" => options.default_segment.clone(),
         s => Segment::parse(s)?,
     };
-    let source = match get("source") {
-        "" => options.default_source,
-        s => EvidenceSource::parse(s)?,
+    let source = match (get("source"), auto_source) {
+        ("", _) => options.default_source,
+        (s, guessed) => match (EvidenceSource::parse(s), guessed) {
+            (Ok(source), _) => source,
+            (Err(_), true) => {
+                notes.push(format!("source `{s}` is not an evidence source; used {}", options.default_source.label()));
+                options.default_source
+            }
+            (Err(e), false) => return Err(e),
+        },
     };
     let score = match get("score") {
         "" => None,
@@ -134,7 +223,7 @@ fn row_to_insight<'a>(
     };
     let date = match get("date") {
         "" => None,
-        d => Some(parse_date(d)?),
+        d => Some(parse_date(d, options.date_format.as_deref())?),
     };
     let mut evidence = source.label().to_string();
     if let Some(score) = score {
@@ -143,15 +232,16 @@ fn row_to_insight<'a>(
     if let Some(date) = &date {
         evidence.push_str(&format!(", {date}"));
     }
+    let customer = customer.as_str();
     let title = texts
         .render("import.title", context! { customer, segment => segment.as_str(), score, source => source.label() });
     let question = texts.render("import.question", context! { customer, segment => segment.as_str() });
     let key = Sha256::digest(format!("{customer}\u{1f}{comment}\u{1f}{}", date.as_deref().unwrap_or("")));
     let insight = NewInsight {
-        title,
+        title: fit(&title, "title", "title", &mut notes),
         customer: customer.to_string(),
         segment,
-        story: comment.to_string(),
+        story: comment,
         evidence,
         source,
         question,
@@ -161,15 +251,30 @@ fn row_to_insight<'a>(
         import_key: Some(key.iter().take(16).map(|b| format!("{b:02x}")).collect()),
     };
     insight.check()?;
-    Ok(insight)
+    Ok((insight, notes))
 }
 
-/// Accepts `2026-11-02` and timestamps that start with a date.
-fn parse_date(text: &str) -> Result<String, String> {
-    let head = text.get(..10).unwrap_or(text);
-    head.parse::<jiff::civil::Date>()
-        .map(|d| d.to_string())
-        .map_err(|_| format!("date `{text}` is not a date; write it as YYYY-MM-DD"))
+/// `text` cut to the insight field's limit with "…", noting the cut.
+fn fit(text: &str, what: &str, field: &str, notes: &mut Vec<String>) -> String {
+    let max = LIMITS.iter().find(|(f, _)| *f == field).map_or(usize::MAX, |(_, max)| *max);
+    let len = text.chars().count();
+    if len <= max {
+        return text.to_string();
+    }
+    notes.push(format!("the {what} has {len} characters; cut to {max}"));
+    text.chars().take(max - 1).chain(['…']).collect()
+}
+
+/// ISO 8601 (`2026-11-02`, or a timestamp starting with one), or the
+/// `--date-format` pattern when given.
+fn parse_date(text: &str, format: Option<&str>) -> Result<String, String> {
+    let parsed = match format {
+        Some(format) => jiff::civil::Date::strptime(format, text).map_err(|_| format!("date `{text}` does not match --date-format `{format}`")),
+        None => text.get(..10).unwrap_or(text).parse::<jiff::civil::Date>().map_err(|_| {
+            format!("date `{text}` is not a date; write it as YYYY-MM-DD or give its pattern with --date-format, e.g. %m/%d/%Y")
+        }),
+    };
+    parsed.map(|d| d.to_string())
 }
 
 #[cfg(test)]
@@ -184,13 +289,19 @@ mod tests {
     fn options() -> ImportOptions {
         ImportOptions {
             map: vec![],
+            ignore: vec![],
             default_source: EvidenceSource::NpsSurvey,
             default_segment: Segment::parse("unknown").unwrap(),
+            date_format: None,
         }
     }
 
     fn parse(csv: &str) -> Result<Vec<NewInsight>, String> {
-        parse_feedback(csv.as_bytes(), &options(), &texts())
+        parse_with(csv, &options()).map(|p| p.insights)
+    }
+
+    fn parse_with(csv: &str, options: &ImportOptions) -> Result<Parsed, String> {
+        parse_feedback(csv.as_bytes(), options, &texts())
     }
 
     #[test]
@@ -211,8 +322,7 @@ mod tests {
     fn a_mapping_names_an_unusual_column() {
         let mut opts = options();
         opts.map = vec![parse_mapping("What could we do better?=comment").unwrap()];
-        let rows =
-            parse_feedback("Who,What could we do better?\nBo,Faster search\n".as_bytes(), &opts, &texts()).unwrap();
+        let rows = parse_with("Who,What could we do better?\nBo,Faster search\n", &opts).unwrap().insights;
         assert_eq!(rows[0].story, "Faster search");
         assert_eq!(rows[0].customer, "A customer");
     }
@@ -221,6 +331,8 @@ mod tests {
     fn a_bad_row_is_named_by_its_line() {
         let err = parse("customer,comment,score\nA,fine,9\nB,slow,eleventy\n").unwrap_err();
         assert_eq!(err, "line 3: score `eleventy` is not a number from 0 to 100");
+        let crlf = parse("customer,comment,score\r\nA,fine,9\r\nB,slow,eleventy\r\n").unwrap_err();
+        assert_eq!(crlf, err, "CRLF (Excel) counts lines the same");
         let err = parse("customer,comment,date\nA,fine,yesterday\n").unwrap_err();
         assert!(err.starts_with("line 2: date `yesterday`"), "{err}");
         let err = parse("customer,comment\nA,\"fine\"\nB,x,y\n").unwrap_err();
@@ -241,9 +353,59 @@ mod tests {
     }
 
     #[test]
+    fn every_bad_row_is_reported_in_one_run_up_to_a_bound() {
+        let err = parse("customer,comment,score\nA,x,200\nB,y,9\nC,z,300\n").unwrap_err();
+        assert_eq!(
+            err.lines().collect::<Vec<_>>(),
+            ["line 2: score `200` is not a number from 0 to 100", "line 4: score `300` is not a number from 0 to 100"]
+        );
+        let many: String = (0..30).map(|n| format!("C{n},z,300\n")).collect();
+        let err = parse(&format!("customer,comment,score\n{many}")).unwrap_err();
+        assert_eq!(err.lines().count(), MAX_REPORTED + 1);
+        assert!(err.ends_with("and 10 more bad row(s)"), "{err}");
+    }
+
+    #[test]
+    fn a_real_export_semicolons_crlf_a_free_text_channel_and_a_long_comment() {
+        let long = "w".repeat(2000);
+        let csv =
+            format!("Company;Channel;Feedback;Date\r\nAcme;email;{long};2026-11-02\r\nBeta;chat;Fine;2026-11-03\r\n");
+        let parsed = parse_with(&csv, &options()).unwrap();
+        assert_eq!(parsed.insights.len(), 2);
+        assert_eq!(parsed.insights[0].customer, "Acme");
+        assert_eq!(parsed.insights[0].source, EvidenceSource::NpsSurvey, "a guessed source column falls back");
+        assert!(parsed.insights[0].story.ends_with('…') && parsed.insights[0].story.chars().count() == 1000);
+        assert!(
+            parsed.warnings.iter().any(|w| w.starts_with("line 2: the comment has 2000 characters")),
+            "{:?}",
+            parsed.warnings
+        );
+        assert!(parsed.warnings.iter().any(|w| w.contains("source `email`")), "{:?}", parsed.warnings);
+        let mut ignoring = options();
+        ignoring.ignore = vec!["Channel".into()];
+        let parsed = parse_with(&csv, &ignoring).unwrap();
+        assert!(!parsed.warnings.iter().any(|w| w.contains("source")), "{:?}", parsed.warnings);
+        let mut named = options();
+        named.map = vec![parse_mapping("Channel=source").unwrap()];
+        let err = parse_with(&csv, &named).unwrap_err();
+        assert!(err.starts_with("line 2: `email` is not"), "a column the user named is not guessed: {err}");
+    }
+
+    #[test]
+    fn tabs_and_a_date_pattern() {
+        let mut us = options();
+        us.date_format = Some("%m/%d/%Y".into());
+        let parsed = parse_with("customer\tcomment\tdate\nA\tslow\t11/02/2026\n", &us).unwrap();
+        assert!(parsed.insights[0].evidence.ends_with("2026-11-02"), "{}", parsed.insights[0].evidence);
+        let err = parse("customer\tcomment\tdate\nA\tslow\t11/02/2026\n").unwrap_err();
+        assert!(err.contains("--date-format"), "{err}");
+    }
+
+    #[test]
     fn a_bad_mapping_is_refused() {
         assert!(parse_mapping("nocolumn").is_err());
         assert!(parse_mapping("A=colour").unwrap_err().contains("customer, segment"));
+        assert_eq!(parse_mapping("Channel=ignore").unwrap(), ("Channel".into(), "ignore".into()));
     }
 }
 
@@ -252,6 +414,8 @@ mod tests {
 pub struct Imported {
     pub added: usize,
     pub already_there: usize,
+    /// Values replaced by a default or cut to fit, with their lines.
+    pub warnings: Vec<String>,
 }
 
 impl super::App {
@@ -264,11 +428,11 @@ impl super::App {
         options: &ImportOptions,
         by: Option<u64>,
     ) -> anyhow::Result<Imported> {
-        let insights = parse_feedback(input, options, &self.prompts.texts).map_err(|e| {
-            super::UserError(format!("{e}. Nothing was imported; fix that row and import the file again"))
+        let parsed = parse_feedback(input, options, &self.prompts.texts).map_err(|e| {
+            super::UserError(format!("{e}\nNothing was imported; fix those rows and import the file again"))
         })?;
         self.settings(guild_id).await?; // the guild's row must exist first
-        let added = self.store.import_insights(guild_id, &insights, by, self.clock.now()).await?;
-        Ok(Imported { added, already_there: insights.len() - added })
+        let added = self.store.import_insights(guild_id, &parsed.insights, by, self.clock.now()).await?;
+        Ok(Imported { added, already_there: parsed.insights.len() - added, warnings: parsed.warnings })
     }
 }

@@ -52,7 +52,7 @@ const SPEC: &[(&str, bool, &[&str], usize)] = &[
     ("replies.suggestion_outcome", false, &["title", "approved"], 2000),
     ("replies.review_done", false, &["id", "approved"], 2000),
     ("replies.insight_retired", false, &["id"], 2000),
-    ("replies.imported", false, &["added", "file", "already"], 2000),
+    ("replies.imported", false, &["added", "file", "already", "notes"], 2000),
     ("replies.no_follow_ups", false, &[], 2000),
     ("replies.follow_up_done", false, &["id", "text"], 2000),
     ("replies.answer_already_logged", false, &[], 2000),

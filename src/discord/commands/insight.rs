@@ -243,11 +243,15 @@ async fn import(
     };
     let options = ImportOptions {
         map: vec![],
+        ignore: vec![],
         default_source: source.map_or(EvidenceSource::NpsSurvey, EvidenceSource::from),
         default_segment: Segment::parse(segment.as_deref().unwrap_or("unknown")).map_err(UserError)?,
+        date_format: None,
     };
     let guild = guild(ctx);
     let done = data.app.import_feedback(guild, bytes.as_ref(), &options, Some(ctx.author().id.get())).await?;
-    let context = minijinja::context! { added => done.added, file => file.filename, already => done.already_there };
+    let notes = done.warnings.join("\n");
+    let context =
+        minijinja::context! { added => done.added, file => file.filename, already => done.already_there, notes };
     reply_private(ctx, data.app.prompts.texts.render("replies.imported", context)).await
 }
