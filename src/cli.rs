@@ -42,6 +42,8 @@ pub enum Command {
     ImportFeedback(ImportArgs),
     /// Print a guild's weekly numbers.
     Report(ReportArgs),
+    /// List the guilds (servers) in the database: id, name, last activity.
+    Guilds,
     /// Try Advocate offline: a fake Discord, the real bot, one simulated week.
     Demo {
         /// Keep the demo's database in this (new) file, to try `advocate report` on it.
@@ -146,6 +148,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ImportFeedback(args) => import(&config, args).await,
         Command::Report(args) => report(&config, args).await,
         Command::Demo { keep } => demo(keep).await,
+        Command::Guilds => guilds(&config).await,
     }
 }
 
@@ -229,6 +232,24 @@ async fn import(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
     );
     for warning in &done.warnings {
         eprintln!("note: {warning}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn guilds(config: &Config) -> anyhow::Result<ExitCode> {
+    let store = crate::store::Store::open_existing(&config.database_url).await?;
+    let guilds = store.guild_list().await?;
+    if guilds.is_empty() {
+        println!("No guilds yet: the bot records a guild when it joins one.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{:<20}  {:<32}  {:<16}  status", "guild id", "name", "last activity");
+    for g in guilds {
+        let day = |t: jiff::Timestamp| t.strftime("%Y-%m-%d").to_string();
+        let status = g.left_at.map_or("active".to_string(), |t| format!("removed {}", day(t)));
+        let name = g.name.unwrap_or_else(|| "(name not seen yet)".into());
+        let last = g.last_activity.map_or("none".to_string(), day);
+        println!("{:<20}  {:<32}  {:<16}  {status}", g.guild_id, name, last);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -265,6 +265,20 @@ fn a_crlf_semicolon_export_with_a_free_text_channel_imports_with_ignore() {
 }
 
 #[test]
+fn guilds_lists_what_the_database_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("a.db").display());
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts/samples/feedback.csv");
+    advocate(dir.path(), &["migrate"], &[("DATABASE_URL", &url)]);
+    let empty = advocate(dir.path(), &["guilds"], &[("DATABASE_URL", &url)]);
+    assert!(text(&empty).contains("No guilds yet"), "{}", text(&empty));
+    advocate(dir.path(), &["import-feedback", sample, "--guild", "4242"], &[("DATABASE_URL", &url)]);
+    let out = advocate(dir.path(), &["guilds"], &[("DATABASE_URL", &url)]);
+    let row = text(&out).lines().find(|l| l.starts_with("4242")).map(str::to_string);
+    assert!(row.as_ref().is_some_and(|r| r.contains("(name not seen yet)") && r.ends_with("active")), "{}", text(&out));
+}
+
+#[test]
 fn a_negative_or_wordy_id_names_the_option() {
     let dir = tempfile::tempdir().unwrap();
     for bad in ["-1", "abc"] {

@@ -261,6 +261,10 @@ async fn removal_from_a_guild_is_recorded_but_an_outage_is_not() {
         (!h.db.store.active_guilds().await.unwrap().contains(&guild)).then_some(())
     })
     .await;
+    let listed = h.db.store.guild_list().await.unwrap();
+    let acme = listed.iter().find(|g| g.guild_id == guild).unwrap();
+    assert_eq!(acme.name.as_deref(), Some("Acme"), "the name Discord showed");
+    assert!(acme.left_at.is_some());
     h.finish().await;
 }
 

@@ -208,8 +208,9 @@ impl App {
     }
 
     /// The bot is in a guild (again): its data is kept.
-    pub async fn guild_joined(&self, guild_id: u64) -> anyhow::Result<()> {
+    pub async fn guild_joined(&self, guild_id: u64, name: &str) -> anyhow::Result<()> {
         self.settings(guild_id).await?;
+        self.store.set_guild_name(guild_id, name).await?;
         Ok(self.store.set_guild_left(guild_id, None).await?)
     }
 

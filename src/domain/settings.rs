@@ -207,6 +207,16 @@ fn parse_bool(name: &str, text: &str) -> Result<bool, String> {
 }
 
 /// A Discord id: digits, or a mention such as `<@&123>` or `<#123>`.
+/// A guild as `advocate guilds` lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GuildListing {
+    pub guild_id: u64,
+    pub name: Option<String>,
+    pub left_at: Option<jiff::Timestamp>,
+    /// The latest answer, meeting or post.
+    pub last_activity: Option<jiff::Timestamp>,
+}
+
 pub fn parse_id(name: &str, text: &str) -> Result<u64, String> {
     let digits = text.trim().trim_start_matches(['<', '@', '&', '#', '!']).trim_end_matches('>');
     digits

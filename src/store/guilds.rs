@@ -1,8 +1,8 @@
 //! Guild settings and the channels a guild assigns to insights and meetings.
 
-use super::{db_id, from_db_id, ms, on_pool, Result, Store};
+use super::{db_id, from_db_id, from_ms, ms, on_pool, Result, Store};
 use crate::domain::classify::Signal;
-use crate::domain::settings::{ChannelPurpose, Defaults, GuildSettings};
+use crate::domain::settings::{ChannelPurpose, Defaults, GuildListing, GuildSettings};
 use crate::domain::time::weekday_name;
 use jiff::Timestamp;
 
@@ -167,6 +167,34 @@ impl Store {
 impl Store {
     /// Records that the bot was removed from a guild (or, with `None`,
     /// that it is back). The guild's data is deleted some days later.
+    /// Remembers the guild's name as Discord shows it now.
+    pub async fn set_guild_name(&self, guild_id: u64, name: &str) -> Result<()> {
+        let sql = "UPDATE guilds SET name = $2 WHERE guild_id = $1";
+        on_pool!(self, p => sqlx::query(sql).bind(db_id(guild_id)).bind(name).execute(p).await.map(|_| ()))
+    }
+
+    /// Every guild in the database, newest activity first.
+    pub async fn guild_list(&self) -> Result<Vec<GuildListing>> {
+        let sql = "SELECT g.guild_id, g.name, g.left_at, \
+                (SELECT MAX(created_at) FROM answers a WHERE a.guild_id = g.guild_id), \
+                (SELECT MAX(opened_at) FROM meetings m WHERE m.guild_id = g.guild_id), \
+                (SELECT MAX(claimed_at) FROM insight_posts p WHERE p.guild_id = g.guild_id) \
+            FROM guilds g";
+        type Row = (i64, Option<String>, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+        let rows: Vec<Row> = on_pool!(self, p => sqlx::query_as(sql).fetch_all(p).await)?;
+        let mut guilds: Vec<GuildListing> = rows
+            .into_iter()
+            .map(|(g, name, left, a, m, p)| GuildListing {
+                guild_id: from_db_id(g),
+                name,
+                left_at: left.map(from_ms),
+                last_activity: [a, m, p].into_iter().flatten().max().map(from_ms),
+            })
+            .collect();
+        guilds.sort_by_key(|g| std::cmp::Reverse(g.last_activity));
+        Ok(guilds)
+    }
+
     pub async fn set_guild_left(&self, guild_id: u64, left: Option<Timestamp>) -> Result<()> {
         let sql = "UPDATE guilds SET left_at = $2 WHERE guild_id = $1";
         on_pool!(self, p => sqlx::query(sql).bind(db_id(guild_id)).bind(left.map(ms)).execute(p).await.map(|r| r.rows_affected()))?;
