@@ -278,6 +278,41 @@ fn guilds_lists_what_the_database_holds() {
     assert!(row.as_ref().is_some_and(|r| r.contains("(name not seen yet)") && r.ends_with("active")), "{}", text(&out));
 }
 
+/// `report` reads only, so a PostgreSQL role that may only SELECT runs it.
+#[test]
+fn report_works_for_a_select_only_postgresql_role() {
+    let Ok(base) = std::env::var("ADVOCATE_TEST_POSTGRES_URL") else {
+        eprintln!("note: ADVOCATE_TEST_POSTGRES_URL is not set: the PostgreSQL run is SKIPPED");
+        return;
+    };
+    let (schema, role) =
+        (format!("advocate_ro_{}", std::process::id()), format!("advocate_reader_{}", std::process::id()));
+    let psql = |sql: String| {
+        block_on(async {
+            let pool = sqlx::PgPool::connect(&base).await.unwrap();
+            sqlx::raw_sql(&sql).execute(&pool).await.unwrap();
+            pool.close().await;
+        })
+    };
+    psql(format!("CREATE SCHEMA {schema}"));
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    let dir = tempfile::tempdir().unwrap();
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/prompts/samples/feedback.csv");
+    let imported = advocate(dir.path(), &["import-feedback", sample, "--guild", "42"], &[("DATABASE_URL", &url)]);
+    assert!(imported.status.success(), "{}", text(&imported));
+    psql(format!(
+        "CREATE ROLE {role} LOGIN; GRANT USAGE ON SCHEMA {schema} TO {role}; \
+         GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}"
+    ));
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let host = rest.split_once('@').map_or(rest, |(_, host)| host);
+    let reader = format!("{scheme}://{role}@{host}");
+    let out = advocate(dir.path(), &["report", "--guild", "42", "--week", "2026-W47"], &[("DATABASE_URL", &reader)]);
+    psql(format!("DROP SCHEMA {schema} CASCADE; DROP ROLE {role}"));
+    assert!(out.status.success() && text(&out).contains("| Answers |"), "{}", text(&out));
+}
+
 #[test]
 fn a_negative_or_wordy_id_names_the_option() {
     let dir = tempfile::tempdir().unwrap();
