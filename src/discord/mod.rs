@@ -94,11 +94,18 @@ impl Running {
 }
 
 /// Every event, commands included, counts as running work from the moment
-/// it arrives until its handler ends, so a stop can wait for it.
+/// it arrives until its handler ends, so a stop can wait for it. At most
+/// [`MAX_HANDLERS`] handlers run at once: an event waiting for its turn
+/// holds only itself, not a handler's much larger state (a burst of
+/// thousands of replies stays small in memory).
 struct Tracked {
     inner: poise::Framework<Data, Error>,
     work: Arc<crate::app::inflight::Inflight>,
+    turns: tokio::sync::Semaphore,
 }
+
+/// Handlers running at once; enough to keep the database writer's batches full.
+const MAX_HANDLERS: usize = 256;
 
 #[serenity::async_trait]
 impl serenity::framework::Framework for Tracked {
@@ -109,6 +116,7 @@ impl serenity::framework::Framework for Tracked {
     async fn dispatch(&self, ctx: serenity::all::Context, event: serenity::all::FullEvent) {
         let _working = self.work.start();
         metrics::counter!("advocate_gateway_events_total", "event" => event.snake_case_name()).increment(1);
+        let _turn = self.turns.acquire().await;
         self.inner.dispatch(ctx, event).await
     }
 }
@@ -154,7 +162,7 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
         })
         .build();
     let mut client = ClientBuilder::new_with_http(http, intents)
-        .framework(Tracked { inner: framework, work })
+        .framework(Tracked { inner: framework, work, turns: tokio::sync::Semaphore::new(MAX_HANDLERS) })
         .await
         .context("setting up the Discord client failed")?;
     let shards = client.shard_manager.clone();
