@@ -16,10 +16,26 @@ pub const DEFAULT_THREAD_PATTERN: &str =
 pub struct ThreadPattern(Regex);
 
 impl ThreadPattern {
+    /// Compiles a pattern once per process: settings are read again every
+    /// few seconds for every guild, and most guilds share the default, so
+    /// each distinct text is compiled once and the regex shared (cloning a
+    /// `Regex` shares its compiled program).
     pub fn parse(text: &str) -> Result<Self, String> {
-        compile(text).map(ThreadPattern).map_err(|e| {
+        type Compiled = std::sync::Mutex<std::collections::HashMap<String, Regex>>;
+        static COMPILED: std::sync::OnceLock<Compiled> = std::sync::OnceLock::new();
+        let cache = COMPILED.get_or_init(Default::default);
+        if let Some(regex) = cache.lock().unwrap().get(text) {
+            return Ok(ThreadPattern(regex.clone()));
+        }
+        let regex = compile(text).map_err(|e| {
             format!("{e}. Example: (?i)\\b(meeting|sync|standup|retro)\\b matches names with any of those words")
-        })
+        })?;
+        let mut cache = cache.lock().unwrap();
+        if cache.len() >= 10_000 {
+            cache.clear(); // a bound, should guilds ever write that many patterns
+        }
+        cache.insert(text.to_string(), regex.clone());
+        Ok(ThreadPattern(regex))
     }
 
     pub fn matches(&self, thread_name: &str) -> bool {
