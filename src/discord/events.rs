@@ -2,9 +2,9 @@
 
 use serenity::all::{
     AutoArchiveDuration, ChannelId, ChannelType, ComponentInteraction, Context as SerenityContext, CreateAttachment,
-    CreateInteractionResponse, CreateInteractionResponseMessage, CreateThread, FullEvent, GuildId, Interaction,
-    Message, MessageId, MessageUpdateEvent, ModalInteraction, Permissions, Reaction, ScheduledEvent,
-    ScheduledEventStatus, User,
+    CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateThread,
+    FullEvent, GuildId, Interaction, Message, MessageId, MessageUpdateEvent, ModalInteraction, Permissions, Reaction,
+    ScheduledEvent, ScheduledEventStatus, User,
 };
 
 use super::{answer, Data, Error};
@@ -88,32 +88,45 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
                 _ => Ok(()),
             };
             if let Err(e) = handled {
-                // Never leave a button or form unanswered: apologise, hand
-                // back what the person wrote, then log.
-                let sorry = CreateInteractionResponseMessage::new()
-                    .content(data.app.prompts.texts.text("replies.apology"))
-                    .ephemeral(true);
-                let _ = match interaction {
-                    Interaction::Component(i) => {
-                        i.create_response(&ctx.http, CreateInteractionResponse::Message(sorry)).await
-                    }
-                    Interaction::Modal(i) => {
-                        let text = answer::modal_field(i, "text");
-                        let sorry = if text.is_empty() {
-                            sorry
-                        } else {
-                            sorry.add_file(CreateAttachment::bytes(text.into_bytes(), "your-answer.txt"))
-                        };
-                        i.create_response(&ctx.http, CreateInteractionResponse::Message(sorry)).await
-                    }
-                    _ => Ok(()),
-                };
+                apologise(ctx, data, interaction).await;
                 return Err(e);
             }
         }
         _ => {}
     }
     Ok(())
+}
+
+/// Never leaves a button or form unanswered: apologises privately, handing
+/// back what the person wrote, as the response or (after a deferral) as
+/// its follow-up.
+async fn apologise(ctx: &SerenityContext, data: &Data, interaction: &Interaction) {
+    let sorry = data.app.prompts.texts.text("replies.apology");
+    let handed_back = match interaction {
+        Interaction::Modal(i) => Some(answer::modal_field(i, "text")).filter(|t| !t.is_empty()),
+        _ => None,
+    };
+    let file = |text: &String| CreateAttachment::bytes(text.clone().into_bytes(), "your-answer.txt");
+    let mut response = CreateInteractionResponseMessage::new().content(&sorry).ephemeral(true);
+    let mut followup = CreateInteractionResponseFollowup::new().content(&sorry).ephemeral(true);
+    if let Some(text) = &handed_back {
+        response = response.add_file(file(text));
+        followup = followup.add_file(file(text));
+    }
+    let response = CreateInteractionResponse::Message(response);
+    let answered = match interaction {
+        Interaction::Component(i) => i.create_response(&ctx.http, response).await,
+        Interaction::Modal(i) => i.create_response(&ctx.http, response).await,
+        _ => return,
+    };
+    if answered.is_err() {
+        // Deferred already: the follow-up becomes the reply.
+        let _ = match interaction {
+            Interaction::Component(i) => i.create_followup(&ctx.http, followup).await.map(|_| ()),
+            Interaction::Modal(i) => i.create_followup(&ctx.http, followup).await.map(|_| ()),
+            _ => Ok(()),
+        };
+    }
 }
 
 /// Logs a reply in a prompted thread. Bots, the bot itself included, are

@@ -600,11 +600,15 @@ fn edit_original(inner: &Arc<Inner>, token: &str, body: Value, files: Vec<Attach
         .interactions
         .values()
         .find(|i| i.token == token)
-        .map(|i| (i.id, i.channel_id, i.response, i.callbacks.first().cloned()));
-    let Some((iid, channel, response, first)) = found else {
+        .map(|i| (i.id, i.channel_id, i.response, i.callbacks.first().cloned(), i.message_id));
+    let Some((iid, channel, response, first, pressed_on)) = found else {
         return error(StatusCode::NOT_FOUND, "Unknown Webhook", 10015);
     };
     if let Some(mid) = response {
+        return edit_message(inner, mid, &body, files);
+    }
+    // After a deferred update (6), the original is the message the button was on.
+    if let (Some(6), Some(mid)) = (first.as_ref().and_then(|c| c["type"].as_u64()), pressed_on) {
         return edit_message(inner, mid, &body, files);
     }
     let mut m = new_bot_message(inner, channel, &body, files);

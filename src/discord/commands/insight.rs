@@ -1,8 +1,8 @@
 //! /insight today | add | list | review | retire
 
 use serenity::all::{
-    ChannelId, Context as SerenityContext, CreateActionRow, CreateInputText, CreateInteractionResponse,
-    CreateInteractionResponseMessage, CreateMessage, CreateModal, InputTextStyle, ModalInteraction, UserId,
+    ChannelId, Context as SerenityContext, CreateActionRow, CreateInputText, CreateInteractionResponse, CreateMessage,
+    CreateModal, EditInteractionResponse, InputTextStyle, ModalInteraction, UserId,
 };
 
 use super::{guild, listing, manager_only, member_is_manager, reply_private, Context, Error};
@@ -107,6 +107,7 @@ async fn add(
 pub async fn submit_suggestion(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Result<bool, Error> {
     let Some(rest) = i.data.custom_id.strip_prefix(FORM_PREFIX) else { return Ok(false) };
     let Some(guild) = i.guild_id else { return Ok(false) };
+    i.defer_ephemeral(&ctx.http).await?; // answered within 3 s whatever the database does
     let (source, segment) = rest.split_once(':').unwrap_or((rest, ""));
     let field = |id: &str| modal_field(i, id);
     let s = Suggestion {
@@ -131,8 +132,7 @@ pub async fn submit_suggestion(ctx: &SerenityContext, i: &ModalInteraction, data
             None => return Err(e),
         },
     };
-    let reply = CreateInteractionResponseMessage::new().content(text).ephemeral(true);
-    i.create_response(&ctx.http, CreateInteractionResponse::Message(reply)).await?;
+    i.edit_response(&ctx.http, EditInteractionResponse::new().content(text)).await?;
     Ok(true)
 }
 

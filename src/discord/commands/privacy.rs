@@ -2,7 +2,7 @@
 
 use serenity::all::{
     ButtonStyle, ComponentInteraction, Context as SerenityContext, CreateActionRow, CreateAttachment, CreateButton,
-    CreateInteractionResponse, CreateInteractionResponseMessage,
+    EditInteractionResponse,
 };
 
 use super::{guild, Context, Error};
@@ -58,6 +58,7 @@ async fn forget(ctx: Context<'_>) -> Result<(), Error> {
 /// The confirmation button: only the person who asked can press it.
 pub async fn confirm_forget(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data) -> Result<bool, Error> {
     let Some(user) = i.data.custom_id.strip_prefix(FORGET_PREFIX) else { return Ok(false) };
+    i.defer(&ctx.http).await?; // answered within 3 s whatever the database does
     let text = match (i.guild_id, user == i.user.id.to_string()) {
         (Some(guild), true) => {
             let gone = data.app.forget_person(guild.get(), i.user.id.get()).await?;
@@ -66,7 +67,6 @@ pub async fn confirm_forget(ctx: &SerenityContext, i: &ComponentInteraction, dat
         }
         _ => data.app.prompts.texts.text("errors.not_the_asker"),
     };
-    let update = CreateInteractionResponseMessage::new().content(text).components(vec![]);
-    i.create_response(&ctx.http, CreateInteractionResponse::UpdateMessage(update)).await?;
+    i.edit_response(&ctx.http, EditInteractionResponse::new().content(text).components(vec![])).await?;
     Ok(true)
 }
