@@ -262,3 +262,22 @@ async fn reactions_made_during_a_restart_are_read_back() {
     .await;
     h.finish().await;
 }
+
+/// A resumable INVALID_SESSION: the bot resumes, events are replayed,
+/// nothing is lost or logged twice.
+#[tokio::test]
+async fn a_resumable_invalid_session_loses_nothing() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let m = meeting(&mut h).await;
+    let (identifies, resumes, _) = h.fake.gateway_stats();
+    h.fake.invalidate_session_resumable();
+    for n in 0..5 {
+        h.fake.say(m.people[n % 2], m.thread, &format!("Resumable {n}: 3 customers")).unwrap();
+    }
+    eventually("the replies", || async { (stored(&h, &m).await == 5).then_some(()) }).await;
+    let (identifies_after, resumes_after, _) = h.fake.gateway_stats();
+    assert_eq!((identifies_after, resumes_after), (identifies, resumes + 1), "resumed, not a new session");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(stored(&h, &m).await, 5, "nothing twice");
+    h.finish().await;
+}

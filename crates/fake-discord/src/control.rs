@@ -36,6 +36,12 @@ impl FakeDiscord {
         self.inner.gateway_out(Out::Drop);
     }
 
+    /// Sends INVALID_SESSION with `d: true` on the live connection: the
+    /// session may be resumed, and events since are replayed on RESUME.
+    pub fn invalidate_session_resumable(&self) {
+        self.inner.gateway_out(Out::Text(json!({"op": 9, "d": true}).to_string()));
+    }
+
     /// The gateway becomes unreachable: the connection drops and new ones
     /// fail. Events meanwhile are kept (history, and replay on RESUME).
     pub fn gateway_down(&self) {
