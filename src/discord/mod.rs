@@ -127,6 +127,19 @@ pub fn poster(config: &Config, prompts: Arc<crate::prompts::Prompts>) -> anyhow:
     Ok(posts::DiscordPoster { http: Arc::new(build_http(config)?), prompts })
 }
 
+/// serenity's cache keeps only what the bot reads from it: its own user
+/// (always kept). Guilds, channels, members and messages come with the
+/// events and interactions that need them, so thousands of guilds cost
+/// no copies of their member lists and channels.
+fn lean_cache() -> serenity::cache::Settings {
+    let mut settings = serenity::cache::Settings::default();
+    settings.cache_guilds = false;
+    settings.cache_channels = false;
+    settings.cache_users = false;
+    settings.max_messages = 0;
+    settings
+}
+
 /// Connects with or without the Message Content intent.
 pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::Result<Running> {
     let http = build_http(config)?;
@@ -162,6 +175,7 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
         })
         .build();
     let mut client = ClientBuilder::new_with_http(http, intents)
+        .cache_settings(lean_cache())
         .framework(Tracked { inner: framework, work, turns: tokio::sync::Semaphore::new(MAX_HANDLERS) })
         .await
         .context("setting up the Discord client failed")?;
