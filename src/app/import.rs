@@ -262,7 +262,7 @@ fn fit(text: &str, what: &str, field: &str, notes: &mut Vec<String>) -> String {
         return text.to_string();
     }
     notes.push(format!("the {what} has {len} characters; cut to {max}"));
-    text.chars().take(max - 1).chain(['…']).collect()
+    crate::domain::text::cut(text, max)
 }
 
 /// ISO 8601 (`2026-11-02`, or a timestamp starting with one), or the

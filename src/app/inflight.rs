@@ -32,7 +32,8 @@ const MAX_BACKOFF: Duration = Duration::from_secs(5);
 #[derive(Debug)]
 pub struct Inflight {
     policy: RetryPolicy,
-    /// Handlers running plus answers waiting; shutdown waits for zero.
+    /// Handlers running (an answer waits for the database inside its
+    /// handler); shutdown waits for zero.
     busy: watch::Sender<usize>,
     waiting: Mutex<(usize, usize)>,
     /// Answers given up on since start: their loss was logged.
@@ -72,10 +73,6 @@ pub enum NotSaved {
 impl Inflight {
     pub fn new(policy: RetryPolicy) -> Arc<Inflight> {
         Arc::new(Inflight { policy, busy: watch::channel(0).0, waiting: Mutex::new((0, 0)), lost: AtomicU64::new(0) })
-    }
-
-    pub fn policy(&self) -> RetryPolicy {
-        self.policy
     }
 
     /// Marks work as running until the guard is dropped.

@@ -143,7 +143,7 @@ pub async fn submit(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) ->
 }
 
 /// The person's own text, handed back as a file.
-fn your_answer(text: &str) -> CreateAttachment {
+pub(super) fn your_answer(text: &str) -> CreateAttachment {
     CreateAttachment::bytes(text.as_bytes().to_vec(), "your-answer.txt")
 }
 

@@ -1,7 +1,7 @@
 //! Gateway events other than slash commands.
 
 use serenity::all::{
-    AutoArchiveDuration, ChannelId, ChannelType, ComponentInteraction, Context as SerenityContext, CreateAttachment,
+    AutoArchiveDuration, ChannelId, ChannelType, ComponentInteraction, Context as SerenityContext,
     CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateThread,
     FullEvent, GuildId, Interaction, Message, MessageId, MessageUpdateEvent, ModalInteraction, Permissions, Reaction,
     ScheduledEvent, ScheduledEventStatus, User,
@@ -106,12 +106,11 @@ async fn apologise(ctx: &SerenityContext, data: &Data, interaction: &Interaction
         Interaction::Modal(i) => Some(answer::modal_field(i, "text")).filter(|t| !t.is_empty()),
         _ => None,
     };
-    let file = |text: &String| CreateAttachment::bytes(text.clone().into_bytes(), "your-answer.txt");
     let mut response = CreateInteractionResponseMessage::new().content(&sorry).ephemeral(true);
     let mut followup = CreateInteractionResponseFollowup::new().content(&sorry).ephemeral(true);
     if let Some(text) = &handed_back {
-        response = response.add_file(file(text));
-        followup = followup.add_file(file(text));
+        response = response.add_file(answer::your_answer(text));
+        followup = followup.add_file(answer::your_answer(text));
     }
     let response = CreateInteractionResponse::Message(response);
     let answered = match interaction {

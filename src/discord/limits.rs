@@ -17,17 +17,8 @@ pub const EMBED_TOTAL: usize = 6000;
 pub const THREAD_NAME: usize = 100;
 pub const BUTTON_LABEL: usize = 80;
 pub const MODAL_TITLE: usize = 45;
-pub const INPUT_LABEL: usize = 45;
 
-/// `text` in at most `max` characters; a cut one ends with "…".
-pub fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
+pub use crate::domain::text::cut;
 
 /// A message's content, fitted.
 pub fn content(text: &str) -> String {
@@ -65,16 +56,12 @@ impl Embed {
     }
 
     /// Characters Discord counts toward the 6,000.
-    pub fn len(&self) -> usize {
+    fn len(&self) -> usize {
         let n = |s: &String| s.chars().count();
         n(&self.title)
             + n(&self.description)
             + n(&self.footer)
             + self.fields.iter().map(|(k, v)| n(k) + n(v)).sum::<usize>()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     fn parts_mut(&mut self) -> Vec<&mut String> {

@@ -10,4 +10,5 @@ pub mod reaction;
 pub mod rotation;
 pub mod settings;
 pub mod summary;
+pub mod text;
 pub mod time;
