@@ -1,22 +1,24 @@
-//! Store benchmark: answers logged per second, one row per transaction as
-//! the bot writes them, on SQLite (WAL) and on PostgreSQL when
-//! ADVOCATE_TEST_POSTGRES_URL is set. Run: cargo bench --bench store
+//! Store benchmark: answers logged per second through `Store::log_answer`
+//! (each caller waits for its commit, as the bot's handlers do), from 1,
+//! 16 and 256 concurrent writers, against a floor measured in the same
+//! run: the same rows inserted 10,000 per transaction through the driver.
+//! SQLite always; PostgreSQL when ADVOCATE_TEST_POSTGRES_URL is set.
+//! Run: cargo bench --bench store   (ADVOCATE_STORE_N=100000 for more)
 //! Prints figures; asserts nothing about speed.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
-use advocate::domain::answer::{AnswerRef, NewAnswer};
-use advocate::domain::answer::{Impact, Via};
+use advocate::domain::answer::{AnswerRef, Impact, NewAnswer, Via};
 use advocate::domain::classify::Classification;
 use advocate::domain::meeting::{NewMeeting, Origin};
 use advocate::store::Store;
+use jiff::Timestamp;
+use sqlx::{Connection, Executor};
 
 #[path = "../tests/common/mod.rs"]
 mod common;
-use jiff::Timestamp;
-
-const ANSWERS: u64 = 4000;
-const WRITERS: u64 = 16;
 
 fn answer(meeting: i64, n: u64) -> NewAnswer {
     NewAnswer {
@@ -35,7 +37,76 @@ fn answer(meeting: i64, n: u64) -> NewAnswer {
     }
 }
 
-async fn bench(name: &str, store: Store) {
+/// Logs `n` answers numbered from `first` through `writers` concurrent
+/// callers; answers per second.
+async fn through_store(store: &Store, meeting: i64, first: u64, n: u64, writers: u64) -> f64 {
+    let next = Arc::new(AtomicU64::new(first));
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..writers)
+        .map(|_| {
+            let (store, next) = (store.clone(), next.clone());
+            tokio::spawn(async move {
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    if k >= first + n {
+                        break;
+                    }
+                    store.log_answer(&answer(meeting, k)).await.unwrap().expect("a new answer");
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    n as f64 / start.elapsed().as_secs_f64()
+}
+
+const FLOOR_SQL: &str = "INSERT INTO answers (guild_id, channel_id, user_id, meeting_id, via, body, impact, \
+    segments, has_evidence, has_assumption, wants_follow_up, message_id, created_at) \
+    VALUES ($1, $2, $3, $4, 'thread', $5, 'unknown', '', true, false, false, $6, $7)";
+
+/// The floor: the same rows, one prepared INSERT each, 10,000 per
+/// transaction, straight through the driver on one connection.
+macro_rules! floor {
+    ($conn:expr, $meeting:expr, $first:expr, $n:expr) => {{
+        let start = Instant::now();
+        let mut k = $first;
+        while k < $first + $n {
+            let mut tx = $conn.begin().await.unwrap();
+            for _ in 0..10_000.min($first + $n - k) {
+                let a = answer($meeting, k);
+                sqlx::query(FLOOR_SQL)
+                    .bind(a.guild_id as i64)
+                    .bind(a.channel_id as i64)
+                    .bind(a.user_id as i64)
+                    .bind($meeting)
+                    .bind(&a.body)
+                    .bind(a.message_id.unwrap() as i64)
+                    .bind(a.created_at.as_millisecond())
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                k += 1;
+            }
+            tx.commit().await.unwrap();
+        }
+        $n as f64 / start.elapsed().as_secs_f64()
+    }};
+}
+
+async fn floor(url: &str, meeting: i64, first: u64, n: u64) -> f64 {
+    if url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+        conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL").await.unwrap();
+        floor!(conn, meeting, first, n)
+    } else {
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        floor!(conn, meeting, first, n)
+    }
+}
+
+async fn bench(name: &str, store: Store, url: &str, n: u64) {
     store.migrate().await.unwrap();
     let meeting = NewMeeting {
         guild_id: 1,
@@ -48,38 +119,27 @@ async fn bench(name: &str, store: Store) {
         event_id: None,
     };
     let (m, _) = store.open_meeting(&meeting, Timestamp::now()).await.unwrap();
-
-    let start = Instant::now();
-    for n in 0..ANSWERS {
-        store.log_answer(&answer(m.id, n)).await.unwrap();
+    let floor = floor(url, m.id, 0, n).await;
+    println!("store[{name}]: floor {floor:>8.0} answers/s ({n} rows, 10,000 per transaction, one connection)");
+    let mut first = n;
+    for writers in [1, 16, 256] {
+        let rate = through_store(&store, m.id, first, n, writers).await;
+        first += n;
+        println!(
+            "store[{name}]: {writers:>3} writers {rate:>8.0} answers/s, each waiting for its commit ({:.2} of the floor)",
+            rate / floor
+        );
     }
-    let one_writer = ANSWERS as f64 / start.elapsed().as_secs_f64();
-
-    let start = Instant::now();
-    let tasks: Vec<_> = (0..WRITERS)
-        .map(|w| {
-            let store = store.clone();
-            tokio::spawn(async move {
-                for n in (ANSWERS + w..2 * ANSWERS).step_by(WRITERS as usize) {
-                    store.log_answer(&answer(m.id, n)).await.unwrap();
-                }
-            })
-        })
-        .collect();
-    for t in tasks {
-        t.await.unwrap();
-    }
-    let many_writers = ANSWERS as f64 / start.elapsed().as_secs_f64();
-    println!("{name:<10} {ANSWERS} answers, one per transaction: {one_writer:>8.0}/s sequential, {many_writers:>8.0}/s from {WRITERS} concurrent writers");
     store.close().await;
 }
 
 #[tokio::main]
 async fn main() {
+    let n: u64 = std::env::var("ADVOCATE_STORE_N").ok().and_then(|v| v.parse().ok()).unwrap_or(40_000);
     // The tests' stores: a temporary SQLite file, and a fresh PostgreSQL
     // schema when ADVOCATE_TEST_POSTGRES_URL is set (else it says so).
     for db in common::stores().await {
-        bench(db.backend, db.store.clone()).await;
+        bench(db.backend, db.store.clone(), &db.url.clone(), n).await;
         db.finish().await;
     }
 }

@@ -101,7 +101,7 @@ pub fn check_text(text: &str) -> Result<String, String> {
 }
 
 /// What an answer responds to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AnswerRef {
     Meeting(i64),
     Post(i64),

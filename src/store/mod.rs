@@ -12,6 +12,7 @@ mod posts;
 mod privacy;
 mod reactions;
 mod report;
+mod writer;
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -49,8 +50,8 @@ pub(crate) use on_pool;
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: Pool,
-    /// Groups concurrent answer writes into shared transactions.
-    writer: Option<answers::AnswerWriter>,
+    /// Groups concurrent answer and reaction writes into shared transactions.
+    writer: Option<writer::Writer>,
     fault: Arc<AtomicU8>,
 }
 
@@ -177,7 +178,7 @@ pub fn redact_url(url: &str) -> String {
 /// SQLite plans).
 pub fn per_event_queries() -> Vec<(&'static str, String)> {
     vec![
-        ("log an answer", answers::INSERT.into()),
+        ("log answers", answers::insert_statement(1).0.into()),
         ("edit an answer", answers::EDIT.into()),
         ("remember a deletion", answers::REMEMBER_DELETION.into()),
         ("delete an answer", answers::DELETE.into()),
@@ -230,7 +231,7 @@ impl Store {
         } else {
             anyhow::bail!("DATABASE_URL `{shown}` must start with sqlite: or postgres://, e.g. sqlite:advocate.db");
         };
-        Ok(Store { writer: Some(answers::AnswerWriter::spawn(pool.clone())), pool, fault })
+        Ok(Store { writer: Some(writer::Writer::spawn(pool.clone())), pool, fault })
     }
 
     /// Opens a database that must exist and be up to date, for a command
@@ -249,8 +250,8 @@ impl Store {
         Ok(store)
     }
 
-    /// A store that writes each answer in its own transaction: the writer
-    /// task's own handle.
+    /// A store that writes each answer and reaction in its own
+    /// transaction: the writer tasks' own handle.
     fn without_writer(pool: Pool) -> Store {
         Store { pool, writer: None, fault: Arc::new(AtomicU8::new(NEVER_FAULTED)) }
     }

@@ -6,7 +6,7 @@ use super::{db_id, from_db_id, ms, on_pool, Result, Store};
 use crate::domain::reaction::ReactionEvent;
 
 /// How long a removal seen before its add waits for that add.
-const EARLY_REMOVAL_WINDOW: SignedDuration = SignedDuration::from_secs(60);
+pub(super) const EARLY_REMOVAL_WINDOW: SignedDuration = SignedDuration::from_secs(60);
 
 /// The reaction as a row, live or (with `$7`) already removed, if it is on
 /// one of the bot's posts. A replayed add of a live reaction changes nothing.
@@ -35,6 +35,37 @@ pub(super) const REMEMBER_REMOVAL: &str = "INSERT INTO reaction_removals (messag
     OR EXISTS (SELECT 1 FROM meetings WHERE prompt_message_id = $1) \
     ON CONFLICT (message_id, user_id, emoji) DO UPDATE SET removed_at = excluded.removed_at";
 
+/// Logs a reaction inside the transaction `$tx` (see `reaction_added`).
+macro_rules! add_reaction {
+    ($r:expr, $tx:expr) => {{
+        let r: &$crate::domain::reaction::ReactionEvent = $r;
+        let (m, u) = ($crate::store::db_id(r.message_id), $crate::store::db_id(r.user_id));
+        let cutoff = $crate::store::ms(r.at - $crate::store::reactions::EARLY_REMOVAL_WINDOW);
+        async {
+            let removed: Option<i64> = sqlx::query_scalar($crate::store::reactions::TAKE_EARLY_REMOVAL)
+                .bind(m)
+                .bind(u)
+                .bind(&r.emoji)
+                .bind(cutoff)
+                .fetch_optional(&mut *$tx)
+                .await?;
+            let done = sqlx::query($crate::store::reactions::INSERT)
+                .bind($crate::store::db_id(r.guild_id))
+                .bind($crate::store::db_id(r.channel_id))
+                .bind(m)
+                .bind(u)
+                .bind(&r.emoji)
+                .bind($crate::store::ms(r.at))
+                .bind(removed)
+                .execute(&mut *$tx)
+                .await?;
+            Ok::<bool, sqlx::Error>(done.rows_affected() == 1)
+        }
+        .await
+    }};
+}
+pub(super) use add_reaction;
+
 impl Store {
     /// The bot's posts and meeting prompts posted since `since`, as
     /// (guild, channel, message): the messages whose reactions are logged.
@@ -58,32 +89,10 @@ impl Store {
     /// Logs a reaction if it is on one of the bot's posts. True if logged.
     /// If its removal was seen first, it is logged as added and removed.
     pub async fn reaction_added(&self, r: &ReactionEvent) -> Result<bool> {
-        let take_early_removal = TAKE_EARLY_REMOVAL;
-        let cutoff = ms(r.at - EARLY_REMOVAL_WINDOW);
-        let done = on_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            let removed: Option<i64> = sqlx::query_scalar(take_early_removal)
-                .bind(db_id(r.message_id))
-                .bind(db_id(r.user_id))
-                .bind(&r.emoji)
-                .bind(cutoff)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let done = sqlx::query(INSERT)
-                .bind(db_id(r.guild_id))
-                .bind(db_id(r.channel_id))
-                .bind(db_id(r.message_id))
-                .bind(db_id(r.user_id))
-                .bind(&r.emoji)
-                .bind(ms(r.at))
-                .bind(removed)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            tx.commit().await?;
-            done
-        });
-        Ok(done == 1)
+        match &self.writer {
+            Some(writer) => writer.reaction(r.clone()).await,
+            None => self.write_batch(&[], &[r]).await.map(|(_, mut logged)| logged.remove(0)),
+        }
     }
 
     /// Marks a live reaction removed. True if there was one; otherwise the
