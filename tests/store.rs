@@ -82,6 +82,46 @@ async fn a_new_guild_gets_defaults_and_keeps_its_changes() {
     }
 }
 
+/// A tick reads only the guilds due: each job's next due time is kept
+/// per guild, and a change of settings or channels, or the bot coming
+/// back, has it worked out again at the next tick.
+#[tokio::test]
+async fn only_guilds_due_are_read_and_changes_make_a_guild_due_again() {
+    use advocate::store::Scheduled::{DailyPost, Summary};
+    for db in common::stores().await {
+        let s = &db.store;
+        let (defaults, now) = (Defaults::default(), t("2026-11-25T08:00:00Z"));
+        let tomorrow = now + SignedDuration::from_hours(24);
+        for guild in [1, 2, 3] {
+            s.guild_settings(guild, &defaults, now).await.unwrap();
+        }
+        assert_eq!(sorted(s.due_guilds(DailyPost, now).await.unwrap()), vec![1, 2, 3], "{}: new guilds", db.backend);
+        for guild in [1, 2, 3] {
+            s.set_due(guild, DailyPost, tomorrow).await.unwrap();
+        }
+        s.set_due(2, Summary, tomorrow).await.unwrap();
+        assert!(s.due_guilds(DailyPost, now).await.unwrap().is_empty(), "{}", db.backend);
+        assert_eq!(sorted(s.due_guilds(Summary, now).await.unwrap()), vec![1, 3], "each job has its own time");
+        assert_eq!(sorted(s.due_guilds(DailyPost, tomorrow).await.unwrap()), vec![1, 2, 3]);
+
+        let mut settings = s.guild_settings(1, &defaults, now).await.unwrap();
+        settings.set("post_time", "07:00").unwrap();
+        s.save_guild_settings(&settings).await.unwrap();
+        s.set_channel(2, 20, ChannelPurpose::Insight, true).await.unwrap();
+        assert_eq!(sorted(s.due_guilds(DailyPost, now).await.unwrap()), vec![1, 2], "{}: changed", db.backend);
+        s.set_guild_left(3, Some(now)).await.unwrap();
+        assert!(!s.due_guilds(DailyPost, tomorrow).await.unwrap().contains(&3), "a guild the bot left");
+        s.set_guild_left(3, None).await.unwrap();
+        assert!(s.due_guilds(DailyPost, now).await.unwrap().contains(&3), "{}: back", db.backend);
+        db.finish().await;
+    }
+}
+
+fn sorted(mut ids: Vec<u64>) -> Vec<u64> {
+    ids.sort();
+    ids
+}
+
 #[tokio::test]
 async fn library_sync_adds_updates_and_retires_by_key() {
     for db in common::stores().await {
@@ -485,14 +525,17 @@ async fn summary_posts_and_reminders_are_claimed_once() {
         };
         let id = s.add_follow_up(&due, now).await.unwrap();
         s.add_follow_up(&NewFollowUp { due_date: Some(date(2026, 11, 30)), ..due.clone() }, now).await.unwrap();
-        let found = s.due_follow_ups(GUILD, date(2026, 11, 25)).await.unwrap();
+        let found = s.unreminded_follow_ups(date(2026, 11, 25)).await.unwrap();
+        assert!(found.is_empty(), "{}: a guild the bot is not in is not reminded", db.backend);
+        s.guild_settings(GUILD, &Defaults::default(), now).await.unwrap();
+        let found = s.unreminded_follow_ups(date(2026, 11, 25)).await.unwrap();
         assert_eq!(
-            found.iter().map(|f| (f.id, f.thread_id, f.owner_id)).collect::<Vec<_>>(),
-            vec![(id, 80, Some(BIG))]
+            found.iter().map(|(g, f)| (*g, f.id, f.thread_id, f.owner_id)).collect::<Vec<_>>(),
+            vec![(GUILD, id, 80, Some(BIG))]
         );
         assert!(s.claim_reminder(id, now).await.unwrap());
         assert!(!s.claim_reminder(id, now).await.unwrap(), "{}", db.backend);
-        assert!(s.due_follow_ups(GUILD, date(2026, 11, 25)).await.unwrap().is_empty());
+        assert!(s.unreminded_follow_ups(date(2026, 11, 25)).await.unwrap().is_empty());
         db.finish().await;
     }
 }

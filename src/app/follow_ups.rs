@@ -1,5 +1,6 @@
 //! Follow-ups: listed, closed, and their owners reminded when due.
 
+use jiff::civil::Date;
 use jiff::Timestamp;
 use minijinja::context;
 
@@ -34,22 +35,30 @@ impl App {
     }
 
     /// Follow-ups to remind at `now` across guilds, each claimed so that
-    /// one process reminds once: (follow-up, guild, reminder text).
+    /// one process reminds once: (follow-up, guild, reminder text). Reads
+    /// only follow-ups due somewhere on Earth by now, then checks each
+    /// against its guild's own date.
     pub(super) async fn due_reminders(&self, now: Timestamp) -> anyhow::Result<Vec<(DueFollowUp, u64, String)>> {
         let mut out = Vec::new();
-        for guild in self.scheduled_guilds().await? {
-            let today = self.settings(guild).await?.zone.date_of(now);
-            for f in self.store.due_follow_ups(guild, today).await? {
-                if self.store.claim_reminder(f.id, now).await? {
-                    let owner = f.owner_id.map_or("someone".to_string(), |o| format!("<@{o}>"));
-                    let text = self.prompts.texts.render(
-                        "meeting.follow_up_due",
-                        context! { owner, text => f.text, due => f.due_date.to_string(), id => f.id },
-                    );
-                    out.push((f, guild, text));
-                }
+        for (guild, f) in self.store.unreminded_follow_ups(latest_date(now)).await? {
+            if !self.schedules(guild) || f.due_date > self.settings(guild).await?.zone.date_of(now) {
+                continue;
+            }
+            if self.store.claim_reminder(f.id, now).await? {
+                let owner = f.owner_id.map_or("someone".to_string(), |o| format!("<@{o}>"));
+                let text = self.prompts.texts.render(
+                    "meeting.follow_up_due",
+                    context! { owner, text => f.text, due => f.due_date.to_string(), id => f.id },
+                );
+                out.push((f, guild, text));
             }
         }
         Ok(out)
     }
+}
+
+/// The date at `now` in the zone furthest ahead (UTC+14).
+fn latest_date(now: Timestamp) -> Date {
+    let ahead = jiff::tz::TimeZone::fixed(jiff::tz::offset(14));
+    now.to_zoned(ahead).date()
 }

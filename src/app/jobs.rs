@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use super::posts::RenderedPost;
 use super::report::Summary;
 use super::App;
+use crate::store::Scheduled;
 
 /// What a job sends.
 pub enum Outgoing {
@@ -67,10 +68,10 @@ impl App {
                 Err(e) => tracing::error!(post = post.id, error = %format!("{e:#}"), "cannot lay out a daily post"),
             }
         }
-        for (guild_id, channel_id, week) in self.due_summaries(now).await? {
-            let Some((nonce, maybe_sent)) = self.claim_summary_post(guild_id, channel_id, week, now).await? else {
-                continue;
-            };
+        for (guild_id, channel_id, week, next) in self.due_summaries(now).await? {
+            let claimed = self.claim_summary_post(guild_id, channel_id, week, now).await?;
+            self.store.set_due(guild_id, Scheduled::Summary, next).await?;
+            let Some((nonce, maybe_sent)) = claimed else { continue };
             match self.summary(guild_id, Some(week), None).await {
                 Ok(summary) => jobs.push(Job {
                     guild_id,

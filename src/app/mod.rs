@@ -28,7 +28,7 @@ use crate::config::Config;
 use crate::domain::classify::{Patterns, Signal};
 use crate::domain::settings::{ChannelPurpose, Defaults, GuildSettings};
 use crate::prompts::{self, Prompts};
-use crate::store::Store;
+use crate::store::{Scheduled, Store};
 
 /// Shared state behind every entry point.
 #[derive(Clone, Debug)]
@@ -145,13 +145,11 @@ impl App {
         self
     }
 
-    /// Guilds this process posts and reminds for: the active guilds of
-    /// its shards, so processes sharing a database split the work.
-    pub async fn scheduled_guilds(&self) -> anyhow::Result<Vec<u64>> {
-        let mut guilds = self.store.active_guilds().await?;
-        if let Some(shards) = self.shards {
-            guilds.retain(|g| shards.has_guild(*g));
-        }
+    /// Guilds whose `job` is due at `now` that this process schedules:
+    /// those of its shards, so processes sharing a database split the work.
+    pub async fn due_guilds(&self, job: Scheduled, now: jiff::Timestamp) -> anyhow::Result<Vec<u64>> {
+        let mut guilds = self.store.due_guilds(job, now).await?;
+        guilds.retain(|g| self.schedules(*g));
         Ok(guilds)
     }
 

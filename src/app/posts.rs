@@ -11,6 +11,7 @@ use super::App;
 use crate::domain::insight::Insight;
 use crate::domain::post::{Claim, InsightPost, PostKind, PostSlot};
 use crate::domain::rotation::next_insight;
+use crate::store::Scheduled;
 
 /// How long a claim may go unconfirmed before another process (or a
 /// restart) finishes it. Sending takes seconds at most.
@@ -43,29 +44,25 @@ fn slot_nonce(guild: u64, channel: u64, date: Date, kind: PostKind) -> String {
 }
 
 impl App {
-    /// Daily slots due at `now`, over every guild and insight channel.
-    async fn due_daily_posts(&self, now: Timestamp) -> anyhow::Result<Vec<PostSlot>> {
-        let mut due = Vec::new();
-        for guild in self.scheduled_guilds().await? {
-            let settings = self.settings(guild).await?;
-            let Some(date) = settings.daily_schedule().due_slot(now, settings.catch_up()) else { continue };
-            for &channel in &settings.insight_channels {
-                due.push(PostSlot { guild_id: guild, channel_id: channel, local_date: date, kind: PostKind::Daily });
-            }
-        }
-        Ok(due)
-    }
-
-    /// Daily posts to send at `now`: unfinished ones to finish, and new
-    /// slots, each claimed for this process.
+    /// Daily posts to send at `now`: unfinished ones to finish, and the
+    /// slots of the guilds due now, each claimed for this process. A
+    /// guild's next due time is stored once its claims are made.
     pub(super) async fn claim_due_posts(&self, now: Timestamp) -> anyhow::Result<Vec<InsightPost>> {
         let mut posts = self.unfinished_posts(now).await?;
-        for slot in self.due_daily_posts(now).await? {
-            if let Some(post) = self.claim_post(&slot, now).await? {
-                if !posts.iter().any(|p| p.id == post.id) {
-                    posts.push(post);
+        for guild in self.due_guilds(Scheduled::DailyPost, now).await? {
+            let settings = self.settings(guild).await?;
+            let schedule = settings.daily_schedule();
+            if let Some(local_date) = schedule.due_slot(now, settings.catch_up()) {
+                for &channel_id in &settings.insight_channels {
+                    let slot = PostSlot { guild_id: guild, channel_id, local_date, kind: PostKind::Daily };
+                    if let Some(post) = self.claim_post(&slot, now).await? {
+                        if !posts.iter().any(|p| p.id == post.id) {
+                            posts.push(post);
+                        }
+                    }
                 }
             }
+            self.store.set_due(guild, Scheduled::DailyPost, schedule.next_after(now)).await?;
         }
         Ok(posts)
     }

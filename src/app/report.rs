@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::domain::settings::Defaults;
 use crate::domain::summary::{summarize, Headline, WeekSummary};
 use crate::domain::time::{IsoWeek, Zone};
-use crate::store::{Store, WeekScope};
+use crate::store::{Scheduled, Store, WeekScope};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WeekReport {
@@ -410,18 +410,25 @@ impl super::App {
         Ok(self.store.claim_summary_post(guild_id, &name, channel_id, &nonce, now, stale_before).await?)
     }
 
-    /// Weekly summary posts due now: (guild, channel, week). A post early
+    /// Weekly summaries due at `now` over the guilds due: (guild,
+    /// channel, week, when the guild's next summary is due). A post early
     /// in the week (Monday to Wednesday) reports the week before; later,
-    /// the week it is in.
-    pub(super) async fn due_summaries(&self, now: Timestamp) -> anyhow::Result<Vec<(u64, u64, IsoWeek)>> {
+    /// the week it is in. A guild with nothing to post now is given its
+    /// next due time here.
+    pub(super) async fn due_summaries(&self, now: Timestamp) -> anyhow::Result<Vec<(u64, u64, IsoWeek, Timestamp)>> {
         let mut due = Vec::new();
-        for guild in self.scheduled_guilds().await? {
+        for guild in self.due_guilds(Scheduled::Summary, now).await? {
             let s = self.settings(guild).await?;
-            let Some(channel) = s.summary_channel else { continue };
-            let Some(date) = s.summary_schedule().due_slot(now, s.catch_up()) else { continue };
-            let week = IsoWeek::of_date(date);
-            let early = date.weekday().to_monday_one_offset() <= 3;
-            due.push((guild, channel, if early { week.previous() } else { week }));
+            let schedule = s.summary_schedule();
+            let next = schedule.next_after(now);
+            match (s.summary_channel, schedule.due_slot(now, s.catch_up())) {
+                (Some(channel), Some(date)) => {
+                    let week = IsoWeek::of_date(date);
+                    let early = date.weekday().to_monday_one_offset() <= 3;
+                    due.push((guild, channel, if early { week.previous() } else { week }, next));
+                }
+                _ => self.store.set_due(guild, Scheduled::Summary, next).await?,
+            }
         }
         Ok(due)
     }

@@ -95,6 +95,11 @@ macro_rules! insert_follow_ups {
 }
 pub(super) use insert_follow_ups;
 
+/// Follow-ups waiting for their reminder (every tick; by their own index).
+pub(super) const UNREMINDED: &str = "SELECT f.guild_id, f.id, m.thread_id, f.owner_id, f.body, f.due_date \
+    FROM follow_ups f JOIN meetings m ON m.id = f.meeting_id JOIN guilds g ON g.guild_id = f.guild_id \
+    WHERE f.status = 'open' AND f.reminded_at IS NULL AND f.due_date <= $1 AND g.left_at IS NULL ORDER BY f.due_date";
+
 impl Store {
     pub async fn add_follow_up(&self, f: &NewFollowUp, now: Timestamp) -> Result<i64> {
         on_pool!(self, p => {
@@ -129,23 +134,22 @@ impl Store {
 }
 
 impl Store {
-    /// Open follow-ups of a guild due on or before `today`, not yet reminded.
-    pub async fn due_follow_ups(&self, guild_id: u64, today: Date) -> Result<Vec<DueFollowUp>> {
-        let sql = "SELECT f.id, m.thread_id, f.owner_id, f.body, f.due_date FROM follow_ups f \
-            JOIN meetings m ON m.id = f.meeting_id \
-            WHERE f.guild_id = $1 AND f.status = 'open' AND f.reminded_at IS NULL AND f.due_date <= $2 ORDER BY f.id";
-        let rows: Vec<(i64, i64, Option<i64>, String, String)> =
-            on_pool!(self, p => sqlx::query_as(sql).bind(db_id(guild_id)).bind(today.to_string()).fetch_all(p).await)?;
+    /// Open follow-ups of guilds the bot is in, due on or before `date`
+    /// and not yet reminded, with their guild.
+    pub async fn unreminded_follow_ups(&self, date: Date) -> Result<Vec<(u64, DueFollowUp)>> {
+        let rows: Vec<(i64, i64, i64, Option<i64>, String, String)> =
+            on_pool!(self, p => sqlx::query_as(UNREMINDED).bind(date.to_string()).fetch_all(p).await)?;
         Ok(rows
             .into_iter()
-            .filter_map(|(id, thread, owner, body, due)| {
-                Some(DueFollowUp {
+            .filter_map(|(guild, id, thread, owner, body, due)| {
+                let f = DueFollowUp {
                     id,
                     thread_id: from_db_id(thread),
                     owner_id: owner.map(from_db_id),
                     text: body,
                     due_date: due.parse().ok()?,
-                })
+                };
+                Some((from_db_id(guild), f))
             })
             .collect())
     }

@@ -66,6 +66,26 @@ fn extra(s: &GuildSettings, signal: Signal) -> Option<String> {
     s.extra_patterns.iter().find(|(k, _)| *k == signal).map(|(_, p)| p.clone())
 }
 
+/// A guild's scheduled jobs, each with its own next due time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheduled {
+    DailyPost,
+    Summary,
+}
+
+impl Scheduled {
+    fn column(self) -> &'static str {
+        match self {
+            Scheduled::DailyPost => "daily_due_at",
+            Scheduled::Summary => "summary_due_at",
+        }
+    }
+}
+
+pub(super) fn due_guilds_sql(job: Scheduled) -> String {
+    format!("SELECT guild_id FROM guilds WHERE left_at IS NULL AND {} <= $1", job.column())
+}
+
 impl Store {
     /// The guild's settings, creating them from `defaults` the first time
     /// a guild is seen: a guild works from the moment the bot joins it.
@@ -110,7 +130,7 @@ impl Store {
         let sql = "UPDATE guilds SET timezone = $2, post_time = $3, weekdays_only = $4, thread_pattern = $5, \
             manager_role = $6, mention_role = $7, summary_channel = $8, summary_weekday = $9, summary_time = $10, \
             retention_days = $11, catch_up_minutes = $12, extra_evidence = $13, extra_assumption = $14, \
-            extra_follow_up = $15 WHERE guild_id = $1";
+            extra_follow_up = $15, daily_due_at = 0, summary_due_at = 0 WHERE guild_id = $1";
         on_pool!(self, p => sqlx::query(sql)
             .bind(db_id(s.guild_id))
             .bind(s.zone.name())
@@ -143,7 +163,27 @@ impl Store {
             .bind(db_id(channel_id))
             .bind(purpose.as_str())
             .execute(p).await.map(|r| r.rows_affected()))?;
-        Ok(())
+        self.reschedule(guild_id).await
+    }
+
+    /// Has the guild's jobs worked out again at the next tick (its
+    /// settings or channels changed, or the bot is back in it).
+    async fn reschedule(&self, guild_id: u64) -> Result<()> {
+        let sql = "UPDATE guilds SET daily_due_at = 0, summary_due_at = 0 WHERE guild_id = $1";
+        on_pool!(self, p => sqlx::query(sql).bind(db_id(guild_id)).execute(p).await.map(|_| ()))
+    }
+
+    /// Guilds the bot is in whose `job` is due at `now`.
+    pub async fn due_guilds(&self, job: Scheduled, now: Timestamp) -> Result<Vec<u64>> {
+        let sql = due_guilds_sql(job);
+        let ids: Vec<i64> = on_pool!(self, p => sqlx::query_scalar(&sql).bind(ms(now)).fetch_all(p).await)?;
+        Ok(ids.into_iter().map(from_db_id).collect())
+    }
+
+    /// When the guild's `job` is due next.
+    pub async fn set_due(&self, guild_id: u64, job: Scheduled, at: Timestamp) -> Result<()> {
+        let sql = format!("UPDATE guilds SET {} = $2 WHERE guild_id = $1", job.column());
+        on_pool!(self, p => sqlx::query(&sql).bind(db_id(guild_id)).bind(ms(at)).execute(p).await.map(|_| ()))
     }
 
     async fn channels(&self, guild_id: u64, purpose: ChannelPurpose) -> Result<Vec<u64>> {
@@ -198,6 +238,9 @@ impl Store {
     pub async fn set_guild_left(&self, guild_id: u64, left: Option<Timestamp>) -> Result<()> {
         let sql = "UPDATE guilds SET left_at = $2 WHERE guild_id = $1";
         on_pool!(self, p => sqlx::query(sql).bind(db_id(guild_id)).bind(left.map(ms)).execute(p).await.map(|r| r.rows_affected()))?;
-        Ok(())
+        match left {
+            None => self.reschedule(guild_id).await,
+            Some(_) => Ok(()),
+        }
     }
 }

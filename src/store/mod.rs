@@ -24,6 +24,7 @@ use jiff::Timestamp;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+pub use guilds::Scheduled;
 pub use insights::LibrarySync;
 pub use privacy::{Forget, Forgotten, PersonalData, GUILD_TABLES, PERSON_COLUMNS};
 pub use report::WeekScope;
@@ -173,9 +174,9 @@ pub fn redact_url(url: &str) -> String {
     format!("{base}?{}", params.join("&"))
 }
 
-/// The statements run for gateway events, by name: each must find its
-/// rows through an index whatever the history's size (tests check the
-/// SQLite plans).
+/// The statements run for gateway events and scheduler ticks, by name:
+/// each must find its rows through an index whatever the history's size
+/// or the number of guilds (tests check the SQLite plans).
 pub fn per_event_queries() -> Vec<(&'static str, String)> {
     vec![
         ("log answers", answers::insert_statement(1).0.into()),
@@ -188,6 +189,10 @@ pub fn per_event_queries() -> Vec<(&'static str, String)> {
         ("remove a reaction", reactions::REMOVE.into()),
         ("remember an early removal", reactions::REMEMBER_REMOVAL.into()),
         ("a post in flight", posts::IN_FLIGHT.into()),
+        ("guilds whose daily post is due", guilds::due_guilds_sql(Scheduled::DailyPost)),
+        ("guilds whose summary is due", guilds::due_guilds_sql(Scheduled::Summary)),
+        ("follow-ups to remind", follow_ups::UNREMINDED.into()),
+        ("daily posts not confirmed sent", posts::unfinished_sql()),
     ]
 }
 

@@ -46,6 +46,11 @@ impl PostRow {
 pub(super) const IN_FLIGHT: &str = "SELECT EXISTS (SELECT 1 FROM insight_posts \
     WHERE guild_id = $1 AND channel_id = $2 AND message_id IS NULL)";
 
+/// Daily posts never confirmed sent (every tick; by the unsent index).
+pub(super) fn unfinished_sql() -> String {
+    format!("SELECT {COLUMNS} FROM insight_posts WHERE message_id IS NULL AND kind = 'daily' AND claimed_at >= $1 ORDER BY id")
+}
+
 impl Store {
     /// Claims a post. For a daily post the claim is unique per channel and
     /// local day; a second claim returns the first.
@@ -112,9 +117,7 @@ impl Store {
 
     /// Daily posts claimed but never confirmed as sent, claimed after `since`.
     pub async fn unfinished_posts(&self, since: Timestamp) -> Result<Vec<InsightPost>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM insight_posts WHERE message_id IS NULL AND kind = 'daily' AND claimed_at >= $1 ORDER BY id"
-        );
+        let sql = unfinished_sql();
         let rows: Vec<PostRow> = on_pool!(self, p => sqlx::query_as(&sql).bind(ms(since)).fetch_all(p).await)?;
         rows.into_iter().map(PostRow::into_post).collect()
     }
