@@ -52,6 +52,9 @@ pub struct Config {
     pub reliability: Reliability,
     /// host:port for /healthz and /metrics; off when `None`.
     pub http_addr: Option<String>,
+    /// Requests per second scheduled posts may make: Discord's global
+    /// limit (50 unless Discord raised it for the bot).
+    pub discord_rate: u32,
 }
 
 /// How long the bot waits on what fails, and how long it holds on.
@@ -135,6 +138,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("ADVOCATE_SHUTDOWN_TIMEOUT", "shutdown_timeout", "how long a stop waits to save work in progress (default 10s)"),
     ("ADVOCATE_HTTP_TIMEOUT", "http_timeout", "longest wait for one Discord API call (default 30s)"),
     ("ADVOCATE_HTTP_ADDR", "http_addr", "host:port to serve /healthz and /metrics on (default: off)"),
+    (
+        "ADVOCATE_DISCORD_RATE",
+        "discord_rate",
+        "requests per second scheduled posts may make: Discord's global limit (default 50)",
+    ),
 ];
 
 /// advocate.toml's values by key (keys as listed in [`SETTINGS`]).
@@ -221,6 +229,15 @@ impl Config {
                 port.map(|_| ()).ok_or_else(|| format!("`{addr}` is not host:port, e.g. 127.0.0.1:9108")),
             );
         }
+        let mut discord_rate = 50;
+        if let Some(v) = lookup("ADVOCATE_DISCORD_RATE") {
+            let rate = v.trim().parse::<u32>().ok().filter(|r| (1..=100_000).contains(r));
+            check(
+                "ADVOCATE_DISCORD_RATE",
+                rate.map(|r| discord_rate = r)
+                    .ok_or_else(|| format!("`{v}` is not a number of requests per second, e.g. 50")),
+            );
+        }
         let discord_ca = lookup("ADVOCATE_DISCORD_CA").map(PathBuf::from);
         if let Some(ca) = &discord_ca {
             let ok = ca.is_file();
@@ -245,6 +262,7 @@ impl Config {
             shards,
             reliability,
             http_addr,
+            discord_rate,
         })
     }
 
@@ -388,6 +406,12 @@ mod tests {
         assert!(load(&[("ADVOCATE_HTTP_TIMEOUT", "0s")], None).is_err());
         let err = load(&[("ADVOCATE_HTTP_ADDR", "9108")], None).unwrap_err().to_string();
         assert!(err.contains("is not host:port"), "{err}");
+        assert_eq!(load(&[], None).unwrap().discord_rate, 50);
+        assert_eq!(load(&[("ADVOCATE_DISCORD_RATE", "500")], None).unwrap().discord_rate, 500);
+        for bad in ["0", "fast", "-5"] {
+            let err = load(&[("ADVOCATE_DISCORD_RATE", bad)], None).unwrap_err().to_string();
+            assert!(err.contains("requests per second"), "{err}");
+        }
         assert_eq!(
             load(&[("ADVOCATE_HTTP_ADDR", "0.0.0.0:9108")], None).unwrap().http_addr.as_deref(),
             Some("0.0.0.0:9108")

@@ -22,8 +22,9 @@ pub trait Poster: Send + Sync {
 
 /// How often the scheduler looks at the clock (real time).
 pub const INTERVAL: Duration = Duration::from_secs(20);
-/// Scheduled messages sent at once, well inside Discord's global limit.
-const PARALLEL_SENDS: usize = 16;
+/// Scheduled messages in flight at once: enough to keep the poster's
+/// pace (Discord's global limit) busy while each waits on its reply.
+const PARALLEL_SENDS: usize = 64;
 /// How often expired data is deleted.
 const RETENTION_EVERY: SignedDuration = SignedDuration::from_hours(1);
 

@@ -322,3 +322,30 @@ async fn a_post_sent_but_not_recorded_is_adopted_after_a_long_stop_not_posted_tw
     assert_eq!(bot_posts(&h, channel), 1, "posted once");
     h.finish().await;
 }
+
+/// Many channels due at the same minute under Discord's global limit
+/// (the fake answers past it with global 429s): each is posted exactly
+/// once. The pacing itself is tested in `discord::pace`; the `fanout`
+/// bench counts the 429s at scale.
+#[tokio::test]
+async fn a_fan_out_under_discords_global_limit_posts_each_channel_once() {
+    let settings = [("ADVOCATE_DISCORD_RATE", "20")];
+    let mut h = Harness::with_settings(common::sqlite().await, "2026-11-23T06:00:00Z", &settings).await;
+    h.start_bot(true).await;
+    let g = guild(&h, "Fan-out", "UTC", 0).await; // posting at 09:00, the default
+    let channels: Vec<u64> = (0..50).map(|n| h.fake.add_channel(g.id, &format!("c{n}")).unwrap()).collect();
+    for &c in &channels {
+        let purpose = advocate::domain::settings::ChannelPurpose::Insight;
+        h.db.store.set_channel(g.id, c, purpose, true).await.unwrap();
+    }
+    h.fake.set_global_limit(20);
+    at(&h, "2026-11-23T09:00:30Z");
+    for &c in &channels {
+        posts(&h, c, 1).await;
+    }
+    settle(&h).await;
+    for &c in &channels {
+        assert_eq!(bot_posts(&h, c), 1, "channel {c}");
+    }
+    h.finish().await;
+}

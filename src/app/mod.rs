@@ -171,6 +171,12 @@ impl App {
                 return Ok(s.clone());
             }
         }
+        self.fresh_settings(guild_id).await
+    }
+
+    /// A guild's settings read from the database (and cached): what the
+    /// scheduler acts on, since another process may have changed them.
+    pub async fn fresh_settings(&self, guild_id: u64) -> anyhow::Result<GuildSettings> {
         let generation = self.settings_generation.load(std::sync::atomic::Ordering::SeqCst);
         let fresh = self.store.guild_settings(guild_id, &self.defaults, self.clock.now()).await?;
         let mut cache = self.settings.lock().unwrap();

@@ -50,7 +50,7 @@ impl App {
     pub(super) async fn claim_due_posts(&self, now: Timestamp) -> anyhow::Result<Vec<InsightPost>> {
         let mut posts = self.unfinished_posts(now).await?;
         for guild in self.due_guilds(Scheduled::DailyPost, now).await? {
-            let settings = self.settings(guild).await?;
+            let settings = self.fresh_settings(guild).await?;
             let schedule = settings.daily_schedule();
             if let Some(local_date) = schedule.due_slot(now, settings.catch_up()) {
                 for &channel_id in &settings.insight_channels {

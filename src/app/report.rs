@@ -418,7 +418,7 @@ impl super::App {
     pub(super) async fn due_summaries(&self, now: Timestamp) -> anyhow::Result<Vec<(u64, u64, IsoWeek, Timestamp)>> {
         let mut due = Vec::new();
         for guild in self.due_guilds(Scheduled::Summary, now).await? {
-            let s = self.settings(guild).await?;
+            let s = self.fresh_settings(guild).await?;
             let schedule = s.summary_schedule();
             let next = schedule.next_after(now);
             match (s.summary_channel, schedule.due_slot(now, s.catch_up())) {

@@ -6,6 +6,7 @@ mod backfill;
 mod commands;
 mod events;
 pub mod limits;
+mod pace;
 mod posts;
 mod summary;
 
@@ -124,7 +125,8 @@ impl serenity::framework::Framework for Tracked {
 /// What the scheduler sends through: its own HTTP client, so scheduled
 /// sends never queue behind a command's requests.
 pub fn poster(config: &Config, prompts: Arc<crate::prompts::Prompts>) -> anyhow::Result<posts::DiscordPoster> {
-    Ok(posts::DiscordPoster { http: Arc::new(build_http(config)?), prompts })
+    let pace = pace::Pace::per_second(config.discord_rate);
+    Ok(posts::DiscordPoster { http: Arc::new(build_http(config)?), prompts, pace })
 }
 
 /// serenity's cache keeps only what the bot reads from it: its own user

@@ -40,6 +40,8 @@ pub fn message(p: &RenderedPost) -> CreateMessage {
 pub struct DiscordPoster {
     pub http: Arc<Http>,
     pub prompts: Arc<crate::prompts::Prompts>,
+    /// Every request the scheduler makes waits its turn here.
+    pub pace: super::pace::Pace,
 }
 
 impl Poster for DiscordPoster {
@@ -58,6 +60,7 @@ impl Poster for DiscordPoster {
                     .allowed_mentions(CreateAllowedMentions::new().users(users))
             }
         };
+        self.pace.turn().await;
         let sent = ChannelId::new(channel).send_message(&self.http, message).await;
         sent.map(|m| m.id.get()).map_err(|e| anyhow::anyhow!(super::describe(&e.into())))
     }
@@ -80,6 +83,7 @@ impl Poster for DiscordPoster {
             }
             Outgoing::Reminder { .. } => false,
         };
+        self.pace.turn().await;
         let recent = ChannelId::new(channel).messages(&self.http, GetMessages::new().limit(50)).await;
         let recent = recent.map_err(|e| anyhow::anyhow!(super::describe(&e.into())))?;
         Ok(recent.iter().find(|m| m.author.bot && is_it(m)).map(|m| m.id.get()))

@@ -106,6 +106,18 @@ impl FakeDiscord {
         self.inner.state.lock().unwrap().nonces.clear();
     }
 
+    /// Enforces Discord's global rate limit: past `per_second` requests
+    /// in any second (interaction callbacks aside), a global 429.
+    pub fn set_global_limit(&self, per_second: usize) {
+        let limit = crate::state::GlobalLimit { per_second, recent: Default::default(), refused: 0 };
+        self.inner.state.lock().unwrap().global_limit = Some(limit);
+    }
+
+    /// Requests refused by the global limit so far.
+    pub fn global_limit_refusals(&self) -> u64 {
+        self.inner.state.lock().unwrap().global_limit.as_ref().map_or(0, |l| l.refused)
+    }
+
     pub fn clear_faults(&self) {
         self.inner.state.lock().unwrap().faults.clear();
     }

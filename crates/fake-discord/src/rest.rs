@@ -53,6 +53,16 @@ fn respond((status, body): Reply, retry_after: Option<f64>) -> Response<Full<Byt
     builder.body(Full::new(bytes)).expect("valid response")
 }
 
+/// A global 429, as Discord sends it: no bucket, `X-RateLimit-Global`.
+fn respond_global(reply: Reply, wait: f64) -> Response<Full<Bytes>> {
+    let mut response = respond(reply, None);
+    let headers = response.headers_mut();
+    headers.insert("retry-after", format!("{}", wait.ceil() as u64).parse().expect("a number"));
+    headers.insert("x-ratelimit-global", "true".parse().expect("ascii"));
+    headers.insert("x-ratelimit-scope", "global".parse().expect("ascii"));
+    response
+}
+
 fn error(status: StatusCode, message: &str, code: u64) -> Reply {
     (status, Some(json!({"message": message, "code": code})))
 }
@@ -95,6 +105,14 @@ async fn handle(inner: Arc<Inner>, req: Request<Incoming>) -> Response<Full<Byte
             state.violations.push(format!("{method} {path}: over Discord's limits: {}", over.join("; ")));
             let body = json!({"code": 50035, "message": "Invalid Form Body", "errors": over});
             return respond((StatusCode::BAD_REQUEST, Some(body)), None);
+        }
+        let limited = match &mut state.global_limit {
+            Some(limit) if !path.starts_with("/interactions/") => limit.take(),
+            _ => None,
+        };
+        if let Some(wait) = limited {
+            let body = json!({"message": "You are being rate limited.", "retry_after": wait, "global": true});
+            return respond_global((StatusCode::TOO_MANY_REQUESTS, Some(body)), wait);
         }
         take_fault(&mut state.faults, &method, &path)
     };

@@ -179,6 +179,35 @@ pub struct State {
     pub uploads: BTreeMap<u64, Attachment>,
     /// Whether the bot may have the privileged Message Content intent.
     pub message_content_allowed: bool,
+    /// Discord's global limit, when a test sets one: requests per second.
+    pub global_limit: Option<GlobalLimit>,
+}
+
+/// Requests per second a bot may make across all routes (interaction
+/// callbacks aside), as Discord enforces with a global 429.
+#[derive(Debug)]
+pub struct GlobalLimit {
+    pub per_second: usize,
+    /// When the requests of the last second came.
+    pub recent: std::collections::VecDeque<std::time::Instant>,
+    /// Requests refused with a global 429.
+    pub refused: u64,
+}
+
+impl GlobalLimit {
+    /// Counts a request now; the seconds to wait if it is over the limit.
+    pub fn take(&mut self) -> Option<f64> {
+        let now = std::time::Instant::now();
+        while self.recent.front().is_some_and(|t| now.duration_since(*t).as_secs_f64() >= 1.0) {
+            self.recent.pop_front();
+        }
+        if self.recent.len() < self.per_second {
+            self.recent.push_back(now);
+            return None;
+        }
+        self.refused += 1;
+        Some(1.0 - now.duration_since(self.recent[0]).as_secs_f64())
+    }
 }
 
 /// Snowflakes near 2026 so that they look and sort like Discord's.
@@ -204,6 +233,7 @@ impl State {
             faults: Vec::new(),
             uploads: BTreeMap::new(),
             message_content_allowed: true,
+            global_limit: None,
         };
         s.app_id = s.next_id();
         s.bot_id = s.app_id;
