@@ -65,36 +65,6 @@ macro_rules! insert_follow_up {
     }};
 }
 
-/// Inserts follow-ups that each belong to an answer, with their creation
-/// times, in one statement on an executor (a transaction); a map from
-/// answer id to follow-up id.
-macro_rules! insert_follow_ups {
-    ($fs:expr, $executor:expr) => {{
-        let fs: &[(NewFollowUp, jiff::Timestamp)] = $fs;
-        let sql = format!(
-            "INSERT INTO follow_ups (guild_id, answer_id, meeting_id, body, owner_id, created_by, due_date, created_at, status) \
-            SELECT *, 'open' FROM (VALUES {}) AS v RETURNING answer_id, id",
-            $crate::store::answers::placeholders(fs.len(), 8)
-        );
-        let mut q = sqlx::query_as::<_, (Option<i64>, i64)>(&sql);
-        for (f, at) in fs {
-            q = q
-                .bind($crate::store::db_id(f.guild_id))
-                .bind(f.answer_id)
-                .bind(f.meeting_id)
-                .bind(&f.text)
-                .bind(f.owner_id.map($crate::store::db_id))
-                .bind($crate::store::db_id(f.created_by))
-                .bind(f.due_date.map(|d| d.to_string()))
-                .bind($crate::store::ms(*at));
-        }
-        q.fetch_all($executor).await.map(|rows| {
-            rows.into_iter().filter_map(|(answer, id)| Some((answer?, id))).collect::<std::collections::HashMap<i64, i64>>()
-        })
-    }};
-}
-pub(super) use insert_follow_ups;
-
 /// Follow-ups waiting for their reminder (every tick; by their own index).
 pub(super) const UNREMINDED: &str = "SELECT f.guild_id, f.id, m.thread_id, f.owner_id, f.body, f.due_date \
     FROM follow_ups f JOIN meetings m ON m.id = f.meeting_id JOIN guilds g ON g.guild_id = f.guild_id \

@@ -4,6 +4,7 @@
 //! `RETURNING`, `FILTER`), and compiled for both pools by `on_pool!`.
 
 mod answers;
+mod batch;
 mod follow_ups;
 mod guilds;
 mod insights;
@@ -179,7 +180,7 @@ pub fn redact_url(url: &str) -> String {
 /// or the number of guilds (tests check the SQLite plans).
 pub fn per_event_queries() -> Vec<(&'static str, String)> {
     vec![
-        ("log answers", answers::insert_statement(1).0.into()),
+        ("log answers", batch::sqlite_insert(1).0.into()),
         ("edit an answer", answers::EDIT.into()),
         ("remember a deletion", answers::REMEMBER_DELETION.into()),
         ("delete an answer", answers::DELETE.into()),

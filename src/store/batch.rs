@@ -1,0 +1,309 @@
+//! Answers, their follow-ups and reactions written as one batch: the
+//! answers in one statement (SQLite: a VALUES list of `?`, whose binding
+//! stays linear; PostgreSQL: one array per column through UNNEST, one
+//! cached plan), their follow-ups in one more, all in one transaction.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use jiff::Timestamp;
+use sqlx::{PgConnection, SqliteConnection};
+
+use super::reactions::add_reaction;
+use super::{db_id, ms, on_pool, Result, Store};
+use crate::domain::answer::{AnswerIds, AnswerRef, NewAnswer, Via};
+use crate::domain::follow_up::NewFollowUp;
+use crate::domain::reaction::ReactionEvent;
+
+/// The columns an answer is inserted with, in bind order.
+const COLUMNS: &str = "guild_id, channel_id, user_id, meeting_id, post_id, via, body, impact, segments, \
+    has_evidence, has_assumption, wants_follow_up, message_id, interaction_id, created_at";
+const COLUMN_COUNT: usize = 15;
+
+/// Most answers one statement takes.
+const MAX_ROWS: usize = 256;
+
+/// After `WITH batch (…) AS (…)`: inserts the batch's answers, skipping
+/// each one whose message is known deleted or logged, or that repeats a
+/// form answer the same person gave to the same question (they retried
+/// after being told it was waiting for the database; only form answers
+/// are checked, as a thread reply's check would read its whole meeting).
+/// Rows with a NULL guild are padding.
+fn insert_from_batch() -> String {
+    format!(
+        "INSERT INTO answers ({COLUMNS}) SELECT {COLUMNS} FROM batch \
+        WHERE batch.guild_id IS NOT NULL \
+        AND NOT EXISTS (SELECT 1 FROM deleted_messages d WHERE d.message_id = batch.message_id) \
+        AND (batch.interaction_id IS NULL OR NOT EXISTS (SELECT 1 FROM answers a WHERE a.via = 'modal' \
+            AND a.user_id = batch.user_id AND (a.meeting_id = batch.meeting_id OR a.post_id = batch.post_id) \
+            AND a.body = batch.body AND a.deleted_at IS NULL)) \
+        ON CONFLICT DO NOTHING RETURNING id, message_id, interaction_id"
+    )
+}
+
+/// `(?, ?, …), …`: a VALUES list of `rows` rows of `columns`. Anonymous
+/// parameters: sqlx looks a named one up by its index, which SQLite
+/// answers by a linear search, so thousands of `$N` bind in quadratic time.
+fn question_marks(rows: usize, columns: usize) -> String {
+    let row = format!("({})", vec!["?"; columns].join(", "));
+    vec![row; rows].join(", ")
+}
+
+/// SQLite's statement for a batch of `rows` answers, rounded up to a power
+/// of two so that a handful of prepared statements serve every size.
+pub(super) fn sqlite_insert(rows: usize) -> (&'static str, usize) {
+    static SQL: [OnceLock<String>; 9] = [const { OnceLock::new() }; 9];
+    let size = rows.clamp(1, MAX_ROWS).next_power_of_two();
+    let sql = SQL[size.trailing_zeros() as usize].get_or_init(|| {
+        format!("WITH batch ({COLUMNS}) AS (VALUES {}) {}", question_marks(size, COLUMN_COUNT), insert_from_batch())
+    });
+    (sql, size)
+}
+
+/// PostgreSQL's statement for any number of answers: one array a column.
+fn postgres_insert() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        let types = ["bigint", "bigint", "bigint", "bigint", "bigint", "text", "text", "text", "text"]
+            .into_iter()
+            .chain(["boolean", "boolean", "boolean", "bigint", "bigint", "bigint"]);
+        let arrays: Vec<String> = types.enumerate().map(|(i, t)| format!("${}::{t}[]", i + 1)).collect();
+        format!("WITH batch ({COLUMNS}) AS (SELECT * FROM UNNEST({})) {}", arrays.join(", "), insert_from_batch())
+    })
+}
+
+/// An answer as the columns it is stored in.
+struct Row<'a> {
+    meeting: Option<i64>,
+    post: Option<i64>,
+    segments: String,
+    a: &'a NewAnswer,
+}
+
+impl<'a> Row<'a> {
+    fn of(a: &'a NewAnswer) -> Row<'a> {
+        let (meeting, post) = match a.to {
+            AnswerRef::Meeting(id) => (Some(id), None),
+            AnswerRef::Post(id) => (None, Some(id)),
+        };
+        Row { meeting, post, segments: super::answers::segments(&a.classification), a }
+    }
+}
+
+/// What identifies an answer's source event: a replay carries the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    Message(i64),
+    Interaction(i64),
+}
+
+fn key(message_id: Option<i64>, interaction_id: Option<i64>) -> Option<Key> {
+    message_id.map(Key::Message).or(interaction_id.map(Key::Interaction))
+}
+
+fn key_of(a: &NewAnswer) -> Option<Key> {
+    key(a.message_id.map(db_id), a.interaction_id.map(db_id))
+}
+
+type Inserted = Vec<(i64, Option<i64>, Option<i64>)>;
+
+/// The two statements whose form differs between the backends.
+trait BatchSql {
+    /// Inserts up to `MAX_ROWS` answers; (id, message, interaction) of each inserted.
+    async fn insert_answers(&mut self, rows: &[Row<'_>]) -> Result<Inserted>;
+    /// Inserts follow-ups of answers; (answer id, follow-up id) of each.
+    async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>>;
+}
+
+const FOLLOW_UP_COLUMNS: &str = "guild_id, answer_id, meeting_id, body, owner_id, created_by, due_date, created_at";
+
+impl BatchSql for SqliteConnection {
+    async fn insert_answers(&mut self, rows: &[Row<'_>]) -> Result<Inserted> {
+        let (sql, size) = sqlite_insert(rows.len());
+        let mut q = sqlx::query_as(sql);
+        for r in rows {
+            let (a, c) = (r.a, &r.a.classification);
+            q = q
+                .bind(Some(db_id(a.guild_id)))
+                .bind(db_id(a.channel_id))
+                .bind(db_id(a.user_id))
+                .bind(r.meeting)
+                .bind(r.post)
+                .bind(a.via.as_str())
+                .bind(&a.body)
+                .bind(a.impact.as_str())
+                .bind(&r.segments)
+                .bind(c.has_evidence)
+                .bind(c.has_assumption)
+                .bind(c.wants_follow_up)
+                .bind(a.message_id.map(db_id))
+                .bind(a.interaction_id.map(db_id))
+                .bind(ms(a.created_at));
+        }
+        for _ in rows.len() * COLUMN_COUNT..size * COLUMN_COUNT {
+            q = q.bind(None::<i64>);
+        }
+        q.fetch_all(self).await
+    }
+
+    async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>> {
+        let sql = format!(
+            "INSERT INTO follow_ups ({FOLLOW_UP_COLUMNS}, status) SELECT *, 'open' FROM (VALUES {}) \
+            RETURNING answer_id, id",
+            question_marks(fs.len(), 8)
+        );
+        let mut q = sqlx::query_as(&sql);
+        for (f, at) in fs {
+            q = q
+                .bind(db_id(f.guild_id))
+                .bind(f.answer_id)
+                .bind(f.meeting_id)
+                .bind(&f.text)
+                .bind(f.owner_id.map(db_id))
+                .bind(db_id(f.created_by))
+                .bind(f.due_date.map(|d| d.to_string()))
+                .bind(ms(*at));
+        }
+        q.fetch_all(self).await
+    }
+}
+
+impl BatchSql for PgConnection {
+    async fn insert_answers(&mut self, rows: &[Row<'_>]) -> Result<Inserted> {
+        let column = |f: &dyn Fn(&Row) -> Option<i64>| rows.iter().map(f).collect::<Vec<Option<i64>>>();
+        let text = |f: &dyn Fn(&Row) -> String| rows.iter().map(f).collect::<Vec<String>>();
+        let flag = |f: &dyn Fn(&Row) -> bool| rows.iter().map(f).collect::<Vec<bool>>();
+        sqlx::query_as(postgres_insert())
+            .bind(column(&|r| Some(db_id(r.a.guild_id))))
+            .bind(column(&|r| Some(db_id(r.a.channel_id))))
+            .bind(column(&|r| Some(db_id(r.a.user_id))))
+            .bind(column(&|r| r.meeting))
+            .bind(column(&|r| r.post))
+            .bind(text(&|r| r.a.via.as_str().into()))
+            .bind(text(&|r| r.a.body.clone()))
+            .bind(text(&|r| r.a.impact.as_str().into()))
+            .bind(text(&|r| r.segments.clone()))
+            .bind(flag(&|r| r.a.classification.has_evidence))
+            .bind(flag(&|r| r.a.classification.has_assumption))
+            .bind(flag(&|r| r.a.classification.wants_follow_up))
+            .bind(column(&|r| r.a.message_id.map(db_id)))
+            .bind(column(&|r| r.a.interaction_id.map(db_id)))
+            .bind(column(&|r| Some(ms(r.a.created_at))))
+            .fetch_all(self)
+            .await
+    }
+
+    async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>> {
+        let sql = format!(
+            "INSERT INTO follow_ups ({FOLLOW_UP_COLUMNS}, status) SELECT *, 'open' FROM UNNEST($1::bigint[], \
+            $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::bigint[]) \
+            RETURNING answer_id, id"
+        );
+        let column = |f: &dyn Fn(&NewFollowUp) -> Option<i64>| fs.iter().map(|(x, _)| f(x)).collect::<Vec<_>>();
+        sqlx::query_as(&sql)
+            .bind(column(&|f| Some(db_id(f.guild_id))))
+            .bind(column(&|f| f.answer_id))
+            .bind(column(&|f| f.meeting_id))
+            .bind(fs.iter().map(|(f, _)| f.text.clone()).collect::<Vec<_>>())
+            .bind(column(&|f| f.owner_id.map(db_id)))
+            .bind(column(&|f| Some(db_id(f.created_by))))
+            .bind(fs.iter().map(|(f, _)| f.due_date.map(|d| d.to_string())).collect::<Vec<_>>())
+            .bind(fs.iter().map(|(_, at)| ms(*at)).collect::<Vec<_>>())
+            .fetch_all(self)
+            .await
+    }
+}
+
+/// Which answers of a batch to insert: a second copy of the same event,
+/// or of the same form answer, is left out (it would be a duplicate).
+fn firsts(answers: &[&NewAnswer]) -> Vec<bool> {
+    let mut events = HashSet::new();
+    let mut forms = HashSet::new();
+    answers
+        .iter()
+        .map(|a| {
+            let event = key_of(a).is_none_or(|k| events.insert(k));
+            let form = a.via != Via::Modal || forms.insert((a.user_id, a.to, a.body.as_str()));
+            event && form
+        })
+        .collect()
+}
+
+/// The follow-up an answer asks for, owned by its author unless it names someone.
+fn follow_up_of(a: &NewAnswer, answer_id: i64) -> Option<NewFollowUp> {
+    let spec = a.follow_up.as_ref()?;
+    Some(NewFollowUp {
+        guild_id: a.guild_id,
+        answer_id: Some(answer_id),
+        meeting_id: match a.to {
+            AnswerRef::Meeting(id) => Some(id),
+            AnswerRef::Post(_) => None,
+        },
+        text: spec.body.clone(),
+        owner_id: Some(spec.owner.unwrap_or(a.user_id)),
+        created_by: a.user_id,
+        due_date: spec.due,
+    })
+}
+
+/// Logs answers and the follow-ups they ask for on `conn` (inside a
+/// transaction): one statement per `MAX_ROWS` answers, one for their
+/// follow-ups. Each answer's ids, or `None` where it was logged before.
+async fn insert_answers(conn: &mut impl BatchSql, answers: &[&NewAnswer]) -> Result<Vec<Option<AnswerIds>>> {
+    let take = firsts(answers);
+    let keyed: Vec<Row> =
+        answers.iter().zip(&take).filter(|(a, take)| **take && key_of(a).is_some()).map(|(a, _)| Row::of(a)).collect();
+    let mut inserted = HashMap::new();
+    for chunk in keyed.chunks(MAX_ROWS) {
+        let rows = conn.insert_answers(chunk).await?;
+        inserted
+            .extend(rows.into_iter().filter_map(|(id, message, interaction)| Some((key(message, interaction)?, id))));
+    }
+    let mut ids: Vec<Option<AnswerIds>> = Vec::with_capacity(answers.len());
+    for (a, take) in answers.iter().zip(&take) {
+        let id = match key_of(a) {
+            _ if !take => None,
+            Some(k) => inserted.get(&k).copied(),
+            // No source to match a returned row by: a statement of its own.
+            None => conn.insert_answers(&[Row::of(a)]).await?.first().map(|(id, ..)| *id),
+        };
+        ids.push(id.map(|answer| AnswerIds { answer, follow_up: None }));
+    }
+    let asked: Vec<(NewFollowUp, Timestamp)> = answers
+        .iter()
+        .zip(&ids)
+        .filter_map(|(a, id)| Some((follow_up_of(a, id.as_ref()?.answer)?, a.created_at)))
+        .collect();
+    if !asked.is_empty() {
+        let follow_ups: HashMap<i64, i64> = conn.insert_follow_ups(&asked).await?.into_iter().collect();
+        for id in ids.iter_mut().flatten() {
+            id.follow_up = follow_ups.get(&id.answer).copied();
+        }
+    }
+    Ok(ids)
+}
+
+impl Store {
+    /// Writes answers (with their follow-ups) and reactions in one
+    /// transaction; each answer's ids (or `None`: logged before) and
+    /// whether each reaction was logged.
+    pub(super) async fn write_batch(
+        &self,
+        answers: &[&NewAnswer],
+        reactions: &[&ReactionEvent],
+    ) -> Result<(Vec<Option<AnswerIds>>, Vec<bool>)> {
+        // Always inside a transaction: in autocommit, sqlx-sqlite drops the
+        // error of the implicit COMMIT after a RETURNING row (a full disk
+        // would then look like success).
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let ids = insert_answers(&mut *tx, answers).await?;
+            let mut logged = Vec::with_capacity(reactions.len());
+            for r in reactions {
+                logged.push(add_reaction!(r, tx)?);
+            }
+            tx.commit().await?;
+            Ok((ids, logged))
+        })
+    }
+}
