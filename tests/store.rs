@@ -696,3 +696,67 @@ async fn per_event_statements_use_indexes_not_table_scans() {
     pool.close().await;
     db.finish().await;
 }
+
+/// The week's numbers as the database counts them: the same answers,
+/// reactions and meetings give the same summary on both backends.
+#[tokio::test]
+async fn the_weeks_numbers_are_counted_by_the_database() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T10:00:00Z");
+        let id = s.add_insight(GUILD, &insight("x", "smb"), InsightStatus::Live, None, now).await.unwrap();
+        let slot = PostSlot { guild_id: GUILD, channel_id: 10, local_date: date(2026, 11, 25), kind: PostKind::Daily };
+        let Claim::New(post) = s.claim_post(&slot, id, "n1", now).await.unwrap() else { panic!("new") };
+        s.mark_posted(post.id, 500, now).await.unwrap();
+        let (answered, _) = s.open_meeting(&meeting(60), now).await.unwrap();
+        s.open_meeting(&meeting(61), now).await.unwrap();
+        let long = "a".repeat(400);
+        let texts =
+            [(7, AnswerRef::Post(post.id), "2 hours saved"), (1, AnswerRef::Meeting(answered.id), "ticket #44")];
+        let more = [(1, AnswerRef::Meeting(answered.id), long.as_str()), (2, AnswerRef::Meeting(answered.id), "maybe")];
+        for (n, (user, to, body)) in texts.into_iter().chain(more).enumerate() {
+            let mut a = answer(to, user, Some(7_000 + n as u64), now);
+            a.body = body.into();
+            a.classification.has_evidence = user != 2;
+            a.classification.has_assumption = user == 2;
+            s.log_answer(&a).await.unwrap().unwrap();
+        }
+        for user in [7, 8] {
+            let r = ReactionEvent {
+                guild_id: GUILD,
+                channel_id: 10,
+                message_id: 500,
+                user_id: user,
+                emoji: "👍".into(),
+                at: now,
+                on_bot_message: true,
+            };
+            assert!(s.reaction_added(&r).await.unwrap());
+        }
+        let scope = advocate::store::WeekScope::new(
+            GUILD,
+            now - SignedDuration::from_hours(1),
+            now + SignedDuration::from_hours(1),
+            &advocate::domain::time::Zone::utc(),
+            None,
+        );
+        let summary = advocate::domain::summary::summarize(&s.week_data(&scope).await.unwrap());
+        let h = &summary.headline;
+        assert_eq!((h.answers, h.answerers, h.with_evidence, h.with_assumption), (4, 3, 3, 1), "{}", db.backend);
+        assert_eq!(
+            (h.post_answers, h.post_reactions, h.people_engaged),
+            (1, 2, 2),
+            "{}: 7 reacted and answered",
+            db.backend
+        );
+        assert_eq!((h.meetings, h.meetings_answered), (2, 1), "{}", db.backend);
+        assert_eq!(summary.impact.hurts, 4, "{}", db.backend);
+        let smb = summary.segments.iter().find(|c| c.segment == "smb").unwrap();
+        assert_eq!((smb.answers, smb.insights), (4, 1), "{}", db.backend);
+        let quoted: Vec<(&str, usize)> =
+            summary.quotes.iter().map(|q| (q.user_id.as_str(), q.text.chars().count())).collect();
+        assert_eq!(quoted, [("1", 281), ("7", 13)], "{}: each person's most substantial, evidence only", db.backend);
+        assert_eq!(s.week_answers(&scope).await.unwrap().len(), 4, "{}: the CSV has every answer", db.backend);
+        db.finish().await;
+    }
+}

@@ -347,7 +347,7 @@ impl super::App {
     /// The week's answers as CSV, one row each, for managers' own analysis.
     pub async fn answers_csv(&self, report: &WeekReport) -> anyhow::Result<Vec<u8>> {
         let scope = WeekScope::new(report.guild_id, report.start, report.end, &report.timezone, report.channel_id);
-        let data = self.store.week_data(&scope).await?;
+        let answers = self.store.week_answers(&scope).await?;
         let mut out = csv::Writer::from_writer(Vec::new());
         out.write_record([
             "created_at",
@@ -360,7 +360,7 @@ impl super::App {
             "text",
             "link",
         ])?;
-        for a in &data.answers {
+        for a in &answers {
             let at = Timestamp::from_millisecond(a.created_ms).map(|t| t.to_string()).unwrap_or_default();
             let to = match (a.meeting_id, a.post_id) {
                 (Some(m), _) => format!("meeting {m}"),

@@ -1,12 +1,12 @@
-//! The weekly summary's arithmetic: from one week's rows to the numbers a
-//! manager reads. Pure; the store gathers the rows.
+//! The weekly summary's shaping: from one week's counts (aggregated by
+//! the database) to the numbers a manager reads. Pure; the store counts.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
 use serde::Serialize;
 
-/// One answer of the week, as the summary needs it.
+/// One answer of the week: a quote, or a row of the answers CSV.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AnswerRow {
     pub user_id: u64,
@@ -28,6 +28,20 @@ pub struct MeetingRow {
     pub opened_ms: i64,
     /// When its first (not deleted) answer came, whenever that was.
     pub first_answer_ms: Option<i64>,
+    /// Whether it was answered within the week.
+    pub answered: bool,
+}
+
+/// The week's answers that name the same segments, counted.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AnswerGroup {
+    pub segments: Vec<String>,
+    pub answers: i64,
+    /// Of them, answers to a daily post.
+    pub post_answers: i64,
+    pub with_evidence: i64,
+    pub with_assumption: i64,
+    pub impact: Impact,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -47,10 +61,16 @@ pub struct WeekData {
     pub last_day: Option<Date>,
     /// (post id, segment of its insight)
     pub posts: Vec<(i64, String)>,
-    /// (user, post id) of live reactions added this week on posts
-    pub post_reactions: Vec<(u64, i64)>,
+    /// Live reactions added this week on posts.
+    pub post_reactions: i64,
+    /// People who reacted to or answered a post this week.
+    pub people_engaged: i64,
     pub meetings: Vec<MeetingRow>,
-    pub answers: Vec<AnswerRow>,
+    pub answer_groups: Vec<AnswerGroup>,
+    /// People who answered this week.
+    pub answerers: i64,
+    /// Each person's most substantial answer with evidence, best first.
+    pub quote_candidates: Vec<AnswerRow>,
     /// Follow-ups created before the week ended.
     pub follow_ups: Vec<FollowUpRow>,
     /// Segments of the insights the guild can be shown.
@@ -135,60 +155,54 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
 }
 
 pub fn summarize(d: &WeekData) -> WeekSummary {
-    let answers = &d.answers;
-    let post_answers: Vec<&AnswerRow> = answers.iter().filter(|a| a.post_id.is_some()).collect();
-    let engaged: BTreeSet<u64> =
-        d.post_reactions.iter().map(|(u, _)| *u).chain(post_answers.iter().map(|a| a.user_id)).collect();
-    let answered_meetings: BTreeSet<i64> = answers.iter().filter_map(|a| a.meeting_id).collect();
-    let meetings_answered = d.meetings.iter().filter(|m| answered_meetings.contains(&m.id)).count() as i64;
+    let totals = d.answer_groups.iter().fold(AnswerGroup::default(), |mut sum, g| {
+        sum.answers += g.answers;
+        sum.post_answers += g.post_answers;
+        sum.with_evidence += g.with_evidence;
+        sum.with_assumption += g.with_assumption;
+        sum.impact.helps += g.impact.helps;
+        sum.impact.hurts += g.impact.hurts;
+        sum.impact.neutral += g.impact.neutral;
+        sum.impact.unknown += g.impact.unknown;
+        sum
+    });
+    let meetings_answered = d.meetings.iter().filter(|m| m.answered).count() as i64;
     let waits: Vec<f64> =
         d.meetings.iter().filter_map(|m| Some((m.first_answer_ms? - m.opened_ms) as f64 / 60_000.0)).collect();
-    let with_evidence = answers.iter().filter(|a| a.has_evidence).count() as i64;
-    let with_assumption = answers.iter().filter(|a| a.has_assumption).count() as i64;
-    let total = answers.len() as i64;
     let (follow_ups, owners) = follow_up_numbers(d);
     let headline = Headline {
         insight_posts: d.posts.len() as i64,
-        post_reactions: d.post_reactions.len() as i64,
-        post_answers: post_answers.len() as i64,
-        people_engaged: engaged.len() as i64,
+        post_reactions: d.post_reactions,
+        post_answers: totals.post_answers,
+        people_engaged: d.people_engaged,
         meetings: d.meetings.len() as i64,
         meetings_answered,
         coverage_pct: pct(meetings_answered, d.meetings.len() as i64),
-        answers: total,
-        answerers: answers.iter().map(|a| a.user_id).collect::<BTreeSet<_>>().len() as i64,
+        answers: totals.answers,
+        answerers: d.answerers,
         median_minutes_to_first_answer: median(waits),
-        with_evidence,
-        with_assumption,
-        evidence_pct: pct(with_evidence, total),
-        assumption_pct: pct(with_assumption, total),
+        with_evidence: totals.with_evidence,
+        with_assumption: totals.with_assumption,
+        evidence_pct: pct(totals.with_evidence, totals.answers),
+        assumption_pct: pct(totals.with_assumption, totals.answers),
         ..follow_ups
     };
-    let mut impact = Impact::default();
-    for a in answers {
-        match a.impact.as_str() {
-            "helps" => impact.helps += 1,
-            "hurts" => impact.hurts += 1,
-            "neutral" => impact.neutral += 1,
-            _ => impact.unknown += 1,
-        }
-    }
     let (segments, segments_not_discussed) = segment_numbers(d);
     WeekSummary {
         headline,
-        impact,
+        impact: totals.impact,
         segments,
         segments_not_discussed,
         follow_up_owners: owners,
-        quotes: quotes(answers),
+        quotes: quotes(&d.quote_candidates),
     }
 }
 
 fn segment_numbers(d: &WeekData) -> (Vec<SegmentCount>, Vec<String>) {
     let mut counts: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
-    for a in &d.answers {
-        for s in &a.segments {
-            counts.entry(s).or_default().0 += 1;
+    for g in &d.answer_groups {
+        for s in &g.segments {
+            counts.entry(s).or_default().0 += g.answers;
         }
     }
     for (_, s) in &d.posts {
@@ -228,18 +242,16 @@ fn follow_up_numbers(d: &WeekData) -> (Headline, Vec<OwnerCount>) {
 }
 
 /// Up to three answers with evidence, from different people, the most
-/// substantial first.
-fn quotes(answers: &[AnswerRow]) -> Vec<Quote> {
-    let mut candidates: Vec<&AnswerRow> = answers.iter().filter(|a| a.has_evidence).collect();
-    candidates.sort_by_key(|a| (std::cmp::Reverse(a.body.chars().count().min(280)), a.created_ms));
+/// substantial first (the store picks each person's best, in order).
+fn quotes(candidates: &[AnswerRow]) -> Vec<Quote> {
     let mut people = BTreeSet::new();
     candidates
-        .into_iter()
-        .filter(|a| people.insert(a.user_id))
+        .iter()
+        .filter(|a| a.has_evidence && people.insert(a.user_id))
         .take(3)
         .map(|a| {
-            let mut text: String = a.body.chars().take(280).collect();
-            if a.body.chars().count() > 280 {
+            let mut text: String = a.body.chars().take(QUOTE_CHARS).collect();
+            if a.body.chars().count() > QUOTE_CHARS {
                 text.push('…');
             }
             Quote { user_id: a.user_id.to_string(), text, link: a.link.clone() }
@@ -247,44 +259,54 @@ fn quotes(answers: &[AnswerRow]) -> Vec<Quote> {
         .collect()
 }
 
+/// Longest quote shown; longer answers count as this long when ranked.
+pub const QUOTE_CHARS: usize = 280;
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
 
-    fn answer(user: u64, meeting: Option<i64>, post: Option<i64>, evidence: bool, body: &str) -> AnswerRow {
+    fn answer(user: u64, body: &str) -> AnswerRow {
         AnswerRow {
             user_id: user,
-            meeting_id: meeting,
-            post_id: post,
-            impact: if evidence { "helps".into() } else { "unknown".into() },
+            meeting_id: None,
+            post_id: None,
+            impact: "helps".into(),
             segments: vec!["smb".into()],
-            has_evidence: evidence,
-            has_assumption: !evidence,
+            has_evidence: true,
+            has_assumption: false,
             body: body.into(),
             link: format!("https://discord.com/channels/1/2/{user}"),
             created_ms: 100,
         }
     }
 
+    /// A week of 4 answers in "smb" (1 to a post, 3 with evidence, 3 by
+    /// people 1, 2 and 7), as the store counts them.
     fn week() -> WeekData {
         WeekData {
             start_ms: 0,
             end_ms: 1_000,
             last_day: Some(date(2026, 11, 22)),
             posts: vec![(1, "smb".into()), (2, "edu".into())],
-            post_reactions: vec![(7, 1), (8, 1)],
+            post_reactions: 2,
+            people_engaged: 2,
             meetings: vec![
-                MeetingRow { id: 10, opened_ms: 0, first_answer_ms: Some(120_000) },
-                MeetingRow { id: 11, opened_ms: 0, first_answer_ms: Some(600_000) },
-                MeetingRow { id: 12, opened_ms: 0, first_answer_ms: None },
+                MeetingRow { id: 10, opened_ms: 0, first_answer_ms: Some(120_000), answered: true },
+                MeetingRow { id: 11, opened_ms: 0, first_answer_ms: Some(600_000), answered: true },
+                MeetingRow { id: 12, opened_ms: 0, first_answer_ms: None, answered: false },
             ],
-            answers: vec![
-                answer(7, None, Some(1), true, "2 hours saved"),
-                answer(1, Some(10), None, true, "ticket #44 shows it"),
-                answer(2, Some(11), None, false, "probably"),
-                answer(1, Some(11), None, true, "again me, 5 customers"),
-            ],
+            answer_groups: vec![AnswerGroup {
+                segments: vec!["smb".into()],
+                answers: 4,
+                post_answers: 1,
+                with_evidence: 3,
+                with_assumption: 1,
+                impact: Impact { helps: 3, unknown: 1, ..Impact::default() },
+            }],
+            answerers: 3,
+            quote_candidates: vec![answer(1, "again me, 5 customers"), answer(7, "2 hours saved")],
             follow_ups: vec![
                 FollowUpRow { owner_id: Some(1), created_ms: 10, done_ms: None, due: Some(date(2026, 11, 20)) },
                 FollowUpRow { owner_id: Some(1), created_ms: 10, done_ms: Some(500), due: None },
@@ -303,12 +325,6 @@ mod tests {
     #[test]
     fn median_wait_is_over_answered_meetings() {
         assert_eq!(summarize(&week()).headline.median_minutes_to_first_answer, Some(6.0));
-    }
-
-    #[test]
-    fn people_engaged_are_reactors_and_post_answerers_once_each() {
-        let h = summarize(&week()).headline;
-        assert_eq!((h.post_reactions, h.post_answers, h.people_engaged), (2, 1, 2));
     }
 
     #[test]
@@ -334,11 +350,13 @@ mod tests {
     }
 
     #[test]
-    fn quotes_come_from_different_people_with_evidence() {
-        let q = summarize(&week()).quotes;
-        assert_eq!(q.len(), 2);
-        assert_ne!(q[0].user_id, q[1].user_id);
-        assert!(q.iter().all(|q| q.text != "probably"));
+    fn quotes_are_three_people_at_most_and_cut_at_280_characters() {
+        let mut d = week();
+        d.quote_candidates = (1..=5).map(|u| answer(u, &"x".repeat(300))).collect();
+        let q = summarize(&d).quotes;
+        assert_eq!(q.iter().map(|q| q.user_id.as_str()).collect::<Vec<_>>(), ["1", "2", "3"]);
+        assert_eq!(q[0].text.chars().count(), 281, "280 and an ellipsis");
+        assert!(q[0].text.ends_with('…'));
     }
 
     #[test]

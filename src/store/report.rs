@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 
 use super::{db_id, from_db_id, ms, on_pool, Result, Store};
-use crate::domain::summary::{AnswerRow, FollowUpRow, MeetingRow, WeekData};
+use crate::domain::summary::{AnswerGroup, AnswerRow, FollowUpRow, Impact, MeetingRow, WeekData};
 use crate::domain::time::Zone;
 
 /// The week `[start, end)` of a guild, optionally only one channel's.
@@ -60,7 +60,7 @@ impl AnswerSql {
             meeting_id: self.meeting_id,
             post_id: self.post_id,
             impact: self.impact,
-            segments: self.segments.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+            segments: split_segments(&self.segments),
             has_evidence: self.has_evidence,
             has_assumption: self.has_assumption,
             body: self.body,
@@ -73,21 +73,55 @@ impl AnswerSql {
 const POSTS: &str = "SELECT p.id, i.segment FROM insight_posts p JOIN insights i ON i.id = p.insight_id \
     WHERE p.guild_id = $1 AND p.claimed_at >= $2 AND p.claimed_at < $3 AND p.message_id IS NOT NULL \
     AND ($4 IS NULL OR p.channel_id = $4) ORDER BY p.id";
-const REACTIONS: &str = "SELECT r.user_id, r.post_id FROM reactions r JOIN insight_posts p ON p.id = r.post_id \
+/// Live reactions added this week on the bot's posts.
+const POST_REACTIONS: &str = "FROM reactions r JOIN insight_posts p ON p.id = r.post_id \
     WHERE r.guild_id = $1 AND r.added_at >= $2 AND r.added_at < $3 AND r.removed_at IS NULL \
     AND ($4 IS NULL OR p.channel_id = $4)";
 const MEETINGS: &str = "SELECT m.id, m.opened_at, \
-    (SELECT MIN(a.created_at) FROM answers a WHERE a.meeting_id = m.id AND a.deleted_at IS NULL) \
+    (SELECT MIN(a.created_at) FROM answers a WHERE a.meeting_id = m.id AND a.deleted_at IS NULL), \
+    EXISTS (SELECT 1 FROM answers a WHERE a.meeting_id = m.id AND a.created_at >= $2 AND a.created_at < $3 \
+        AND a.deleted_at IS NULL) \
     FROM meetings m WHERE m.guild_id = $1 AND m.opened_at >= $2 AND m.opened_at < $3 \
     AND ($4 IS NULL OR m.channel_id = $4) ORDER BY m.id";
-const ANSWERS: &str = "SELECT a.user_id, a.meeting_id, a.post_id, a.impact, a.segments, a.has_evidence, \
-    a.has_assumption, a.body, a.channel_id, a.message_id, m.thread_id, p.channel_id AS post_channel, \
-    p.message_id AS post_message, a.created_at \
-    FROM answers a LEFT JOIN meetings m ON m.id = a.meeting_id LEFT JOIN insight_posts p ON p.id = a.post_id \
+/// The week's answers in scope, with where they were given.
+const ANSWERS_IN_WEEK: &str = "FROM answers a LEFT JOIN meetings m ON m.id = a.meeting_id \
+    LEFT JOIN insight_posts p ON p.id = a.post_id \
     WHERE a.guild_id = $1 AND a.created_at >= $2 AND a.created_at < $3 AND a.deleted_at IS NULL \
-    AND ($4 IS NULL OR m.channel_id = $4 OR p.channel_id = $4) ORDER BY a.id";
-/// Follow-ups still open, and those done since the week began; each half
-/// by its own index.
+    AND ($4 IS NULL OR m.channel_id = $4 OR p.channel_id = $4)";
+const ANSWER_COLUMNS: &str = "a.user_id, a.meeting_id, a.post_id, a.impact, a.segments, a.has_evidence, \
+    a.has_assumption, a.body, a.channel_id, a.message_id, m.thread_id, p.channel_id AS post_channel, \
+    p.message_id AS post_message, a.created_at";
+/// How substantial an answer is, for quotes: its length up to QUOTE_CHARS.
+const SUBSTANCE: &str = "CASE WHEN LENGTH(a.body) > 280 THEN 280 ELSE LENGTH(a.body) END";
+
+fn answer_groups_sql() -> String {
+    let count = |condition: &str| format!("SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)");
+    let sums = [
+        "a.post_id IS NOT NULL",
+        "a.has_evidence",
+        "a.has_assumption",
+        "a.impact = 'helps'",
+        "a.impact = 'hurts'",
+        "a.impact = 'neutral'",
+        "a.impact = 'unknown'",
+    ]
+    .map(count)
+    .join(", ");
+    format!("SELECT a.segments, COUNT(*), {sums} {ANSWERS_IN_WEEK} GROUP BY a.segments")
+}
+
+/// Each person's most substantial answer with evidence, best first.
+fn quote_candidates_sql() -> String {
+    let fields = "user_id, meeting_id, post_id, impact, segments, has_evidence, has_assumption, body, channel_id, \
+        message_id, thread_id, post_channel, post_message, created_at";
+    format!(
+        "SELECT {fields} FROM (SELECT {ANSWER_COLUMNS}, a.id, {SUBSTANCE} AS substance, \
+            ROW_NUMBER() OVER (PARTITION BY a.user_id ORDER BY {SUBSTANCE} DESC, a.created_at, a.id) AS n \
+            {ANSWERS_IN_WEEK} AND a.has_evidence) best \
+        WHERE n = 1 ORDER BY substance DESC, created_at, id LIMIT 3"
+    )
+}
+
 const FOLLOW_UPS: &str = "SELECT f.owner_id, f.created_at, f.done_at, f.due_date FROM follow_ups f \
     LEFT JOIN meetings m ON m.id = f.meeting_id \
     WHERE f.guild_id = $1 AND f.status = 'open' AND f.created_at < $3 AND ($4 IS NULL OR m.channel_id = $4) \
@@ -101,31 +135,62 @@ const SEGMENTS: &str = "SELECT DISTINCT segment FROM insights i WHERE (i.guild_i
     AND NOT EXISTS (SELECT 1 FROM insight_retirements r WHERE r.guild_id = $1 AND r.insight_id = i.id)";
 
 type FollowUpSql = (Option<i64>, i64, Option<i64>, Option<String>);
+type GroupSql = (String, i64, i64, i64, i64, i64, i64, i64, i64);
 
 impl Store {
+    /// The week's numbers, counted by the database: the cost follows the
+    /// week's activity, and only counts, a few quotes and the week's
+    /// meetings and open follow-ups travel.
     pub async fn week_data(&self, w: &WeekScope) -> Result<WeekData> {
         let (g, s, e, c) = (db_id(w.guild_id), ms(w.start), ms(w.end), w.channel_id.map(db_id));
-        let (posts, reactions, meetings, answers, follow_ups, segments) = on_pool!(self, p => {
-            let posts: Vec<(i64, String)> = sqlx::query_as(POSTS).bind(g).bind(s).bind(e).bind(c).fetch_all(p).await?;
-            let reactions: Vec<(i64, i64)> = sqlx::query_as(REACTIONS).bind(g).bind(s).bind(e).bind(c).fetch_all(p).await?;
-            let meetings: Vec<(i64, i64, Option<i64>)> =
-                sqlx::query_as(MEETINGS).bind(g).bind(s).bind(e).bind(c).fetch_all(p).await?;
-            let answers: Vec<AnswerSql> = sqlx::query_as(ANSWERS).bind(g).bind(s).bind(e).bind(c).fetch_all(p).await?;
-            let follow_ups: Vec<FollowUpSql> = sqlx::query_as(FOLLOW_UPS).bind(g).bind(s).bind(e).bind(c).fetch_all(p).await?;
+        let (groups_sql, quotes_sql) = (answer_groups_sql(), quote_candidates_sql());
+        let reactions_sql = format!("SELECT COUNT(*) {POST_REACTIONS}");
+        let engaged_sql = format!(
+            "SELECT COUNT(*) FROM (SELECT r.user_id {POST_REACTIONS} UNION \
+            SELECT a.user_id {ANSWERS_IN_WEEK} AND a.post_id IS NOT NULL) engaged"
+        );
+        let answerers_sql = format!("SELECT COUNT(DISTINCT a.user_id) {ANSWERS_IN_WEEK}");
+        macro_rules! all {
+            ($p:expr, $sql:expr) => {
+                sqlx::query_as($sql).bind(g).bind(s).bind(e).bind(c).fetch_all($p).await?
+            };
+        }
+        macro_rules! one {
+            ($p:expr, $sql:expr) => {
+                sqlx::query_scalar($sql).bind(g).bind(s).bind(e).bind(c).fetch_one($p).await?
+            };
+        }
+        let (posts, reactions, engaged, meetings, groups, answerers, quotes, follow_ups, segments) = on_pool!(self, p => {
+            let posts: Vec<(i64, String)> = all!(p, POSTS);
+            let reactions: i64 = one!(p, &reactions_sql);
+            let engaged: i64 = one!(p, &engaged_sql);
+            let meetings: Vec<(i64, i64, Option<i64>, bool)> = all!(p, MEETINGS);
+            let groups: Vec<GroupSql> = all!(p, &groups_sql);
+            let answerers: i64 = one!(p, &answerers_sql);
+            let quotes: Vec<AnswerSql> = all!(p, &quotes_sql);
+            let follow_ups: Vec<FollowUpSql> = all!(p, FOLLOW_UPS);
             let segments: Vec<String> = sqlx::query_scalar(SEGMENTS).bind(g).fetch_all(p).await?;
-            (posts, reactions, meetings, answers, follow_ups, segments)
+            (posts, reactions, engaged, meetings, groups, answerers, quotes, follow_ups, segments)
         });
         Ok(WeekData {
             start_ms: s,
             end_ms: e,
             last_day: Some(w.last_day),
             posts,
-            post_reactions: reactions.into_iter().map(|(u, p)| (from_db_id(u), p)).collect(),
+            post_reactions: reactions,
+            people_engaged: engaged,
             meetings: meetings
                 .into_iter()
-                .map(|(id, opened_ms, first_answer_ms)| MeetingRow { id, opened_ms, first_answer_ms })
+                .map(|(id, opened_ms, first_answer_ms, answered)| MeetingRow {
+                    id,
+                    opened_ms,
+                    first_answer_ms,
+                    answered,
+                })
                 .collect(),
-            answers: answers.into_iter().map(|a| a.into_row(w.guild_id)).collect(),
+            answer_groups: groups.into_iter().map(group).collect(),
+            answerers,
+            quote_candidates: quotes.into_iter().map(|a| a.into_row(w.guild_id)).collect(),
             follow_ups: follow_ups
                 .into_iter()
                 .map(|(owner, created_ms, done_ms, due)| FollowUpRow {
@@ -138,4 +203,30 @@ impl Store {
             known_segments: segments.into_iter().collect::<BTreeSet<_>>(),
         })
     }
+
+    /// The week's answers in scope, one row each (the answers CSV).
+    pub async fn week_answers(&self, w: &WeekScope) -> Result<Vec<AnswerRow>> {
+        let (g, s, e, c) = (db_id(w.guild_id), ms(w.start), ms(w.end), w.channel_id.map(db_id));
+        let sql = format!("SELECT {ANSWER_COLUMNS} {ANSWERS_IN_WEEK} ORDER BY a.id");
+        let rows: Vec<AnswerSql> =
+            on_pool!(self, p => sqlx::query_as(&sql).bind(g).bind(s).bind(e).bind(c).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(|a| a.into_row(w.guild_id)).collect())
+    }
+}
+
+fn group(
+    (segments, answers, post_answers, evidence, assumption, helps, hurts, neutral, unknown): GroupSql,
+) -> AnswerGroup {
+    AnswerGroup {
+        segments: split_segments(&segments),
+        answers,
+        post_answers,
+        with_evidence: evidence,
+        with_assumption: assumption,
+        impact: Impact { helps, hurts, neutral, unknown },
+    }
+}
+
+fn split_segments(stored: &str) -> Vec<String> {
+    stored.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
