@@ -757,6 +757,14 @@ async fn the_weeks_numbers_are_counted_by_the_database() {
             summary.quotes.iter().map(|q| (q.user_id.as_str(), q.text.chars().count())).collect();
         assert_eq!(quoted, [("1", 281), ("7", 13)], "{}: each person's most substantial, evidence only", db.backend);
         assert_eq!(s.week_answers(&scope).await.unwrap().len(), 4, "{}: the CSV has every answer", db.backend);
+        // One channel's summary counts only what was given there.
+        for (channel, answers, quotes) in [(10, 4, 2), (11, 0, 0)] {
+            let scope = advocate::store::WeekScope { channel_id: Some(channel), ..scope };
+            let summary = advocate::domain::summary::summarize(&s.week_data(&scope).await.unwrap());
+            let h = &summary.headline;
+            assert_eq!((h.answers, h.meetings, summary.quotes.len()), (answers, answers / 2, quotes), "{}", db.backend);
+            assert_eq!(s.week_answers(&scope).await.unwrap().len(), answers as usize);
+        }
         db.finish().await;
     }
 }

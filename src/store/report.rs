@@ -83,18 +83,30 @@ const MEETINGS: &str = "SELECT m.id, m.opened_at, \
         AND a.deleted_at IS NULL) \
     FROM meetings m WHERE m.guild_id = $1 AND m.opened_at >= $2 AND m.opened_at < $3 \
     AND ($4 IS NULL OR m.channel_id = $4) ORDER BY m.id";
-/// The week's answers in scope, with where they were given.
-const ANSWERS_IN_WEEK: &str = "FROM answers a LEFT JOIN meetings m ON m.id = a.meeting_id \
-    LEFT JOIN insight_posts p ON p.id = a.post_id \
-    WHERE a.guild_id = $1 AND a.created_at >= $2 AND a.created_at < $3 AND a.deleted_at IS NULL \
-    AND ($4 IS NULL OR m.channel_id = $4 OR p.channel_id = $4)";
+/// The week's answers in scope. Joined to their meetings and posts only
+/// for one channel's summary: a guild's needs no join.
+fn answers_in_week(channel: bool) -> &'static str {
+    match channel {
+        true => {
+            "FROM answers a LEFT JOIN meetings m ON m.id = a.meeting_id \
+            LEFT JOIN insight_posts p ON p.id = a.post_id \
+            WHERE a.guild_id = $1 AND a.created_at >= $2 AND a.created_at < $3 AND a.deleted_at IS NULL \
+            AND (m.channel_id = $4 OR p.channel_id = $4)"
+        }
+        false => {
+            "FROM answers a \
+            WHERE a.guild_id = $1 AND a.created_at >= $2 AND a.created_at < $3 AND a.deleted_at IS NULL \
+            AND $4 IS NULL"
+        }
+    }
+}
 const ANSWER_COLUMNS: &str = "a.user_id, a.meeting_id, a.post_id, a.impact, a.segments, a.has_evidence, \
     a.has_assumption, a.body, a.channel_id, a.message_id, m.thread_id, p.channel_id AS post_channel, \
     p.message_id AS post_message, a.created_at";
 /// How substantial an answer is, for quotes: its length up to QUOTE_CHARS.
 const SUBSTANCE: &str = "CASE WHEN LENGTH(a.body) > 280 THEN 280 ELSE LENGTH(a.body) END";
 
-fn answer_groups_sql() -> String {
+fn answer_groups_sql(channel: bool) -> String {
     let count = |condition: &str| format!("SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)");
     let sums = [
         "a.post_id IS NOT NULL",
@@ -107,18 +119,20 @@ fn answer_groups_sql() -> String {
     ]
     .map(count)
     .join(", ");
-    format!("SELECT a.segments, COUNT(*), {sums} {ANSWERS_IN_WEEK} GROUP BY a.segments")
+    format!("SELECT a.segments, COUNT(*), {sums} {} GROUP BY a.segments", answers_in_week(channel))
 }
 
-/// Each person's most substantial answer with evidence, best first.
-fn quote_candidates_sql() -> String {
-    let fields = "user_id, meeting_id, post_id, impact, segments, has_evidence, has_assumption, body, channel_id, \
-        message_id, thread_id, post_channel, post_message, created_at";
+/// Each person's most substantial answer with evidence, best first:
+/// ranked over the week's ids, then only the three winners joined.
+fn quote_candidates_sql(channel: bool) -> String {
     format!(
-        "SELECT {fields} FROM (SELECT {ANSWER_COLUMNS}, a.id, {SUBSTANCE} AS substance, \
+        "SELECT {ANSWER_COLUMNS} FROM (SELECT a.id, {SUBSTANCE} AS substance, a.created_at AS at, \
             ROW_NUMBER() OVER (PARTITION BY a.user_id ORDER BY {SUBSTANCE} DESC, a.created_at, a.id) AS n \
-            {ANSWERS_IN_WEEK} AND a.has_evidence) best \
-        WHERE n = 1 ORDER BY substance DESC, created_at, id LIMIT 3"
+            {} AND a.has_evidence) best \
+        JOIN answers a ON a.id = best.id LEFT JOIN meetings m ON m.id = a.meeting_id \
+        LEFT JOIN insight_posts p ON p.id = a.post_id \
+        WHERE best.n = 1 ORDER BY best.substance DESC, best.at, best.id LIMIT 3",
+        answers_in_week(channel)
     )
 }
 
@@ -143,13 +157,14 @@ impl Store {
     /// meetings and open follow-ups travel.
     pub async fn week_data(&self, w: &WeekScope) -> Result<WeekData> {
         let (g, s, e, c) = (db_id(w.guild_id), ms(w.start), ms(w.end), w.channel_id.map(db_id));
-        let (groups_sql, quotes_sql) = (answer_groups_sql(), quote_candidates_sql());
+        let in_week = answers_in_week(c.is_some());
+        let (groups_sql, quotes_sql) = (answer_groups_sql(c.is_some()), quote_candidates_sql(c.is_some()));
         let reactions_sql = format!("SELECT COUNT(*) {POST_REACTIONS}");
         let engaged_sql = format!(
             "SELECT COUNT(*) FROM (SELECT r.user_id {POST_REACTIONS} UNION \
-            SELECT a.user_id {ANSWERS_IN_WEEK} AND a.post_id IS NOT NULL) engaged"
+            SELECT a.user_id {in_week} AND a.post_id IS NOT NULL) engaged"
         );
-        let answerers_sql = format!("SELECT COUNT(DISTINCT a.user_id) {ANSWERS_IN_WEEK}");
+        let answerers_sql = format!("SELECT COUNT(DISTINCT a.user_id) {in_week}");
         macro_rules! all {
             ($p:expr, $sql:expr) => {
                 sqlx::query_as($sql).bind(g).bind(s).bind(e).bind(c).fetch_all($p).await?
@@ -207,7 +222,12 @@ impl Store {
     /// The week's answers in scope, one row each (the answers CSV).
     pub async fn week_answers(&self, w: &WeekScope) -> Result<Vec<AnswerRow>> {
         let (g, s, e, c) = (db_id(w.guild_id), ms(w.start), ms(w.end), w.channel_id.map(db_id));
-        let sql = format!("SELECT {ANSWER_COLUMNS} {ANSWERS_IN_WEEK} ORDER BY a.id");
+        let sql = format!(
+            "SELECT {ANSWER_COLUMNS} FROM answers a LEFT JOIN meetings m ON m.id = a.meeting_id \
+            LEFT JOIN insight_posts p ON p.id = a.post_id \
+            WHERE a.guild_id = $1 AND a.created_at >= $2 AND a.created_at < $3 AND a.deleted_at IS NULL \
+            AND ($4 IS NULL OR m.channel_id = $4 OR p.channel_id = $4) ORDER BY a.id"
+        );
         let rows: Vec<AnswerSql> =
             on_pool!(self, p => sqlx::query_as(&sql).bind(g).bind(s).bind(e).bind(c).fetch_all(p).await)?;
         Ok(rows.into_iter().map(|a| a.into_row(w.guild_id)).collect())
