@@ -236,11 +236,19 @@ impl Store {
     }
 
     pub async fn set_guild_left(&self, guild_id: u64, left: Option<Timestamp>) -> Result<()> {
-        let sql = "UPDATE guilds SET left_at = $2 WHERE guild_id = $1";
-        on_pool!(self, p => sqlx::query(sql).bind(db_id(guild_id)).bind(left.map(ms)).execute(p).await.map(|r| r.rows_affected()))?;
+        let g = db_id(guild_id);
         match left {
-            None => self.reschedule(guild_id).await,
-            Some(_) => Ok(()),
+            Some(at) => {
+                let sql = "UPDATE guilds SET left_at = $2 WHERE guild_id = $1";
+                on_pool!(self, p => sqlx::query(sql).bind(g).bind(ms(at)).execute(p).await.map(|_| ()))
+            }
+            // Back after a removal: its jobs are worked out again at the
+            // next tick (a guild seen again on a new session is unchanged).
+            None => {
+                let sql = "UPDATE guilds SET left_at = NULL, daily_due_at = 0, summary_due_at = 0 \
+                    WHERE guild_id = $1 AND left_at IS NOT NULL";
+                on_pool!(self, p => sqlx::query(sql).bind(g).execute(p).await.map(|_| ()))
+            }
         }
     }
 }
