@@ -118,7 +118,9 @@ async fn burst(name: &str, fake: &FakeDiscord, scene: &mut Scene, reader: &Reade
         let at = Instant::now();
         for (row, message) in rows {
             *last = (*last).max(row);
-            seen.entry(message).or_insert(at);
+            if sent.contains_key(&message) {
+                seen.entry(message).or_insert(at);
+            }
         }
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
