@@ -196,7 +196,7 @@ impl Store {
         Ok(ids.into_iter().map(from_db_id).collect())
     }
 
-    /// Guilds the bot is in (not removed), for the scheduler.
+    /// Guilds the bot is in (not removed).
     pub async fn active_guilds(&self) -> Result<Vec<u64>> {
         let sql = "SELECT guild_id FROM guilds WHERE left_at IS NULL ORDER BY guild_id";
         let ids: Vec<i64> = on_pool!(self, p => sqlx::query_scalar(sql).fetch_all(p).await)?;
