@@ -47,7 +47,7 @@ impl InsightRow {
                 evidence: self.evidence,
                 source,
                 question: self.question,
-                tags: self.tags.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect(),
+                tags: super::split_list(&self.tags),
                 is_example: self.is_example,
                 library_key: self.library_key,
                 import_key: self.import_key,

@@ -126,6 +126,11 @@ fn one_row(affected: u64) -> Result<()> {
     }
 }
 
+/// A list stored as comma-separated text (segments, tags), read back.
+fn split_list(stored: &str) -> Vec<String> {
+    stored.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
 pub(crate) fn ms(at: Timestamp) -> i64 {
     at.as_millisecond()
 }

@@ -60,7 +60,7 @@ impl AnswerSql {
             meeting_id: self.meeting_id,
             post_id: self.post_id,
             impact: self.impact,
-            segments: split_segments(&self.segments),
+            segments: super::split_list(&self.segments),
             has_evidence: self.has_evidence,
             has_assumption: self.has_assumption,
             body: self.body,
@@ -238,15 +238,11 @@ fn group(
     (segments, answers, post_answers, evidence, assumption, helps, hurts, neutral, unknown): GroupSql,
 ) -> AnswerGroup {
     AnswerGroup {
-        segments: split_segments(&segments),
+        segments: super::split_list(&segments),
         answers,
         post_answers,
         with_evidence: evidence,
         with_assumption: assumption,
         impact: Impact { helps, hurts, neutral, unknown },
     }
-}
-
-fn split_segments(stored: &str) -> Vec<String> {
-    stored.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
