@@ -31,6 +31,12 @@ impl App {
         Ok(meeting)
     }
 
+    /// False when the thread is known to hold no meeting, so that its
+    /// messages can be dropped as they arrive.
+    pub fn may_be_meeting(&self, thread_id: u64) -> bool {
+        !self.not_meetings.contains(thread_id)
+    }
+
     pub async fn open_meeting(&self, m: &NewMeeting) -> anyhow::Result<(Meeting, bool)> {
         self.not_meetings.remove(m.thread_id);
         Ok(self.store.open_meeting(m, self.clock.now()).await?)

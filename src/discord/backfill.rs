@@ -103,7 +103,8 @@ async fn thread(ctx: &SerenityContext, data: &Data, gap: &Gap) -> anyhow::Result
         after = messages.last().expect("not empty").id.get();
         for m in &messages {
             let guild = serenity::all::GuildId::new(gap.guild_id);
-            let Some(reply) = reply_of(ctx, data, guild, m.channel_id, &m.author, m.id, &m.content, Some(m.timestamp))
+            let Some(reply) =
+                reply_of(ctx, &data.app, guild, m.channel_id, &m.author, m.id, &m.content, Some(m.timestamp))
             else {
                 continue;
             };

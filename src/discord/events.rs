@@ -10,6 +10,7 @@ use serenity::all::{
 use super::{answer, Data, Error};
 use crate::app::answers::ThreadMessage;
 use crate::app::meetings::NewThread;
+use crate::app::App;
 use crate::domain::meeting::{Meeting, NewMeeting, Origin};
 use crate::domain::reaction::ReactionEvent;
 
@@ -71,7 +72,6 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
                 super::commands::post_prompt(&ctx.http, app, &meeting).await?;
             }
         }
-        FullEvent::Message { new_message } => thread_reply(ctx, data, new_message).await?,
         FullEvent::MessageUpdate { event, .. } => thread_edit(ctx, data, event).await?,
         FullEvent::MessageDelete { channel_id, deleted_message_id, guild_id: Some(guild) } => {
             app.delete_thread_reply(guild.get(), channel_id.get(), deleted_message_id.get()).await?;
@@ -128,14 +128,17 @@ async fn apologise(ctx: &SerenityContext, data: &Data, interaction: &Interaction
     }
 }
 
-/// Logs a reply in a prompted thread. Bots, the bot itself included, are
-/// ignored; so are messages outside meeting threads (never stored).
-async fn thread_reply(ctx: &SerenityContext, data: &Data, m: &Message) -> Result<(), Error> {
-    let Some(guild) = m.guild_id else { return Ok(()) };
-    if let Some(reply) = reply_of(ctx, data, guild, m.channel_id, &m.author, m.id, &m.content, Some(m.timestamp)) {
-        data.app.log_thread_reply(&reply).await?;
+/// A new message as it arrives, before it waits for a handler's turn:
+/// `None` when it cannot be an answer (a bot's, no text, or in a channel
+/// known to hold no meeting), so chatter is dropped at once; otherwise
+/// only what logging needs, far smaller than the gateway's message.
+/// Messages outside meeting threads are never stored.
+pub(super) fn arriving_reply(ctx: &SerenityContext, app: &App, m: &Message) -> Option<ThreadMessage> {
+    let guild = m.guild_id?;
+    if !app.may_be_meeting(m.channel_id.get()) {
+        return None;
     }
-    Ok(())
+    reply_of(ctx, app, guild, m.channel_id, &m.author, m.id, &m.content, Some(m.timestamp))
 }
 
 /// An edit. Events can arrive out of order: an edit of a reply not seen
@@ -146,7 +149,7 @@ async fn thread_edit(ctx: &SerenityContext, data: &Data, e: &MessageUpdateEvent)
         return Ok(());
     }
     let Some(author) = &e.author else { return Ok(()) };
-    if let Some(reply) = reply_of(ctx, data, guild, e.channel_id, author, e.id, content, e.timestamp) {
+    if let Some(reply) = reply_of(ctx, &data.app, guild, e.channel_id, author, e.id, content, e.timestamp) {
         data.app.log_thread_reply(&reply).await?;
     }
     Ok(())
@@ -158,7 +161,7 @@ async fn thread_edit(ctx: &SerenityContext, data: &Data, e: &MessageUpdateEvent)
 #[allow(clippy::too_many_arguments)]
 pub(super) fn reply_of(
     ctx: &SerenityContext,
-    data: &Data,
+    app: &App,
     guild: GuildId,
     channel: ChannelId,
     author: &User,
@@ -171,8 +174,7 @@ pub(super) fn reply_of(
     if author.bot || text.trim().is_empty() {
         return None;
     }
-    let at =
-        at.and_then(|t| jiff::Timestamp::from_second(t.unix_timestamp()).ok()).unwrap_or_else(|| data.app.clock.now());
+    let at = at.and_then(|t| jiff::Timestamp::from_second(t.unix_timestamp()).ok()).unwrap_or_else(|| app.clock.now());
     Some(ThreadMessage {
         guild_id: guild.get(),
         thread_id: channel.get(),

@@ -96,17 +96,20 @@ impl Running {
 
 /// Every event, commands included, counts as running work from the moment
 /// it arrives until its handler ends, so a stop can wait for it. At most
-/// [`MAX_HANDLERS`] handlers run at once: an event waiting for its turn
-/// holds only itself, not a handler's much larger state (a burst of
-/// thousands of replies stays small in memory).
+/// [`MAX_HANDLERS`] handlers run at once. serenity spawns a task per event
+/// and has no back-pressure, so what waits for a turn is kept small: a new
+/// message (most of a burst) is cut down to what logging needs, or dropped
+/// at once when it cannot be an answer, before it waits.
 struct Tracked {
     inner: poise::Framework<Data, Error>,
-    work: Arc<crate::app::inflight::Inflight>,
+    app: App,
     turns: tokio::sync::Semaphore,
 }
 
 /// Handlers running at once; enough to keep the database writer's batches full.
 const MAX_HANDLERS: usize = 256;
+
+type Dispatch<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>;
 
 #[serenity::async_trait]
 impl serenity::framework::Framework for Tracked {
@@ -114,11 +117,32 @@ impl serenity::framework::Framework for Tracked {
         self.inner.init(client).await
     }
 
-    async fn dispatch(&self, ctx: serenity::all::Context, event: serenity::all::FullEvent) {
-        let _working = self.work.start();
+    // Written out rather than `async fn`: the triage runs before the
+    // future is made, so the event is not kept in it.
+    fn dispatch<'s, 'a>(&'s self, ctx: serenity::all::Context, event: serenity::all::FullEvent) -> Dispatch<'a>
+    where
+        's: 'a,
+        Self: 'a,
+    {
+        let working = self.app.work.start();
         metrics::counter!("advocate_gateway_events_total", "event" => event.snake_case_name()).increment(1);
-        let _turn = self.turns.acquire().await;
-        self.inner.dispatch(ctx, event).await
+        let serenity::all::FullEvent::Message { new_message } = event else {
+            return Box::pin(async move {
+                let _working = working;
+                let _turn = self.turns.acquire().await;
+                self.inner.dispatch(ctx, event).await
+            });
+        };
+        let reply = events::arriving_reply(&ctx, &self.app, &new_message);
+        drop((ctx, new_message));
+        Box::pin(async move {
+            let _working = working;
+            let Some(reply) = reply else { return };
+            let _turn = self.turns.acquire().await;
+            if let Err(error) = self.app.log_thread_reply(&reply).await {
+                tracing::error!(event = "message", error = %describe(&error), "handling an event failed");
+            }
+        })
     }
 }
 
@@ -148,7 +172,7 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
     let intents = if message_content { BASE_INTENTS | GatewayIntents::MESSAGE_CONTENT } else { BASE_INTENTS };
     let dev_guild = config.dev_guild;
     let web = web_client(config)?;
-    let work = app.work.clone();
+    let tracked_app = app.clone();
     let offline = config.discord_addr.is_some();
     let framework = poise::Framework::builder()
         .initialize_owners(false)
@@ -178,7 +202,7 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
         .build();
     let mut client = ClientBuilder::new_with_http(http, intents)
         .cache_settings(lean_cache())
-        .framework(Tracked { inner: framework, work, turns: tokio::sync::Semaphore::new(MAX_HANDLERS) })
+        .framework(Tracked { inner: framework, app: tracked_app, turns: tokio::sync::Semaphore::new(MAX_HANDLERS) })
         .await
         .context("setting up the Discord client failed")?;
     let shards = client.shard_manager.clone();
