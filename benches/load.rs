@@ -6,34 +6,22 @@
 //! second (dispatch of the first to commit of the last), p50/p99 from
 //! dispatch to commit, the bot's CPU per event, and its RSS (peak and
 //! after). SQLite always; PostgreSQL too when ADVOCATE_TEST_POSTGRES_URL
-//! is set. Run: cargo bench --bench load
+//! is set. Then, when discord.py is installed (`pip install discord.py`),
+//! the same bursts against the minimal peer in `benches/peer/` (thread
+//! replies to SQLite, one commit each), and Advocate's figures over the
+//! peer's. Run: cargo bench --bench load
 //! (ADVOCATE_LOAD_BURSTS=5000,5000,5000,50000 by default)
 
 use std::collections::HashMap;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use fake_discord::{Command, FakeDiscord};
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+mod support;
 
-/// The bot process's (resident MiB, peak resident MiB, CPU seconds).
-fn process_stats(pid: u32) -> (f64, f64, f64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let kib = |key: &str| -> f64 {
-        let line = status.lines().find(|l| l.starts_with(key));
-        line.and_then(|l| l.split_whitespace().nth(1)?.parse().ok()).unwrap_or(0.0)
-    };
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // Fields after the command name (which may hold spaces): utime, stime are 14 and 15.
-    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
-    let ticks: f64 = fields.get(11).and_then(|u| u.parse().ok()).unwrap_or(0.0)
-        + fields.get(12).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
-    // SAFETY: sysconf only reads a system constant.
-    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-    (kib("VmRSS:") / 1024.0, kib("VmHWM:") / 1024.0, ticks / per_second)
-}
+use support::{process_stats, spawn_bot};
 
 /// Rows committed at once, at most, by concurrent writers (4 × 256).
 const LOOK_BACK: i64 = 4096;
@@ -83,10 +71,27 @@ struct Scene {
     reacted: usize,
 }
 
+/// What one burst measured.
+#[derive(Clone, Copy)]
+struct Figures {
+    replies_per_second: f64,
+    cpu_per_event: f64,
+    rss: f64,
+    peak: f64,
+}
+
 /// Sends one burst of `n` events and reports.
-async fn burst(name: &str, fake: &FakeDiscord, scene: &mut Scene, reader: &Reader, pid: u32, n: usize, last: &mut i64) {
+async fn burst(
+    name: &str,
+    fake: &FakeDiscord,
+    scene: &mut Scene,
+    reader: &Reader,
+    pid: u32,
+    n: usize,
+    last: &mut i64,
+) -> Figures {
     let reactions_before = reader.reactions().await;
-    let (_, _, cpu_before) = process_stats(pid);
+    let cpu_before = process_stats(pid).cpu;
     let mut sent: HashMap<i64, Instant> = HashMap::with_capacity(n);
     let texts =
         ["Churn is 4% in #smb, see ABC-12", "I think it is probably fine", "20 customers asked, follow up with Acme"];
@@ -126,12 +131,13 @@ async fn burst(name: &str, fake: &FakeDiscord, scene: &mut Scene, reader: &Reade
     }
     let total = seen.values().max().map_or(start.elapsed(), |t| t.duration_since(start));
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let (rss, peak, cpu_after) = process_stats(pid);
+    let support::ProcessStats { rss, peak, cpu: cpu_after } = process_stats(pid);
     let stored_reactions = reader.reactions().await - reactions_before;
     let mut latencies: Vec<Duration> =
         sent.iter().filter_map(|(id, at)| Some(seen.get(id)?.saturating_duration_since(*at))).collect();
     latencies.sort();
     let rate = latencies.len() as f64 / total.as_secs_f64();
+    let cpu_per_event = (cpu_after - cpu_before) * 1e6 / n as f64;
     println!(
         "load[{name}]: {n} events ({} replies, {reactions} reactions, rest chatter) dispatched in {:.2} s; \
          {} replies and {stored_reactions} reactions committed",
@@ -146,12 +152,22 @@ async fn burst(name: &str, fake: &FakeDiscord, scene: &mut Scene, reader: &Reade
             p50.as_secs_f64() * 1e3,
             percentile(&latencies, 0.99).as_secs_f64() * 1e3,
             max.as_secs_f64() * 1e3,
-            (cpu_after - cpu_before) * 1e6 / n as f64,
+            cpu_per_event,
         );
     }
+    Figures { replies_per_second: rate, cpu_per_event, rss, peak }
 }
 
-async fn run(backend: &str, url: &str, bursts: &[usize]) {
+/// A guild with 200 members, a channel for meetings and one for chatter.
+struct World {
+    fake: FakeDiscord,
+    people: Vec<u64>,
+    guild: u64,
+    channel: u64,
+    chatter: u64,
+}
+
+async fn world() -> World {
     let fake = FakeDiscord::start(jiff::Timestamp::now).await.unwrap();
     let people: Vec<u64> = (0..200).map(|i| fake.add_user(&format!("user{i}"))).collect();
     let guild = fake.add_guild("Load", people[0]).unwrap();
@@ -160,54 +176,112 @@ async fn run(backend: &str, url: &str, bursts: &[usize]) {
     }
     let channel = fake.add_channel(guild, "load").unwrap();
     let chatter = fake.add_channel(guild, "random").unwrap();
+    World { fake, people, guild, channel, chatter }
+}
+
+/// Sends every burst to the bot `pid`, storing in `url`, and prints.
+async fn bursts(name: &str, world: &World, scene: &mut Scene, url: &str, pid: u32, bursts: &[usize]) -> Vec<Figures> {
+    let reader = Reader::open(url).await;
+    println!("load[{name}]: connected, idle RSS {:.1} MiB", process_stats(pid).rss);
+    let mut last = 0;
+    let mut figures = vec![];
+    for (round, &n) in bursts.iter().enumerate() {
+        let name = format!("{name} #{} of {n}", round + 1);
+        figures.push(burst(&name, &world.fake, scene, &reader, pid, n, &mut last).await);
+    }
+    figures
+}
+
+/// Advocate, its meeting started with `/meeting start` as a person would.
+async fn advocate(backend: &str, url: &str, sizes: &[usize]) -> Vec<Figures> {
+    let w = world().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut bot = tokio::process::Command::new(env!("CARGO_BIN_EXE_advocate"))
-        .arg("run")
-        .current_dir(dir.path())
-        .env_clear()
-        .env("DATABASE_URL", url)
-        .env("DISCORD_TOKEN", fake.token())
-        .env("ADVOCATE_DISCORD_ADDR", fake.addr())
-        .env("ADVOCATE_DISCORD_CA", fake.ca_path())
-        .env("NO_COLOR", "1")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let pid = bot.id().unwrap();
-    fake.wait_connected(1).await.unwrap();
-    fake.wait_for("commands", |s| (!s.commands.is_empty()).then_some(())).await.unwrap();
-    let i = fake.slash(people[0], channel, &Command::new("meeting").sub("start").opt("topic", "load")).unwrap();
-    fake.response_message(i).await.unwrap();
-    let thread = fake.threads_in(channel)[0].id;
-    let prompt = fake
+    let mut bot = spawn_bot(&w.fake, url, dir.path());
+    w.fake.wait_connected(1).await.unwrap();
+    w.fake.wait_for("commands", |s| (!s.commands.is_empty()).then_some(())).await.unwrap();
+    let i = w.fake.slash(w.people[0], w.channel, &Command::new("meeting").sub("start").opt("topic", "load")).unwrap();
+    w.fake.response_message(i).await.unwrap();
+    let thread = w.fake.threads_in(w.channel)[0].id;
+    let prompt = w
+        .fake
         .wait_for("the prompt", |s| {
             s.messages.values().find(|m| m.channel_id == thread && m.author_id == s.bot_id).map(|m| m.id)
         })
         .await
         .unwrap();
-    let mut scene = Scene { people, thread, prompt, chatter, reacted: 0 };
-    let reader = Reader::open(url).await;
-    let (rss, _, _) = process_stats(pid);
-    println!("load[{backend}]: bot connected, idle RSS {rss:.1} MiB");
-    let mut last = 0;
-    for (round, &n) in bursts.iter().enumerate() {
-        burst(&format!("{backend} #{} of {n}", round + 1), &fake, &mut scene, &reader, pid, n, &mut last).await;
-    }
+    let mut scene = Scene { people: w.people.clone(), thread, prompt, chatter: w.chatter, reacted: 0 };
+    let figures = bursts(backend, &w, &mut scene, url, bot.id().unwrap(), sizes).await;
     let _ = bot.kill().await;
+    figures
+}
+
+/// The discord.py peer, or `None` (with a note) when discord.py is not
+/// installed. Its meeting is stored before it starts.
+async fn peer(sizes: &[usize]) -> Option<Vec<Figures>> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peer/discordpy_peer.py");
+    let found = std::process::Command::new("python3").args(["-c", "import discord"]).output();
+    if !found.is_ok_and(|o| o.status.success()) {
+        println!("load[peer]: SKIPPED: discord.py is not installed (pip install discord.py)");
+        return None;
+    }
+    let w = world().await;
+    let thread = w.fake.start_thread(w.people[0], w.channel, "load").unwrap();
+    let prompt = w.fake.say(w.people[0], thread, "How does this affect customers?").unwrap();
+    let db = common::sqlite().await;
+    let meeting = advocate::domain::meeting::NewMeeting {
+        guild_id: w.guild,
+        channel_id: w.channel,
+        thread_id: thread,
+        topic: "load".into(),
+        segment: None,
+        host_id: None,
+        origin: advocate::domain::meeting::Origin::Command,
+        event_id: None,
+    };
+    db.store.open_meeting(&meeting, jiff::Timestamp::now()).await.unwrap();
+    db.store.close().await;
+    let mut bot = tokio::process::Command::new("python3")
+        .arg(script)
+        .env("ADVOCATE_DISCORD_ADDR", w.fake.addr())
+        .env("ADVOCATE_DISCORD_CA", w.fake.ca_path())
+        .env("DISCORD_TOKEN", w.fake.token())
+        .env("PEER_DATABASE", db.url.trim_start_matches("sqlite:"))
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    w.fake.wait_connected(1).await.unwrap();
+    let mut scene = Scene { people: w.people.clone(), thread, prompt, chatter: w.chatter, reacted: 0 };
+    let figures = bursts("peer", &w, &mut scene, &db.url, bot.id().unwrap(), sizes).await;
+    let _ = bot.kill().await;
+    db.finish().await;
+    Some(figures)
 }
 
 #[tokio::main]
 async fn main() {
-    let bursts: Vec<usize> = std::env::var("ADVOCATE_LOAD_BURSTS")
+    let sizes: Vec<usize> = std::env::var("ADVOCATE_LOAD_BURSTS")
         .ok()
         .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![5000, 5000, 5000, 50_000]);
+    let mut sqlite = vec![];
     for db in common::stores().await {
         db.store.close().await;
-        run(db.backend, &db.url, &bursts).await;
+        let figures = advocate(db.backend, &db.url, &sizes).await;
+        if db.backend == "sqlite" {
+            sqlite = figures;
+        }
         db.finish().await;
+    }
+    let Some(peer) = peer(&sizes).await else { return };
+    for (round, (a, p)) in sqlite.iter().zip(&peer).enumerate() {
+        println!(
+            "load[sqlite ÷ peer, #{} of {}]: replies/s {:.2}×, CPU per event {:.2}×, RSS after {:.2}×, peak RSS {:.2}×",
+            round + 1,
+            sizes[round],
+            a.replies_per_second / p.replies_per_second,
+            a.cpu_per_event / p.cpu_per_event,
+            a.rss / p.rss,
+            a.peak / p.peak,
+        );
     }
 }
