@@ -139,7 +139,8 @@ impl serenity::framework::Framework for Tracked {
             let _working = working;
             let Some(reply) = reply else { return };
             let _turn = self.turns.acquire().await;
-            if let Err(error) = self.app.log_thread_reply(&reply).await {
+            // Boxed: only a running handler holds the logging's state.
+            if let Err(error) = Box::pin(self.app.log_thread_reply(&reply)).await {
                 tracing::error!(event = "message", error = %describe(&error), "handling an event failed");
             }
         })
