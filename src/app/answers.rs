@@ -55,7 +55,7 @@ impl App {
     }
 
     async fn try_thread_reply(&self, m: &ThreadMessage) -> anyhow::Result<Option<Logged>> {
-        let Some(meeting) = self.meeting_in_thread(m.guild_id, m.thread_id).await? else { return Ok(None) };
+        let Some(meeting) = self.meeting_id_in_thread(m.guild_id, m.thread_id).await? else { return Ok(None) };
         let Ok(text) = check_text(&m.text) else { return Ok(None) };
         let settings = self.settings(m.guild_id).await?;
         let classification = self.patterns_for(&settings).classify(&text);
@@ -68,7 +68,7 @@ impl App {
             guild_id: m.guild_id,
             channel_id: m.thread_id,
             user_id: m.user_id,
-            to: AnswerRef::Meeting(meeting.id),
+            to: AnswerRef::Meeting(meeting),
             via: Via::Thread,
             body: text,
             impact: Impact::Unknown,
@@ -106,7 +106,7 @@ impl App {
     pub async fn delete_thread_reply(&self, guild_id: u64, thread_id: u64, message_id: u64) -> anyhow::Result<bool> {
         self.work
             .retrying("deleted reply", 0, || async {
-                if self.meeting_in_thread(guild_id, thread_id).await?.is_none() {
+                if self.meeting_id_in_thread(guild_id, thread_id).await?.is_none() {
                     return Ok(false);
                 }
                 Ok(self.store.delete_answer(thread_id, message_id, self.clock.now()).await?)

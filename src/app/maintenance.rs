@@ -18,6 +18,7 @@ impl App {
             let days = i64::from(self.settings(guild).await?.retention_days);
             removed += self.store.delete_before(guild, now - SignedDuration::from_hours(24 * days)).await?;
         }
+        self.threads.forget_all(); // old meetings may be gone
         for guild in
             self.store.guilds_left_before(now - SignedDuration::from_hours(24 * REMOVED_GUILD_GRACE_DAYS)).await?
         {

@@ -18,27 +18,31 @@ pub struct NewThread {
 
 impl App {
     /// The meeting of a thread in `guild_id`; a thread of another guild has none.
-    /// Chatter in channels known to have no meeting costs no query.
     pub async fn meeting_in_thread(&self, guild_id: u64, thread_id: u64) -> anyhow::Result<Option<Meeting>> {
-        let seen = self.not_meetings.generation();
-        if self.not_meetings.contains(thread_id) {
-            return Ok(None);
-        }
-        let meeting = self.store.meeting_by_thread(thread_id).await?.filter(|m| m.body.guild_id == guild_id);
-        if meeting.is_none() {
-            self.not_meetings.insert(thread_id, seen);
-        }
-        Ok(meeting)
+        let seen = self.threads.generation();
+        let meeting = self.store.meeting_by_thread(thread_id).await?;
+        self.threads.remember(thread_id, meeting.as_ref().map(|m| (m.body.guild_id, m.id)), seen);
+        Ok(meeting.filter(|m| m.body.guild_id == guild_id))
+    }
+
+    /// The id of a thread's meeting, for every message there: looked up
+    /// once, then remembered (see [`super::threads`]).
+    pub async fn meeting_id_in_thread(&self, guild_id: u64, thread_id: u64) -> anyhow::Result<Option<i64>> {
+        let known = match self.threads.known(thread_id) {
+            Some(known) => known,
+            None => self.meeting_in_thread(guild_id, thread_id).await?.map(|m| (m.body.guild_id, m.id)),
+        };
+        Ok(known.filter(|(guild, _)| *guild == guild_id).map(|(_, id)| id))
     }
 
     /// False when the thread is known to hold no meeting, so that its
     /// messages can be dropped as they arrive.
     pub fn may_be_meeting(&self, thread_id: u64) -> bool {
-        !self.not_meetings.contains(thread_id)
+        self.threads.known(thread_id) != Some(None)
     }
 
     pub async fn open_meeting(&self, m: &NewMeeting) -> anyhow::Result<(Meeting, bool)> {
-        self.not_meetings.remove(m.thread_id);
+        self.threads.forget(m.thread_id);
         Ok(self.store.open_meeting(m, self.clock.now()).await?)
     }
 

@@ -14,8 +14,9 @@ pub mod maintenance;
 pub mod meetings;
 pub mod posts;
 pub mod report;
+mod threads;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
@@ -43,8 +44,8 @@ pub struct App {
     pub health: Arc<health::Health>,
     /// The shards this process runs: it schedules their guilds only.
     shards: Option<crate::config::ShardRange>,
-    /// Channels seen to have no meeting (see [`NotMeetings`]).
-    not_meetings: Arc<NotMeetings>,
+    /// Which threads hold a meeting.
+    threads: Arc<threads::MeetingThreads>,
     /// Each guild's classifier, rebuilt only when its extra patterns change.
     patterns: Arc<Mutex<HashMap<u64, GuildPatterns>>>,
     /// Guild settings read recently: every message needs them, and they
@@ -54,48 +55,6 @@ pub struct App {
     /// Bumped whenever settings are saved, so that a read which started
     /// before a save does not put the old values back in the cache.
     settings_generation: Arc<std::sync::atomic::AtomicU64>,
-}
-
-/// Channels where a lookup found no meeting, so that chatter there costs
-/// no query. A meeting opens through this process (a guild's threads,
-/// commands and events all reach the process of its shard), which forgets
-/// the channel first; a lookup that raced with that opening is not kept.
-#[derive(Debug, Default)]
-pub struct NotMeetings {
-    channels: Mutex<HashSet<u64>>,
-    /// Bumped by every opening.
-    generation: std::sync::atomic::AtomicU64,
-}
-
-/// Channels remembered at most; past it the set starts again.
-const NOT_MEETINGS_MAX: usize = 100_000;
-
-impl NotMeetings {
-    fn generation(&self) -> u64 {
-        self.generation.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    fn contains(&self, channel: u64) -> bool {
-        self.channels.lock().unwrap().contains(&channel)
-    }
-
-    /// Remembers a lookup that started at generation `seen`.
-    fn insert(&self, channel: u64, seen: u64) {
-        let mut channels = self.channels.lock().unwrap();
-        if seen != self.generation() {
-            return;
-        }
-        if channels.len() >= NOT_MEETINGS_MAX {
-            channels.clear();
-        }
-        channels.insert(channel);
-    }
-
-    fn remove(&self, channel: u64) {
-        let mut channels = self.channels.lock().unwrap();
-        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        channels.remove(&channel);
-    }
 }
 
 /// A guild's classifier and the extra patterns it was built with.
@@ -123,7 +82,6 @@ impl App {
     pub fn new(store: Store, prompts: Prompts, defaults: Defaults, clock: Clock) -> App {
         let (patterns, settings, settings_generation) = Default::default();
         let work = Inflight::new(RetryPolicy::default());
-        let not_meetings = Arc::default();
         App {
             store,
             prompts: Arc::new(prompts),
@@ -132,7 +90,7 @@ impl App {
             work,
             health: Arc::default(),
             shards: None,
-            not_meetings,
+            threads: Arc::default(),
             patterns,
             settings,
             settings_generation,
@@ -258,27 +216,4 @@ fn load_prompts(config: &Config) -> anyhow::Result<Prompts> {
             config.prompts
         )
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::NotMeetings;
-
-    #[test]
-    fn a_channel_without_a_meeting_is_remembered_until_one_opens_there() {
-        let seen = NotMeetings::default();
-        seen.insert(7, seen.generation());
-        assert!(seen.contains(7));
-        seen.remove(7);
-        assert!(!seen.contains(7), "a meeting opened there");
-    }
-
-    #[test]
-    fn a_lookup_that_raced_with_an_opening_is_not_remembered() {
-        let seen = NotMeetings::default();
-        let before = seen.generation();
-        seen.remove(7); // a meeting opens while the lookup runs
-        seen.insert(7, before);
-        assert!(!seen.contains(7));
-    }
 }
