@@ -10,6 +10,7 @@ pub mod demo;
 pub mod discord;
 pub mod domain;
 pub mod logging;
+pub mod memory;
 pub mod prompts;
 pub mod scheduler;
 pub mod service;

@@ -98,6 +98,7 @@ impl Running {
 pub async fn run(app: App, config: &Config) -> anyhow::Result<()> {
     let web = web(&app, config).await?;
     let jobs = Jobs::start(&app, config)?;
+    let trimming = tokio::spawn(crate::memory::give_back_periodically());
     let served = discord::serve(app.clone(), config, shutdown_signal()).await;
     let deadline = match &served {
         Ok(deadline) => *deadline,
@@ -105,6 +106,7 @@ pub async fn run(app: App, config: &Config) -> anyhow::Result<()> {
     };
     jobs.stop(deadline).await;
     let finished = finish(&app, deadline).await;
+    trimming.abort();
     if let Some(web) = web {
         web.stop();
     }

@@ -191,12 +191,15 @@ impl App {
 
     /// The shipped patterns plus the guild's own additions.
     pub fn patterns_for(&self, settings: &GuildSettings) -> Arc<Patterns> {
+        if settings.extra_patterns.is_empty() {
+            return self.prompts.patterns.clone();
+        }
         if let Some((extras, p)) = self.patterns.lock().unwrap().get(&settings.guild_id) {
             if *extras == settings.extra_patterns {
                 return p.clone();
             }
         }
-        let mut patterns = self.prompts.patterns.clone();
+        let mut patterns = Patterns::clone(&self.prompts.patterns);
         for (signal, extra) in &settings.extra_patterns {
             match patterns.extended(*signal, extra) {
                 Ok(p) => patterns = p,

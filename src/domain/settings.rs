@@ -1,5 +1,7 @@
 //! A guild's settings, each value parsed so that a bad one cannot be stored.
 
+use std::sync::Arc;
+
 use jiff::civil::Weekday;
 use jiff::SignedDuration;
 use regex::Regex;
@@ -13,23 +15,24 @@ pub const DEFAULT_THREAD_PATTERN: &str =
 
 /// A meeting-thread name pattern: a regex, kept with its source text.
 #[derive(Clone, Debug)]
-pub struct ThreadPattern(Regex);
+pub struct ThreadPattern(Arc<Regex>);
 
 impl ThreadPattern {
     /// Compiles a pattern once per process: settings are read again every
     /// few seconds for every guild, and most guilds share the default, so
-    /// each distinct text is compiled once and the regex shared (cloning a
-    /// `Regex` shares its compiled program).
+    /// each distinct text is compiled once and shared. Shared through an
+    /// `Arc`: a cloned `Regex` would carry its own match cache (about a
+    /// kilobyte), once per guild.
     pub fn parse(text: &str) -> Result<Self, String> {
-        type Compiled = std::sync::Mutex<std::collections::HashMap<String, Regex>>;
+        type Compiled = std::sync::Mutex<std::collections::HashMap<String, Arc<Regex>>>;
         static COMPILED: std::sync::OnceLock<Compiled> = std::sync::OnceLock::new();
         let cache = COMPILED.get_or_init(Default::default);
         if let Some(regex) = cache.lock().unwrap().get(text) {
             return Ok(ThreadPattern(regex.clone()));
         }
-        let regex = compile(text).map_err(|e| {
+        let regex = Arc::new(compile(text).map_err(|e| {
             format!("{e}. Example: (?i)\\b(meeting|sync|standup|retro)\\b matches names with any of those words")
-        })?;
+        })?);
         let mut cache = cache.lock().unwrap();
         if cache.len() >= 10_000 {
             cache.clear(); // a bound, should guilds ever write that many patterns

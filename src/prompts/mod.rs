@@ -19,7 +19,8 @@ pub use texts::Texts;
 pub struct Prompts {
     pub library: Vec<NewInsight>,
     pub texts: Texts,
-    pub patterns: Patterns,
+    /// Shared by every guild without patterns of its own.
+    pub patterns: std::sync::Arc<Patterns>,
 }
 
 /// One thing wrong in a prompts file.
@@ -156,7 +157,7 @@ fn parse(files: Vec<File>, mut problems: Vec<Problem>) -> Result<Prompts, Proble
     let library = collect(library::parse_files(&insights), &mut problems);
 
     match (texts, patterns, library) {
-        (Some(texts), Some(patterns), Some(library)) if problems.is_empty() => Ok(Prompts { library, texts, patterns }),
+        (Some(texts), Some(patterns), Some(library)) if problems.is_empty() => Ok(Prompts { library, texts, patterns: patterns.into() }),
         _ => Err(Problems(problems)),
     }
 }
