@@ -34,8 +34,8 @@ async fn run(guilds: usize) {
         stored = sqlx::query_scalar(sql).fetch_one(db).await.unwrap_or(0);
     }
     let ready = start.elapsed();
-    // Settled: the first scheduler tick and the allocator's trimming.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Settled: the first scheduler tick and the bot's trimming of freed memory.
+    tokio::time::sleep(Duration::from_secs(12)).await;
     let stats = process_stats(pid);
     println!(
         "guilds[{guilds}]: {stored} stored in {:.1} s; idle RSS {:.1} MiB (peak {:.1} MiB), {:.1} KiB a guild",

@@ -9,11 +9,19 @@ use std::process::Stdio;
 use fake_discord::FakeDiscord;
 
 /// `advocate run` against `fake`, storing in `url`; killed when dropped.
+/// `ADVOCATE_BENCH_WRAPPER` runs it under a tool, e.g. `heaptrack` (the
+/// figures are then the tool's process's).
 pub fn spawn_bot(fake: &FakeDiscord, url: &str, dir: &Path) -> tokio::process::Child {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_advocate"))
-        .arg("run")
+    let bot = env!("CARGO_BIN_EXE_advocate");
+    let wrapper = std::env::var("ADVOCATE_BENCH_WRAPPER").unwrap_or_default();
+    let mut command: Vec<&str> = wrapper.split_whitespace().collect();
+    command.extend([bot, "run"]);
+    let path = std::env::var("PATH").unwrap_or_default();
+    tokio::process::Command::new(command[0])
+        .args(&command[1..])
         .current_dir(dir)
         .env_clear()
+        .env("PATH", path)
         .env("DATABASE_URL", url)
         .env("DISCORD_TOKEN", fake.token())
         .env("ADVOCATE_DISCORD_ADDR", fake.addr())
