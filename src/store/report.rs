@@ -106,33 +106,49 @@ const ANSWER_COLUMNS: &str = "a.user_id, a.meeting_id, a.post_id, a.impact, a.se
 /// How substantial an answer is, for quotes: its length up to QUOTE_CHARS.
 const SUBSTANCE: &str = "CASE WHEN LENGTH(a.body) > 280 THEN 280 ELSE LENGTH(a.body) END";
 
+/// The week's answers in scope, read once through the (guild, time)
+/// index into a temporary table. What is then counted or ranked over them
+/// cannot pick a plan that walks the guild's whole history by person
+/// (SQLite did, with statistics gathered while the table was small).
+fn week_table(channel: bool) -> String {
+    format!(
+        "WITH week AS MATERIALIZED (SELECT a.id, a.user_id, a.post_id, a.impact, a.segments, a.has_evidence, \
+            a.has_assumption, {SUBSTANCE} AS substance, a.created_at {}) ",
+        answers_in_week(channel)
+    )
+}
+
+/// Counts by segments, with the week's distinct answerers on every row.
 fn answer_groups_sql(channel: bool) -> String {
     let count = |condition: &str| format!("SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)");
     let sums = [
-        "a.post_id IS NOT NULL",
-        "a.has_evidence",
-        "a.has_assumption",
-        "a.impact = 'helps'",
-        "a.impact = 'hurts'",
-        "a.impact = 'neutral'",
-        "a.impact = 'unknown'",
+        "post_id IS NOT NULL",
+        "has_evidence",
+        "has_assumption",
+        "impact = 'helps'",
+        "impact = 'hurts'",
+        "impact = 'neutral'",
+        "impact = 'unknown'",
     ]
     .map(count)
     .join(", ");
-    format!("SELECT a.segments, COUNT(*), {sums} {} GROUP BY a.segments", answers_in_week(channel))
+    format!(
+        "{} SELECT segments, COUNT(*), {sums}, (SELECT COUNT(DISTINCT user_id) FROM week) FROM week GROUP BY segments",
+        week_table(channel)
+    )
 }
 
 /// Each person's most substantial answer with evidence, best first:
-/// ranked over the week's ids, then only the three winners joined.
+/// ranked over the week's rows, then only the three winners joined.
 fn quote_candidates_sql(channel: bool) -> String {
     format!(
-        "SELECT {ANSWER_COLUMNS} FROM (SELECT a.id, {SUBSTANCE} AS substance, a.created_at AS at, \
-            ROW_NUMBER() OVER (PARTITION BY a.user_id ORDER BY {SUBSTANCE} DESC, a.created_at, a.id) AS n \
-            {} AND a.has_evidence) best \
+        "{} SELECT {ANSWER_COLUMNS} FROM (SELECT id, substance, created_at AS at, \
+            ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY substance DESC, created_at, id) AS n \
+            FROM week WHERE has_evidence) best \
         JOIN answers a ON a.id = best.id LEFT JOIN meetings m ON m.id = a.meeting_id \
         LEFT JOIN insight_posts p ON p.id = a.post_id \
         WHERE best.n = 1 ORDER BY best.substance DESC, best.at, best.id LIMIT 3",
-        answers_in_week(channel)
+        week_table(channel)
     )
 }
 
@@ -149,7 +165,8 @@ const SEGMENTS: &str = "SELECT DISTINCT segment FROM insights i WHERE (i.guild_i
     AND NOT EXISTS (SELECT 1 FROM insight_retirements r WHERE r.guild_id = $1 AND r.insight_id = i.id)";
 
 type FollowUpSql = (Option<i64>, i64, Option<i64>, Option<String>);
-type GroupSql = (String, i64, i64, i64, i64, i64, i64, i64, i64);
+/// A group's counts, then the week's answerers.
+type GroupSql = (String, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
 impl Store {
     /// The week's numbers, counted by the database: the cost follows the
@@ -164,7 +181,6 @@ impl Store {
             "SELECT COUNT(*) FROM (SELECT r.user_id {POST_REACTIONS} UNION \
             SELECT a.user_id {in_week} AND a.post_id IS NOT NULL) engaged"
         );
-        let answerers_sql = format!("SELECT COUNT(DISTINCT a.user_id) {in_week}");
         macro_rules! all {
             ($p:expr, $sql:expr) => {
                 sqlx::query_as($sql).bind(g).bind(s).bind(e).bind(c).fetch_all($p).await?
@@ -175,18 +191,18 @@ impl Store {
                 sqlx::query_scalar($sql).bind(g).bind(s).bind(e).bind(c).fetch_one($p).await?
             };
         }
-        let (posts, reactions, engaged, meetings, groups, answerers, quotes, follow_ups, segments) = on_pool!(self, p => {
+        let (posts, reactions, engaged, meetings, groups, quotes, follow_ups, segments) = on_pool!(self, p => {
             let posts: Vec<(i64, String)> = all!(p, POSTS);
             let reactions: i64 = one!(p, &reactions_sql);
             let engaged: i64 = one!(p, &engaged_sql);
             let meetings: Vec<(i64, i64, Option<i64>, bool)> = all!(p, MEETINGS);
             let groups: Vec<GroupSql> = all!(p, &groups_sql);
-            let answerers: i64 = one!(p, &answerers_sql);
             let quotes: Vec<AnswerSql> = all!(p, &quotes_sql);
             let follow_ups: Vec<FollowUpSql> = all!(p, FOLLOW_UPS);
             let segments: Vec<String> = sqlx::query_scalar(SEGMENTS).bind(g).fetch_all(p).await?;
-            (posts, reactions, engaged, meetings, groups, answerers, quotes, follow_ups, segments)
+            (posts, reactions, engaged, meetings, groups, quotes, follow_ups, segments)
         });
+        let answerers = groups.first().map_or(0, |g| g.9);
         Ok(WeekData {
             start_ms: s,
             end_ms: e,
@@ -235,7 +251,7 @@ impl Store {
 }
 
 fn group(
-    (segments, answers, post_answers, evidence, assumption, helps, hurts, neutral, unknown): GroupSql,
+    (segments, answers, post_answers, evidence, assumption, helps, hurts, neutral, unknown, _): GroupSql,
 ) -> AnswerGroup {
     AnswerGroup {
         segments: super::split_list(&segments),
