@@ -3,6 +3,8 @@
 //! 16 and 256 concurrent writers, against a floor measured in the same
 //! run: the same rows inserted 10,000 per transaction through the driver.
 //! SQLite always; PostgreSQL when ADVOCATE_TEST_POSTGRES_URL is set.
+//! Then reactions on a meeting's prompt with 1,000 and with 1,000,000
+//! meetings stored: the per-event lookups must not grow with history.
 //! Run: cargo bench --bench store   (ADVOCATE_STORE_N=100000 for more)
 //! Prints figures; asserts nothing about speed.
 
@@ -130,7 +132,52 @@ async fn bench(name: &str, store: Store, url: &str, n: u64) {
             rate / floor
         );
     }
-    store.close().await;
+}
+
+/// Adds meetings `from..to` (each with a prompt message) in the database.
+async fn add_meetings(url: &str, from: i64, to: i64) {
+    let sql = "WITH RECURSIVE n(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $2) \
+        INSERT INTO meetings (guild_id, channel_id, thread_id, topic, origin, opened_at, prompt_message_id) \
+        SELECT 1, 2, 10000000 + i, 'topic', 'command', 0, 50000000 + i FROM n";
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        sqlx::query(sql).bind(from).bind(to).execute(&pool).await.unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(url).await.unwrap();
+        sqlx::query(sql).bind(from).bind(to).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+}
+
+/// Mean time of a reaction added to the newest meeting's prompt, one at a time.
+async fn time_reactions(store: &Store, prompt: u64, first_user: u64) -> f64 {
+    const N: u64 = 2000;
+    let start = Instant::now();
+    for user in first_user..first_user + N {
+        let r = advocate::domain::reaction::ReactionEvent {
+            guild_id: 1,
+            channel_id: 2,
+            message_id: prompt,
+            user_id: user,
+            emoji: "👍".into(),
+            at: Timestamp::now(),
+            on_bot_message: true,
+        };
+        assert!(store.reaction_added(&r).await.unwrap(), "the reaction is on a prompt");
+    }
+    start.elapsed().as_secs_f64() * 1e6 / N as f64
+}
+
+async fn reactions(name: &str, store: &Store, url: &str) {
+    add_meetings(url, 0, 1000).await;
+    let few = time_reactions(store, 50_000_000 + 999, 0).await;
+    add_meetings(url, 1000, 1_000_000).await;
+    let many = time_reactions(store, 50_000_000 + 999_999, 10_000).await;
+    println!(
+        "store[{name}]: a reaction on a prompt {few:.0} µs with 1,000 meetings, {many:.0} µs with 1,000,000 ({:.2}×)",
+        many / few
+    );
 }
 
 #[tokio::main]
@@ -140,6 +187,7 @@ async fn main() {
     // schema when ADVOCATE_TEST_POSTGRES_URL is set (else it says so).
     for db in common::stores().await {
         bench(db.backend, db.store.clone(), &db.url.clone(), n).await;
+        reactions(db.backend, &db.store, &db.url).await;
         db.finish().await;
     }
 }
