@@ -5,6 +5,7 @@ pub mod classify;
 pub mod follow_up;
 pub mod insight;
 pub mod meeting;
+pub mod period;
 pub mod post;
 pub mod reaction;
 pub mod rotation;
