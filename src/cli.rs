@@ -7,11 +7,12 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 
 use crate::app::import::{parse_mapping, ImportOptions};
-use crate::app::report::{week_report, Format};
+use crate::app::report::{self, Format};
 use crate::app::App;
 use crate::clock::Clock;
 use crate::config::{Config, SETTINGS};
 use crate::domain::insight::{EvidenceSource, Segment};
+use crate::domain::period::Period;
 use crate::domain::settings::parse_id;
 use crate::domain::time::IsoWeek;
 use crate::prompts;
@@ -104,9 +105,21 @@ pub struct ReportArgs {
     /// The Discord guild (server) id.
     #[arg(long, value_parser = guild_id, allow_hyphen_values = true)]
     pub guild: u64,
-    /// ISO week such as 2026-W47 (default: last complete week in the guild's zone).
-    #[arg(long, value_parser = IsoWeek::parse)]
+    /// ISO week such as 2026-W47 (the default: the last complete week in the guild's zone).
+    #[arg(long, value_parser = IsoWeek::parse, group = "period")]
     pub week: Option<IsoWeek>,
+    /// Calendar month such as 2026-11.
+    #[arg(long, value_parser = Period::parse_month, group = "period")]
+    pub month: Option<Period>,
+    /// Quarter such as 2026-Q4.
+    #[arg(long, value_parser = Period::parse_quarter, group = "period")]
+    pub quarter: Option<Period>,
+    /// First day of a range such as --from 2026-11-01 --to 2026-11-15 (both days included).
+    #[arg(long, value_name = "DAY", requires = "to", group = "period")]
+    pub from: Option<jiff::civil::Date>,
+    /// Last day of the range (with --from).
+    #[arg(long, value_name = "DAY", requires = "from")]
+    pub to: Option<jiff::civil::Date>,
     /// Only this channel's posts, meetings and answers.
     #[arg(long, value_parser = channel_id, allow_hyphen_values = true)]
     pub channel: Option<u64>,
@@ -157,7 +170,7 @@ async fn demo(keep: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let run = crate::demo::run(keep.as_deref()).await?;
     print!("{}", crate::demo::render(&run)?);
     if let Some(file) = &keep {
-        let (guild, week) = (run.report.guild_id, run.report.week);
+        let (guild, week) = (run.report.guild_id, run.report.period);
         println!(
             "\nThe demo's database is kept in {0}; try:\n  DATABASE_URL=sqlite:{0} advocate report --guild {guild} --week {week}",
             file.display()
@@ -254,10 +267,23 @@ async fn guilds(config: &Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+impl ReportArgs {
+    /// The one period asked for (clap lets at most one through).
+    fn period(&self) -> Result<Option<Period>, String> {
+        match (self.week, self.month, self.quarter, self.from.zip(self.to)) {
+            (Some(week), ..) => Ok(Some(week.into())),
+            (_, Some(period), ..) | (_, _, Some(period), _) => Ok(Some(period)),
+            (.., Some((from, to))) => Period::range(from, to).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
 async fn report(config: &Config, args: ReportArgs) -> anyhow::Result<ExitCode> {
+    let period = args.period().map_err(anyhow::Error::msg)?;
     let store = crate::store::Store::open_existing(&config.database_url).await?;
     let report =
-        week_report(&store, &config.defaults, args.guild, args.week, args.channel, jiff::Timestamp::now()).await?;
+        report::report(&store, &config.defaults, args.guild, period, args.channel, jiff::Timestamp::now()).await?;
     print!("{}", report.render(args.format)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use jiff::civil::Time;
 use jiff::Timestamp;
 
-use crate::app::report::{week_report, Format, WeekReport};
+use crate::app::report::{report, Format, Report};
 use crate::app::App;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -22,7 +22,7 @@ use fake_discord::{Command, FakeDiscord};
 /// What the script did, counted as it went, and what the report says.
 pub struct DemoRun {
     pub script: Headline,
-    pub report: WeekReport,
+    pub report: Report,
     pub log: String,
 }
 
@@ -314,7 +314,7 @@ async fn run_in(dir: &std::path::Path) -> anyhow::Result<DemoRun> {
     let store = Store::connect(&config.database_url).await?;
     let mut run = DemoRun {
         script: w.done.clone(),
-        report: week_report(&store, &config.defaults, guild, Some(week), None, w.clock.now()).await?,
+        report: report(&store, &config.defaults, guild, Some(week.into()), None, w.clock.now()).await?,
         log: String::new(),
     };
     for _ in 0..100 {
@@ -322,7 +322,7 @@ async fn run_in(dir: &std::path::Path) -> anyhow::Result<DemoRun> {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        run.report = week_report(&store, &config.defaults, guild, Some(week), None, w.clock.now()).await?;
+        run.report = report(&store, &config.defaults, guild, Some(week.into()), None, w.clock.now()).await?;
     }
     bot.shutdown().await;
     let violations = w.fake.violations();

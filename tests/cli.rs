@@ -207,6 +207,23 @@ fn report_prints_md_csv_and_json() {
     assert_eq!(json["week"], "2026-W47");
     assert_eq!(json["this_week"]["headline"]["answers"], 0);
     assert_eq!(json["change"]["answers"], 0.0);
+    let month = advocate(
+        dir.path(),
+        &["report", "--guild", "42", "--month", "2026-11", "--format", "json"],
+        &[("DATABASE_URL", &url)],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&month.stdout).unwrap();
+    assert_eq!((json["week"].clone(), json["period"]["name"].clone()), (serde_json::Value::Null, "2026-11".into()));
+    let periods = [
+        (vec!["--week", "2026-W47", "--month", "2026-11"], "cannot be used with"),
+        (vec!["--from", "2026-11-01"], "--to"),
+        (vec!["--from", "2026-11-15", "--to", "2026-11-01"], "before it starts"),
+        (vec!["--quarter", "2026-Q5"], "like 2026-Q4"),
+    ];
+    for (args, says) in periods {
+        let out = advocate(dir.path(), &[&["report", "--guild", "42"], &args[..]].concat(), &[("DATABASE_URL", &url)]);
+        assert!(!out.status.success() && text(&out).contains(says), "{args:?}: {}", text(&out));
+    }
     let unknown = advocate(dir.path(), &["report", "--guild", "43"], &[("DATABASE_URL", &url)]);
     assert!(!unknown.status.success() && text(&unknown).contains("guild 43 has no data"), "{}", text(&unknown));
 }

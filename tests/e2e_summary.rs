@@ -3,7 +3,7 @@
 
 mod common;
 
-use advocate::domain::time::IsoWeek;
+use advocate::domain::period::Period;
 use common::bot::{eventually, Harness};
 use fake_discord::Command;
 use jiff::Timestamp;
@@ -64,10 +64,10 @@ async fn a_manager_gets_the_summary_with_chart_and_csv_and_it_matches_the_report
         command(&h, t.dana, t.product, set("manager_role", &t.leads.to_string())).await;
         week_of_work(&h, &t).await;
 
-        let refused = command(&h, t.sam, t.product, Command::new("summary").opt("week", "2026-W48")).await;
+        let refused = command(&h, t.sam, t.product, Command::new("summary").opt("period", "2026-W48")).await;
         assert!(refused.ephemeral() && refused.content.contains("for managers"), "{}", refused.content);
 
-        let reply = command(&h, t.alex, t.product, Command::new("summary").opt("week", "2026-W48")).await;
+        let reply = command(&h, t.alex, t.product, Command::new("summary").opt("period", "2026-W48")).await;
         assert!(reply.ephemeral());
         let embed = &reply.embeds[0];
         assert!(embed["title"].as_str().unwrap().contains("2026-W48"));
@@ -95,12 +95,55 @@ async fn a_manager_gets_the_summary_with_chart_and_csv_and_it_matches_the_report
         assert!(csv.contains("12 tickets") && csv.contains("nobody will notice"));
 
         // The CLI's report computes the same numbers.
-        let report = h.app.report(t.guild, Some(IsoWeek::parse("2026-W48").unwrap()), None).await.unwrap();
+        let report = h.app.report(t.guild, Some(Period::parse("2026-W48").unwrap()), None).await.unwrap();
         let h1 = &report.this_week.headline;
         assert_eq!((h1.meetings, h1.meetings_answered, h1.answers, h1.answerers, h1.with_evidence), (1, 1, 2, 2, 1));
         let json: serde_json::Value =
             serde_json::from_str(&report.render(advocate::app::report::Format::Json).unwrap()).unwrap();
         assert_eq!(json["this_week"]["headline"]["coverage_pct"], 100.0);
+        h.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_month_a_quarter_or_a_range_of_days_is_summarised_against_the_period_before() {
+    for db in common::stores().await {
+        let mut h = Harness::new(db, "2026-11-23T10:00:00Z").await;
+        h.start_bot(true).await;
+        let t = team(&h).await;
+        command(&h, t.dana, t.product, set("manager_role", &t.leads.to_string())).await;
+        week_of_work(&h, &t).await;
+        let summary = |period: &str| command(&h, t.alex, t.product, Command::new("summary").opt("period", period));
+
+        let month = summary("2026-11").await;
+        let embed = &month.embeds[0];
+        assert!(embed["title"].as_str().unwrap().contains("month 2026-11"), "{}", embed["title"]);
+        let description = embed["description"].as_str().unwrap();
+        assert!(description.starts_with("Sun 1 Nov – Mon 30 Nov 2026 (UTC)"), "{description}");
+        assert!(description.contains("against the month before"), "{description}");
+        assert!(month.text().contains("Answers 2"), "{}", month.text());
+        assert_eq!(month.attachments[1].filename, "answers-2026-11.csv");
+        assert_eq!(String::from_utf8_lossy(&month.attachments[1].bytes).lines().count(), 3);
+
+        let later_days = summary("2026-11-24..2026-11-30").await;
+        assert!(later_days.text().contains("Answers 0"), "{}", later_days.text());
+
+        let bad = summary("2026-13").await;
+        assert!(bad.ephemeral() && bad.content.contains("like 2026-11"), "{}", bad.content);
+
+        // December is compared with November, where the answers were.
+        let december = h.app.report(t.guild, Some(Period::parse("2026-12").unwrap()), None).await.unwrap();
+        assert_eq!((december.this_week.headline.answers, december.previous_week.answers), (0, 2));
+        assert_eq!(december.change["answers"], -2.0);
+        let quarter = h.app.report(t.guild, Some(Period::parse("2026-Q4").unwrap()), None).await.unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&quarter.render(advocate::app::report::Format::Json).unwrap()).unwrap();
+        assert_eq!(json["week"], serde_json::Value::Null);
+        assert_eq!(
+            json["period"],
+            json!({"kind": "quarter", "name": "2026-Q4", "first_day": "2026-10-01", "last_day": "2026-12-31", "days": 92})
+        );
+        assert_eq!(json["this_week"]["headline"]["answers"], 2);
         h.finish().await;
     }
 }
@@ -170,7 +213,7 @@ async fn forgetting_a_person_removes_their_rows_from_the_next_summary() {
 
     let data = h.app.personal_data(t.guild, t.sam).await.unwrap();
     assert!(data.answers.is_empty() && data.follow_ups_owned.is_empty());
-    let report = h.app.report(t.guild, Some(IsoWeek::parse("2026-W48").unwrap()), None).await.unwrap();
+    let report = h.app.report(t.guild, Some(Period::parse("2026-W48").unwrap()), None).await.unwrap();
     let hl = &report.this_week.headline;
     assert_eq!((hl.answers, hl.answerers, hl.with_assumption), (1, 1, 0));
     h.finish().await;

@@ -72,7 +72,7 @@ impl App {
             let claimed = self.claim_summary_post(guild_id, channel_id, week, now).await?;
             self.store.set_due(guild_id, Scheduled::Summary, next).await?;
             let Some((nonce, maybe_sent)) = claimed else { continue };
-            match self.summary(guild_id, Some(week), None).await {
+            match self.summary(guild_id, Some(week.into()), None).await {
                 Ok(summary) => jobs.push(Job {
                     guild_id,
                     channel_id,

@@ -1,32 +1,39 @@
-//! The weekly summary, one computation for `/summary`, the weekly post
-//! and `advocate report`, rendered for people (Markdown) and tools (CSV,
-//! JSON; the JSON shape is documented in the README).
+//! The summary of any period (a week, month, quarter or range of days),
+//! one computation for `/summary`, the weekly post and `advocate report`,
+//! rendered for people (Markdown) and tools (CSV, JSON; the JSON shape is
+//! documented in the README).
 
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use serde::Serialize;
 
+use crate::domain::period::Period;
 use crate::domain::settings::Defaults;
 use crate::domain::summary::{summarize, Headline, WeekSummary};
 use crate::domain::time::{IsoWeek, Zone};
 use crate::store::{Scheduled, Store, WeekScope};
 
+/// A period's summary beside the period before. The JSON keeps the names
+/// it had when every report was a week's (`this_week`, `previous_week`);
+/// `week` is null for the other periods.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct WeekReport {
+pub struct Report {
     #[serde(serialize_with = "as_text")]
     pub guild_id: u64,
     #[serde(serialize_with = "as_optional_text")]
     pub channel_id: Option<u64>,
-    #[serde(serialize_with = "as_text")]
-    pub week: IsoWeek,
+    #[serde(serialize_with = "as_optional_text")]
+    pub week: Option<IsoWeek>,
+    #[serde(serialize_with = "period_json")]
+    pub period: Period,
     #[serde(serialize_with = "as_text")]
     pub timezone: Zone,
     pub start: Timestamp,
     pub end: Timestamp,
     pub this_week: WeekSummary,
     pub previous_week: Headline,
-    /// This week minus the previous, for every headline number both have.
+    /// This period minus the previous, for every headline number both have.
     pub change: BTreeMap<String, f64>,
 }
 
@@ -36,38 +43,52 @@ fn as_text<T: std::fmt::Display, S: serde::Serializer>(value: &T, s: S) -> Resul
     s.collect_str(value)
 }
 
-fn as_optional_text<S: serde::Serializer>(value: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+fn as_optional_text<T: std::fmt::Display, S: serde::Serializer>(value: &Option<T>, s: S) -> Result<S::Ok, S::Error> {
     match value {
         Some(v) => s.collect_str(v),
         None => s.serialize_none(),
     }
 }
 
-/// The report for `week` (or the last complete week in the guild's zone).
-pub async fn week_report(
+/// `{"kind": "month", "name": "2026-11", "first_day": …, "last_day": …, "days": 30}`
+fn period_json<S: serde::Serializer>(p: &Period, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct as _;
+    let mut out = s.serialize_struct("Period", 5)?;
+    out.serialize_field("kind", p.kind())?;
+    out.serialize_field("name", &p.to_string())?;
+    out.serialize_field("first_day", &p.first_day())?;
+    out.serialize_field("last_day", &p.last_day())?;
+    out.serialize_field("days", &p.days())?;
+    out.end()
+}
+
+/// The report for `period` (by default the last complete week in the
+/// guild's zone), beside the period of the same length before it.
+pub async fn report(
     store: &Store,
     defaults: &Defaults,
     guild_id: u64,
-    week: Option<IsoWeek>,
+    period: Option<Period>,
     channel_id: Option<u64>,
     now: Timestamp,
-) -> anyhow::Result<WeekReport> {
+) -> anyhow::Result<Report> {
     let settings = store.find_guild_settings(guild_id, defaults).await?.ok_or_else(|| {
         anyhow::anyhow!("guild {guild_id} has no data in this database; check --guild and DATABASE_URL")
     })?;
     let zone = &settings.zone;
-    let week = week.unwrap_or_else(|| IsoWeek::containing(now, zone).previous());
-    let summary_of = |week: IsoWeek| {
-        let (start, end) = week.window(zone);
+    let period = period.unwrap_or_else(|| IsoWeek::containing(now, zone).previous().into());
+    let summary_of = |period: Period| {
+        let (start, end) = period.window(zone);
         let scope = WeekScope::new(guild_id, start, end, zone, channel_id);
         async move { Ok::<_, anyhow::Error>((start, end, summarize(&store.week_data(&scope).await?))) }
     };
-    let (start, end, this_week) = summary_of(week).await?;
-    let (_, _, previous) = summary_of(week.previous()).await?;
-    Ok(WeekReport {
+    let (start, end, this_week) = summary_of(period).await?;
+    let (_, _, previous) = summary_of(period.previous()).await?;
+    Ok(Report {
         guild_id,
         channel_id,
-        week,
+        week: period.week(),
+        period,
         timezone: zone.clone(),
         start,
         end,
@@ -93,7 +114,7 @@ fn change(now: &Headline, before: &Headline) -> BTreeMap<String, f64> {
 /// A week's report and its chart (PNG).
 #[derive(Clone, Debug)]
 pub struct Summary {
-    pub report: WeekReport,
+    pub report: Report,
     pub chart: Vec<u8>,
 }
 
@@ -230,7 +251,7 @@ fn signed(v: Option<&f64>) -> String {
     }
 }
 
-impl WeekReport {
+impl Report {
     /// Every headline number, in reading order.
     pub fn rows(&self) -> Vec<Row> {
         let (now, before) = (numbers(&self.this_week.headline), numbers(&self.previous_week));
@@ -266,9 +287,11 @@ impl WeekReport {
     fn markdown(&self) -> String {
         let s = &self.this_week;
         let scope = self.channel_id.as_ref().map_or(String::new(), |c| format!(", channel {c}"));
+        let (period, noun) = (self.period, self.period.noun());
         let mut md = format!(
-            "# Customer focus — week {} (guild {}{scope}, {})\n\n| | This week | Previous week | Change |\n|---|---:|---:|---:|\n",
-            self.week, self.guild_id, self.timezone
+            "# Customer focus — {noun} {period} (guild {}{scope}, {})\n\n\
+            | | This {noun} | Previous {noun} | Change |\n|---|---:|---:|---:|\n",
+            self.guild_id, self.timezone
         );
         for r in self.rows() {
             let (now, before, change) = (show(r.now.as_ref()), show(r.before.as_ref()), signed(r.change.as_ref()));
@@ -284,7 +307,7 @@ impl WeekReport {
             md.push_str(&format!("| {} | {} | {} |\n", c.segment, c.answers, c.insights));
         }
         if !s.segments_not_discussed.is_empty() {
-            md.push_str(&format!("\nNot discussed this week: {}\n", s.segments_not_discussed.join(", ")));
+            md.push_str(&format!("\nNot discussed this {noun}: {}\n", s.segments_not_discussed.join(", ")));
         }
         if !s.follow_up_owners.is_empty() {
             md.push_str("\n**Open follow-ups by owner**\n\n");
@@ -304,15 +327,15 @@ impl WeekReport {
 }
 
 impl super::App {
-    /// The report for a guild's week, in its zone (see [`week_report`]).
+    /// The report for a guild's period, in its zone (see [`report`]).
     pub async fn report(
         &self,
         guild_id: u64,
-        week: Option<IsoWeek>,
+        period: Option<Period>,
         channel_id: Option<u64>,
-    ) -> anyhow::Result<WeekReport> {
+    ) -> anyhow::Result<Report> {
         self.settings(guild_id).await?;
-        week_report(&self.store, &self.defaults, guild_id, week, channel_id, self.clock.now()).await
+        report(&self.store, &self.defaults, guild_id, period, channel_id, self.clock.now()).await
     }
 
     /// Answers, meetings and coverage for the `weeks` weeks up to `last`.
@@ -344,8 +367,8 @@ impl super::App {
         Ok(points)
     }
 
-    /// The week's answers as CSV, one row each, for managers' own analysis.
-    pub async fn answers_csv(&self, report: &WeekReport) -> anyhow::Result<Vec<u8>> {
+    /// The period's answers as CSV, one row each, for managers' own analysis.
+    pub async fn answers_csv(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
         let scope = WeekScope::new(report.guild_id, report.start, report.end, &report.timezone, report.channel_id);
         let answers = self.store.week_answers(&scope).await?;
         let mut out = csv::Writer::from_writer(Vec::new());
@@ -382,16 +405,17 @@ impl super::App {
         Ok(out.into_inner()?)
     }
 
-    /// The report with its chart of the last eight weeks: what `/summary`
-    /// shows and the weekly post sends.
+    /// The report with its chart of the eight weeks up to the period's
+    /// end: what `/summary` shows and the weekly post sends.
     pub async fn summary(
         &self,
         guild_id: u64,
-        week: Option<IsoWeek>,
+        period: Option<Period>,
         channel_id: Option<u64>,
     ) -> anyhow::Result<Summary> {
-        let report = self.report(guild_id, week, channel_id).await?;
-        let chart = crate::chart::weekly_png(&self.history(guild_id, report.week, 8, channel_id).await?)?;
+        let report = self.report(guild_id, period, channel_id).await?;
+        let last_week = IsoWeek::of_date(report.period.last_day());
+        let chart = crate::chart::weekly_png(&self.history(guild_id, last_week, 8, channel_id).await?)?;
         Ok(Summary { report, chart })
     }
 

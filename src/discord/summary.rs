@@ -6,7 +6,7 @@ use serenity::all::{CreateAttachment, CreateEmbed};
 
 use super::limits::Embed;
 
-use crate::app::report::{Row, Section, WeekReport};
+use crate::app::report::{Report, Row, Section};
 use crate::prompts::Texts;
 
 /// Nine fields of at most 600 characters leave the description and
@@ -32,17 +32,17 @@ fn reading(r: &Row) -> String {
 
 pub const CHART_FILE: &str = "chart.png";
 
-/// "Mon 23 Nov – Sun 29 Nov 2026 (Europe/Berlin)": the week in local dates.
-fn period(report: &WeekReport) -> String {
+/// "Mon 23 Nov – Sun 29 Nov 2026 (Europe/Berlin)": the period in local dates.
+fn period(report: &Report) -> String {
     let zone = &report.timezone;
     let (first, last) = (zone.date_of(report.start), zone.last_date_before(report.end));
     let range = format!("{} – {}", first.strftime("%a %-d %b"), last.strftime("%a %-d %b %Y"));
     let scope = report.channel_id.map_or(String::new(), |c| format!(" · <#{c}> only"));
-    format!("{range} ({zone}){scope}; changes are against the week before.")
+    format!("{range} ({zone}){scope}; changes are against the {} before.", report.period.noun())
 }
 
 /// The lines a section adds after its numbers.
-fn section_extra(report: &WeekReport, section: Section) -> Vec<String> {
+fn section_extra(report: &Report, section: Section) -> Vec<String> {
     let s = &report.this_week;
     match section {
         Section::Evidence => {
@@ -62,11 +62,12 @@ fn section_extra(report: &WeekReport, section: Section) -> Vec<String> {
 }
 
 /// The summary's title: also how a posted summary is recognised.
-pub fn title(report: &WeekReport, texts: &Texts) -> String {
-    texts.render("summary.title", minijinja::context! { week => report.week.to_string() })
+pub fn title(report: &Report, texts: &Texts) -> String {
+    let period = report.period.to_string();
+    texts.render("summary.title", minijinja::context! { kind => report.period.noun(), week => period.clone(), period })
 }
 
-pub fn embed(report: &WeekReport, texts: &Texts, with_chart: bool) -> CreateEmbed {
+pub fn embed(report: &Report, texts: &Texts, with_chart: bool) -> CreateEmbed {
     let s = &report.this_week;
     let heading = |key: &str| texts.text(&format!("summary.{key}"));
     let rows = report.rows();
@@ -91,7 +92,7 @@ pub fn embed(report: &WeekReport, texts: &Texts, with_chart: bool) -> CreateEmbe
         title: title(report, texts),
         description: period(report),
         fields: fields.into_iter().map(|(name, value)| (name, clip(value))).collect(),
-        footer: "Advocate · /summary for any week · CSV attached to /summary".into(),
+        footer: "Advocate · /summary for any week, month, quarter or days · CSV attached to /summary".into(),
     }
     .build();
     if with_chart {

@@ -131,6 +131,14 @@ impl Period {
         }
     }
 
+    /// How people name it: "this week", "the previous quarter".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Period::Range(..) => "period",
+            _ => self.kind(),
+        }
+    }
+
     /// The ISO week, when the period is one.
     pub fn week(self) -> Option<IsoWeek> {
         match self {

@@ -157,7 +157,9 @@ fn parse(files: Vec<File>, mut problems: Vec<Problem>) -> Result<Prompts, Proble
     let library = collect(library::parse_files(&insights), &mut problems);
 
     match (texts, patterns, library) {
-        (Some(texts), Some(patterns), Some(library)) if problems.is_empty() => Ok(Prompts { library, texts, patterns: patterns.into() }),
+        (Some(texts), Some(patterns), Some(library)) if problems.is_empty() => {
+            Ok(Prompts { library, texts, patterns: patterns.into() })
+        }
         _ => Err(Problems(problems)),
     }
 }

@@ -32,7 +32,7 @@ const SPEC: &[(&str, bool, &[&str], usize)] = &[
     ("meeting.recap", false, &["topic", "answers", "answerers", "evidence", "assumptions", "follow_ups"], 0),
     ("meeting.reminder", false, &["mentions", "topic"], 0),
     ("meeting.follow_up_due", false, &["owner", "text", "due", "id"], 0),
-    ("summary.title", false, &["week"], 256),
+    ("summary.title", false, &["kind", "period", "week"], 256),
     ("summary.insights", false, &[], 0),
     ("summary.meetings", false, &[], 0),
     ("summary.answers", false, &[], 0),
