@@ -1,6 +1,9 @@
 //! Keeps scheduled sends inside Discord's global rate limit: requests
-//! are spaced evenly at the configured rate, however many fall due at
-//! once, so a fan-out to thousands of channels meets no 429s.
+//! are spaced evenly just under the configured rate, however many fall
+//! due at once, so a fan-out to thousands of channels meets few 429s.
+//! Just under: requests sent evenly arrive unevenly (connections, TLS),
+//! and one over the limit stalls every send of the client for up to a
+//! second.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -12,10 +15,14 @@ pub struct Pace {
     next: Mutex<Instant>,
 }
 
+/// The share of the limit used.
+const HEADROOM: f64 = 0.95;
+
 impl Pace {
-    /// `per_second` requests a second at most (at least 1).
+    /// 95% of `per_second` requests a second (at least 1 a second).
     pub fn per_second(per_second: u32) -> Pace {
-        Pace { gap: Duration::from_secs(1) / per_second.max(1), next: Mutex::new(Instant::now()) }
+        let rate = (f64::from(per_second) * HEADROOM).max(1.0);
+        Pace { gap: Duration::from_secs_f64(1.0 / rate), next: Mutex::new(Instant::now()) }
     }
 
     /// Waits for this request's turn.
@@ -35,7 +42,7 @@ mod tests {
     use super::*;
 
     #[tokio::test(start_paused = true)]
-    async fn requests_are_spaced_at_the_rate_however_many_wait() {
+    async fn requests_are_spaced_just_under_the_rate_however_many_wait() {
         let pace = std::sync::Arc::new(Pace::per_second(50));
         let start = Instant::now();
         let waits: Vec<_> = (0..100)
@@ -53,20 +60,26 @@ mod tests {
         }
         times.sort();
         assert_eq!(times[0], Duration::ZERO, "the first goes at once");
-        assert_eq!(times[99], Duration::from_millis(99 * 20), "100 requests at 50/s take 1.98 s");
-        for second in 0..2 {
+        let gap = Duration::from_secs_f64(1.0 / 47.5);
+        // tokio's timers tick in milliseconds.
+        for pair in times.windows(2) {
+            assert!(pair[1] - pair[0] >= gap - Duration::from_millis(1), "{pair:?}");
+        }
+        assert!(times[99] < gap * 100, "100 requests at 47.5/s take about 2.08 s: {:?}", times[99]);
+        for second in 0..3 {
             let in_second = times.iter().filter(|t| t.as_secs() == second).count();
-            assert!(in_second <= 50, "{in_second} requests in second {second}");
+            assert!(in_second <= 48, "{in_second} requests in second {second}");
         }
     }
 
     #[tokio::test(start_paused = true)]
     async fn an_idle_pace_does_not_bank_turns() {
-        let pace = Pace::per_second(10);
+        let pace = Pace::per_second(20);
         tokio::time::sleep(Duration::from_secs(5)).await;
         let start = Instant::now();
         pace.turn().await;
         pace.turn().await;
-        assert_eq!(start.elapsed(), Duration::from_millis(100), "the second waits its gap");
+        let gap = Duration::from_secs_f64(1.0 / 19.0);
+        assert!(start.elapsed() >= gap && start.elapsed() < gap * 2, "the second waits its gap: {:?}", start.elapsed());
     }
 }
