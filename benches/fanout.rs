@@ -41,9 +41,19 @@ async fn main() {
     let owner = fake.add_user("owner");
     let guild = fake.add_guild("Fan-out", owner).unwrap();
     let channels: Vec<u64> = (0..n).map(|i| fake.add_channel(guild, &format!("customers-{i}")).unwrap()).collect();
-    for &c in &channels {
-        app.set_channel(guild, c, ChannelPurpose::Insight, true).await.unwrap();
+    // All but the last in one transaction (one by one, each re-reads the
+    // guild's growing channel list); the last through the app, which
+    // makes the guild's post due again.
+    app.set_channel(guild, channels[0], ChannelPurpose::Insight, true).await.unwrap();
+    let writer = sqlx::SqlitePool::connect(&format!("sqlite:{}", db.display())).await.unwrap();
+    let mut tx = writer.begin().await.unwrap();
+    for &c in &channels[1..n - 1] {
+        let sql = "INSERT INTO guild_channels (guild_id, channel_id, purpose) VALUES ($1, $2, 'insight')";
+        sqlx::query(sql).bind(guild as i64).bind(c as i64).execute(&mut *tx).await.unwrap();
     }
+    tx.commit().await.unwrap();
+    writer.close().await;
+    app.set_channel(guild, channels[n - 1], ChannelPurpose::Insight, true).await.unwrap();
     let bot = advocate::service::Running::start(app, &config, true).await.unwrap();
     fake.wait_connected(1).await.unwrap();
     fake.set_global_limit(rate);
