@@ -49,11 +49,7 @@ async fn run(guilds: usize) {
 
 #[tokio::main]
 async fn main() {
-    let counts: Vec<usize> = std::env::var("ADVOCATE_GUILDS")
-        .ok()
-        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![1, 1000, 2500, 10_000]);
-    for n in counts {
+    for n in support::env_list("ADVOCATE_GUILDS", &[1, 1000, 2500, 10_000]) {
         run(n).await;
     }
 }

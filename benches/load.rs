@@ -259,10 +259,7 @@ async fn peer(sizes: &[usize]) -> Option<Vec<Figures>> {
 
 #[tokio::main]
 async fn main() {
-    let sizes: Vec<usize> = std::env::var("ADVOCATE_LOAD_BURSTS")
-        .ok()
-        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![5000, 5000, 5000, 50_000]);
+    let sizes = support::env_list("ADVOCATE_LOAD_BURSTS", &[5000, 5000, 5000, 50_000]);
     let mut sqlite = vec![];
     for db in common::stores().await {
         db.store.close().await;

@@ -54,15 +54,21 @@ async fn week_of_work(h: &Harness, t: &Team) -> u64 {
     thread
 }
 
+/// A team whose leads are managers, after a meeting with two answers.
+async fn managed_week_of_work(db: common::TestStore) -> (Harness, Team) {
+    let mut h = Harness::new(db, "2026-11-23T10:00:00Z").await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    command(&h, t.dana, t.product, set("manager_role", &t.leads.to_string())).await;
+    week_of_work(&h, &t).await;
+    (h, t)
+}
+
 #[tokio::test]
 async fn a_manager_gets_the_summary_with_chart_and_csv_and_it_matches_the_report() {
     // The whole flow on every backend: SQLite, and PostgreSQL when configured.
     for db in common::stores().await {
-        let mut h = Harness::new(db, "2026-11-23T10:00:00Z").await;
-        h.start_bot(true).await;
-        let t = team(&h).await;
-        command(&h, t.dana, t.product, set("manager_role", &t.leads.to_string())).await;
-        week_of_work(&h, &t).await;
+        let (h, t) = managed_week_of_work(db).await;
 
         let refused = command(&h, t.sam, t.product, Command::new("summary").opt("period", "2026-W48")).await;
         assert!(refused.ephemeral() && refused.content.contains("for managers"), "{}", refused.content);
@@ -108,11 +114,7 @@ async fn a_manager_gets_the_summary_with_chart_and_csv_and_it_matches_the_report
 #[tokio::test]
 async fn a_month_a_quarter_or_a_range_of_days_is_summarised_against_the_period_before() {
     for db in common::stores().await {
-        let mut h = Harness::new(db, "2026-11-23T10:00:00Z").await;
-        h.start_bot(true).await;
-        let t = team(&h).await;
-        command(&h, t.dana, t.product, set("manager_role", &t.leads.to_string())).await;
-        week_of_work(&h, &t).await;
+        let (h, t) = managed_week_of_work(db).await;
         let summary = |period: &str| command(&h, t.alex, t.product, Command::new("summary").opt("period", period));
 
         let month = summary("2026-11").await;

@@ -61,8 +61,8 @@ pub fn process_stats(pid: u32) -> ProcessStats {
     ProcessStats { rss: mib("VmRSS:"), peak: mib("VmHWM:"), cpu: ticks / per_second }
 }
 
-/// Min, median and max of some figures.
-pub fn spread(mut figures: Vec<f64>) -> (f64, f64, f64) {
-    figures.sort_by(f64::total_cmp);
-    (figures[0], figures[figures.len() / 2], figures[figures.len() - 1])
+/// A comma-separated list of numbers from the environment, or `default`.
+pub fn env_list(name: &str, default: &[usize]) -> Vec<usize> {
+    let listed = std::env::var(name).ok().map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect());
+    listed.unwrap_or_else(|| default.to_vec())
 }
