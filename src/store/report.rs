@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 
 use super::{db_id, from_db_id, ms, on_pool, Result, Store};
-use crate::domain::summary::{AnswerGroup, AnswerRow, FollowUpRow, Impact, MeetingRow, WeekData};
+use crate::domain::summary::{AnswerGroup, AnswerRow, FollowUpRow, Impact, MeetingRow, WeekData, QUOTE_CHARS};
 use crate::domain::time::Zone;
 
 /// The week `[start, end)` of a guild, optionally only one channel's.
@@ -103,8 +103,11 @@ fn answers_in_week(channel: bool) -> &'static str {
 const ANSWER_COLUMNS: &str = "a.user_id, a.meeting_id, a.post_id, a.impact, a.segments, a.has_evidence, \
     a.has_assumption, a.body, a.channel_id, a.message_id, m.thread_id, p.channel_id AS post_channel, \
     p.message_id AS post_message, a.created_at";
-/// How substantial an answer is, for quotes: its length up to QUOTE_CHARS.
-const SUBSTANCE: &str = "CASE WHEN LENGTH(a.body) > 280 THEN 280 ELSE LENGTH(a.body) END";
+/// How substantial an answer is, for quotes: its length up to the
+/// longest quote shown.
+fn substance() -> String {
+    format!("CASE WHEN LENGTH(a.body) > {QUOTE_CHARS} THEN {QUOTE_CHARS} ELSE LENGTH(a.body) END")
+}
 
 /// The week's answers in scope. On SQLite they are read once through the
 /// (guild, time) index into a temporary table, so what is then counted or
@@ -116,7 +119,8 @@ fn week_table(channel: bool, materialized: bool) -> String {
     let materialized = if materialized { "MATERIALIZED" } else { "" };
     format!(
         "WITH week AS {materialized} (SELECT a.id, a.user_id, a.post_id, a.impact, a.segments, a.has_evidence, \
-            a.has_assumption, {SUBSTANCE} AS substance, a.created_at {}) ",
+            a.has_assumption, {} AS substance, a.created_at {}) ",
+        substance(),
         answers_in_week(channel)
     )
 }
