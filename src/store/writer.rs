@@ -43,15 +43,18 @@ impl Writer {
     }
 
     pub(super) async fn answer(&self, a: NewAnswer) -> Result<Option<AnswerIds>> {
-        let (tx, rx) = oneshot::channel();
-        self.0.send(Write::Answer(a, tx)).map_err(|_| sqlx::Error::PoolClosed)?;
-        rx.await.unwrap_or(Err(sqlx::Error::PoolClosed))
+        self.ask(|reply| Write::Answer(a, reply)).await
     }
 
     pub(super) async fn reaction(&self, r: ReactionEvent) -> Result<bool> {
-        let (tx, rx) = oneshot::channel();
-        self.0.send(Write::Reaction(r, tx)).map_err(|_| sqlx::Error::PoolClosed)?;
-        rx.await.unwrap_or(Err(sqlx::Error::PoolClosed))
+        self.ask(|reply| Write::Reaction(r, reply)).await
+    }
+
+    /// Queues a write and waits for its commit.
+    async fn ask<T>(&self, write: impl FnOnce(oneshot::Sender<Result<T>>) -> Write) -> Result<T> {
+        let (reply, committed) = oneshot::channel();
+        self.0.send(write(reply)).map_err(|_| sqlx::Error::PoolClosed)?;
+        committed.await.unwrap_or(Err(sqlx::Error::PoolClosed))
     }
 }
 
