@@ -219,6 +219,8 @@ impl Store {
             let hook2 = fault.clone();
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
+                // A SQLite connection is a file handle: nothing to ping.
+                .test_before_acquire(false)
                 .after_connect(move |c, _| Box::pin(apply_fault(c, hook.clone())))
                 .before_acquire(move |c, _| {
                     let fault = hook2.clone();
