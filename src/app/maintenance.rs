@@ -19,6 +19,7 @@ impl App {
             removed += self.store.delete_before(guild, now - SignedDuration::from_hours(24 * days)).await?;
         }
         self.threads.forget_all(); // old meetings may be gone
+        removed += self.store.delete_expired_sign_ins(now).await?;
         for guild in
             self.store.guilds_left_before(now - SignedDuration::from_hours(24 * REMOVED_GUILD_GRACE_DAYS)).await?
         {

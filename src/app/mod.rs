@@ -1,6 +1,7 @@
 //! Application services: what the bot, the CLI and the scheduler ask
 //! for, in terms of the domain and the store.
 
+pub mod access;
 pub mod answers;
 pub mod backfill;
 mod error;
@@ -42,6 +43,8 @@ pub struct App {
     pub work: Arc<Inflight>,
     /// The gateway's state, for `/healthz`.
     pub health: Arc<health::Health>,
+    /// Where managers open the web pages, when the HTTP server runs.
+    dashboard: Option<Arc<str>>,
     /// The shards this process runs: it schedules their guilds only.
     shards: Option<crate::config::ShardRange>,
     /// Which threads hold a meeting.
@@ -89,6 +92,7 @@ impl App {
             clock,
             work,
             health: Arc::default(),
+            dashboard: None,
             shards: None,
             threads: Arc::default(),
             patterns,

@@ -6,6 +6,7 @@ mod backfill;
 mod commands;
 mod events;
 pub mod limits;
+pub mod members;
 mod pace;
 mod posts;
 mod summary;
@@ -149,6 +150,11 @@ impl serenity::framework::Framework for Tracked {
 
 /// What the scheduler sends through: its own HTTP client, so scheduled
 /// sends never queue behind a command's requests.
+/// Members' standing for the web pages, read from Discord.
+pub fn members(config: &Config, clock: crate::clock::Clock) -> anyhow::Result<members::DiscordMembers> {
+    Ok(members::DiscordMembers::new(Arc::new(build_http(config)?), clock))
+}
+
 pub fn poster(config: &Config, prompts: Arc<crate::prompts::Prompts>) -> anyhow::Result<posts::DiscordPoster> {
     let pace = pace::Pace::per_second(config.discord_rate);
     Ok(posts::DiscordPoster { http: Arc::new(build_http(config)?), prompts, pace })

@@ -1,5 +1,6 @@
 //! The domain: plain types and pure rules, with no Discord and no SQL.
 
+pub mod access;
 pub mod answer;
 pub mod classify;
 pub mod follow_up;

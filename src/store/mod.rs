@@ -12,6 +12,7 @@ mod meetings;
 mod posts;
 mod privacy;
 mod reactions;
+mod sign_in;
 mod report;
 mod writer;
 
@@ -29,6 +30,7 @@ pub use guilds::Scheduled;
 pub use insights::LibrarySync;
 pub use privacy::{Forget, Forgotten, PersonalData, GUILD_TABLES, PERSON_COLUMNS};
 pub use report::WeekScope;
+pub use sign_in::Holder;
 
 pub type Result<T> = std::result::Result<T, sqlx::Error>;
 

@@ -45,11 +45,13 @@ pub enum Forget {
 /// Every column that names a person: (table, column, what forgetting
 /// does), in the order forgetting runs (rows that point at others first).
 /// `/privacy show` counts every one; a test checks the schema has no other.
-pub const PERSON_COLUMNS: [(&str, &str, Forget); 8] = [
+pub const PERSON_COLUMNS: [(&str, &str, Forget); 10] = [
     ("follow_ups", "created_by", Forget::Delete),
     ("answers", "user_id", Forget::Delete),
     ("reactions", "user_id", Forget::Delete),
     ("reaction_removals", "user_id", Forget::Delete),
+    ("sign_in_links", "user_id", Forget::Delete),
+    ("web_sessions", "user_id", Forget::Delete),
     ("follow_ups", "owner_id", Forget::Clear),
     ("meetings", "host_id", Forget::Clear),
     ("insights", "added_by", Forget::Clear),
@@ -62,7 +64,9 @@ const GUILDLESS: [&str; 1] = ["reaction_removals"];
 
 /// Every table that holds a guild's data, children first: removing a
 /// guild deletes from each. A test checks the schema has no other.
-pub const GUILD_TABLES: [&str; 10] = [
+pub const GUILD_TABLES: [&str; 12] = [
+    "sign_in_links",
+    "web_sessions",
     "follow_ups",
     "reactions",
     "answers",

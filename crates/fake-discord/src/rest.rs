@@ -402,6 +402,10 @@ fn route(inner: &Arc<Inner>, method: &str, path: &str, body: Value, files: Vec<A
                 error(StatusCode::NOT_FOUND, "Unknown Member", 10007)
             }
         }
+        ("GET", ["guilds", g]) => match inner.state.lock().unwrap().guild_create_json(id(g)) {
+            Some(guild) => (StatusCode::OK, Some(guild)),
+            None => error(StatusCode::NOT_FOUND, "Unknown Guild", 10004),
+        },
         ("GET", ["guilds", g, "roles"]) => {
             let s = inner.state.lock().unwrap();
             let roles: Vec<Value> = s

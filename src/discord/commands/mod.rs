@@ -1,5 +1,6 @@
 //! Slash commands, one module per family.
 
+mod dashboard;
 mod followup;
 mod help;
 mod insight;
@@ -11,6 +12,7 @@ mod summary;
 use serenity::all::{ChannelType, GuildId, Member, Permissions};
 
 use crate::app::App;
+use crate::domain::access::Standing;
 
 use super::{Context, Data, Error};
 pub use insight::submit_suggestion;
@@ -24,6 +26,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         meeting::meeting(),
         setup::setup(),
         summary::summary(),
+        dashboard::dashboard(),
         followup::followups(),
         followup::followup(),
         privacy::privacy(),
@@ -89,12 +92,16 @@ pub async fn is_manager(ctx: Context<'_>) -> Result<bool, Error> {
 /// The same rule for any interaction's member (buttons and modals too).
 pub async fn member_is_manager(app: &App, guild: GuildId, member: Option<&Member>) -> Result<bool, Error> {
     let Some(member) = member else { return Ok(false) };
-    let permissions = member.permissions.unwrap_or_default();
-    if permissions.intersects(Permissions::MANAGE_GUILD | Permissions::ADMINISTRATOR) {
-        return Ok(true);
-    }
-    let settings = app.settings(guild.get()).await?;
-    Ok(settings.manager_role.is_some_and(|r| member.roles.iter().any(|role| role.get() == r)))
+    let standing = Standing {
+        roles: member.roles.iter().map(|r| r.get()).collect(),
+        manages_guild: member.permissions.is_some_and(manages_guild),
+    };
+    app.is_manager(guild.get(), &standing).await
+}
+
+/// Permissions that make a manager whatever the manager role.
+pub fn manages_guild(permissions: Permissions) -> bool {
+    permissions.intersects(Permissions::MANAGE_GUILD | Permissions::ADMINISTRATOR)
 }
 
 /// A poise check: refuses non-managers with a message that says why.

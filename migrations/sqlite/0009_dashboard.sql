@@ -1,0 +1,20 @@
+-- Managers' web dashboard. Only SHA-256 hashes of the secrets are stored,
+-- so a copy of the database signs nobody in.
+-- A link from /dashboard: used once, within minutes, by the person it names.
+CREATE TABLE sign_in_links (
+    token_hash  TEXT PRIMARY KEY,
+    guild_id    BIGINT NOT NULL,
+    user_id     BIGINT NOT NULL,
+    expires_at  BIGINT NOT NULL,
+    used_at     BIGINT
+);
+CREATE INDEX sign_in_links_expiry ON sign_in_links (expires_at);
+-- A browser signed in to one guild's pages.
+CREATE TABLE web_sessions (
+    token_hash  TEXT PRIMARY KEY,
+    guild_id    BIGINT NOT NULL,
+    user_id     BIGINT NOT NULL,
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT NOT NULL
+);
+CREATE INDEX web_sessions_expiry ON web_sessions (expires_at);
