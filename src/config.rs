@@ -50,8 +50,11 @@ pub struct Config {
     /// processes; `None` runs all of them (Discord's recommended count).
     pub shards: Option<ShardRange>,
     pub reliability: Reliability,
-    /// host:port for /healthz and /metrics; off when `None`.
+    /// host:port for /healthz, /metrics and the managers' pages; off when `None`.
     pub http_addr: Option<String>,
+    /// The address managers open the pages at (`https://…`), when it is
+    /// not `http://` + `http_addr` (a proxy in front, TLS).
+    pub public_url: Option<String>,
     /// Requests per second scheduled posts may make: Discord's global
     /// limit (50 unless Discord raised it for the bot).
     pub discord_rate: u32,
@@ -137,7 +140,12 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ),
     ("ADVOCATE_SHUTDOWN_TIMEOUT", "shutdown_timeout", "how long a stop waits to save work in progress (default 10s)"),
     ("ADVOCATE_HTTP_TIMEOUT", "http_timeout", "longest wait for one Discord API call (default 30s)"),
-    ("ADVOCATE_HTTP_ADDR", "http_addr", "host:port to serve /healthz and /metrics on (default: off)"),
+    ("ADVOCATE_HTTP_ADDR", "http_addr", "host:port to serve /healthz, /metrics and the dashboard on (default: off)"),
+    (
+        "ADVOCATE_PUBLIC_URL",
+        "public_url",
+        "the dashboard's address as managers open it, e.g. https://advocate.example.com (default: http://ADVOCATE_HTTP_ADDR)",
+    ),
     (
         "ADVOCATE_DISCORD_RATE",
         "discord_rate",
@@ -229,6 +237,15 @@ impl Config {
                 port.map(|_| ()).ok_or_else(|| format!("`{addr}` is not host:port, e.g. 127.0.0.1:9108")),
             );
         }
+        let public_url = lookup("ADVOCATE_PUBLIC_URL").map(|u| u.trim().trim_end_matches('/').to_string());
+        if let Some(url) = &public_url {
+            check(
+                "ADVOCATE_PUBLIC_URL",
+                (url.starts_with("https://") || url.starts_with("http://"))
+                    .then_some(())
+                    .ok_or_else(|| format!("`{url}` is not an http(s) address, e.g. https://advocate.example.com")),
+            );
+        }
         let mut discord_rate = 50;
         if let Some(v) = lookup("ADVOCATE_DISCORD_RATE") {
             let rate = v.trim().parse::<u32>().ok().filter(|r| (1..=100_000).contains(r));
@@ -262,6 +279,7 @@ impl Config {
             shards,
             reliability,
             http_addr,
+            public_url,
             discord_rate,
         })
     }

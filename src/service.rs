@@ -2,6 +2,7 @@
 //! stopped together. `advocate run` and the end-to-end tests compose it
 //! here; neither part starts the other.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -53,11 +54,20 @@ async fn finish(app: &App, deadline: Instant) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The HTTP server, when `ADVOCATE_HTTP_ADDR` asks for one.
-async fn web(app: &App, config: &Config) -> anyhow::Result<Option<web::Server>> {
-    let Some(addr) = &config.http_addr else { return Ok(None) };
+/// The HTTP server, when `ADVOCATE_HTTP_ADDR` asks for one, and the app
+/// knowing where managers open its pages.
+async fn web(app: App, config: &Config) -> anyhow::Result<(App, Option<web::Server>)> {
+    let Some(addr) = &config.http_addr else { return Ok((app, None)) };
     web::metrics::install();
-    Ok(Some(web::Server::start(addr, app.clone()).await?))
+    let members = Arc::new(discord::members(config, app.clock.clone())?);
+    let base = config.public_url.clone();
+    let secure = base.as_deref().is_some_and(|u| u.starts_with("https://"));
+    let server = web::Server::start(addr, app.clone(), members, secure).await?;
+    if base.is_none() && server.addr.ip().is_unspecified() {
+        tracing::warn!(%addr, "set ADVOCATE_PUBLIC_URL to the address managers open: /dashboard links cannot name {addr}");
+    }
+    let base = base.unwrap_or_else(|| format!("http://{}", server.addr));
+    Ok((app.with_dashboard(&base), Some(server)))
 }
 
 /// A bot and its scheduler, started with or without Message Content.
@@ -72,7 +82,7 @@ pub struct Running {
 
 impl Running {
     pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::Result<Running> {
-        let web = web(&app, config).await?;
+        let (app, web) = web(app, config).await?;
         let jobs = Jobs::start(&app, config)?;
         let bot = discord::start(app.clone(), config, message_content).await?;
         Ok(Running { app, bot, jobs, web, timeout: config.reliability.shutdown_timeout })
@@ -96,7 +106,7 @@ impl Running {
 /// Runs the bot and its scheduler until SIGINT or SIGTERM, then stops
 /// within the shutdown timeout.
 pub async fn run(app: App, config: &Config) -> anyhow::Result<()> {
-    let web = web(&app, config).await?;
+    let (app, web) = web(app, config).await?;
     let jobs = Jobs::start(&app, config)?;
     let trimming = tokio::spawn(crate::memory::give_back_periodically());
     let served = discord::serve(app.clone(), config, shutdown_signal()).await;

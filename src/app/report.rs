@@ -338,6 +338,28 @@ impl super::App {
         report(&self.store, &self.defaults, guild_id, period, channel_id, self.clock.now()).await
     }
 
+    /// The summaries of the `weeks` weeks up to `last`, oldest first.
+    pub async fn weekly(
+        &self,
+        guild_id: u64,
+        last: IsoWeek,
+        weeks: usize,
+        channel_id: Option<u64>,
+    ) -> anyhow::Result<Vec<(IsoWeek, WeekSummary)>> {
+        let zone = self.settings(guild_id).await?.zone;
+        let mut all = vec![last];
+        while all.len() < weeks {
+            all.push(all[all.len() - 1].previous());
+        }
+        let mut summaries = Vec::with_capacity(weeks);
+        for week in all.into_iter().rev() {
+            let (start, end) = week.window(&zone);
+            let scope = WeekScope::new(guild_id, start, end, &zone, channel_id);
+            summaries.push((week, summarize(&self.store.week_data(&scope).await?)));
+        }
+        Ok(summaries)
+    }
+
     /// Answers, meetings and coverage for the `weeks` weeks up to `last`.
     pub async fn history(
         &self,
@@ -346,25 +368,16 @@ impl super::App {
         weeks: usize,
         channel_id: Option<u64>,
     ) -> anyhow::Result<Vec<crate::chart::WeekPoint>> {
-        let zone = self.settings(guild_id).await?.zone;
-        let mut all = vec![last];
-        while all.len() < weeks {
-            all.push(all[all.len() - 1].previous());
-        }
-        let mut points = Vec::new();
-        for week in all.into_iter().rev() {
-            let (start, end) = week.window(&zone);
-            let scope = WeekScope::new(guild_id, start, end, &zone, channel_id);
-            let h = summarize(&self.store.week_data(&scope).await?).headline;
-            let label = week.to_string().split_once('-').map_or(week.to_string(), |(_, w)| w.to_string());
-            points.push(crate::chart::WeekPoint {
-                label,
-                answers: h.answers,
-                meetings: h.meetings,
-                coverage_pct: h.coverage_pct,
-            });
-        }
-        Ok(points)
+        let weekly = self.weekly(guild_id, last, weeks, channel_id).await?;
+        Ok(weekly
+            .into_iter()
+            .map(|(week, s)| crate::chart::WeekPoint {
+                label: week.short_name(),
+                answers: s.headline.answers,
+                meetings: s.headline.meetings,
+                coverage_pct: s.headline.coverage_pct,
+            })
+            .collect())
     }
 
     /// The period's answers as CSV, one row each, for managers' own analysis.

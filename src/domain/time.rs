@@ -159,6 +159,11 @@ impl IsoWeek {
         self.0.date()
     }
 
+    /// "W47": the week without its year, for axes.
+    pub fn short_name(self) -> String {
+        format!("W{:02}", self.0.week())
+    }
+
     pub fn previous(self) -> Self {
         Self::of_date(self.monday().saturating_sub(jiff::Span::new().days(7)))
     }

@@ -12,8 +12,8 @@ mod meetings;
 mod posts;
 mod privacy;
 mod reactions;
-mod sign_in;
 mod report;
+mod sign_in;
 mod writer;
 
 use std::str::FromStr;

@@ -10,9 +10,7 @@ pub async fn dashboard(ctx: Context<'_>) -> Result<(), Error> {
     let app = &ctx.data().app;
     // In <>: Discord shows no preview, whose fetch would use up the link.
     let url = format!("<{}>", app.sign_in_url(guild(ctx), ctx.author().id.get()).await?);
-    let text = app.prompts.texts.render(
-        "replies.dashboard_link",
-        minijinja::context! { url, minutes => LINK_TTL.as_mins() },
-    );
+    let text =
+        app.prompts.texts.render("replies.dashboard_link", minijinja::context! { url, minutes => LINK_TTL.as_mins() });
     super::reply_private(ctx, text).await
 }

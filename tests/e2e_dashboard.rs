@@ -1,0 +1,213 @@
+//! End to end: the managers' web pages, reached from `/dashboard` through
+//! the real bot against the fake Discord, with a plain HTTP client.
+
+mod common;
+
+use common::bot::{eventually, Harness};
+use fake_discord::Command;
+use jiff::SignedDuration;
+use reqwest::header::{HeaderMap, CONTENT_SECURITY_POLICY, COOKIE, LOCATION, SET_COOKIE};
+
+struct Team {
+    dana: u64,
+    alex: u64,
+    sam: u64,
+    guild: u64,
+    other_guild: u64,
+    product: u64,
+}
+
+async fn command(h: &Harness, user: u64, channel: u64, command: Command) -> fake_discord::state::Message {
+    let i = h.fake.slash(user, channel, &command).unwrap();
+    h.fake.response_message(i).await.unwrap()
+}
+
+/// Dana owns Acme, Alex holds its manager role, Sam is a member; Dana
+/// also owns another guild. A meeting this week has three answers.
+async fn team(h: &Harness) -> Team {
+    let dana = h.fake.add_user("Dana");
+    let alex = h.fake.add_user("Alex");
+    let sam = h.fake.add_user("Sam");
+    let guild = h.fake.add_guild("Acme", dana).unwrap();
+    let leads = h.fake.add_role(guild, "leads", 0);
+    h.fake.join(guild, alex, &[leads]);
+    h.fake.join(guild, sam, &[]);
+    let product = h.fake.add_channel(guild, "product").unwrap();
+    let other_guild = h.fake.add_guild("Other", dana).unwrap();
+    let set = Command::new("setup").sub("set").opt("setting", "manager_role").opt("value", leads.to_string());
+    command(h, dana, product, set).await;
+    command(h, dana, product, Command::new("meeting").sub("start").opt("topic", "Checkout")).await;
+    let thread = h.fake.threads_in(product)[0].id;
+    h.fake.say(alex, thread, "Support saw 12 tickets about #enterprise checkout").unwrap();
+    h.fake.say(sam, thread, "I think nobody will notice").unwrap();
+    h.fake.say(dana, thread, "Churn data says 3% of #smb left over it").unwrap();
+    let meeting = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap();
+    eventually("three answers", || async {
+        (h.db.store.meeting_stats(meeting.id).await.unwrap().answers == 3).then_some(())
+    })
+    .await;
+    Team { dana, alex, sam, guild, other_guild, product }
+}
+
+/// The sign-in link in a `/dashboard` reply.
+fn link_in(text: &str) -> String {
+    let found = regex::Regex::new(r"<(http://[^>\s]+/sign-in\?link=[0-9a-f]{64})>").unwrap().captures(text);
+    found.unwrap_or_else(|| panic!("no sign-in link in: {text}"))[1].to_string()
+}
+
+struct Browser {
+    client: reqwest::Client,
+    base: String,
+    cookie: Option<String>,
+}
+
+struct Page {
+    status: u16,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Browser {
+    fn new(h: &Harness) -> Browser {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Browser { client, base: format!("http://{}", h.http_addr().expect("the server runs")), cookie: None }
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Page {
+        let request = match &self.cookie {
+            Some(c) => request.header(COOKIE, c),
+            None => request,
+        };
+        let response = request.send().await.unwrap();
+        Page {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> Page {
+        let url = if path.starts_with("http") { path.to_string() } else { format!("{}{path}", self.base) };
+        self.send(self.client.get(url)).await
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        self.send(self.client.post(format!("{}{path}", self.base)).form(form)).await
+    }
+
+    /// Opens a sign-in link and keeps the session cookie it sets.
+    async fn sign_in(&mut self, link: &str) -> Page {
+        let page = self.get(link).await;
+        if let Some(set) = page.headers.get(SET_COOKIE) {
+            self.cookie = Some(set.to_str().unwrap().split(';').next().unwrap().to_string());
+        }
+        page
+    }
+}
+
+fn csrf_in(body: &str) -> String {
+    let found = regex::Regex::new(r#"name="csrf" value="([0-9a-f]{64})""#).unwrap().captures(body);
+    found.expect("a page with a CSRF token")[1].to_string()
+}
+
+#[tokio::test]
+async fn a_manager_signs_in_from_discord_once_and_sees_the_guilds_numbers() {
+    for db in common::stores().await {
+        let settings = [("ADVOCATE_HTTP_ADDR", "127.0.0.1:0")];
+        let mut h = Harness::with_settings(db, "2026-11-23T10:00:00Z", &settings).await;
+        h.start_bot(true).await;
+        let t = team(&h).await;
+
+        let refused = command(&h, t.sam, t.product, Command::new("dashboard")).await;
+        assert!(refused.ephemeral() && refused.content.contains("for managers"), "{}", refused.content);
+
+        let reply = command(&h, t.alex, t.product, Command::new("dashboard")).await;
+        assert!(reply.ephemeral(), "a sign-in link is never public");
+        let link = link_in(&reply.content);
+        let mut browser = Browser::new(&h);
+        let signed_in = browser.sign_in(&link).await;
+        assert_eq!(signed_in.status, 303, "{}", signed_in.body);
+        assert_eq!(signed_in.headers[LOCATION], format!("/guilds/{}", t.guild), "the link is dropped from the address");
+        let cookie = signed_in.headers[SET_COOKIE].to_str().unwrap();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        assert!(!cookie.contains("Secure"), "plain http here: {cookie}");
+
+        let overview = browser.get(&format!("/guilds/{}", t.guild)).await;
+        assert_eq!(overview.status, 200, "{}", overview.body);
+        assert!(overview.body.contains("<h1>Overview</h1>") && overview.body.contains("<svg"), "{}", overview.body);
+        let policy = overview.headers[CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(policy.starts_with("default-src 'self'") && policy.contains("frame-ancestors 'none'"));
+        assert_eq!(overview.headers["x-frame-options"], "DENY");
+
+        // The period view shows the report's numbers for the same period.
+        let report = h
+            .app
+            .report(t.guild, Some(advocate::domain::period::Period::parse("2026-W48").unwrap()), None)
+            .await
+            .unwrap();
+        let week = browser.get(&format!("/guilds/{}/summary?period=2026-W48", t.guild)).await;
+        assert_eq!(week.status, 200, "{}", week.body);
+        let answers = report.this_week.headline.answers;
+        assert_eq!(answers, 3);
+        assert!(week.body.contains(&format!("<th scope=\"row\">Answers</th><td>{answers}</td>")), "{}", week.body);
+        let evidence =
+            format!("<th scope=\"row\">Answers with evidence</th><td>{}</td>", report.this_week.headline.with_evidence);
+        assert!(week.body.contains(&evidence), "{}", week.body);
+        assert!(week.body.contains("Support saw 12 tickets"), "quotes are shown");
+
+        let bad = browser.get(&format!("/guilds/{}/summary?period=2026-W99", t.guild)).await;
+        assert_eq!(bad.status, 400);
+        assert!(bad.body.contains("role=\"alert\"") && bad.body.contains("2026-W99"), "{}", bad.body);
+
+        // A link works once; a session is bound to its guild.
+        assert_eq!(Browser::new(&h).sign_in(&link).await.status, 403);
+        let elsewhere = browser.get(&format!("/guilds/{}", t.other_guild)).await;
+        assert_eq!(elsewhere.status, 404, "another guild's pages do not exist for this session");
+        assert_eq!(Browser::new(&h).get(&format!("/guilds/{}", t.guild)).await.status, 401);
+
+        // Signing out needs the page's CSRF token, then the cookie is worthless.
+        let forged = browser.post("/sign-out", &[("csrf", &"0".repeat(64))]).await;
+        assert_eq!(forged.status, 403);
+        assert_eq!(browser.get(&format!("/guilds/{}", t.guild)).await.status, 200);
+        let out = browser.post("/sign-out", &[("csrf", &csrf_in(&overview.body))]).await;
+        assert_eq!(out.status, 303);
+        assert_eq!(browser.get(&format!("/guilds/{}", t.guild)).await.status, 401);
+        let _ = t.dana;
+        h.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn links_expire_and_a_demoted_manager_loses_access_within_minutes() {
+    let settings = [("ADVOCATE_HTTP_ADDR", "127.0.0.1:0")];
+    let mut h = Harness::with_settings(common::sqlite().await, "2026-11-23T10:00:00Z", &settings).await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+
+    let late = link_in(&command(&h, t.alex, t.product, Command::new("dashboard")).await.content);
+    h.clock.advance(SignedDuration::from_mins(11));
+    let expired = Browser::new(&h).sign_in(&late).await;
+    assert_eq!(expired.status, 403);
+    assert!(expired.body.contains("dashboard in Discord for a new one"), "{}", expired.body);
+
+    let link = link_in(&command(&h, t.alex, t.product, Command::new("dashboard")).await.content);
+    let mut browser = Browser::new(&h);
+    assert_eq!(browser.sign_in(&link).await.status, 303);
+    let overview = format!("/guilds/{}", t.guild);
+    assert_eq!(browser.get(&overview).await.status, 200);
+
+    h.fake.join(t.guild, t.alex, &[]); // Alex loses the manager role
+    h.clock.advance(SignedDuration::from_mins(4));
+    let refused = browser.get(&overview).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(refused.body.contains("For managers only"), "{}", refused.body);
+
+    // Sessions end after 12 hours.
+    let dana = link_in(&command(&h, t.dana, t.product, Command::new("dashboard")).await.content);
+    let mut owner = Browser::new(&h);
+    assert_eq!(owner.sign_in(&dana).await.status, 303);
+    assert_eq!(owner.get(&overview).await.status, 200);
+    h.clock.advance(SignedDuration::from_hours(12));
+    assert_eq!(owner.get(&overview).await.status, 401);
+    h.finish().await;
+}
