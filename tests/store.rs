@@ -450,6 +450,12 @@ async fn a_person_can_see_and_forget_their_data() {
         assert!(s.retire_insight(GUILD, own, BIG, now).await.unwrap());
         // A removal seen before its add waits, naming the person.
         s.reaction_removed(&ReactionEvent { emoji: "🔥".into(), ..reaction.clone() }).await.unwrap();
+        // A dashboard link, used for a session, and one not used yet.
+        let later = now + SignedDuration::from_mins(10);
+        s.add_sign_in_link("used", (GUILD, BIG), later).await.unwrap();
+        s.add_sign_in_link("waiting", (GUILD, BIG), later).await.unwrap();
+        let session = s.exchange_sign_in_link("used", "session", now, later).await.unwrap();
+        assert_eq!(session, Some((GUILD, BIG)), "{}", db.backend);
 
         let data = s.personal_data(GUILD, BIG).await.unwrap();
         let unseen: Vec<_> = data.mentions.iter().filter(|(_, n)| **n == 0).collect();
@@ -459,6 +465,7 @@ async fn a_person_can_see_and_forget_their_data() {
 
         let gone = s.forget_person(GUILD, BIG).await.unwrap();
         assert_eq!((gone.answers, gone.reactions, gone.follow_ups), (1, 1, 1), "{}", db.backend);
+        assert_eq!(s.session("session", now).await.unwrap(), None, "{}: forgetting signs out", db.backend);
         let after = s.personal_data(GUILD, BIG).await.unwrap();
         assert!(after.answers.is_empty() && after.follow_ups_owned.is_empty() && after.meetings_hosted == 0);
         let left: Vec<_> = after.mentions.iter().filter(|(_, n)| **n > 0).collect();
@@ -756,15 +763,85 @@ async fn the_weeks_numbers_are_counted_by_the_database() {
         let quoted: Vec<(&str, usize)> =
             summary.quotes.iter().map(|q| (q.user_id.as_str(), q.text.chars().count())).collect();
         assert_eq!(quoted, [("1", 281), ("7", 13)], "{}: each person's most substantial, evidence only", db.backend);
-        assert_eq!(s.week_answers(&scope).await.unwrap().len(), 4, "{}: the CSV has every answer", db.backend);
+        let every = |channel_id| advocate::store::AnswerFilter {
+            guild_id: GUILD,
+            start: scope.start,
+            end: scope.end,
+            channel_id,
+            ..Default::default()
+        };
+        let listed = s.answers_matching(&every(None), None, 100).await.unwrap();
+        assert_eq!(listed.len(), 4, "{}: the CSV has every answer", db.backend);
         // One channel's summary counts only what was given there.
         for (channel, answers, quotes) in [(10, 4, 2), (11, 0, 0)] {
             let scope = advocate::store::WeekScope { channel_id: Some(channel), ..scope };
             let summary = advocate::domain::summary::summarize(&s.week_data(&scope).await.unwrap());
             let h = &summary.headline;
             assert_eq!((h.answers, h.meetings, summary.quotes.len()), (answers, answers / 2, quotes), "{}", db.backend);
-            assert_eq!(s.week_answers(&scope).await.unwrap().len(), answers as usize);
+            assert_eq!(s.answers_matching(&every(Some(channel)), None, 100).await.unwrap().len(), answers as usize);
         }
+        db.finish().await;
+    }
+}
+
+/// The explorer's filters each narrow the answers, together they combine,
+/// searched text is matched literally in any case, and pages follow the
+/// cursor without repeats or gaps.
+#[tokio::test]
+async fn the_explorer_filters_answers_and_pages_through_them() {
+    use advocate::store::AnswerFilter;
+    for db in common::stores().await {
+        let s = &db.store;
+        s.migrate().await.unwrap();
+        let now = t("2026-11-23T10:00:00Z");
+        let (m, _) = s.open_meeting(&meeting(500), now).await.unwrap();
+        let said = [
+            (7, "Churn is 4% in #smb", "smb", true, false, Impact::Hurts),
+            (8, "I think enterprise buyers want SSO", "enterprise", false, true, Impact::Helps),
+            (7, "50%_off coupons confuse #smb", "smb", false, true, Impact::Unknown),
+            (9, "Ticket 12 from a clinic", "healthcare", true, false, Impact::Neutral),
+        ];
+        for (n, (user, body, segment, evidence, assumption, impact)) in said.into_iter().enumerate() {
+            let mut a = answer(AnswerRef::Meeting(m.id), user, Some(7000 + n as u64), now);
+            a.body = body.into();
+            a.impact = impact;
+            a.classification.segments = vec![Segment::parse(segment).unwrap()];
+            a.classification.has_evidence = evidence;
+            a.classification.has_assumption = assumption;
+            s.log_answer(&a).await.unwrap().unwrap();
+        }
+        let week = AnswerFilter {
+            guild_id: GUILD,
+            start: now - SignedDuration::from_hours(1),
+            end: now + SignedDuration::from_hours(1),
+            ..Default::default()
+        };
+        let bodies = |f: AnswerFilter| async move {
+            let rows = s.answers_matching(&f, None, 100).await.unwrap();
+            rows.into_iter().map(|r| r.body).collect::<Vec<_>>()
+        };
+        let all = bodies(week.clone()).await;
+        assert_eq!(all.len(), 4, "{}", db.backend);
+        assert_eq!(all[0], "Ticket 12 from a clinic", "{}: newest first", db.backend);
+        let smb = AnswerFilter { segment: Some("smb".into()), ..week.clone() };
+        assert_eq!(bodies(smb.clone()).await.len(), 2, "{}", db.backend);
+        let smb_evidence = AnswerFilter { evidence: Some(true), ..smb };
+        assert_eq!(bodies(smb_evidence).await, ["Churn is 4% in #smb"], "{}", db.backend);
+        let assumed = AnswerFilter { assumption: Some(true), user_id: Some(8), ..week.clone() };
+        assert_eq!(bodies(assumed).await, ["I think enterprise buyers want SSO"], "{}", db.backend);
+        let helps = AnswerFilter { impact: Some("helps".into()), ..week.clone() };
+        assert_eq!(bodies(helps).await.len(), 1, "{}", db.backend);
+        let literal = AnswerFilter { text: Some("50%_OFF".into()), ..week.clone() };
+        assert_eq!(bodies(literal).await, ["50%_off coupons confuse #smb"], "{}", db.backend);
+        let wildcard = AnswerFilter { text: Some("4_".into()), ..week.clone() };
+        assert!(bodies(wildcard).await.is_empty(), "{}: _ is not a wildcard", db.backend);
+        let elsewhere = AnswerFilter { channel_id: Some(99), ..week.clone() };
+        assert!(bodies(elsewhere).await.is_empty(), "{}", db.backend);
+
+        let first = s.answers_matching(&week, None, 3).await.unwrap();
+        let rest = s.answers_matching(&week, Some(first.last().unwrap().id), 3).await.unwrap();
+        let paged: Vec<String> = first.into_iter().chain(rest).map(|r| r.body).collect();
+        assert_eq!(paged, all, "{}: pages join up", db.backend);
         db.finish().await;
     }
 }

@@ -5,6 +5,7 @@ pub mod access;
 pub mod answers;
 pub mod backfill;
 mod error;
+pub mod explore;
 pub mod follow_ups;
 pub mod health;
 pub mod import;

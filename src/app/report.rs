@@ -12,7 +12,7 @@ use crate::domain::period::Period;
 use crate::domain::settings::Defaults;
 use crate::domain::summary::{summarize, Headline, WeekSummary};
 use crate::domain::time::{IsoWeek, Zone};
-use crate::store::{Scheduled, Store, WeekScope};
+use crate::store::{AnswerFilter, Scheduled, Store, WeekScope};
 
 /// A period's summary beside the period before. The JSON keeps the names
 /// it had when every report was a week's (`this_week`, `previous_week`);
@@ -252,6 +252,12 @@ fn signed(v: Option<&f64>) -> String {
 }
 
 impl Report {
+    /// The period's answers, in the report's channel if it has one.
+    pub fn answer_filter(&self) -> AnswerFilter {
+        let (guild_id, start, end, channel_id) = (self.guild_id, self.start, self.end, self.channel_id);
+        AnswerFilter { guild_id, start, end, channel_id, ..AnswerFilter::default() }
+    }
+
     /// Every headline number, in reading order.
     pub fn rows(&self) -> Vec<Row> {
         let (now, before) = (numbers(&self.this_week.headline), numbers(&self.previous_week));
@@ -378,44 +384,6 @@ impl super::App {
                 coverage_pct: s.headline.coverage_pct,
             })
             .collect())
-    }
-
-    /// The period's answers as CSV, one row each, for managers' own analysis.
-    pub async fn answers_csv(&self, report: &Report) -> anyhow::Result<Vec<u8>> {
-        let scope = WeekScope::new(report.guild_id, report.start, report.end, &report.timezone, report.channel_id);
-        let answers = self.store.week_answers(&scope).await?;
-        let mut out = csv::Writer::from_writer(Vec::new());
-        out.write_record([
-            "created_at",
-            "user_id",
-            "to",
-            "impact",
-            "evidence",
-            "assumption",
-            "segments",
-            "text",
-            "link",
-        ])?;
-        for a in &answers {
-            let at = Timestamp::from_millisecond(a.created_ms).map(|t| t.to_string()).unwrap_or_default();
-            let to = match (a.meeting_id, a.post_id) {
-                (Some(m), _) => format!("meeting {m}"),
-                (_, Some(p)) => format!("post {p}"),
-                _ => String::new(),
-            };
-            out.write_record([
-                at,
-                a.user_id.to_string(),
-                to,
-                a.impact.clone(),
-                a.has_evidence.to_string(),
-                a.has_assumption.to_string(),
-                spreadsheet_text(&a.segments.join(" ")),
-                spreadsheet_text(&a.body),
-                a.link.clone(),
-            ])?;
-        }
-        Ok(out.into_inner()?)
     }
 
     /// The report with its chart of the eight weeks up to the period's

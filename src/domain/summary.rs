@@ -9,6 +9,7 @@ use serde::Serialize;
 /// One answer of the week: a quote, or a row of the answers CSV.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AnswerRow {
+    pub id: i64,
     pub user_id: u64,
     pub meeting_id: Option<i64>,
     pub post_id: Option<i64>,
@@ -269,6 +270,7 @@ mod tests {
 
     fn answer(user: u64, body: &str) -> AnswerRow {
         AnswerRow {
+            id: 0,
             user_id: user,
             meeting_id: None,
             post_id: None,

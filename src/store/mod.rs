@@ -5,6 +5,7 @@
 
 mod answers;
 mod batch;
+mod explore;
 mod follow_ups;
 mod guilds;
 mod insights;
@@ -26,6 +27,7 @@ use jiff::Timestamp;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+pub use explore::AnswerFilter;
 pub use guilds::Scheduled;
 pub use insights::LibrarySync;
 pub use privacy::{Forget, Forgotten, PersonalData, GUILD_TABLES, PERSON_COLUMNS};

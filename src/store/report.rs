@@ -28,7 +28,8 @@ impl WeekScope {
 }
 
 #[derive(sqlx::FromRow)]
-struct AnswerSql {
+pub(super) struct AnswerSql {
+    id: i64,
     user_id: i64,
     meeting_id: Option<i64>,
     post_id: Option<i64>,
@@ -47,7 +48,7 @@ struct AnswerSql {
 
 impl AnswerSql {
     /// A link to the answer itself, or else to where it was given.
-    fn into_row(self, guild: u64) -> AnswerRow {
+    pub(super) fn into_row(self, guild: u64) -> AnswerRow {
         let base = format!("https://discord.com/channels/{guild}");
         let link = match (self.message_id, self.thread_id, self.post_channel, self.post_message) {
             (Some(m), ..) => format!("{base}/{}/{}", from_db_id(self.channel_id), from_db_id(m)),
@@ -56,6 +57,7 @@ impl AnswerSql {
             _ => format!("{base}/{}", from_db_id(self.channel_id)),
         };
         AnswerRow {
+            id: self.id,
             user_id: from_db_id(self.user_id),
             meeting_id: self.meeting_id,
             post_id: self.post_id,
@@ -100,7 +102,8 @@ fn answers_in_week(channel: bool) -> &'static str {
         }
     }
 }
-const ANSWER_COLUMNS: &str = "a.user_id, a.meeting_id, a.post_id, a.impact, a.segments, a.has_evidence, \
+pub(super) const ANSWER_COLUMNS: &str =
+    "a.id, a.user_id, a.meeting_id, a.post_id, a.impact, a.segments, a.has_evidence, \
     a.has_assumption, a.body, a.channel_id, a.message_id, m.thread_id, p.channel_id AS post_channel, \
     p.message_id AS post_message, a.created_at";
 /// How substantial an answer is, for quotes: its length up to the
@@ -239,20 +242,6 @@ impl Store {
                 .collect(),
             known_segments: segments.into_iter().collect::<BTreeSet<_>>(),
         })
-    }
-
-    /// The week's answers in scope, one row each (the answers CSV).
-    pub async fn week_answers(&self, w: &WeekScope) -> Result<Vec<AnswerRow>> {
-        let (g, s, e, c) = (db_id(w.guild_id), ms(w.start), ms(w.end), w.channel_id.map(db_id));
-        let sql = format!(
-            "SELECT {ANSWER_COLUMNS} FROM answers a LEFT JOIN meetings m ON m.id = a.meeting_id \
-            LEFT JOIN insight_posts p ON p.id = a.post_id \
-            WHERE a.guild_id = $1 AND a.created_at >= $2 AND a.created_at < $3 AND a.deleted_at IS NULL \
-            AND ($4 IS NULL OR m.channel_id = $4 OR p.channel_id = $4) ORDER BY a.id"
-        );
-        let rows: Vec<AnswerSql> =
-            on_pool!(self, p => sqlx::query_as(&sql).bind(g).bind(s).bind(e).bind(c).fetch_all(p).await)?;
-        Ok(rows.into_iter().map(|a| a.into_row(w.guild_id)).collect())
     }
 }
 

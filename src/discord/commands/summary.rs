@@ -22,7 +22,7 @@ pub async fn summary(
     let guild = guild(ctx);
     let channel = channel.map(|c| c.get());
     let crate::app::report::Summary { report, chart } = app.summary(guild, period, channel).await?;
-    let csv = app.answers_csv(&report).await?;
+    let csv = app.answers_csv(&report.answer_filter()).await?;
     let reply = poise::CreateReply::default()
         .embed(summary::embed(&report, &app.prompts.texts, true))
         .attachment(summary::chart_file(chart))
