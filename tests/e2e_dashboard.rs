@@ -211,3 +211,52 @@ async fn links_expire_and_a_demoted_manager_loses_access_within_minutes() {
     assert_eq!(owner.get(&overview).await.status, 401);
     h.finish().await;
 }
+
+/// Signs in a manager of the team's guild.
+async fn signed_in_manager(h: &Harness, t: &Team) -> Browser {
+    let link = link_in(&command(h, t.alex, t.product, Command::new("dashboard")).await.content);
+    let mut browser = Browser::new(h);
+    assert_eq!(browser.sign_in(&link).await.status, 303);
+    browser
+}
+
+#[tokio::test]
+async fn the_answers_explorer_filters_and_exports_exactly_what_it_shows() {
+    let settings = [("ADVOCATE_HTTP_ADDR", "127.0.0.1:0")];
+    let mut h = Harness::with_settings(common::sqlite().await, "2026-11-23T10:00:00Z", &settings).await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    let thread = h.fake.threads_in(t.product)[0].id;
+    h.fake.say(t.sam, thread, "=SUM(A1) <script>alert(1)</script> #enterprise").unwrap();
+    eventually("the fourth answer", || async {
+        let meeting = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap();
+        (h.db.store.meeting_stats(meeting.id).await.unwrap().answers == 4).then_some(())
+    })
+    .await;
+    let browser = signed_in_manager(&h, &t).await;
+    let answers = format!("/guilds/{}/answers", t.guild);
+
+    let all = browser.get(&format!("{answers}?period=2026-W48")).await;
+    assert_eq!(all.status, 200, "{}", all.body);
+    assert_eq!(all.body.matches("<td class=\"text\">").count(), 4, "{}", all.body);
+    assert!(!all.body.contains("<script>alert"), "people's text is escaped");
+
+    let enterprise = browser.get(&format!("{answers}?period=2026-W48&segment=enterprise&evidence=yes")).await;
+    assert_eq!(enterprise.body.matches("<td class=\"text\">").count(), 1, "{}", enterprise.body);
+    assert!(enterprise.body.contains("Support saw 12 tickets"), "{}", enterprise.body);
+
+    let csv = browser.get(&format!("{answers}.csv?period=2026-W48&segment=enterprise")).await;
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+    let mut rows = csv::Reader::from_reader(csv.body.as_bytes());
+    let texts: Vec<String> = rows.records().map(|r| r.unwrap()[7].to_string()).collect();
+    assert_eq!(texts.len(), 2, "the two enterprise answers: {}", csv.body);
+    assert!(texts.iter().any(|t| t.starts_with("'=SUM(A1)")), "formulas are defused: {texts:?}");
+
+    let bad = browser.get(&format!("{answers}?evidence=maybe")).await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("evidence is yes, no or empty"), "{}", bad.body);
+    let elsewhere = browser.get(&format!("/guilds/{}/answers.csv", t.other_guild)).await;
+    assert_eq!(elsewhere.status, 404, "no export of another guild");
+    h.finish().await;
+}

@@ -34,6 +34,11 @@ impl Zone {
     }
 
     /// The local calendar date of an instant.
+    /// "2026-11-23 09:30": an instant as the guild reads its clocks.
+    pub fn clock_time(&self, at: Timestamp) -> String {
+        at.to_zoned(self.tz.clone()).strftime("%Y-%m-%d %H:%M").to_string()
+    }
+
     pub fn date_of(&self, at: Timestamp) -> Date {
         at.to_zoned(self.tz.clone()).date()
     }

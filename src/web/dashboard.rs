@@ -15,6 +15,7 @@ use subtle::ConstantTimeEq as _;
 use super::pages::{Pages, STYLE};
 use super::views;
 use crate::app::access::{csrf_token, Members, Viewer, SESSION_TTL};
+use crate::app::explore::Filters;
 use crate::app::App;
 
 #[derive(Clone)]
@@ -36,6 +37,8 @@ pub fn router(web: Web) -> Router {
         .route("/static/style.css", get(style))
         .route("/guilds/{guild}", get(overview))
         .route("/guilds/{guild}/summary", get(period))
+        .route("/guilds/{guild}/answers", get(answers))
+        .route("/guilds/{guild}/answers.csv", get(answers_csv))
         .with_state(web)
 }
 
@@ -189,6 +192,39 @@ async fn period(
 ) -> Response {
     match web.manager(&headers, &guild).await {
         Ok(manager) => views::period(&web, manager, q.period.as_deref()).await,
+        Err(refusal) => refusal,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AnswersQuery {
+    #[serde(flatten)]
+    pub filters: Filters,
+    /// The cursor: answers older than this one (text: flattened
+    /// query fields arrive as text).
+    pub before: Option<String>,
+}
+
+async fn answers(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(guild): Path<String>,
+    Query(q): Query<AnswersQuery>,
+) -> Response {
+    match web.manager(&headers, &guild).await {
+        Ok(manager) => views::answers(&web, manager, &q.filters, q.before.and_then(|b| b.parse().ok())).await,
+        Err(refusal) => refusal,
+    }
+}
+
+async fn answers_csv(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(guild): Path<String>,
+    Query(filters): Query<Filters>,
+) -> Response {
+    match web.manager(&headers, &guild).await {
+        Ok(manager) => views::answers_csv(&web, manager, &filters).await,
         Err(refusal) => refusal,
     }
 }

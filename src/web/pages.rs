@@ -9,7 +9,8 @@ use serde::Serialize;
 
 pub struct Pages(Environment<'static>);
 
-const TEMPLATES: [(&str, &str); 4] = [
+const TEMPLATES: [(&str, &str); 5] = [
+    ("answers.html", include_str!("templates/answers.html")),
     ("base.html", include_str!("templates/base.html")),
     ("message.html", include_str!("templates/message.html")),
     ("overview.html", include_str!("templates/overview.html")),

@@ -2,15 +2,16 @@
 
 use std::collections::BTreeMap;
 
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse as _, Response};
 use minijinja::{context, Value};
 use serde::Serialize;
 
 use super::dashboard::{Manager, Web};
 use super::svg;
+use crate::app::explore::{Filters, PAGE};
 use crate::domain::period::Period;
-use crate::domain::summary::{Headline, WeekSummary};
+use crate::domain::summary::{AnswerRow, Headline, WeekSummary};
 use crate::domain::time::IsoWeek;
 
 /// Weeks the overview shows.
@@ -136,4 +137,69 @@ pub async fn period(web: &Web, m: Manager, asked: Option<&str>) -> Response {
 fn capitalized(word: &str) -> String {
     let mut chars = word.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// One answer as the explorer lists it.
+#[derive(Serialize)]
+struct Listed {
+    at: String,
+    user_id: String,
+    segments: String,
+    impact: String,
+    evidence: bool,
+    assumption: bool,
+    text: String,
+    link: String,
+}
+
+fn listed(a: &AnswerRow, zone: &crate::domain::time::Zone) -> Listed {
+    let at = jiff::Timestamp::from_millisecond(a.created_ms).unwrap_or_default();
+    Listed {
+        at: zone.clock_time(at),
+        user_id: a.user_id.to_string(),
+        segments: a.segments.join(", "),
+        impact: a.impact.clone(),
+        evidence: a.has_evidence,
+        assumption: a.has_assumption,
+        text: a.body.clone(),
+        link: a.link.clone(),
+    }
+}
+
+pub async fn answers(web: &Web, m: Manager, filters: &Filters, before: Option<i64>) -> Response {
+    let guild = m.viewer.guild_id;
+    let query = serde_urlencoded::to_string(filters).unwrap_or_default();
+    let base = context! { guild => guild.to_string(), csrf => m.csrf, page => "answers", f => filters, query };
+    let filter = match web.app.answer_filter(guild, filters).await {
+        Ok(Ok(filter)) => filter,
+        Ok(Err(problem)) => {
+            return web.pages.render(StatusCode::BAD_REQUEST, "answers.html", context! { problem, ..base })
+        }
+        Err(e) => return web.unavailable(e),
+    };
+    let (page, zone) = match (web.app.answers(&filter, before, PAGE).await, web.app.settings(guild).await) {
+        (Ok(page), Ok(settings)) => (page, settings.zone),
+        (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
+    };
+    let rows: Vec<Listed> = page.rows.iter().map(|a| listed(a, &zone)).collect();
+    let context = context! { rows, next => page.next, timezone => zone.name(), ..base };
+    web.pages.render(StatusCode::OK, "answers.html", context)
+}
+
+pub async fn answers_csv(web: &Web, m: Manager, filters: &Filters) -> Response {
+    let guild = m.viewer.guild_id;
+    let filter = match web.app.answer_filter(guild, filters).await {
+        Ok(Ok(filter)) => filter,
+        Ok(Err(problem)) => return web.pages.message(StatusCode::BAD_REQUEST, "Cannot export", &problem),
+        Err(e) => return web.unavailable(e),
+    };
+    match web.app.answers_csv(&filter).await {
+        Ok(csv) => {
+            let name = format!("attachment; filename=\"answers-{guild}.csv\"");
+            let headers =
+                [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)];
+            (headers, csv).into_response()
+        }
+        Err(e) => web.unavailable(e),
+    }
 }
