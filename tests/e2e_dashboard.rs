@@ -260,3 +260,70 @@ async fn the_answers_explorer_filters_and_exports_exactly_what_it_shows() {
     assert_eq!(elsewhere.status, 404, "no export of another guild");
     h.finish().await;
 }
+
+#[tokio::test]
+async fn a_manager_closes_follow_ups_and_reviews_insights_from_the_pages() {
+    let settings = [("ADVOCATE_HTTP_ADDR", "127.0.0.1:0")];
+    let mut h = Harness::with_settings(common::sqlite().await, "2026-11-23T10:00:00Z", &settings).await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    let thread = h.fake.threads_in(t.product)[0].id;
+    h.fake.say(t.sam, thread, &format!("Acme waits on refunds, follow up <@{}> 2026-11-20", t.sam)).unwrap();
+    let open = eventually("the follow-up", || async {
+        let open = h.app.open_follow_ups(t.guild, None).await.unwrap();
+        (!open.is_empty()).then_some(open)
+    })
+    .await;
+    let id = open[0].id;
+    let suggestion = advocate::app::insights::Suggestion {
+        title: "Clinics print every invoice".into(),
+        customer: "A dental clinic".into(),
+        segment: "healthcare".into(),
+        story: "They print invoices for their records.".into(),
+        evidence: "Ticket 4411".into(),
+        source: "support ticket".into(),
+        question: "Should invoices be printable?".into(),
+    };
+    let suggested = h.app.suggest_insight(t.guild, t.sam, false, &suggestion).await.unwrap();
+    let browser = signed_in_manager(&h, &t).await;
+
+    let board = browser.get(&format!("/guilds/{}/follow-ups", t.guild)).await;
+    assert_eq!(board.status, 200, "{}", board.body);
+    let overdue = board.body.split("<h2>Open").next().unwrap();
+    assert!(overdue.contains("Acme waits on refunds"), "due on the 20th, overdue on the 23rd: {}", board.body);
+    let close = format!("/guilds/{}/follow-ups/{id}/done", t.guild);
+    assert_eq!(browser.post(&close, &[("csrf", "forged")]).await.status, 403, "no CSRF token, no change");
+    assert_eq!(h.app.open_follow_ups(t.guild, None).await.unwrap().len(), 1);
+    let done = browser.post(&close, &[("csrf", &csrf_in(&board.body))]).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert!(h.app.open_follow_ups(t.guild, None).await.unwrap().is_empty());
+    let again = browser.post(&close, &[("csrf", &csrf_in(&board.body))]).await;
+    assert_eq!(again.status, 409, "closing twice says so: {}", again.body);
+    let board = browser.get(&format!("/guilds/{}/follow-ups", t.guild)).await;
+    assert!(board.body.split("Done in the last 30 days").nth(1).unwrap().contains("Acme waits on refunds"));
+
+    let page = browser.get(&format!("/guilds/{}/insights", t.guild)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let waiting = page.body.split("<h2>Library").next().unwrap();
+    assert!(waiting.contains("Clinics print every invoice"), "{}", page.body);
+    let approve = format!("/guilds/{}/insights/{}/approve", t.guild, suggested.id);
+    assert_eq!(browser.post(&approve, &[("csrf", &csrf_in(&page.body))]).await.status, 303);
+    let live = h.app.list_insights(t.guild, Some(advocate::domain::insight::InsightStatus::Live)).await.unwrap();
+    assert!(live.iter().any(|i| i.id == suggested.id), "approved from the page");
+    let told = h
+        .fake
+        .wait_for("Sam to hear the outcome", |s| {
+            let dm = s.dm_channel(t.sam)?;
+            s.messages.values().find(|m| m.channel_id == dm).map(|m| m.content.clone())
+        })
+        .await
+        .unwrap();
+    assert!(told.contains("Clinics print every invoice"), "{told}");
+
+    let retire = format!("/guilds/{}/insights/{}/retire", t.guild, suggested.id);
+    assert_eq!(browser.post(&retire, &[("csrf", &csrf_in(&page.body))]).await.status, 303);
+    let live = h.app.list_insights(t.guild, Some(advocate::domain::insight::InsightStatus::Live)).await.unwrap();
+    assert!(live.iter().all(|i| i.id != suggested.id), "retired from the page");
+    let _ = t.dana;
+    h.finish().await;
+}

@@ -18,3 +18,5 @@ CREATE TABLE web_sessions (
     expires_at  BIGINT NOT NULL
 );
 CREATE INDEX web_sessions_expiry ON web_sessions (expires_at);
+-- What each insight's posts drew, for the dashboard's insights page.
+CREATE INDEX reactions_post ON reactions (post_id);

@@ -16,12 +16,16 @@ pub const LINK_TTL: SignedDuration = SignedDuration::from_mins(10);
 /// How long a browser stays signed in.
 pub const SESSION_TTL: SignedDuration = SignedDuration::from_hours(12);
 
-pub type StandingFuture<'a> = Pin<Box<dyn Future<Output = anyhow::Result<Option<Standing>>> + Send + 'a>>;
+pub type Reply<'a, T> = Pin<Box<dyn Future<Output = anyhow::Result<T>> + Send + 'a>>;
 
-/// Where a member's roles and permissions come from (Discord).
+/// The members of guilds as Discord knows them, for the web pages.
 pub trait Members: Send + Sync {
-    /// `None` when the person is not in the guild (any more).
-    fn standing(&self, guild_id: u64, user_id: u64) -> StandingFuture<'_>;
+    /// A member's roles and permissions; `None` when the person is not
+    /// in the guild (any more).
+    fn standing(&self, guild_id: u64, user_id: u64) -> Reply<'_, Option<Standing>>;
+
+    /// Tells a person something in a direct message.
+    fn tell(&self, user_id: u64, text: String) -> Reply<'_, ()>;
 }
 
 /// Whom a browser session is for.

@@ -13,6 +13,26 @@ impl App {
         Ok(self.store.open_follow_ups(guild_id, owner).await?)
     }
 
+    /// The guild's follow-ups board: open ones (each with whether it is
+    /// overdue in the guild's zone) by owner, and those done in the last 30 days.
+    pub async fn follow_up_board(&self, guild_id: u64) -> anyhow::Result<(Vec<(FollowUp, bool)>, Vec<FollowUp>)> {
+        let now = self.clock.now();
+        let today = self.settings(guild_id).await?.zone.date_of(now);
+        let mut open: Vec<(FollowUp, bool)> = self
+            .store
+            .open_follow_ups(guild_id, None)
+            .await?
+            .into_iter()
+            .map(|f| {
+                let overdue = f.body.due_date.is_some_and(|d| d < today);
+                (f, overdue)
+            })
+            .collect();
+        open.sort_by_key(|(f, _)| (f.body.owner_id.is_none(), f.body.owner_id)); // by owner, nobody's last
+        let done = self.store.done_follow_ups(guild_id, now - jiff::SignedDuration::from_hours(24 * 30)).await?;
+        Ok((open, done))
+    }
+
     /// Marks a follow-up done. Its owner, its author or a manager may.
     pub async fn complete_follow_up(
         &self,

@@ -49,6 +49,26 @@ impl App {
         Ok(self.store.list_insights(guild_id, status).await?)
     }
 
+    /// The insights a guild sees with what their posts drew there:
+    /// (posts, reactions, answers), zero for those never posted.
+    pub async fn insights_with_activity(&self, guild_id: u64) -> anyhow::Result<Vec<(Insight, [i64; 3])>> {
+        let activity: std::collections::HashMap<i64, [i64; 3]> = self
+            .store
+            .insight_activity(guild_id)
+            .await?
+            .into_iter()
+            .map(|(id, posts, reactions, answers)| (id, [posts, reactions, answers]))
+            .collect();
+        let insights = self.store.list_insights(guild_id, None).await?;
+        Ok(insights
+            .into_iter()
+            .map(|i| {
+                let drew = activity.get(&i.id).copied().unwrap_or_default();
+                (i, drew)
+            })
+            .collect())
+    }
+
     /// Approves or rejects a pending suggestion; returns it as it was.
     pub async fn review_insight(&self, guild_id: u64, id: i64, approve: bool) -> anyhow::Result<Insight> {
         let insight = self.store.insight(id).await?.filter(|i| i.guild_id == Some(guild_id));

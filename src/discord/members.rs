@@ -1,14 +1,15 @@
-//! Members' standing as Discord tells it, for the web pages' manager
-//! check: each person's asked at most every few minutes, so a demoted
-//! manager loses access soon without a request to Discord per page.
+//! Members as Discord knows them, for the web pages: their standing for
+//! the manager check (each person asked at most every few minutes, so a
+//! demoted manager loses access soon without a request per page), and
+//! direct messages.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use jiff::{SignedDuration, Timestamp};
-use serenity::all::{GuildId, Http, HttpError, Permissions, UserId};
+use serenity::all::{CreateMessage, GuildId, Http, HttpError, Permissions, UserId};
 
-use crate::app::access::{Members, StandingFuture};
+use crate::app::access::{Members, Reply};
 use crate::clock::Clock;
 use crate::domain::access::Standing;
 
@@ -52,7 +53,7 @@ impl DiscordMembers {
 }
 
 impl Members for DiscordMembers {
-    fn standing(&self, guild_id: u64, user_id: u64) -> StandingFuture<'_> {
+    fn standing(&self, guild_id: u64, user_id: u64) -> Reply<'_, Option<Standing>> {
         Box::pin(async move {
             let now = self.clock.now();
             if let Some((at, standing)) = self.known.lock().unwrap().get(&(guild_id, user_id)) {
@@ -65,6 +66,14 @@ impl Members for DiscordMembers {
             known.retain(|_, (at, _)| now.duration_since(*at) < FRESH_FOR);
             known.insert((guild_id, user_id), (now, standing.clone()));
             Ok(standing)
+        })
+    }
+
+    fn tell(&self, user_id: u64, text: String) -> Reply<'_, ()> {
+        Box::pin(async move {
+            let dm = UserId::new(user_id).create_dm_channel(&self.http).await?;
+            dm.send_message(&self.http, CreateMessage::new().content(super::limits::content(&text))).await?;
+            Ok(())
         })
     }
 }

@@ -88,6 +88,16 @@ impl Store {
         Ok(done == 1)
     }
 
+    /// Follow-ups of a guild done since `since`, latest first.
+    pub async fn done_follow_ups(&self, guild_id: u64, since: Timestamp) -> Result<Vec<FollowUp>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM follow_ups WHERE guild_id = $1 AND status = 'done' AND done_at >= $2              ORDER BY done_at DESC, id DESC"
+        );
+        let rows: Vec<FollowUpRow> =
+            on_pool!(self, p => sqlx::query_as(&sql).bind(db_id(guild_id)).bind(ms(since)).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(FollowUp::from).collect())
+    }
+
     /// Open follow-ups in a guild, of one owner or all, oldest due first.
     pub async fn open_follow_ups(&self, guild_id: u64, owner: Option<u64>) -> Result<Vec<FollowUp>> {
         let sql = format!(

@@ -216,6 +216,18 @@ impl Store {
         rows.into_iter().map(InsightRow::into_insight).collect()
     }
 
+    /// What each insight posted in a guild drew there: (insight, posts,
+    /// live reactions, answers) for every insight posted at least once.
+    pub async fn insight_activity(&self, guild_id: u64) -> Result<Vec<(i64, i64, i64, i64)>> {
+        let sql = "SELECT p.insight_id, COUNT(DISTINCT p.id), \
+            (SELECT COUNT(*) FROM reactions r JOIN insight_posts q ON q.id = r.post_id \
+                WHERE q.guild_id = $1 AND q.insight_id = p.insight_id AND r.removed_at IS NULL), \
+            (SELECT COUNT(*) FROM answers a JOIN insight_posts q ON q.id = a.post_id \
+                WHERE q.guild_id = $1 AND q.insight_id = p.insight_id AND a.deleted_at IS NULL) \
+            FROM insight_posts p WHERE p.guild_id = $1 AND p.message_id IS NOT NULL GROUP BY p.insight_id";
+        on_pool!(self, p => sqlx::query_as(sql).bind(db_id(guild_id)).fetch_all(p).await)
+    }
+
     /// Live insights a guild's channels may be shown.
     pub async fn rotation_pool(&self, guild_id: u64) -> Result<Vec<Candidate>> {
         let sql = format!(

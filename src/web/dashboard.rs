@@ -39,6 +39,10 @@ pub fn router(web: Web) -> Router {
         .route("/guilds/{guild}/summary", get(period))
         .route("/guilds/{guild}/answers", get(answers))
         .route("/guilds/{guild}/answers.csv", get(answers_csv))
+        .route("/guilds/{guild}/follow-ups", get(follow_ups))
+        .route("/guilds/{guild}/follow-ups/{id}/done", post(close_follow_up))
+        .route("/guilds/{guild}/insights", get(insights))
+        .route("/guilds/{guild}/insights/{id}/{action}", post(act_on_insight))
         .with_state(web)
 }
 
@@ -150,15 +154,31 @@ pub struct Csrf {
     pub csrf: String,
 }
 
-/// Whether a form carries the session's CSRF token (compared in constant time).
-pub fn csrf_matches(session: &str, sent: &str) -> bool {
-    csrf_token(session).as_bytes().ct_eq(sent.as_bytes()).into()
+/// Whether a form carries the CSRF token it should (compared in constant time).
+fn csrf_matches(expected: &str, sent: &str) -> bool {
+    expected.as_bytes().ct_eq(sent.as_bytes()).into()
+}
+
+impl Web {
+    /// The signed-in manager of `guild` sending a form with their page's
+    /// CSRF token, or the page that refuses.
+    async fn manager_acting(&self, headers: &HeaderMap, guild: &str, form: &Csrf) -> Result<Manager, Response> {
+        let manager = self.manager(headers, guild).await?;
+        if !csrf_matches(&manager.csrf, &form.csrf) {
+            return Err(self.stale_form());
+        }
+        Ok(manager)
+    }
+
+    fn stale_form(&self) -> Response {
+        self.pages.message(StatusCode::FORBIDDEN, "Refused", "This form is out of date; reload the page and try again.")
+    }
 }
 
 async fn sign_out(State(web): State<Web>, headers: HeaderMap, Form(form): Form<Csrf>) -> Response {
     let Some(secret) = session_secret(&headers) else { return Redirect::to("/").into_response() };
-    if !csrf_matches(secret, &form.csrf) {
-        return web.pages.message(StatusCode::FORBIDDEN, "Refused", "This form is out of date; reload the page.");
+    if !csrf_matches(&csrf_token(secret), &form.csrf) {
+        return web.stale_form();
     }
     if let Err(e) = web.app.sign_out(secret).await {
         return web.unavailable(e);
@@ -225,6 +245,44 @@ async fn answers_csv(
 ) -> Response {
     match web.manager(&headers, &guild).await {
         Ok(manager) => views::answers_csv(&web, manager, &filters).await,
+        Err(refusal) => refusal,
+    }
+}
+
+async fn follow_ups(State(web): State<Web>, headers: HeaderMap, Path(guild): Path<String>) -> Response {
+    match web.manager(&headers, &guild).await {
+        Ok(manager) => views::follow_ups(&web, manager).await,
+        Err(refusal) => refusal,
+    }
+}
+
+async fn close_follow_up(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((guild, id)): Path<(String, i64)>,
+    Form(form): Form<Csrf>,
+) -> Response {
+    match web.manager_acting(&headers, &guild, &form).await {
+        Ok(manager) => views::close_follow_up(&web, manager, id).await,
+        Err(refusal) => refusal,
+    }
+}
+
+async fn insights(State(web): State<Web>, headers: HeaderMap, Path(guild): Path<String>) -> Response {
+    match web.manager(&headers, &guild).await {
+        Ok(manager) => views::insights(&web, manager).await,
+        Err(refusal) => refusal,
+    }
+}
+
+async fn act_on_insight(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path((guild, id, action)): Path<(String, i64, String)>,
+    Form(form): Form<Csrf>,
+) -> Response {
+    match web.manager_acting(&headers, &guild, &form).await {
+        Ok(manager) => views::act_on_insight(&web, manager, id, &action).await,
         Err(refusal) => refusal,
     }
 }

@@ -9,7 +9,9 @@ use serde::Serialize;
 
 pub struct Pages(Environment<'static>);
 
-const TEMPLATES: [(&str, &str); 5] = [
+const TEMPLATES: [(&str, &str); 7] = [
+    ("follow_ups.html", include_str!("templates/follow_ups.html")),
+    ("insights.html", include_str!("templates/insights.html")),
     ("answers.html", include_str!("templates/answers.html")),
     ("base.html", include_str!("templates/base.html")),
     ("message.html", include_str!("templates/message.html")),

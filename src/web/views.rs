@@ -3,13 +3,16 @@
 use std::collections::BTreeMap;
 
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse as _, Response};
+use axum::response::{IntoResponse as _, Redirect, Response};
 use minijinja::{context, Value};
 use serde::Serialize;
 
 use super::dashboard::{Manager, Web};
 use super::svg;
+use crate::app::access::Viewer;
 use crate::app::explore::{Filters, PAGE};
+use crate::app::user_message;
+use crate::domain::follow_up::FollowUp;
 use crate::domain::period::Period;
 use crate::domain::summary::{AnswerRow, Headline, WeekSummary};
 use crate::domain::time::IsoWeek;
@@ -202,4 +205,143 @@ pub async fn answers_csv(web: &Web, m: Manager, filters: &Filters) -> Response {
         }
         Err(e) => web.unavailable(e),
     }
+}
+
+/// The page after a write action: the app's refusal if it refused
+/// (shown to the manager), else back to `to` (post, redirect, get).
+fn after_action(web: &Web, result: anyhow::Result<()>, to: String) -> Response {
+    match result {
+        Ok(()) => Redirect::to(&to).into_response(),
+        Err(e) => match user_message(&e) {
+            Some(refusal) => web.pages.message(StatusCode::CONFLICT, "Not done", refusal),
+            None => web.unavailable(e),
+        },
+    }
+}
+
+#[derive(Serialize)]
+struct Task {
+    id: i64,
+    text: String,
+    owner: Option<String>,
+    due: Option<String>,
+    overdue: bool,
+    done_at: Option<String>,
+}
+
+fn task(f: &FollowUp, overdue: bool, zone: &crate::domain::time::Zone) -> Task {
+    Task {
+        id: f.id,
+        text: f.body.text.clone(),
+        owner: f.body.owner_id.map(|o| o.to_string()),
+        due: f.body.due_date.map(|d| d.to_string()),
+        overdue,
+        done_at: f.done_at.map(|t| zone.clock_time(t)),
+    }
+}
+
+pub async fn follow_ups(web: &Web, m: Manager) -> Response {
+    let guild = m.viewer.guild_id;
+    let (board, zone) = match (web.app.follow_up_board(guild).await, web.app.settings(guild).await) {
+        (Ok(board), Ok(settings)) => (board, settings.zone),
+        (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
+    };
+    let (open, done) = board;
+    let overdue: Vec<Task> = open.iter().filter(|(_, late)| *late).map(|(f, late)| task(f, *late, &zone)).collect();
+    let open: Vec<Task> = open.iter().filter(|(_, late)| !late).map(|(f, late)| task(f, *late, &zone)).collect();
+    let done: Vec<Task> = done.iter().map(|f| task(f, false, &zone)).collect();
+    let context = context! {
+        guild => guild.to_string(), csrf => m.csrf, page => "follow-ups", overdue, open, done, timezone => zone.name(),
+    };
+    web.pages.render(StatusCode::OK, "follow_ups.html", context)
+}
+
+pub async fn close_follow_up(web: &Web, m: Manager, id: i64) -> Response {
+    let Viewer { guild_id, user_id } = m.viewer;
+    let closed = web.app.complete_follow_up(guild_id, id, user_id, true).await.map(drop);
+    if closed.is_ok() {
+        tracing::info!(guild = guild_id, user = user_id, follow_up = id, "dashboard: a manager closed a follow-up");
+    }
+    after_action(web, closed, format!("/guilds/{guild_id}/follow-ups"))
+}
+
+#[derive(Serialize)]
+struct Entry {
+    id: i64,
+    title: String,
+    customer: String,
+    segment: String,
+    source: String,
+    status: &'static str,
+    own: bool,
+    posts: i64,
+    reactions: i64,
+    answers: i64,
+}
+
+pub async fn insights(web: &Web, m: Manager) -> Response {
+    let guild = m.viewer.guild_id;
+    let listed = match web.app.insights_with_activity(guild).await {
+        Ok(listed) => listed,
+        Err(e) => return web.unavailable(e),
+    };
+    let entries: Vec<Entry> = listed
+        .into_iter()
+        .map(|(i, [posts, reactions, answers])| Entry {
+            id: i.id,
+            title: i.body.title,
+            customer: i.body.customer,
+            segment: i.body.segment.as_str().to_string(),
+            source: i.body.source.as_str().to_string(),
+            status: i.status.as_str(),
+            own: i.guild_id.is_some(),
+            posts,
+            reactions,
+            answers,
+        })
+        .collect();
+    let (pending, rest): (Vec<Entry>, Vec<Entry>) = entries.into_iter().partition(|e| e.status == "pending");
+    let context = context! { guild => guild.to_string(), csrf => m.csrf, page => "insights", pending, rest };
+    web.pages.render(StatusCode::OK, "insights.html", context)
+}
+
+/// Approves, rejects or retires an insight; the person who suggested
+/// one hears the outcome of its review, as from `/insight review`.
+pub async fn act_on_insight(web: &Web, m: Manager, id: i64, action: &str) -> Response {
+    let Viewer { guild_id, user_id } = m.viewer;
+    let app = &web.app;
+    let done = match action {
+        "approve" | "reject" => {
+            let approved = action == "approve";
+            app.review_insight(guild_id, id, approved).await.map(|insight| {
+                let note = app
+                    .prompts
+                    .texts
+                    .render("replies.suggestion_outcome", context! { title => insight.body.title, approved });
+                (insight.added_by, note)
+            })
+        }
+        "retire" => app.retire_insight(guild_id, id, user_id).await.map(|()| (None, String::new())),
+        _ => return web.pages.message(StatusCode::NOT_FOUND, "Not found", "There is no such action."),
+    };
+    let done = match done {
+        Ok((suggester, note)) => {
+            tracing::info!(
+                guild = guild_id,
+                user = user_id,
+                insight = id,
+                action,
+                "dashboard: a manager acted on an insight"
+            );
+            if let Some(by) = suggester {
+                // A closed DM is not worth failing the review for.
+                if let Err(e) = web.members.tell(by, note).await {
+                    tracing::warn!(user = by, error = %format!("{e:#}"), "could not tell a suggester the outcome");
+                }
+            }
+            Ok(())
+        }
+        Err(e) => Err(e),
+    };
+    after_action(web, done, format!("/guilds/{guild_id}/insights"))
 }
