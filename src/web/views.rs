@@ -20,8 +20,11 @@ use crate::domain::time::IsoWeek;
 /// Weeks the overview shows.
 const OVERVIEW_WEEKS: usize = 12;
 
+/// A week's value of one trend.
+type Measure = fn(&Headline) -> Option<f64>;
+
 /// The overview's small charts: (title, the week's value).
-const TRENDS: [(&str, fn(&Headline) -> Option<f64>); 6] = [
+const TRENDS: [(&str, Measure); 6] = [
     ("Answers", |h| Some(h.answers as f64)),
     ("Evidence share (%)", |h| h.evidence_pct),
     ("Meeting coverage (%)", |h| h.coverage_pct),
