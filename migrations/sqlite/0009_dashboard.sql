@@ -20,3 +20,15 @@ CREATE TABLE web_sessions (
 CREATE INDEX web_sessions_expiry ON web_sessions (expires_at);
 -- What each insight's posts drew, for the dashboard's insights page.
 CREATE INDEX reactions_post ON reactions (post_id);
+-- Tokens of the JSON API, made by managers for other tools; only hashes kept.
+CREATE TABLE api_tokens (
+    id          INTEGER PRIMARY KEY,
+    guild_id    BIGINT NOT NULL,
+    name        TEXT NOT NULL,
+    scope       TEXT NOT NULL CHECK (scope IN ('read', 'ingest')),
+    token_hash  TEXT NOT NULL UNIQUE,
+    created_by  BIGINT,
+    created_at  BIGINT NOT NULL,
+    revoked_at  BIGINT
+);
+CREATE INDEX api_tokens_guild ON api_tokens (guild_id);

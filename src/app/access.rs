@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::App;
 use crate::domain::access::Standing;
+use crate::domain::api::{ApiToken, Scope};
 
 /// How long a sign-in link may wait to be opened.
 pub const LINK_TTL: SignedDuration = SignedDuration::from_mins(10);
@@ -95,6 +96,41 @@ impl App {
 
     pub async fn sign_out(&self, session: &str) -> anyhow::Result<()> {
         Ok(self.store.end_session(&hash(session)).await?)
+    }
+
+    /// A new JSON API token for `guild_id`: its id and its secret, which
+    /// is shown once and never stored.
+    pub async fn create_api_token(
+        &self,
+        guild_id: u64,
+        name: &str,
+        scope: Scope,
+        by: u64,
+    ) -> anyhow::Result<(i64, String)> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 50 {
+            crate::user_error!("A token's name is 1 to 50 characters, e.g. helpdesk or nps-survey.");
+        }
+        let secret = format!("adv_{}", new_secret()?);
+        let id = self.store.add_api_token(guild_id, name, scope, &hash(&secret), by, self.clock.now()).await?;
+        Ok((id, secret))
+    }
+
+    /// A guild's live API tokens.
+    pub async fn api_tokens(&self, guild_id: u64) -> anyhow::Result<Vec<ApiToken>> {
+        Ok(self.store.api_tokens(guild_id).await?)
+    }
+
+    pub async fn revoke_api_token(&self, guild_id: u64, id: i64) -> anyhow::Result<()> {
+        if !self.store.revoke_api_token(guild_id, id, self.clock.now()).await? {
+            crate::user_error!("There is no live token #{id} here; /setup api-token list shows them.");
+        }
+        Ok(())
+    }
+
+    /// The live token a request's secret is, if any.
+    pub async fn api_caller(&self, secret: &str) -> anyhow::Result<Option<ApiToken>> {
+        Ok(self.store.api_token(&hash(secret)).await?)
     }
 
     /// The manager rule with the guild's manager role.

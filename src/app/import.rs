@@ -436,3 +436,70 @@ impl super::App {
         Ok(Imported { added, already_there: parsed.insights.len() - added, warnings: parsed.warnings })
     }
 }
+
+/// Most feedback rows one API request may carry.
+pub const MAX_API_ROWS: usize = 1000;
+
+/// Feedback objects (keys from [`FIELDS`]) as the CSV the import reads.
+fn rows_as_csv(rows: &[serde_json::Map<String, serde_json::Value>]) -> Result<Vec<u8>, String> {
+    use serde_json::Value;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(FIELDS).map_err(|e| e.to_string())?;
+    for (n, row) in rows.iter().enumerate() {
+        if let Some(key) = row.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+            return Err(format!("row {}: unknown field `{key}`; the fields are {}", n + 1, FIELDS.join(", ")));
+        }
+        let mut cells = Vec::with_capacity(FIELDS.len());
+        for field in FIELDS {
+            cells.push(match row.get(field) {
+                None | Some(Value::Null) => String::new(),
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Number(x)) => x.to_string(),
+                Some(_) => return Err(format!("row {}: `{field}` is text or a number", n + 1)),
+            });
+        }
+        out.write_record(&cells).map_err(|e| e.to_string())?;
+    }
+    out.into_inner().map_err(|e| e.to_string())
+}
+
+impl super::App {
+    /// Imports feedback sent as JSON objects, with the CSV import's rules
+    /// and idempotency (a row sent twice is added once); all or nothing,
+    /// and a refusal names the rows to fix (counted from 1).
+    pub async fn ingest_feedback(
+        &self,
+        guild_id: u64,
+        rows: &[serde_json::Map<String, serde_json::Value>],
+    ) -> anyhow::Result<Imported> {
+        if rows.is_empty() || rows.len() > MAX_API_ROWS {
+            crate::user_error!("send 1 to {MAX_API_ROWS} feedback rows at a time, not {}", rows.len());
+        }
+        let csv = rows_as_csv(rows).map_err(super::UserError)?;
+        let options = ImportOptions {
+            map: vec![],
+            ignore: vec![],
+            default_source: EvidenceSource::NpsSurvey,
+            default_segment: Segment::parse("unknown").map_err(super::UserError)?,
+            date_format: None,
+        };
+        // The CSV's line 2 is the first row.
+        let as_rows = |text: &str| {
+            let line = regex::Regex::new(r"line (\d+):").expect("a valid pattern");
+            line.replace_all(text, |c: &regex::Captures| {
+                format!("row {}:", c[1].parse::<usize>().unwrap_or(2).saturating_sub(1))
+            })
+            .into_owned()
+        };
+        match self.import_feedback(guild_id, csv.as_slice(), &options, None).await {
+            Ok(mut imported) => {
+                imported.warnings = imported.warnings.iter().map(|w| as_rows(w)).collect();
+                Ok(imported)
+            }
+            Err(e) => match super::user_message(&e) {
+                Some(problem) => Err(super::UserError(as_rows(problem)).into()),
+                None => Err(e),
+            },
+        }
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod answer;
+pub mod api;
 pub mod classify;
 pub mod follow_up;
 pub mod insight;

@@ -4,6 +4,7 @@
 //! `RETURNING`, `FILTER`), and compiled for both pools by `on_pool!`.
 
 mod answers;
+mod api_tokens;
 mod batch;
 mod explore;
 mod follow_ups;

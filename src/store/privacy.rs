@@ -45,7 +45,7 @@ pub enum Forget {
 /// Every column that names a person: (table, column, what forgetting
 /// does), in the order forgetting runs (rows that point at others first).
 /// `/privacy show` counts every one; a test checks the schema has no other.
-pub const PERSON_COLUMNS: [(&str, &str, Forget); 10] = [
+pub const PERSON_COLUMNS: [(&str, &str, Forget); 11] = [
     ("follow_ups", "created_by", Forget::Delete),
     ("answers", "user_id", Forget::Delete),
     ("reactions", "user_id", Forget::Delete),
@@ -56,6 +56,7 @@ pub const PERSON_COLUMNS: [(&str, &str, Forget); 10] = [
     ("meetings", "host_id", Forget::Clear),
     ("insights", "added_by", Forget::Clear),
     ("insight_retirements", "retired_by", Forget::Clear),
+    ("api_tokens", "created_by", Forget::Clear),
 ];
 
 /// Tables without a guild: a person's rows there are found by id alone.
@@ -64,7 +65,8 @@ const GUILDLESS: [&str; 1] = ["reaction_removals"];
 
 /// Every table that holds a guild's data, children first: removing a
 /// guild deletes from each. A test checks the schema has no other.
-pub const GUILD_TABLES: [&str; 12] = [
+pub const GUILD_TABLES: [&str; 13] = [
+    "api_tokens",
     "sign_in_links",
     "web_sessions",
     "follow_ups",

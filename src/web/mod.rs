@@ -1,6 +1,8 @@
 //! The bot's own HTTP server, off unless `ADVOCATE_HTTP_ADDR` is set: the
-//! operations endpoints (`/healthz`, `/metrics`) and the managers' pages.
+//! operations endpoints (`/healthz`, `/metrics`), the managers' pages
+//! and the JSON API.
 
+mod api;
 mod dashboard;
 pub mod metrics;
 mod ops;
@@ -37,6 +39,7 @@ impl Server {
         let addr = listener.local_addr()?;
         let pages = Arc::new(pages::Pages::new());
         let router = ops::router(app.clone())
+            .merge(api::router(app.clone()))
             .merge(dashboard::router(dashboard::Web { app, members, secure, pages }))
             .layer(middleware::from_fn(safe_by_default));
         let task = tokio::spawn(async move {
