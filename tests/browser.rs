@@ -70,6 +70,14 @@ async fn text_of(client: &Client, css: &str) -> String {
     client.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
 }
 
+/// Waits until the address holds `part` (a click returns before the page loads).
+async fn wait_for_url(client: &Client, part: &str) {
+    eventually(&format!("an address with {part}"), || async {
+        client.current_url().await.unwrap().as_str().contains(part).then_some(())
+    })
+    .await;
+}
+
 async fn click_button(client: &Client, label: &str) {
     let xpath = format!("//button[@aria-label='{label}']");
     client.find(Locator::XPath(&xpath)).await.unwrap().click().await.unwrap();
@@ -125,9 +133,11 @@ async fn a_manager_uses_the_dashboard_in_a_real_browser() {
 
     // Filter the answers through the form, then download exactly those.
     client.find(Locator::LinkText("Answers")).await.unwrap().click().await.unwrap();
+    wait_for_url(&client, "/answers").await;
     client.find(Locator::Css("input[name=period]")).await.unwrap().send_keys("2026-W48").await.unwrap();
     client.find(Locator::Css("input[name=segment]")).await.unwrap().send_keys("enterprise").await.unwrap();
     client.find(Locator::XPath("//button[text()='Filter']")).await.unwrap().click().await.unwrap();
+    wait_for_url(&client, "segment=enterprise").await;
     let rows = client.find_all(Locator::Css("td.text")).await.unwrap();
     assert_eq!(rows.len(), 1);
     assert!(rows[0].text().await.unwrap().contains("Support saw 12 tickets"));
@@ -146,18 +156,31 @@ async fn a_manager_uses_the_dashboard_in_a_real_browser() {
     assert_eq!(csv.lines().count(), 2, "a header and the one answer shown: {csv}");
 
     client.find(Locator::LinkText("Follow-ups")).await.unwrap().click().await.unwrap();
+    wait_for_url(&client, "/follow-ups").await;
     screenshot(&client, "follow-ups").await;
     click_button(&client, &format!("Mark follow-up {follow_up} done")).await;
-    assert!(h.app.open_follow_ups(guild, None).await.unwrap().is_empty(), "closed from the page");
-    assert_eq!(client.current_url().await.unwrap().as_str(), format!("{base}/guilds/{guild}/follow-ups"));
+    // A click returns before the form's answer arrives: wait for its effect.
+    eventually("the follow-up closed from the page", || async {
+        h.app.open_follow_ups(guild, None).await.unwrap().is_empty().then_some(())
+    })
+    .await;
+    wait_for_url(&client, &format!("{base}/guilds/{guild}/follow-ups")).await;
 
     client.find(Locator::LinkText("Insights")).await.unwrap().click().await.unwrap();
+    wait_for_url(&client, "/insights").await;
     screenshot(&client, "insights").await;
     click_button(&client, &format!("Approve insight {}", suggested.id)).await;
-    let live = h.app.list_insights(guild, Some(advocate::domain::insight::InsightStatus::Live)).await.unwrap();
-    assert!(live.iter().any(|i| i.id == suggested.id), "approved from the page");
+    eventually("the suggestion approved from the page", || async {
+        let live = h.app.list_insights(guild, Some(advocate::domain::insight::InsightStatus::Live)).await.unwrap();
+        live.iter().any(|i| i.id == suggested.id).then_some(())
+    })
+    .await;
 
     client.find(Locator::XPath("//button[text()='Sign out']")).await.unwrap().click().await.unwrap();
+    eventually("the session to end", || async {
+        client.get_named_cookie("advocate_session").await.is_err().then_some(())
+    })
+    .await;
     client.goto(&format!("{base}/guilds/{guild}")).await.unwrap();
     assert_eq!(text_of(&client, "h1").await, "Signed out");
     client.close().await.unwrap();
