@@ -120,6 +120,9 @@ async fn tokens_read_their_guild_ingest_feedback_and_match_the_openapi_document(
         let (_, _, smb) = api.call("GET", &format!("{g}/answers?period=2026-W48&segment=smb"), Some(&read), None).await;
         assert_eq!(smb["answers"].as_array().unwrap().len(), 2, "{smb}");
 
+        let (_, _, meetings) = api.call("GET", &format!("{g}/meetings?period=2026-W48"), Some(&read), None).await;
+        conforms(&doc, "/api/v1/guilds/{guild}/meetings", "get", 200, &meetings);
+        assert_eq!(meetings["meetings"][0]["answers"], 3, "{meetings}");
         for (path, name) in [("follow-ups", "follow-ups"), ("insights", "insights")] {
             let (status, _, body) = api.call("GET", &format!("{g}/{path}"), Some(&read), None).await;
             assert_eq!(status, 200, "{body}");
@@ -151,9 +154,14 @@ async fn tokens_read_their_guild_ingest_feedback_and_match_the_openapi_document(
         assert!(body["error"].as_str().unwrap().contains("scope is ingest"), "an ingest token cannot read: {body}");
 
         // Every route answers 404 to another guild's token, 401 without one.
-        for (method, route) in
-            [("GET", "summary"), ("GET", "answers"), ("GET", "follow-ups"), ("GET", "insights"), ("POST", "feedback")]
-        {
+        for (method, route) in [
+            ("GET", "summary"),
+            ("GET", "answers"),
+            ("GET", "meetings"),
+            ("GET", "follow-ups"),
+            ("GET", "insights"),
+            ("POST", "feedback"),
+        ] {
             let body = (method == "POST").then(|| json!([]));
             let (status, _, _) = api.call(method, &format!("{g}/{route}"), Some(&foreign), body.clone()).await;
             assert_eq!(status, 404, "{method} {route} with another guild's token");

@@ -155,6 +155,16 @@ async fn a_manager_signs_in_from_discord_once_and_sees_the_guilds_numbers() {
         assert!(week.body.contains(&evidence), "{}", week.body);
         assert!(week.body.contains("Support saw 12 tickets"), "quotes are shown");
 
+        let meetings = browser.get(&format!("/guilds/{}/meetings?period=2026-W48", t.guild)).await;
+        assert_eq!(meetings.status, 200, "{}", meetings.body);
+        let to_meeting = regex::Regex::new(r#"href="(/guilds/\d+/meetings/\d+)">Checkout<"#).unwrap();
+        let detail = to_meeting.captures(&meetings.body).unwrap_or_else(|| panic!("{}", meetings.body))[1].to_string();
+        let one = browser.get(&detail).await;
+        assert_eq!(one.body.matches("<td class=\"text\">").count(), 3, "its three answers: {}", one.body);
+        assert!(one.body.contains("class=\"recap\""), "{}", one.body);
+        let foreign = detail.replace(&t.guild.to_string(), &t.other_guild.to_string());
+        assert_eq!(browser.get(&foreign).await.status, 404);
+
         let bad = browser.get(&format!("/guilds/{}/summary?period=2026-W99", t.guild)).await;
         assert_eq!(bad.status, 400);
         assert!(bad.body.contains("role=\"alert\"") && bad.body.contains("2026-W99"), "{}", bad.body);

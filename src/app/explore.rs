@@ -86,6 +86,7 @@ impl App {
                 assumption: yes_no(&filters.assumption, "assumption")?,
                 user_id: id(&filters.person, "person")?,
                 text: given(&filters.q).map(str::to_string),
+                meeting_id: None,
             })
         };
         Ok(read())

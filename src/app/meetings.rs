@@ -128,3 +128,58 @@ impl App {
         )
     }
 }
+
+/// Most meetings one listing shows.
+pub const MEETINGS_LISTED: i64 = 500;
+
+/// A meeting with its recap.
+#[derive(Clone, Debug)]
+pub struct Recapped {
+    pub meeting: Meeting,
+    pub stats: MeetingStats,
+    pub recap: String,
+}
+
+impl App {
+    /// A guild's meetings in the period and channel `filters` name (the
+    /// explorer's filters; the others are ignored), newest first.
+    pub async fn meetings_in(
+        &self,
+        guild_id: u64,
+        filters: &crate::app::explore::Filters,
+    ) -> anyhow::Result<Result<Vec<Recapped>, String>> {
+        let filter = match self.answer_filter(guild_id, filters).await? {
+            Ok(filter) => filter,
+            Err(problem) => return Ok(Err(problem)),
+        };
+        let window = (filter.start, filter.end);
+        let listed = self.store.meetings_in(guild_id, window, filter.channel_id, MEETINGS_LISTED).await?;
+        let recapped = listed
+            .into_iter()
+            .map(|(meeting, stats)| Recapped { recap: self.recap_text(&meeting, &stats), meeting, stats })
+            .collect();
+        Ok(Ok(recapped))
+    }
+
+    /// One of a guild's meetings with its recap and answers, oldest first.
+    pub async fn meeting_with_answers(
+        &self,
+        guild_id: u64,
+        id: i64,
+    ) -> anyhow::Result<Option<(Recapped, Vec<crate::domain::summary::AnswerRow>)>> {
+        let Some(meeting) = self.store.meeting(id).await?.filter(|m| m.body.guild_id == guild_id) else {
+            return Ok(None);
+        };
+        let stats = self.store.meeting_stats(id).await?;
+        let every = crate::store::AnswerFilter {
+            guild_id,
+            start: jiff::Timestamp::UNIX_EPOCH,
+            end: jiff::Timestamp::MAX,
+            meeting_id: Some(id),
+            ..Default::default()
+        };
+        let mut answers = self.store.answers_matching(&every, None, i64::MAX).await?;
+        answers.reverse();
+        Ok(Some((Recapped { recap: self.recap_text(&meeting, &stats), meeting, stats }, answers)))
+    }
+}

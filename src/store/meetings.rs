@@ -24,6 +24,18 @@ struct MeetingRow {
     closed_at: Option<i64>,
 }
 
+/// A meeting with its recap's counts.
+#[derive(sqlx::FromRow)]
+struct Counted {
+    #[sqlx(flatten)]
+    meeting: MeetingRow,
+    answers: i64,
+    answerers: i64,
+    with_evidence: i64,
+    with_assumption: i64,
+    open_follow_ups: i64,
+}
+
 impl From<MeetingRow> for Meeting {
     fn from(r: MeetingRow) -> Self {
         Meeting {
@@ -140,6 +152,49 @@ impl Store {
             let open_follow_ups: i64 = sqlx::query_scalar(follow_ups).bind(meeting_id).fetch_one(p).await?;
             Ok(MeetingStats { answers, answerers, with_evidence, with_assumption, open_follow_ups })
         })
+    }
+
+    /// A guild's meetings opened in `[start, end)` (in one channel, or
+    /// all), newest first, at most `limit`, each with its recap's counts.
+    pub async fn meetings_in(
+        &self,
+        guild_id: u64,
+        (start, end): (Timestamp, Timestamp),
+        channel_id: Option<u64>,
+        limit: i64,
+    ) -> Result<Vec<(Meeting, MeetingStats)>> {
+        let columns: Vec<String> = COLUMNS.split(", ").map(|c| format!("m.{c}")).collect();
+        let sql = format!(
+            "SELECT {}, COUNT(a.id) AS answers, COUNT(DISTINCT a.user_id) AS answerers, \
+                COUNT(a.id) FILTER (WHERE a.has_evidence) AS with_evidence, \
+                COUNT(a.id) FILTER (WHERE a.has_assumption) AS with_assumption, \
+                (SELECT COUNT(*) FROM follow_ups f WHERE f.meeting_id = m.id AND f.status = 'open') AS open_follow_ups \
+            FROM meetings m LEFT JOIN answers a ON a.meeting_id = m.id AND a.deleted_at IS NULL \
+            WHERE m.guild_id = $1 AND m.opened_at >= $2 AND m.opened_at < $3 AND ($4 IS NULL OR m.channel_id = $4) \
+            GROUP BY m.id ORDER BY m.opened_at DESC, m.id DESC LIMIT $5",
+            columns.join(", ")
+        );
+        let rows: Vec<Counted> = on_pool!(self, p => sqlx::query_as(&sql)
+            .bind(db_id(guild_id))
+            .bind(ms(start))
+            .bind(ms(end))
+            .bind(channel_id.map(db_id))
+            .bind(limit)
+            .fetch_all(p)
+            .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|c| {
+                let stats = MeetingStats {
+                    answers: c.answers,
+                    answerers: c.answerers,
+                    with_evidence: c.with_evidence,
+                    with_assumption: c.with_assumption,
+                    open_follow_ups: c.open_follow_ups,
+                };
+                (Meeting::from(c.meeting), stats)
+            })
+            .collect())
     }
 
     /// People who answered in a meeting (not deleted).

@@ -1,5 +1,5 @@
 //! The JSON API under `/api/v1/guilds/{id}/…`, for other tools: a
-//! guild's summary, answers, follow-ups and insights to read, and
+//! guild's summary, answers, meetings, follow-ups and insights to read, and
 //! feedback to send in. Each token sees only its guild (others are 404),
 //! does only what its scope allows, and is rate-limited.
 
@@ -42,6 +42,7 @@ pub fn router(app: App) -> Router {
         .route("/api/v1/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }))
         .route("/api/v1/guilds/{guild}/summary", get(summary))
         .route("/api/v1/guilds/{guild}/answers", get(answers))
+        .route("/api/v1/guilds/{guild}/meetings", get(meetings))
         .route("/api/v1/guilds/{guild}/follow-ups", get(follow_ups))
         .route("/api/v1/guilds/{guild}/insights", get(insights))
         .route("/api/v1/guilds/{guild}/feedback", axum::routing::post(feedback))
@@ -196,6 +197,45 @@ async fn answers(
         })
         .collect();
     Json(json!({ "answers": answers, "next_cursor": page.next.map(|c| c.to_string()) })).into_response()
+}
+
+async fn meetings(
+    State(api): State<Api>,
+    headers: HeaderMap,
+    Path(guild): Path<String>,
+    Query(filters): Query<Filters>,
+) -> Response {
+    let token = match api.caller(&headers, &guild, Scope::Read).await {
+        Ok(token) => token,
+        Err(refusal) => return refusal,
+    };
+    let listed = match api.app.meetings_in(token.guild_id, &filters).await {
+        Ok(Ok(listed)) => listed,
+        Ok(Err(problem)) => return error(StatusCode::BAD_REQUEST, &problem),
+        Err(e) => return unavailable(e),
+    };
+    let meetings: Vec<Value> = listed
+        .iter()
+        .map(|r| {
+            let (m, s) = (&r.meeting, &r.stats);
+            json!({
+                "id": m.id.to_string(),
+                "channel_id": m.body.channel_id.to_string(),
+                "thread_id": m.body.thread_id.to_string(),
+                "topic": m.body.topic,
+                "segment": m.body.segment,
+                "opened_at": m.opened_at,
+                "closed_at": m.closed_at,
+                "answers": s.answers,
+                "answerers": s.answerers,
+                "with_evidence": s.with_evidence,
+                "with_assumption": s.with_assumption,
+                "open_follow_ups": s.open_follow_ups,
+                "recap": r.recap,
+            })
+        })
+        .collect();
+    Json(json!({ "meetings": meetings })).into_response()
 }
 
 async fn follow_ups(State(api): State<Api>, headers: HeaderMap, Path(guild): Path<String>) -> Response {

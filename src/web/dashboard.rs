@@ -39,6 +39,8 @@ pub fn router(web: Web) -> Router {
         .route("/guilds/{guild}/summary", get(period))
         .route("/guilds/{guild}/answers", get(answers))
         .route("/guilds/{guild}/answers.csv", get(answers_csv))
+        .route("/guilds/{guild}/meetings", get(meetings))
+        .route("/guilds/{guild}/meetings/{id}", get(meeting))
         .route("/guilds/{guild}/follow-ups", get(follow_ups))
         .route("/guilds/{guild}/follow-ups/{id}/done", post(close_follow_up))
         .route("/guilds/{guild}/insights", get(insights))
@@ -283,6 +285,25 @@ async fn act_on_insight(
 ) -> Response {
     match web.manager_acting(&headers, &guild, &form).await {
         Ok(manager) => views::act_on_insight(&web, manager, id, &action).await,
+        Err(refusal) => refusal,
+    }
+}
+
+async fn meetings(
+    State(web): State<Web>,
+    headers: HeaderMap,
+    Path(guild): Path<String>,
+    Query(filters): Query<Filters>,
+) -> Response {
+    match web.manager(&headers, &guild).await {
+        Ok(manager) => views::meetings(&web, manager, &filters).await,
+        Err(refusal) => refusal,
+    }
+}
+
+async fn meeting(State(web): State<Web>, headers: HeaderMap, Path((guild, id)): Path<(String, i64)>) -> Response {
+    match web.manager(&headers, &guild).await {
+        Ok(manager) => views::meeting(&web, manager, id).await,
         Err(refusal) => refusal,
     }
 }

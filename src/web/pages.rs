@@ -9,7 +9,9 @@ use serde::Serialize;
 
 pub struct Pages(Environment<'static>);
 
-const TEMPLATES: [(&str, &str); 7] = [
+const TEMPLATES: [(&str, &str); 9] = [
+    ("meetings.html", include_str!("templates/meetings.html")),
+    ("meeting.html", include_str!("templates/meeting.html")),
     ("follow_ups.html", include_str!("templates/follow_ups.html")),
     ("insights.html", include_str!("templates/insights.html")),
     ("answers.html", include_str!("templates/answers.html")),

@@ -11,6 +11,7 @@ use super::dashboard::{Manager, Web};
 use super::svg;
 use crate::app::access::Viewer;
 use crate::app::explore::{Filters, PAGE};
+use crate::app::meetings::Recapped;
 use crate::app::user_message;
 use crate::domain::follow_up::FollowUp;
 use crate::domain::period::Period;
@@ -347,4 +348,70 @@ pub async fn act_on_insight(web: &Web, m: Manager, id: i64, action: &str) -> Res
         Err(e) => Err(e),
     };
     after_action(web, done, format!("/guilds/{guild_id}/insights"))
+}
+
+#[derive(Serialize)]
+struct MeetingLine {
+    id: i64,
+    topic: String,
+    channel: String,
+    thread_link: String,
+    opened: String,
+    closed: Option<String>,
+    answers: i64,
+    answerers: i64,
+    evidence: i64,
+    assumptions: i64,
+    open_follow_ups: i64,
+    recap: String,
+}
+
+fn meeting_line(r: &Recapped, zone: &crate::domain::time::Zone) -> MeetingLine {
+    let m = &r.meeting;
+    MeetingLine {
+        id: m.id,
+        topic: m.body.topic.clone(),
+        channel: m.body.channel_id.to_string(),
+        thread_link: format!("https://discord.com/channels/{}/{}", m.body.guild_id, m.body.thread_id),
+        opened: zone.clock_time(m.opened_at),
+        closed: m.closed_at.map(|t| zone.clock_time(t)),
+        answers: r.stats.answers,
+        answerers: r.stats.answerers,
+        evidence: r.stats.with_evidence,
+        assumptions: r.stats.with_assumption,
+        open_follow_ups: r.stats.open_follow_ups,
+        recap: r.recap.clone(),
+    }
+}
+
+pub async fn meetings(web: &Web, m: Manager, filters: &Filters) -> Response {
+    let guild = m.viewer.guild_id;
+    let base = context! { guild => guild.to_string(), csrf => m.csrf, page => "meetings", f => filters };
+    let (listed, zone) = match (web.app.meetings_in(guild, filters).await, web.app.settings(guild).await) {
+        (Ok(Ok(listed)), Ok(settings)) => (listed, settings.zone),
+        (Ok(Err(problem)), _) => {
+            return web.pages.render(StatusCode::BAD_REQUEST, "meetings.html", context! { problem, ..base })
+        }
+        (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
+    };
+    let meetings: Vec<MeetingLine> = listed.iter().map(|r| meeting_line(r, &zone)).collect();
+    let context = context! { meetings, timezone => zone.name(), ..base };
+    web.pages.render(StatusCode::OK, "meetings.html", context)
+}
+
+pub async fn meeting(web: &Web, m: Manager, id: i64) -> Response {
+    let guild = m.viewer.guild_id;
+    let (found, zone) = match (web.app.meeting_with_answers(guild, id).await, web.app.settings(guild).await) {
+        (Ok(found), Ok(settings)) => (found, settings.zone),
+        (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
+    };
+    let Some((recapped, answers)) = found else {
+        return web.pages.message(StatusCode::NOT_FOUND, "Not found", "There is no such meeting in this server.");
+    };
+    let rows: Vec<Listed> = answers.iter().map(|a| listed(a, &zone)).collect();
+    let context = context! {
+        guild => guild.to_string(), csrf => m.csrf, page => "meetings",
+        meeting => meeting_line(&recapped, &zone), rows, timezone => zone.name(),
+    };
+    web.pages.render(StatusCode::OK, "meeting.html", context)
 }
