@@ -105,6 +105,16 @@ impl Browser {
     }
 }
 
+/// Every page and action of a guild's dashboard.
+fn routes(guild: u64) -> Vec<(&'static str, String)> {
+    let g = format!("/guilds/{guild}");
+    let pages = ["", "/summary", "/answers", "/answers.csv", "/meetings", "/meetings/1", "/follow-ups", "/insights"];
+    let actions = ["/follow-ups/1/done", "/insights/1/approve", "/insights/1/reject", "/insights/1/retire"];
+    let mut all: Vec<(&str, String)> = pages.iter().map(|p| ("GET", format!("{g}{p}"))).collect();
+    all.extend(actions.iter().map(|a| ("POST", format!("{g}{a}"))));
+    all
+}
+
 fn csrf_in(body: &str) -> String {
     let found = regex::Regex::new(r#"name="csrf" value="([0-9a-f]{64})""#).unwrap().captures(body);
     found.expect("a page with a CSRF token")[1].to_string()
@@ -206,11 +216,32 @@ async fn links_expire_and_a_demoted_manager_loses_access_within_minutes() {
     let overview = format!("/guilds/{}", t.guild);
     assert_eq!(browser.get(&overview).await.status, 200);
 
+    let csrf = csrf_in(&browser.get(&overview).await.body);
+    // Every route of another guild answers 404, as if it did not exist.
+    for (method, path) in routes(t.other_guild) {
+        let page = match method {
+            "GET" => browser.get(&path).await,
+            _ => browser.post(&path, &[("csrf", &csrf)]).await,
+        };
+        assert_eq!(page.status, 404, "{method} {path}");
+    }
+
     h.fake.join(t.guild, t.alex, &[]); // Alex loses the manager role
     h.clock.advance(SignedDuration::from_mins(4));
     let refused = browser.get(&overview).await;
     assert_eq!(refused.status, 403, "{}", refused.body);
     assert!(refused.body.contains("For managers only"), "{}", refused.body);
+    for (method, path) in routes(t.guild) {
+        let page = match method {
+            "GET" => browser.get(&path).await,
+            _ => browser.post(&path, &[("csrf", &csrf)]).await,
+        };
+        assert_eq!(page.status, 403, "{method} {path}: no longer a manager");
+        assert_eq!(
+            Browser::new(&h).post(&path, &[("csrf", &csrf)]).await.status,
+            if method == "GET" { 405 } else { 401 }
+        );
+    }
 
     // Sessions end after 12 hours.
     let dana = link_in(&command(&h, t.dana, t.product, Command::new("dashboard")).await.content);
