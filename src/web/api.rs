@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Query, RawPathParams, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -114,22 +115,40 @@ impl Api {
     }
 }
 
+/// A request's token for the guild in its path, that may read it.
+struct Reader(ApiToken);
+/// The same, for a token that may send feedback in.
+struct Ingester(ApiToken);
+
+async fn token(parts: &mut Parts, api: &Api, scope: Scope) -> Result<ApiToken, Response> {
+    let params = RawPathParams::from_request_parts(parts, api).await.map_err(IntoResponse::into_response)?;
+    let guild = params.iter().find(|(name, _)| *name == "guild").map_or("", |(_, value)| value);
+    api.caller(&parts.headers, guild, scope).await
+}
+
+impl FromRequestParts<Api> for Reader {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, api: &Api) -> Result<Reader, Response> {
+        token(parts, api, Scope::Read).await.map(Reader)
+    }
+}
+
+impl FromRequestParts<Api> for Ingester {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, api: &Api) -> Result<Ingester, Response> {
+        token(parts, api, Scope::Ingest).await.map(Ingester)
+    }
+}
+
 #[derive(Deserialize)]
 struct SummaryQuery {
     period: Option<String>,
     channel: Option<String>,
 }
 
-async fn summary(
-    State(api): State<Api>,
-    headers: HeaderMap,
-    Path(guild): Path<String>,
-    Query(q): Query<SummaryQuery>,
-) -> Response {
-    let token = match api.caller(&headers, &guild, Scope::Read).await {
-        Ok(token) => token,
-        Err(refusal) => return refusal,
-    };
+async fn summary(State(api): State<Api>, Reader(token): Reader, Query(q): Query<SummaryQuery>) -> Response {
     let period = match q.period.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(Period::parse).transpose() {
         Ok(p) => p,
         Err(problem) => return error(StatusCode::BAD_REQUEST, &problem),
@@ -152,16 +171,7 @@ struct AnswersQuery {
     limit: Option<String>,
 }
 
-async fn answers(
-    State(api): State<Api>,
-    headers: HeaderMap,
-    Path(guild): Path<String>,
-    Query(q): Query<AnswersQuery>,
-) -> Response {
-    let token = match api.caller(&headers, &guild, Scope::Read).await {
-        Ok(token) => token,
-        Err(refusal) => return refusal,
-    };
+async fn answers(State(api): State<Api>, Reader(token): Reader, Query(q): Query<AnswersQuery>) -> Response {
     let (Ok(cursor), Ok(limit)) =
         (q.cursor.map(|c| c.parse::<i64>()).transpose(), q.limit.map(|l| l.parse::<usize>()).transpose())
     else {
@@ -199,16 +209,7 @@ async fn answers(
     Json(json!({ "answers": answers, "next_cursor": page.next.map(|c| c.to_string()) })).into_response()
 }
 
-async fn meetings(
-    State(api): State<Api>,
-    headers: HeaderMap,
-    Path(guild): Path<String>,
-    Query(filters): Query<Filters>,
-) -> Response {
-    let token = match api.caller(&headers, &guild, Scope::Read).await {
-        Ok(token) => token,
-        Err(refusal) => return refusal,
-    };
+async fn meetings(State(api): State<Api>, Reader(token): Reader, Query(filters): Query<Filters>) -> Response {
     let listed = match api.app.meetings_in(token.guild_id, &filters).await {
         Ok(Ok(listed)) => listed,
         Ok(Err(problem)) => return error(StatusCode::BAD_REQUEST, &problem),
@@ -238,11 +239,7 @@ async fn meetings(
     Json(json!({ "meetings": meetings })).into_response()
 }
 
-async fn follow_ups(State(api): State<Api>, headers: HeaderMap, Path(guild): Path<String>) -> Response {
-    let token = match api.caller(&headers, &guild, Scope::Read).await {
-        Ok(token) => token,
-        Err(refusal) => return refusal,
-    };
+async fn follow_ups(State(api): State<Api>, Reader(token): Reader) -> Response {
     let (open, done) = match api.app.follow_up_board(token.guild_id).await {
         Ok(board) => board,
         Err(e) => return unavailable(e),
@@ -263,11 +260,7 @@ async fn follow_ups(State(api): State<Api>, headers: HeaderMap, Path(guild): Pat
     Json(json!({ "open": open, "done": done })).into_response()
 }
 
-async fn insights(State(api): State<Api>, headers: HeaderMap, Path(guild): Path<String>) -> Response {
-    let token = match api.caller(&headers, &guild, Scope::Read).await {
-        Ok(token) => token,
-        Err(refusal) => return refusal,
-    };
+async fn insights(State(api): State<Api>, Reader(token): Reader) -> Response {
     let listed = match api.app.insights_with_activity(token.guild_id).await {
         Ok(listed) => listed,
         Err(e) => return unavailable(e),
@@ -293,11 +286,7 @@ async fn insights(State(api): State<Api>, headers: HeaderMap, Path(guild): Path<
 }
 
 /// Feedback rows as a JSON array, imported with the CSV import's rules.
-async fn feedback(State(api): State<Api>, headers: HeaderMap, Path(guild): Path<String>, body: Bytes) -> Response {
-    let token = match api.caller(&headers, &guild, Scope::Ingest).await {
-        Ok(token) => token,
-        Err(refusal) => return refusal,
-    };
+async fn feedback(State(api): State<Api>, Ingester(token): Ingester, body: Bytes) -> Response {
     let rows: Vec<serde_json::Map<String, Value>> = match serde_json::from_slice(&body) {
         Ok(rows) => rows,
         Err(e) => {

@@ -4,7 +4,8 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, FromRequestParts, Path, Query, RawPathParams, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -55,6 +56,18 @@ pub struct Manager {
     pub csrf: String,
 }
 
+/// Every page of a guild (`/guilds/{guild}/…`) starts here: the
+/// signed-in manager of that guild, or the page that refuses.
+impl FromRequestParts<Web> for Manager {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Manager, Response> {
+        let params = RawPathParams::from_request_parts(parts, web).await.map_err(IntoResponse::into_response)?;
+        let guild = params.iter().find(|(name, _)| *name == "guild").map_or("", |(_, value)| value);
+        web.manager(&parts.headers, guild).await
+    }
+}
+
 /// The session secret in the request's cookie.
 fn session_secret(headers: &HeaderMap) -> Option<&str> {
     let cookies = headers.get_all(header::COOKIE).into_iter().filter_map(|v| v.to_str().ok());
@@ -93,7 +106,7 @@ impl Web {
     }
 
     /// The signed-in manager of `guild`, or the page that refuses.
-    pub async fn manager(&self, headers: &HeaderMap, guild: &str) -> Result<Manager, Response> {
+    async fn manager(&self, headers: &HeaderMap, guild: &str) -> Result<Manager, Response> {
         let Some((viewer, secret)) = self.viewer(headers).await? else { return Err(self.signed_out()) };
         if guild.parse::<u64>().ok() != Some(viewer.guild_id) {
             return Err(self.not_found());
@@ -162,14 +175,12 @@ fn csrf_matches(expected: &str, sent: &str) -> bool {
 }
 
 impl Web {
-    /// The signed-in manager of `guild` sending a form with their page's
-    /// CSRF token, or the page that refuses.
-    async fn manager_acting(&self, headers: &HeaderMap, guild: &str, form: &Csrf) -> Result<Manager, Response> {
-        let manager = self.manager(headers, guild).await?;
-        if !csrf_matches(&manager.csrf, &form.csrf) {
-            return Err(self.stale_form());
+    /// Whether a manager's form carries their page's CSRF token.
+    fn check_form(&self, manager: &Manager, form: &Csrf) -> Result<(), Response> {
+        match csrf_matches(&manager.csrf, &form.csrf) {
+            true => Ok(()),
+            false => Err(self.stale_form()),
         }
-        Ok(manager)
     }
 
     fn stale_form(&self) -> Response {
@@ -194,11 +205,8 @@ async fn style() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "max-age=3600")], STYLE)
 }
 
-async fn overview(State(web): State<Web>, headers: HeaderMap, Path(guild): Path<String>) -> Response {
-    match web.manager(&headers, &guild).await {
-        Ok(manager) => views::overview(&web, manager).await,
-        Err(refusal) => refusal,
-    }
+async fn overview(State(web): State<Web>, manager: Manager) -> Response {
+    views::overview(&web, manager).await
 }
 
 #[derive(Deserialize)]
@@ -206,16 +214,8 @@ pub struct PeriodQuery {
     pub period: Option<String>,
 }
 
-async fn period(
-    State(web): State<Web>,
-    headers: HeaderMap,
-    Path(guild): Path<String>,
-    Query(q): Query<PeriodQuery>,
-) -> Response {
-    match web.manager(&headers, &guild).await {
-        Ok(manager) => views::period(&web, manager, q.period.as_deref()).await,
-        Err(refusal) => refusal,
-    }
+async fn period(State(web): State<Web>, manager: Manager, Query(q): Query<PeriodQuery>) -> Response {
+    views::period(&web, manager, q.period.as_deref()).await
 }
 
 #[derive(Deserialize)]
@@ -227,83 +227,50 @@ pub struct AnswersQuery {
     pub before: Option<String>,
 }
 
-async fn answers(
-    State(web): State<Web>,
-    headers: HeaderMap,
-    Path(guild): Path<String>,
-    Query(q): Query<AnswersQuery>,
-) -> Response {
-    match web.manager(&headers, &guild).await {
-        Ok(manager) => views::answers(&web, manager, &q.filters, q.before.and_then(|b| b.parse().ok())).await,
-        Err(refusal) => refusal,
-    }
+async fn answers(State(web): State<Web>, manager: Manager, Query(q): Query<AnswersQuery>) -> Response {
+    views::answers(&web, manager, &q.filters, q.before.and_then(|b| b.parse().ok())).await
 }
 
-async fn answers_csv(
-    State(web): State<Web>,
-    headers: HeaderMap,
-    Path(guild): Path<String>,
-    Query(filters): Query<Filters>,
-) -> Response {
-    match web.manager(&headers, &guild).await {
-        Ok(manager) => views::answers_csv(&web, manager, &filters).await,
-        Err(refusal) => refusal,
-    }
+async fn answers_csv(State(web): State<Web>, manager: Manager, Query(filters): Query<Filters>) -> Response {
+    views::answers_csv(&web, manager, &filters).await
 }
 
-async fn follow_ups(State(web): State<Web>, headers: HeaderMap, Path(guild): Path<String>) -> Response {
-    match web.manager(&headers, &guild).await {
-        Ok(manager) => views::follow_ups(&web, manager).await,
-        Err(refusal) => refusal,
-    }
+async fn meetings(State(web): State<Web>, manager: Manager, Query(filters): Query<Filters>) -> Response {
+    views::meetings(&web, manager, &filters).await
+}
+
+async fn meeting(State(web): State<Web>, manager: Manager, Path((_, id)): Path<(String, i64)>) -> Response {
+    views::meeting(&web, manager, id).await
+}
+
+async fn follow_ups(State(web): State<Web>, manager: Manager) -> Response {
+    views::follow_ups(&web, manager).await
 }
 
 async fn close_follow_up(
     State(web): State<Web>,
-    headers: HeaderMap,
-    Path((guild, id)): Path<(String, i64)>,
+    manager: Manager,
+    Path((_, id)): Path<(String, i64)>,
     Form(form): Form<Csrf>,
 ) -> Response {
-    match web.manager_acting(&headers, &guild, &form).await {
-        Ok(manager) => views::close_follow_up(&web, manager, id).await,
+    match web.check_form(&manager, &form) {
+        Ok(()) => views::close_follow_up(&web, manager, id).await,
         Err(refusal) => refusal,
     }
 }
 
-async fn insights(State(web): State<Web>, headers: HeaderMap, Path(guild): Path<String>) -> Response {
-    match web.manager(&headers, &guild).await {
-        Ok(manager) => views::insights(&web, manager).await,
-        Err(refusal) => refusal,
-    }
+async fn insights(State(web): State<Web>, manager: Manager) -> Response {
+    views::insights(&web, manager).await
 }
 
 async fn act_on_insight(
     State(web): State<Web>,
-    headers: HeaderMap,
-    Path((guild, id, action)): Path<(String, i64, String)>,
+    manager: Manager,
+    Path((_, id, action)): Path<(String, i64, String)>,
     Form(form): Form<Csrf>,
 ) -> Response {
-    match web.manager_acting(&headers, &guild, &form).await {
-        Ok(manager) => views::act_on_insight(&web, manager, id, &action).await,
-        Err(refusal) => refusal,
-    }
-}
-
-async fn meetings(
-    State(web): State<Web>,
-    headers: HeaderMap,
-    Path(guild): Path<String>,
-    Query(filters): Query<Filters>,
-) -> Response {
-    match web.manager(&headers, &guild).await {
-        Ok(manager) => views::meetings(&web, manager, &filters).await,
-        Err(refusal) => refusal,
-    }
-}
-
-async fn meeting(State(web): State<Web>, headers: HeaderMap, Path((guild, id)): Path<(String, i64)>) -> Response {
-    match web.manager(&headers, &guild).await {
-        Ok(manager) => views::meeting(&web, manager, id).await,
+    match web.check_form(&manager, &form) {
+        Ok(()) => views::act_on_insight(&web, manager, id, &action).await,
         Err(refusal) => refusal,
     }
 }
