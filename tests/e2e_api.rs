@@ -17,6 +17,12 @@ fn token_in(reply: &str) -> String {
     found.unwrap_or_else(|| panic!("no token in: {reply}"))[1].to_string()
 }
 
+/// The number `/setup api-token list` gives the token `name`.
+fn token_number(listed: &str, name: &str) -> i64 {
+    let line = regex::Regex::new(&format!(r"#(\d+) `{name}`")).unwrap();
+    line.captures(listed).unwrap_or_else(|| panic!("no {name} in {listed}"))[1].parse().unwrap()
+}
+
 /// Checks `body` against the document's schema for `path`'s `method` answering `status`.
 fn conforms(doc: &Value, path: &str, method: &str, status: u16, body: &Value) {
     let pointer =
@@ -172,7 +178,7 @@ async fn tokens_read_their_guild_ingest_feedback_and_match_the_openapi_document(
         }
 
         // Revoked tokens stop at once; a burst beyond the limit gets 429 and Retry-After.
-        let id: i64 = regex::Regex::new(r"#(\d+) `dashboards`").unwrap().captures(&listed).unwrap()[1].parse().unwrap();
+        let id = token_number(&listed, "dashboards");
         let revoked =
             command(&h, dana, product, Command::new("setup").sub("api-token").sub("revoke").opt("id", id)).await;
         assert!(revoked.contains("revoked"), "{revoked}");

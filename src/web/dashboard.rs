@@ -175,12 +175,9 @@ fn csrf_matches(expected: &str, sent: &str) -> bool {
 }
 
 impl Web {
-    /// Whether a manager's form carries their page's CSRF token.
-    fn check_form(&self, manager: &Manager, form: &Csrf) -> Result<(), Response> {
-        match csrf_matches(&manager.csrf, &form.csrf) {
-            true => Ok(()),
-            false => Err(self.stale_form()),
-        }
+    /// The refusal of a manager's form without their page's CSRF token.
+    fn refuses_form(&self, manager: &Manager, form: &Csrf) -> Option<Response> {
+        (!csrf_matches(&manager.csrf, &form.csrf)).then(|| self.stale_form())
     }
 
     fn stale_form(&self) -> Response {
@@ -253,9 +250,9 @@ async fn close_follow_up(
     Path((_, id)): Path<(String, i64)>,
     Form(form): Form<Csrf>,
 ) -> Response {
-    match web.check_form(&manager, &form) {
-        Ok(()) => views::close_follow_up(&web, manager, id).await,
-        Err(refusal) => refusal,
+    match web.refuses_form(&manager, &form) {
+        Some(refusal) => refusal,
+        None => views::close_follow_up(&web, manager, id).await,
     }
 }
 
@@ -269,8 +266,8 @@ async fn act_on_insight(
     Path((_, id, action)): Path<(String, i64, String)>,
     Form(form): Form<Csrf>,
 ) -> Response {
-    match web.check_form(&manager, &form) {
-        Ok(()) => views::act_on_insight(&web, manager, id, &action).await,
-        Err(refusal) => refusal,
+    match web.refuses_form(&manager, &form) {
+        Some(refusal) => refusal,
+        None => views::act_on_insight(&web, manager, id, &action).await,
     }
 }
