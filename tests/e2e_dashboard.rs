@@ -115,6 +115,12 @@ fn routes(guild: u64) -> Vec<(&'static str, String)> {
     all
 }
 
+/// The address a meetings page links `topic` to.
+fn link_to_meeting(body: &str, topic: &str) -> String {
+    let link = regex::Regex::new(&format!(r#"href="(/guilds/\d+/meetings/\d+)">{topic}<"#)).unwrap();
+    link.captures(body).unwrap_or_else(|| panic!("no meeting {topic} in {body}"))[1].to_string()
+}
+
 fn csrf_in(body: &str) -> String {
     let found = regex::Regex::new(r#"name="csrf" value="([0-9a-f]{64})""#).unwrap().captures(body);
     found.expect("a page with a CSRF token")[1].to_string()
@@ -167,8 +173,7 @@ async fn a_manager_signs_in_from_discord_once_and_sees_the_guilds_numbers() {
 
         let meetings = browser.get(&format!("/guilds/{}/meetings?period=2026-W48", t.guild)).await;
         assert_eq!(meetings.status, 200, "{}", meetings.body);
-        let to_meeting = regex::Regex::new(r#"href="(/guilds/\d+/meetings/\d+)">Checkout<"#).unwrap();
-        let detail = to_meeting.captures(&meetings.body).unwrap_or_else(|| panic!("{}", meetings.body))[1].to_string();
+        let detail = link_to_meeting(&meetings.body, "Checkout");
         let one = browser.get(&detail).await;
         assert_eq!(one.body.matches("<td class=\"text\">").count(), 3, "its three answers: {}", one.body);
         assert!(one.body.contains("class=\"recap\""), "{}", one.body);
