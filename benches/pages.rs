@@ -65,10 +65,13 @@ async fn bench(name: &str, url: &str) {
         (format!("{g}/answers"), false),
         (format!("{g}/answers?period=2026-01-01..2026-12-27&q=abc-12&segment=smb&evidence=yes"), false),
         (format!("{g}/answers.csv"), false),
+        (format!("{g}/meetings"), false),
+        (format!("{g}/meetings/500"), false),
         (format!("{g}/follow-ups"), false),
         (format!("{g}/insights"), false),
         (format!("{api}/summary?period=2026-11"), true),
         (format!("{api}/answers?limit=500"), true),
+        (format!("{api}/meetings?period=2026-11"), true),
         (format!("{api}/follow-ups"), true),
         (format!("{api}/insights"), true),
     ]
