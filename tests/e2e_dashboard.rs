@@ -115,6 +115,15 @@ fn routes(guild: u64) -> Vec<(&'static str, String)> {
     all
 }
 
+/// A number as the pages show it: whole, or with one decimal.
+fn svg_number(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
 /// The address a meetings page links `topic` to.
 fn link_to_meeting(body: &str, topic: &str) -> String {
     let link = regex::Regex::new(&format!(r#"href="(/guilds/\d+/meetings/\d+)">{topic}<"#)).unwrap();
@@ -170,6 +179,17 @@ async fn a_manager_signs_in_from_discord_once_and_sees_the_guilds_numbers() {
             format!("<th scope=\"row\">Answers with evidence</th><td>{}</td>", report.this_week.headline.with_evidence);
         assert!(week.body.contains(&evidence), "{}", week.body);
         assert!(week.body.contains("Support saw 12 tickets"), "quotes are shown");
+        // The overview's week and the explorer agree with the report too.
+        let trend = overview.body.split("<th scope=\"col\">Answers</th>").nth(1).expect("the answers trend's table");
+        assert!(trend.contains(&format!("<th scope=\"row\">W48</th><td>{answers}</td>")), "{trend}");
+        let evidence_share = report.this_week.headline.evidence_pct.unwrap();
+        let shares = overview.body.split("<th scope=\"col\">Evidence share (%)</th>").nth(1).unwrap();
+        assert!(
+            shares.contains(&format!("<th scope=\"row\">W48</th><td>{}</td>", svg_number(evidence_share))),
+            "{shares}"
+        );
+        let listed = browser.get(&format!("/guilds/{}/answers?period=2026-W48", t.guild)).await;
+        assert_eq!(listed.body.matches("<td class=\"text\">").count() as i64, answers);
 
         let meetings = browser.get(&format!("/guilds/{}/meetings?period=2026-W48", t.guild)).await;
         assert_eq!(meetings.status, 200, "{}", meetings.body);
