@@ -86,7 +86,6 @@ impl App {
                 assumption: yes_no(&filters.assumption, "assumption")?,
                 user_id: id(&filters.person, "person")?,
                 text: given(&filters.q).map(str::to_string),
-                meeting_id: None,
             })
         };
         Ok(read())

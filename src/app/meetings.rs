@@ -171,15 +171,7 @@ impl App {
             return Ok(None);
         };
         let stats = self.store.meeting_stats(id).await?;
-        let every = crate::store::AnswerFilter {
-            guild_id,
-            start: jiff::Timestamp::UNIX_EPOCH,
-            end: jiff::Timestamp::MAX,
-            meeting_id: Some(id),
-            ..Default::default()
-        };
-        let mut answers = self.store.answers_matching(&every, None, i64::MAX).await?;
-        answers.reverse();
+        let answers = self.store.meeting_answers(guild_id, id).await?;
         Ok(Some((Recapped { recap: self.recap_text(&meeting, &stats), meeting, stats }, answers)))
     }
 }

@@ -22,8 +22,6 @@ pub struct AnswerFilter {
     pub user_id: Option<u64>,
     /// Words the answer contains, in any case.
     pub text: Option<String>,
-    /// Given in this meeting.
-    pub meeting_id: Option<i64>,
 }
 
 /// `text` inside a LIKE pattern, its wildcards taken literally.
@@ -42,7 +40,7 @@ fn matching_sql() -> String {
         AND ($6 IS NULL OR a.impact = $6) AND ($7 IS NULL OR a.has_evidence = $7) \
         AND ($8 IS NULL OR a.has_assumption = $8) AND ($9 IS NULL OR a.user_id = $9) \
         AND ($10 IS NULL OR LOWER(a.body) LIKE $10 ESCAPE '\\') \
-        AND ($11 IS NULL OR a.id < $11) AND ($13 IS NULL OR a.meeting_id = $13) ORDER BY a.id DESC LIMIT $12"
+        AND ($11 IS NULL OR a.id < $11) ORDER BY a.id DESC LIMIT $12"
     )
 }
 
@@ -64,7 +62,6 @@ impl Store {
             .bind(f.text.as_deref().map(like))
             .bind(before)
             .bind(limit)
-            .bind(f.meeting_id)
             .fetch_all(p)
             .await)?;
         Ok(rows.into_iter().map(|a| a.into_row(f.guild_id)).collect())

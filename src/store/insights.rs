@@ -1,5 +1,7 @@
 //! The insight library (shipped and each guild's own) and retirements.
 
+use std::collections::HashMap;
+
 use jiff::Timestamp;
 
 use super::{db_id, from_db_id, ms, on_pool, Result, Store};
@@ -218,14 +220,28 @@ impl Store {
 
     /// What each insight posted in a guild drew there: (insight, posts,
     /// live reactions, answers) for every insight posted at least once.
+    /// Each count starts from the guild's posts and reaches reactions and
+    /// answers through their post index, never through the guild's history.
     pub async fn insight_activity(&self, guild_id: u64) -> Result<Vec<(i64, i64, i64, i64)>> {
-        let sql = "SELECT p.insight_id, COUNT(DISTINCT p.id), \
-            (SELECT COUNT(*) FROM reactions r JOIN insight_posts q ON q.id = r.post_id \
-                WHERE q.guild_id = $1 AND q.insight_id = p.insight_id AND r.removed_at IS NULL), \
-            (SELECT COUNT(*) FROM answers a JOIN insight_posts q ON q.id = a.post_id \
-                WHERE q.guild_id = $1 AND q.insight_id = p.insight_id AND a.deleted_at IS NULL) \
-            FROM insight_posts p WHERE p.guild_id = $1 AND p.message_id IS NOT NULL GROUP BY p.insight_id";
-        on_pool!(self, p => sqlx::query_as(sql).bind(db_id(guild_id)).fetch_all(p).await)
+        let posts = "SELECT insight_id, COUNT(*) FROM insight_posts WHERE guild_id = $1 AND message_id IS NOT NULL \
+            GROUP BY insight_id";
+        let reactions = "SELECT p.insight_id, COUNT(*) FROM insight_posts p JOIN reactions r ON r.post_id = p.id \
+            WHERE p.guild_id = $1 AND r.removed_at IS NULL GROUP BY p.insight_id";
+        let answers = "SELECT p.insight_id, COUNT(*) FROM insight_posts p JOIN answers a ON a.post_id = p.id \
+            WHERE p.guild_id = $1 AND a.deleted_at IS NULL GROUP BY p.insight_id";
+        let g = db_id(guild_id);
+        let (posts, reactions, answers) = on_pool!(self, p => {
+            let posts: Vec<(i64, i64)> = sqlx::query_as(posts).bind(g).fetch_all(p).await?;
+            let reactions: Vec<(i64, i64)> = sqlx::query_as(reactions).bind(g).fetch_all(p).await?;
+            let answers: Vec<(i64, i64)> = sqlx::query_as(answers).bind(g).fetch_all(p).await?;
+            (posts, reactions, answers)
+        });
+        let (reactions, answers): (HashMap<i64, i64>, HashMap<i64, i64>) =
+            (reactions.into_iter().collect(), answers.into_iter().collect());
+        Ok(posts
+            .into_iter()
+            .map(|(id, n)| (id, n, reactions.get(&id).copied().unwrap_or(0), answers.get(&id).copied().unwrap_or(0)))
+            .collect())
     }
 
     /// Live insights a guild's channels may be shown.

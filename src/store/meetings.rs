@@ -163,15 +163,19 @@ impl Store {
         channel_id: Option<u64>,
         limit: i64,
     ) -> Result<Vec<(Meeting, MeetingStats)>> {
+        // The newest meetings first, then their answers through the
+        // meeting index: the cost follows what is shown, not the period.
         let columns: Vec<String> = COLUMNS.split(", ").map(|c| format!("m.{c}")).collect();
         let sql = format!(
             "SELECT {}, COUNT(a.id) AS answers, COUNT(DISTINCT a.user_id) AS answerers, \
                 COUNT(a.id) FILTER (WHERE a.has_evidence) AS with_evidence, \
                 COUNT(a.id) FILTER (WHERE a.has_assumption) AS with_assumption, \
                 (SELECT COUNT(*) FROM follow_ups f WHERE f.meeting_id = m.id AND f.status = 'open') AS open_follow_ups \
-            FROM meetings m LEFT JOIN answers a ON a.meeting_id = m.id AND a.deleted_at IS NULL \
-            WHERE m.guild_id = $1 AND m.opened_at >= $2 AND m.opened_at < $3 AND ($4 IS NULL OR m.channel_id = $4) \
-            GROUP BY m.id ORDER BY m.opened_at DESC, m.id DESC LIMIT $5",
+            FROM (SELECT {COLUMNS} FROM meetings WHERE guild_id = $1 AND opened_at >= $2 AND opened_at < $3 \
+                AND ($4 IS NULL OR channel_id = $4) ORDER BY opened_at DESC, id DESC LIMIT $5) m \
+            LEFT JOIN answers a ON a.meeting_id = m.id AND a.deleted_at IS NULL \
+            GROUP BY {} ORDER BY m.opened_at DESC, m.id DESC",
+            columns.join(", "),
             columns.join(", ")
         );
         let rows: Vec<Counted> = on_pool!(self, p => sqlx::query_as(&sql)
@@ -195,6 +199,23 @@ impl Store {
                 (Meeting::from(c.meeting), stats)
             })
             .collect())
+    }
+
+    /// A meeting's answers, oldest first.
+    pub async fn meeting_answers(
+        &self,
+        guild_id: u64,
+        meeting_id: i64,
+    ) -> Result<Vec<crate::domain::summary::AnswerRow>> {
+        let sql = format!(
+            "SELECT {} FROM answers a LEFT JOIN meetings m ON m.id = a.meeting_id \
+            LEFT JOIN insight_posts p ON p.id = a.post_id \
+            WHERE a.meeting_id = $1 AND a.guild_id = $2 AND a.deleted_at IS NULL ORDER BY a.id",
+            super::report::ANSWER_COLUMNS
+        );
+        let rows: Vec<super::report::AnswerSql> =
+            on_pool!(self, p => sqlx::query_as(&sql).bind(meeting_id).bind(db_id(guild_id)).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(|a| a.into_row(guild_id)).collect())
     }
 
     /// People who answered in a meeting (not deleted).

@@ -18,6 +18,9 @@ use crate::domain::period::Period;
 use crate::domain::summary::{AnswerRow, Headline, WeekSummary};
 use crate::domain::time::IsoWeek;
 
+/// Follow-ups listed in each section of the board.
+const BOARD_ROWS: usize = 150;
+
 /// Weeks the overview shows.
 const OVERVIEW_WEEKS: usize = 12;
 
@@ -251,11 +254,14 @@ pub async fn follow_ups(web: &Web, m: Manager) -> Response {
         (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
     };
     let (open, done) = board;
-    let overdue: Vec<Task> = open.iter().filter(|(_, late)| *late).map(|(f, late)| task(f, *late, &zone)).collect();
-    let open: Vec<Task> = open.iter().filter(|(_, late)| !late).map(|(f, late)| task(f, *late, &zone)).collect();
-    let done: Vec<Task> = done.iter().map(|f| task(f, false, &zone)).collect();
+    let (overdue, open): (Vec<_>, Vec<_>) = open.iter().partition(|(_, late)| *late);
+    // A page stays small: the first of each list, and how many in all.
+    let section = |tasks: Vec<Task>| context! { total => tasks.len(), shown => tasks.into_iter().take(BOARD_ROWS).collect::<Vec<_>>() };
     let context = context! {
-        guild => guild.to_string(), csrf => m.csrf, page => "follow-ups", overdue, open, done, timezone => zone.name(),
+        guild => guild.to_string(), csrf => m.csrf, page => "follow-ups", timezone => zone.name(), most => BOARD_ROWS,
+        overdue => section(overdue.iter().map(|(f, late)| task(f, *late, &zone)).collect()),
+        open => section(open.iter().map(|(f, late)| task(f, *late, &zone)).collect()),
+        done => section(done.iter().map(|f| task(f, false, &zone)).collect()),
     };
     web.pages.render(StatusCode::OK, "follow_ups.html", context)
 }
