@@ -740,6 +740,9 @@ async fn the_weeks_numbers_are_counted_by_the_database() {
             };
             assert!(s.reaction_added(&r).await.unwrap());
         }
+        let drew = s.insight_activity(GUILD).await.unwrap();
+        assert_eq!(drew, [(id, 1, 2, 1)], "{}: the insight's post, its reactions and answer", db.backend);
+        assert!(s.insight_activity(GUILD + 1).await.unwrap().is_empty(), "{}: not another guild's", db.backend);
         let scope = advocate::store::WeekScope::new(
             GUILD,
             now - SignedDuration::from_hours(1),
