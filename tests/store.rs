@@ -455,6 +455,8 @@ async fn a_person_can_see_and_forget_their_data() {
         s.add_sign_in_link("used", (GUILD, BIG), later).await.unwrap();
         s.add_sign_in_link("waiting", (GUILD, BIG), later).await.unwrap();
         let session = s.exchange_sign_in_link("used", "session", now, later).await.unwrap();
+        let scope = advocate::domain::api::Scope::Read;
+        s.add_api_token(GUILD, "dashboards", scope, "token hash", BIG, now).await.unwrap();
         assert_eq!(session, Some((GUILD, BIG)), "{}", db.backend);
 
         let data = s.personal_data(GUILD, BIG).await.unwrap();
@@ -466,6 +468,8 @@ async fn a_person_can_see_and_forget_their_data() {
         let gone = s.forget_person(GUILD, BIG).await.unwrap();
         assert_eq!((gone.answers, gone.reactions, gone.follow_ups), (1, 1, 1), "{}", db.backend);
         assert_eq!(s.session("session", now).await.unwrap(), None, "{}: forgetting signs out", db.backend);
+        let token = s.api_token("token hash").await.unwrap().expect("the guild's token stays");
+        assert_eq!(token.created_by, None, "{}: without the name of its maker", db.backend);
         let after = s.personal_data(GUILD, BIG).await.unwrap();
         assert!(after.answers.is_empty() && after.follow_ups_owned.is_empty() && after.meetings_hosted == 0);
         let left: Vec<_> = after.mentions.iter().filter(|(_, n)| **n > 0).collect();
