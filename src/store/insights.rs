@@ -1,6 +1,6 @@
 //! The insight library (shipped and each guild's own) and retirements.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use jiff::Timestamp;
 
@@ -220,21 +220,28 @@ impl Store {
 
     /// What each insight posted in a guild drew there: (insight, posts,
     /// live reactions, answers) for every insight posted at least once.
-    /// Counted post by post through the post indexes: a join would let
-    /// the planner walk the guild's whole history of answers instead.
+    /// Each count starts from the guild's posts and reaches reactions and
+    /// answers through their post index, never through the guild's history.
     pub async fn insight_activity(&self, guild_id: u64) -> Result<Vec<(i64, i64, i64, i64)>> {
-        let sql = "SELECT p.insight_id, \
-            (SELECT COUNT(*) FROM reactions r WHERE r.post_id = p.id AND r.removed_at IS NULL), \
-            (SELECT COUNT(*) FROM answers a WHERE a.post_id = p.id AND a.deleted_at IS NULL) \
-            FROM insight_posts p WHERE p.guild_id = $1 AND p.message_id IS NOT NULL";
-        let posts: Vec<(i64, i64, i64)> =
-            on_pool!(self, p => sqlx::query_as(sql).bind(db_id(guild_id)).fetch_all(p).await)?;
-        let mut by_insight: BTreeMap<i64, (i64, i64, i64)> = BTreeMap::new();
-        for (insight, reactions, answers) in posts {
-            let drew = by_insight.entry(insight).or_default();
-            *drew = (drew.0 + 1, drew.1 + reactions, drew.2 + answers);
-        }
-        Ok(by_insight.into_iter().map(|(id, (posts, reactions, answers))| (id, posts, reactions, answers)).collect())
+        let posts = "SELECT insight_id, COUNT(*) FROM insight_posts WHERE guild_id = $1 AND message_id IS NOT NULL \
+            GROUP BY insight_id";
+        let reactions = "SELECT p.insight_id, COUNT(*) FROM insight_posts p JOIN reactions r ON r.post_id = p.id \
+            WHERE p.guild_id = $1 AND r.removed_at IS NULL GROUP BY p.insight_id";
+        let answers = "SELECT p.insight_id, COUNT(*) FROM insight_posts p JOIN answers a ON a.post_id = p.id \
+            WHERE p.guild_id = $1 AND a.deleted_at IS NULL GROUP BY p.insight_id";
+        let g = db_id(guild_id);
+        let (posts, reactions, answers) = on_pool!(self, p => {
+            let posts: Vec<(i64, i64)> = sqlx::query_as(posts).bind(g).fetch_all(p).await?;
+            let reactions: Vec<(i64, i64)> = sqlx::query_as(reactions).bind(g).fetch_all(p).await?;
+            let answers: Vec<(i64, i64)> = sqlx::query_as(answers).bind(g).fetch_all(p).await?;
+            (posts, reactions, answers)
+        });
+        let (reactions, answers): (HashMap<i64, i64>, HashMap<i64, i64>) =
+            (reactions.into_iter().collect(), answers.into_iter().collect());
+        Ok(posts
+            .into_iter()
+            .map(|(id, n)| (id, n, reactions.get(&id).copied().unwrap_or(0), answers.get(&id).copied().unwrap_or(0)))
+            .collect())
     }
 
     /// Live insights a guild's channels may be shown.
