@@ -115,15 +115,6 @@ fn routes(guild: u64) -> Vec<(&'static str, String)> {
     all
 }
 
-/// A number as the pages show it: whole, or with one decimal.
-fn svg_number(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    }
-}
-
 /// The address a meetings page links `topic` to.
 fn link_to_meeting(body: &str, topic: &str) -> String {
     let link = regex::Regex::new(&format!(r#"href="(/guilds/\d+/meetings/\d+)">{topic}<"#)).unwrap();
@@ -185,7 +176,10 @@ async fn a_manager_signs_in_from_discord_once_and_sees_the_guilds_numbers() {
         let evidence_share = report.this_week.headline.evidence_pct.unwrap();
         let shares = overview.body.split("<th scope=\"col\">Evidence share (%)</th>").nth(1).unwrap();
         assert!(
-            shares.contains(&format!("<th scope=\"row\">W48</th><td>{}</td>", svg_number(evidence_share))),
+            shares.contains(&format!(
+                "<th scope=\"row\">W48</th><td>{}</td>",
+                advocate::app::report::show(Some(&evidence_share))
+            )),
             "{shares}"
         );
         let listed = browser.get(&format!("/guilds/{}/answers?period=2026-W48", t.guild)).await;

@@ -236,7 +236,8 @@ pub struct Row {
     pub change: Option<f64>,
 }
 
-fn show(v: Option<&f64>) -> String {
+/// A number as people read it: whole, or with one decimal; "–" when none.
+pub fn show(v: Option<&f64>) -> String {
     match v {
         Some(v) if v.fract() == 0.0 => format!("{v:.0}"),
         Some(v) => format!("{v:.1}"),
@@ -244,7 +245,8 @@ fn show(v: Option<&f64>) -> String {
     }
 }
 
-fn signed(v: Option<&f64>) -> String {
+/// A change, with its sign when it is a rise: "+3", "-1.5".
+pub fn signed(v: Option<&f64>) -> String {
     match v {
         Some(v) if *v > 0.0 => format!("+{}", show(Some(v))),
         other => show(other),

@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use crate::app::report::show;
+
 const WIDTH: f64 = 320.0;
 const HEIGHT: f64 = 96.0;
 /// Room under the bars for the first and last week's labels.
@@ -30,7 +32,7 @@ pub fn bars(title: &str, points: &[(String, Option<f64>)]) -> String {
             slot * 0.7,
             if i + 1 == points.len() { "#1d4ed8" } else { "#93c5fd" },
             escape(label),
-            number(*v)
+            show(Some(v))
         );
     }
     for (i, anchor) in [(0, "start"), (points.len().saturating_sub(1), "end")] {
@@ -45,15 +47,6 @@ pub fn bars(title: &str, points: &[(String, Option<f64>)]) -> String {
     }
     svg.push_str("</svg>");
     svg
-}
-
-/// A number as the tables show it: whole, or with one decimal.
-pub fn number(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    }
 }
 
 fn escape(text: &str) -> String {

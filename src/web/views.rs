@@ -12,6 +12,7 @@ use super::svg;
 use crate::app::access::Viewer;
 use crate::app::explore::{Filters, PAGE};
 use crate::app::meetings::Recapped;
+use crate::app::report::{show, signed};
 use crate::app::user_message;
 use crate::domain::follow_up::FollowUp;
 use crate::domain::period::Period;
@@ -73,7 +74,7 @@ pub async fn overview(web: &Web, m: Manager) -> Response {
             Trend {
                 title,
                 svg: Value::from_safe_string(svg::bars(title, &points)),
-                values: points.into_iter().map(|(l, v)| (l, v.map_or("–".into(), svg::number))).collect(),
+                values: points.into_iter().map(|(l, v)| (l, show(v.as_ref()))).collect(),
             }
         })
         .collect();
@@ -128,7 +129,7 @@ pub async fn period(web: &Web, m: Manager, asked: Option<&str>) -> Response {
         .map(|r| {
             context! {
                 label => r.field.label, now => r.field.show(r.now), before => r.field.show(r.before),
-                change => r.change.map(|c| if c > 0.0 { format!("+{}", svg::number(c)) } else { svg::number(c) }),
+                change => signed(r.change.as_ref()),
             }
         })
         .collect();
