@@ -16,6 +16,7 @@ pub mod maintenance;
 pub mod meetings;
 pub mod posts;
 pub mod report;
+pub mod schedule;
 mod threads;
 
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context as _;
 
 pub use error::{user_message, UserError};
+pub use schedule::PoolShortfall;
 
 use self::inflight::{Inflight, RetryPolicy};
 use crate::clock::Clock;

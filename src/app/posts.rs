@@ -10,7 +10,8 @@ use sha2::{Digest, Sha256};
 use super::App;
 use crate::domain::insight::Insight;
 use crate::domain::post::{Claim, InsightPost, PostKind, PostSlot};
-use crate::domain::rotation::next_insight;
+use crate::domain::rotation::{next_insight, Candidate};
+use crate::domain::settings::{GuildSettings, InsightChannel};
 use crate::store::Scheduled;
 
 /// How long a claim may go unconfirmed before another process (or a
@@ -51,29 +52,42 @@ impl App {
         let mut posts = self.unfinished_posts(now).await?;
         for guild in self.due_guilds(Scheduled::DailyPost, now).await? {
             let settings = self.fresh_settings(guild).await?;
-            let schedule = settings.daily_schedule();
-            if let Some(local_date) = schedule.due_slot(now, settings.catch_up()) {
-                for &channel_id in &settings.insight_channels {
-                    let slot = PostSlot { guild_id: guild, channel_id, local_date, kind: PostKind::Daily };
-                    if let Some(post) = self.claim_post(&slot, now).await? {
-                        if !posts.iter().any(|p| p.id == post.id) {
-                            posts.push(post);
-                        }
+            for channel in &settings.insight_channels {
+                let Some(local_date) = self.post_day(&settings, channel, now) else { continue };
+                let slot = PostSlot { guild_id: guild, channel_id: channel.id, local_date, kind: PostKind::Daily };
+                if let Some(post) = self.claim_post(&slot, now).await? {
+                    if !posts.iter().any(|p| p.id == post.id) {
+                        posts.push(post);
                     }
                 }
             }
-            self.store.set_due(guild, Scheduled::DailyPost, schedule.next_after(now)).await?;
+            self.store.set_due(guild, Scheduled::DailyPost, settings.next_post_after(now)).await?;
         }
         Ok(posts)
+    }
+
+    /// The local day whose post is due in `channel` at `now`, unless it is
+    /// a day off (never caught up later).
+    fn post_day(&self, settings: &GuildSettings, channel: &InsightChannel, now: Timestamp) -> Option<Date> {
+        let day = settings.post_schedule(channel).due_slot(now, settings.catch_up())?;
+        match settings.day_off(day) {
+            None => Some(day),
+            Some(off) => {
+                tracing::debug!(guild = settings.guild_id, channel = channel.id, %day, %off, "a day off: no post");
+                None
+            }
+        }
     }
 
     /// Claims a slot with the channel's next insight. `None` when the slot
     /// was already posted, or the guild has no insight to show.
     async fn claim_post(&self, slot: &PostSlot, now: Timestamp) -> anyhow::Result<Option<InsightPost>> {
-        let pool = self.store.rotation_pool(slot.guild_id).await?;
+        let settings = self.settings(slot.guild_id).await?;
+        let pool = self.channel_pool(&settings, slot.channel_id).await?;
         let history = self.store.channel_history(slot.guild_id, slot.channel_id).await?;
-        let Some(insight) = next_insight(&pool, &history, slot.channel_id) else {
-            tracing::warn!(guild = slot.guild_id, "no live insight to post; add some with /insight add");
+        let since = slot.local_date.saturating_sub(jiff::Span::new().days(i64::from(settings.repeat_window_days) - 1));
+        let Some(insight) = next_insight(&pool, &history, slot.channel_id, since) else {
+            tracing::warn!(guild = slot.guild_id, channel = slot.channel_id, "no live insight to post; add some with /insight add");
             return Ok(None);
         };
         let mut nonce = slot_nonce(slot.guild_id, slot.channel_id, slot.local_date, slot.kind);
@@ -94,7 +108,8 @@ impl App {
         let mut due = Vec::new();
         for post in self.store.unfinished_posts(since).await?.into_iter().filter(|p| self.schedules(p.guild_id)) {
             let settings = self.settings(post.guild_id).await?;
-            if settings.daily_schedule().due_slot(now, settings.catch_up()) == Some(post.local_date) {
+            let Some(channel) = settings.insight_channel(post.channel_id) else { continue };
+            if self.post_day(&settings, channel, now) == Some(post.local_date) {
                 due.extend(self.take_over(post, now).await?);
             }
         }
@@ -106,6 +121,16 @@ impl App {
     async fn take_over(&self, post: InsightPost, now: Timestamp) -> anyhow::Result<Option<InsightPost>> {
         let stale = post.message_id.is_none() && now.duration_since(post.claimed_at) >= CLAIM_STALE_AFTER;
         Ok((stale && self.store.reclaim_post(post.id, post.claimed_at, now).await?).then_some(post))
+    }
+
+    /// The insights a channel may be shown: the guild's pool, only the
+    /// channel's segments if it has some.
+    pub async fn channel_pool(&self, settings: &GuildSettings, channel_id: u64) -> anyhow::Result<Vec<Candidate>> {
+        let mut pool = self.store.rotation_pool(settings.guild_id).await?;
+        if let Some(channel) = settings.insight_channel(channel_id).filter(|c| !c.segments.is_empty()) {
+            pool.retain(|c| channel.segments.contains(&c.segment));
+        }
+        Ok(pool)
     }
 
     pub async fn render_post(&self, post: &InsightPost) -> anyhow::Result<RenderedPost> {

@@ -166,7 +166,7 @@ impl fmt::Display for Period {
     }
 }
 
-fn parse_date(text: &str) -> Result<Date, String> {
+pub(crate) fn parse_date(text: &str) -> Result<Date, String> {
     text.trim().parse().map_err(|_| format!("`{}` is not a day; write it like 2026-11-01", text.trim()))
 }
 

@@ -6,7 +6,9 @@ use jiff::civil::Weekday;
 use jiff::SignedDuration;
 use regex::Regex;
 
+use super::calendar::{self, DayOff, Pause, Skip};
 use super::classify::{compile, Signal};
+use super::insight::Segment;
 use super::time::{parse_weekday, Days, LocalTime, Schedule, Zone};
 
 /// Matches thread names that look like meetings, unless a guild sets its own.
@@ -65,6 +67,7 @@ impl PartialEq for ThreadPattern {
 /// Bounds that keep a setting sensible, with the unit for messages.
 pub const RETENTION_DAYS: (u32, u32) = (7, 3650);
 pub const CATCH_UP_MINUTES: (u32, u32) = (0, 720);
+pub const REPEAT_WINDOW_DAYS: (u32, u32) = (0, 3650);
 
 pub fn parse_bounded(name: &str, text: &str, (min, max): (u32, u32)) -> Result<u32, String> {
     text.trim()
@@ -91,13 +94,29 @@ impl ChannelPurpose {
     }
 }
 
+/// A channel that gets the customer of the day, at the guild's time or
+/// its own, with any insight or only those of some segments.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InsightChannel {
+    pub id: u64,
+    pub time: Option<LocalTime>,
+    /// Empty: every segment.
+    pub segments: Vec<Segment>,
+}
+
+impl InsightChannel {
+    pub fn new(id: u64) -> Self {
+        InsightChannel { id, time: None, segments: Vec::new() }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct GuildSettings {
     pub guild_id: u64,
     pub zone: Zone,
     pub post_time: LocalTime,
-    pub weekdays_only: bool,
-    pub insight_channels: Vec<u64>,
+    pub post_days: Days,
+    pub insight_channels: Vec<InsightChannel>,
     pub meeting_channels: Vec<u64>,
     pub thread_pattern: ThreadPattern,
     pub manager_role: Option<u64>,
@@ -108,8 +127,13 @@ pub struct GuildSettings {
     pub summary_time: LocalTime,
     pub retention_days: u32,
     pub catch_up_minutes: u32,
+    /// Days within which a channel is not shown the same insight again.
+    pub repeat_window_days: u32,
     /// The guild's own addition to each classifier signal.
     pub extra_patterns: Vec<(Signal, String)>,
+    pub pause: Option<Pause>,
+    /// Days without posts, by start.
+    pub skips: Vec<Skip>,
 }
 
 /// What a guild starts with; an operator may change them in advocate.toml.
@@ -132,7 +156,7 @@ impl GuildSettings {
             guild_id,
             zone: defaults.zone.clone(),
             post_time: defaults.post_time,
-            weekdays_only: true,
+            post_days: Days::WEEKDAYS,
             insight_channels: Vec::new(),
             meeting_channels: Vec::new(),
             thread_pattern: defaults.thread_pattern.clone(),
@@ -143,20 +167,38 @@ impl GuildSettings {
             summary_time: LocalTime::hm(9, 0),
             retention_days: 365,
             catch_up_minutes: 120,
+            repeat_window_days: 90,
             extra_patterns: Vec::new(),
+            pause: None,
+            skips: Vec::new(),
         }
     }
 
-    pub fn daily_schedule(&self) -> Schedule {
-        Schedule {
-            zone: self.zone.clone(),
-            at: self.post_time,
-            days: if self.weekdays_only { Days::Weekdays } else { Days::Every },
-        }
+    /// When a channel's customer of the day is due: the guild's days, at
+    /// the channel's own time if it has one.
+    pub fn post_schedule(&self, channel: &InsightChannel) -> Schedule {
+        Schedule { zone: self.zone.clone(), at: channel.time.unwrap_or(self.post_time), days: self.post_days }
+    }
+
+    pub fn insight_channel(&self, id: u64) -> Option<&InsightChannel> {
+        self.insight_channels.iter().find(|c| c.id == id)
+    }
+
+    /// The next time any channel's post is due after `now` (the guild's
+    /// time when it has no channel yet).
+    pub fn next_post_after(&self, now: jiff::Timestamp) -> jiff::Timestamp {
+        let guild = Schedule { zone: self.zone.clone(), at: self.post_time, days: self.post_days };
+        let channels = self.insight_channels.iter().map(|c| self.post_schedule(c).next_after(now));
+        channels.min().unwrap_or_else(|| guild.next_after(now))
+    }
+
+    /// Why `date` has no daily post, if it has none: skipped or paused.
+    pub fn day_off(&self, date: jiff::civil::Date) -> Option<DayOff> {
+        calendar::day_off(&self.skips, self.pause, date)
     }
 
     pub fn summary_schedule(&self) -> Schedule {
-        Schedule { zone: self.zone.clone(), at: self.summary_time, days: Days::Only(self.summary_weekday) }
+        Schedule { zone: self.zone.clone(), at: self.summary_time, days: Days::only(self.summary_weekday) }
     }
 
     pub fn catch_up(&self) -> SignedDuration {
@@ -170,12 +212,18 @@ impl GuildSettings {
         match name {
             "timezone" => self.zone = Zone::parse(value)?,
             "post_time" => self.post_time = LocalTime::parse(value)?,
-            "weekdays_only" => self.weekdays_only = parse_bool(name, value)?,
+            "post_days" => self.post_days = Days::parse(value)?,
+            "weekdays_only" => {
+                return Err("weekdays_only is now post_days: `/setup set setting:post_days value:weekdays` \
+                    (or daily, or days like mon,wed,fri)"
+                    .into())
+            }
             "thread_pattern" => self.thread_pattern = ThreadPattern::parse(value)?,
             "summary_weekday" => self.summary_weekday = parse_weekday(value)?,
             "summary_time" => self.summary_time = LocalTime::parse(value)?,
             "retention_days" => self.retention_days = parse_bounded(name, value, RETENTION_DAYS)?,
             "catch_up_minutes" => self.catch_up_minutes = parse_bounded(name, value, CATCH_UP_MINUTES)?,
+            "repeat_window_days" => self.repeat_window_days = parse_bounded(name, value, REPEAT_WINDOW_DAYS)?,
             "manager_role" | "mention_role" | "summary_channel" => {
                 let id = if none_word(value) { None } else { Some(parse_id(name, value)?) };
                 match name {
@@ -200,10 +248,10 @@ impl GuildSettings {
     }
 }
 
-pub const SETTING_NAMES: [&str; 14] = [
+pub const SETTING_NAMES: [&str; 15] = [
     "timezone",
     "post_time",
-    "weekdays_only",
+    "post_days",
     "thread_pattern",
     "manager_role",
     "mention_role",
@@ -212,18 +260,11 @@ pub const SETTING_NAMES: [&str; 14] = [
     "summary_time",
     "retention_days",
     "catch_up_minutes",
+    "repeat_window_days",
     "extra_evidence",
     "extra_assumption",
     "extra_follow_up",
 ];
-
-fn parse_bool(name: &str, text: &str) -> Result<bool, String> {
-    match text.trim().to_lowercase().as_str() {
-        "true" | "yes" | "on" | "1" => Ok(true),
-        "false" | "no" | "off" | "0" => Ok(false),
-        _ => Err(format!("{name} must be true or false, not `{text}`")),
-    }
-}
 
 /// A Discord id: digits, or a mention such as `<@&123>` or `<#123>`.
 /// A guild as `advocate guilds` lists it.

@@ -191,20 +191,68 @@ impl fmt::Display for IsoWeek {
     }
 }
 
-/// Which local days a job runs on.
+/// Which local days a job runs on: a set of weekdays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Days {
-    Every,
-    Weekdays,
-    Only(Weekday),
-}
+pub struct Days(u8);
+
+const WEEK: [Weekday; 7] = [
+    Weekday::Monday,
+    Weekday::Tuesday,
+    Weekday::Wednesday,
+    Weekday::Thursday,
+    Weekday::Friday,
+    Weekday::Saturday,
+    Weekday::Sunday,
+];
 
 impl Days {
+    pub const EVERY: Days = Days(0b111_1111);
+    pub const WEEKDAYS: Days = Days(0b001_1111);
+
+    pub fn only(day: Weekday) -> Days {
+        Days(1 << day.to_monday_zero_offset())
+    }
+
+    /// `daily`, `weekdays`, or weekdays separated by commas or spaces
+    /// (`mon,wed,fri`).
+    pub fn parse(text: &str) -> Result<Days, String> {
+        match text.trim().to_lowercase().as_str() {
+            "daily" | "every day" | "everyday" => return Ok(Days::EVERY),
+            "weekdays" => return Ok(Days::WEEKDAYS),
+            _ => {}
+        }
+        let mut days = Days(0);
+        for word in text.split([',', ' ']).filter(|w| !w.trim().is_empty()) {
+            let day = parse_weekday(word)
+                .map_err(|_| format!("`{text}` is not a set of days; write daily, weekdays, or days like mon,wed,fri"))?;
+            days.0 |= Days::only(day).0;
+        }
+        match days.0 {
+            0 => Err("name at least one day: daily, weekdays, or days like mon,wed,fri".into()),
+            _ => Ok(days),
+        }
+    }
+
     pub fn includes(self, date: Date) -> bool {
-        match self {
-            Days::Every => true,
-            Days::Weekdays => !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday),
-            Days::Only(day) => date.weekday() == day,
+        self.0 & Days::only(date.weekday()).0 != 0
+    }
+
+    /// How many days a week these are.
+    pub fn per_week(self) -> u32 {
+        self.0.count_ones()
+    }
+}
+
+impl fmt::Display for Days {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Days::EVERY => f.write_str("daily"),
+            Days::WEEKDAYS => f.write_str("weekdays"),
+            days => {
+                let names: Vec<&str> =
+                    WEEK.iter().filter(|&&d| days.0 & Days::only(d).0 != 0).map(|&d| &weekday_name(d)[..3]).collect();
+                f.write_str(&names.join(","))
+            }
         }
     }
 }
@@ -312,21 +360,21 @@ mod tests {
 
     #[test]
     fn next_daily_run_is_today_if_not_yet_passed() {
-        let s = daily("09:00", Days::Every);
+        let s = daily("09:00", Days::EVERY);
         assert_eq!(s.next_after(ts("2026-11-25T07:00:00Z")), ts("2026-11-25T08:00:00Z"));
         assert_eq!(s.next_after(ts("2026-11-25T08:00:00Z")), ts("2026-11-26T08:00:00Z"));
     }
 
     #[test]
     fn weekdays_only_skips_the_weekend() {
-        let s = daily("09:00", Days::Weekdays);
+        let s = daily("09:00", Days::WEEKDAYS);
         // Friday 2026-11-27 after the post: next is Monday 11-30.
         assert_eq!(s.next_after(ts("2026-11-27T12:00:00Z")), ts("2026-11-30T08:00:00Z"));
     }
 
     #[test]
     fn daily_time_follows_dst_change() {
-        let s = daily("09:00", Days::Every);
+        let s = daily("09:00", Days::EVERY);
         // Before the switch 09:00 is 07:00Z, after it 08:00Z.
         assert_eq!(s.next_after(ts("2026-10-24T12:00:00Z")), ts("2026-10-25T08:00:00Z"));
         assert_eq!(s.next_after(ts("2026-10-23T12:00:00Z")), ts("2026-10-24T07:00:00Z"));
@@ -335,19 +383,19 @@ mod tests {
     #[test]
     fn time_skipped_by_spring_forward_runs_after_the_gap() {
         // 02:30 does not exist in Berlin on 2026-03-29.
-        let s = daily("02:30", Days::Every);
+        let s = daily("02:30", Days::EVERY);
         assert_eq!(s.next_after(ts("2026-03-28T12:00:00Z")), ts("2026-03-29T01:30:00Z"));
     }
 
     #[test]
     fn weekly_job_runs_on_its_day() {
-        let s = Schedule { days: Days::Only(Weekday::Monday), ..daily("09:00", Days::Every) };
+        let s = Schedule { days: Days::only(Weekday::Monday), ..daily("09:00", Days::EVERY) };
         assert_eq!(s.next_after(ts("2026-11-25T12:00:00Z")), ts("2026-11-30T08:00:00Z"));
     }
 
     #[test]
     fn due_slot_only_within_catch_up_window() {
-        let s = daily("09:00", Days::Every);
+        let s = daily("09:00", Days::EVERY);
         let window = SignedDuration::from_mins(60);
         assert_eq!(s.due_slot(ts("2026-11-25T07:59:00Z"), window), None);
         assert_eq!(s.due_slot(ts("2026-11-25T08:00:00Z"), window), Some(date(2026, 11, 25)));
@@ -357,15 +405,38 @@ mod tests {
 
     #[test]
     fn due_slot_catches_up_across_midnight() {
-        let s = daily("23:30", Days::Every);
+        let s = daily("23:30", Days::EVERY);
         let window = SignedDuration::from_hours(2);
         // 00:30 Berlin on the 26th is still within the 25th's window.
         assert_eq!(s.due_slot(ts("2026-11-25T23:30:00Z"), window), Some(date(2026, 11, 25)));
     }
 
     #[test]
+    fn post_days_parse_as_sets_and_print_back() {
+        let mwf = Days::parse("mon, wed,FRI").unwrap();
+        assert_eq!(mwf.to_string(), "mon,wed,fri");
+        assert_eq!(mwf.per_week(), 3);
+        assert!(mwf.includes(date(2026, 11, 25)) && !mwf.includes(date(2026, 11, 24)));
+        assert_eq!(Days::parse("weekdays").unwrap(), Days::WEEKDAYS);
+        assert_eq!(Days::parse("mon tue wed thu fri").unwrap().to_string(), "weekdays");
+        assert_eq!(Days::parse("Daily").unwrap().to_string(), "daily");
+        for bad in ["", "mon,someday", "fr", ","] {
+            let err = Days::parse(bad).unwrap_err();
+            assert!(err.contains("mon,wed,fri"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn chosen_days_skip_the_others() {
+        let s = daily("09:00", Days::parse("mon,wed,fri").unwrap());
+        // Wednesday 2026-11-25 after the post: next is Friday, then Monday.
+        assert_eq!(s.next_after(ts("2026-11-25T12:00:00Z")), ts("2026-11-27T08:00:00Z"));
+        assert_eq!(s.next_after(ts("2026-11-27T12:00:00Z")), ts("2026-11-30T08:00:00Z"));
+    }
+
+    #[test]
     fn due_slot_respects_weekdays_only() {
-        let s = daily("09:00", Days::Weekdays);
+        let s = daily("09:00", Days::WEEKDAYS);
         // Saturday 2026-11-28.
         assert_eq!(s.due_slot(ts("2026-11-28T08:10:00Z"), SignedDuration::from_mins(60)), None);
     }

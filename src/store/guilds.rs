@@ -2,13 +2,15 @@
 
 use super::{db_id, from_db_id, from_ms, ms, on_pool, Result, Store};
 use crate::domain::classify::Signal;
-use crate::domain::settings::{ChannelPurpose, Defaults, GuildListing, GuildSettings};
-use crate::domain::time::weekday_name;
+use crate::domain::calendar::{Pause, Skip};
+use crate::domain::insight::Segment;
+use crate::domain::settings::{ChannelPurpose, Defaults, GuildListing, GuildSettings, InsightChannel};
+use crate::domain::time::{weekday_name, LocalTime};
 use jiff::Timestamp;
 
-const COLUMNS: &str = "guild_id, timezone, post_time, weekdays_only, thread_pattern, manager_role, mention_role, \
-    summary_channel, summary_weekday, summary_time, retention_days, catch_up_minutes, \
-    extra_evidence, extra_assumption, extra_follow_up";
+const COLUMNS: &str = "guild_id, timezone, post_time, post_days, thread_pattern, manager_role, mention_role, \
+    summary_channel, summary_weekday, summary_time, retention_days, catch_up_minutes, repeat_window_days, \
+    paused_until, extra_evidence, extra_assumption, extra_follow_up";
 
 fn decode_error(column: &str, message: String) -> sqlx::Error {
     sqlx::Error::Decode(format!("stored {column} is invalid: {message}").into())
@@ -19,7 +21,7 @@ struct GuildRow {
     guild_id: i64,
     timezone: String,
     post_time: String,
-    weekdays_only: bool,
+    post_days: String,
     thread_pattern: String,
     manager_role: Option<i64>,
     mention_role: Option<i64>,
@@ -28,6 +30,8 @@ struct GuildRow {
     summary_time: String,
     retention_days: i64,
     catch_up_minutes: i64,
+    repeat_window_days: i64,
+    paused_until: Option<String>,
     extra_evidence: Option<String>,
     extra_assumption: Option<String>,
     extra_follow_up: Option<String>,
@@ -39,6 +43,7 @@ impl GuildRow {
         let texts = [
             ("timezone", &self.timezone),
             ("post_time", &self.post_time),
+            ("post_days", &self.post_days),
             ("thread_pattern", &self.thread_pattern),
             ("summary_weekday", &self.summary_weekday),
             ("summary_time", &self.summary_time),
@@ -46,12 +51,13 @@ impl GuildRow {
         for (name, value) in texts {
             s.set(name, value).map_err(|e| decode_error(name, e))?;
         }
-        s.weekdays_only = self.weekdays_only;
         s.manager_role = self.manager_role.map(from_db_id);
         s.mention_role = self.mention_role.map(from_db_id);
         s.summary_channel = self.summary_channel.map(from_db_id);
         s.retention_days = self.retention_days as u32;
         s.catch_up_minutes = self.catch_up_minutes as u32;
+        s.repeat_window_days = self.repeat_window_days as u32;
+        s.pause = self.paused_until.as_deref().map(Pause::from_stored).transpose().map_err(|e| decode_error("paused_until", e))?;
         let extras = [
             (Signal::Evidence, self.extra_evidence),
             (Signal::Assumption, self.extra_assumption),
@@ -95,19 +101,20 @@ impl Store {
         }
         let fresh = GuildSettings::new(guild_id, defaults);
         let insert =
-            "INSERT INTO guilds (guild_id, timezone, post_time, weekdays_only, thread_pattern, summary_weekday, \
-            summary_time, retention_days, catch_up_minutes, joined_at) \
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (guild_id) DO NOTHING";
+            "INSERT INTO guilds (guild_id, timezone, post_time, post_days, thread_pattern, summary_weekday, \
+            summary_time, retention_days, catch_up_minutes, repeat_window_days, joined_at) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (guild_id) DO NOTHING";
         on_pool!(self, p => sqlx::query(insert)
             .bind(db_id(guild_id))
             .bind(fresh.zone.name())
             .bind(fresh.post_time.to_string())
-            .bind(fresh.weekdays_only)
+            .bind(fresh.post_days.to_string())
             .bind(fresh.thread_pattern.as_str())
             .bind(weekday_name(fresh.summary_weekday))
             .bind(fresh.summary_time.to_string())
             .bind(i64::from(fresh.retention_days))
             .bind(i64::from(fresh.catch_up_minutes))
+            .bind(i64::from(fresh.repeat_window_days))
             .bind(ms(now))
             .execute(p).await.map(|r| r.rows_affected()))?;
         self.find_guild_settings(guild_id, defaults).await?.ok_or(sqlx::Error::RowNotFound)
@@ -120,22 +127,24 @@ impl Store {
             on_pool!(self, p => sqlx::query_as(&select).bind(db_id(guild_id)).fetch_optional(p).await)?;
         let Some(row) = row else { return Ok(None) };
         let mut settings = row.into_settings(defaults)?;
-        settings.insight_channels = self.channels(guild_id, ChannelPurpose::Insight).await?;
+        settings.insight_channels = self.insight_channels(guild_id).await?;
         settings.meeting_channels = self.channels(guild_id, ChannelPurpose::Meeting).await?;
+        settings.skips = self.skips(guild_id).await?;
         Ok(Some(settings))
     }
 
     /// Saves every setting but the channel lists (see `set_channel`).
     pub async fn save_guild_settings(&self, s: &GuildSettings) -> Result<()> {
-        let sql = "UPDATE guilds SET timezone = $2, post_time = $3, weekdays_only = $4, thread_pattern = $5, \
+        let sql = "UPDATE guilds SET timezone = $2, post_time = $3, post_days = $4, thread_pattern = $5, \
             manager_role = $6, mention_role = $7, summary_channel = $8, summary_weekday = $9, summary_time = $10, \
             retention_days = $11, catch_up_minutes = $12, extra_evidence = $13, extra_assumption = $14, \
-            extra_follow_up = $15, daily_due_at = 0, summary_due_at = 0 WHERE guild_id = $1";
+            extra_follow_up = $15, repeat_window_days = $16, paused_until = $17, daily_due_at = 0, summary_due_at = 0 \
+            WHERE guild_id = $1";
         on_pool!(self, p => sqlx::query(sql)
             .bind(db_id(s.guild_id))
             .bind(s.zone.name())
             .bind(s.post_time.to_string())
-            .bind(s.weekdays_only)
+            .bind(s.post_days.to_string())
             .bind(s.thread_pattern.as_str())
             .bind(s.manager_role.map(db_id))
             .bind(s.mention_role.map(db_id))
@@ -147,6 +156,8 @@ impl Store {
             .bind(extra(s, Signal::Evidence))
             .bind(extra(s, Signal::Assumption))
             .bind(extra(s, Signal::FollowUp))
+            .bind(i64::from(s.repeat_window_days))
+            .bind(s.pause.map(Pause::to_stored))
             .execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
@@ -164,6 +175,73 @@ impl Store {
             .bind(purpose.as_str())
             .execute(p).await.map(|r| r.rows_affected()))?;
         self.reschedule(guild_id).await
+    }
+
+    /// Sets an insight channel's own post time and segments (`None`, empty:
+    /// the guild's time, every segment). False if it is no insight channel.
+    pub async fn set_insight_channel(&self, guild_id: u64, channel: &InsightChannel) -> Result<bool> {
+        let sql = "UPDATE guild_channels SET post_time = $3, segments = $4 \
+            WHERE guild_id = $1 AND channel_id = $2 AND purpose = 'insight'";
+        let segments = channel.segments.iter().map(Segment::as_str).collect::<Vec<_>>().join(",");
+        let done = on_pool!(self, p => sqlx::query(sql)
+            .bind(db_id(guild_id))
+            .bind(db_id(channel.id))
+            .bind(channel.time.map(|t| t.to_string()))
+            .bind(Some(segments).filter(|s| !s.is_empty()))
+            .execute(p).await.map(|r| r.rows_affected()))?;
+        self.reschedule(guild_id).await?;
+        Ok(done == 1)
+    }
+
+    async fn insight_channels(&self, guild_id: u64) -> Result<Vec<InsightChannel>> {
+        let sql = "SELECT channel_id, post_time, segments FROM guild_channels \
+            WHERE guild_id = $1 AND purpose = 'insight' ORDER BY channel_id";
+        let rows: Vec<(i64, Option<String>, Option<String>)> =
+            on_pool!(self, p => sqlx::query_as(sql).bind(db_id(guild_id)).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|(id, time, segments)| {
+                let time = time.map(|t| LocalTime::parse(&t)).transpose().map_err(|e| decode_error("post_time", e))?;
+                let segments = super::split_list(segments.as_deref().unwrap_or(""));
+                let segments = segments.iter().map(|s| Segment::parse(s)).collect::<std::result::Result<_, _>>();
+                Ok(InsightChannel { id: from_db_id(id), time, segments: segments.map_err(|e| decode_error("segments", e))? })
+            })
+            .collect()
+    }
+
+    /// Adds days without posts; returns the skip's number.
+    pub async fn add_skip(&self, guild_id: u64, skip: &Skip, by: u64, now: Timestamp) -> Result<i64> {
+        let sql = "INSERT INTO skips (guild_id, first_day, last_day, reason, created_by, created_at) \
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+        let id = on_pool!(self, p => sqlx::query_scalar(sql)
+            .bind(db_id(guild_id))
+            .bind(skip.first.to_string())
+            .bind(skip.last.to_string())
+            .bind(skip.reason.as_deref())
+            .bind(db_id(by))
+            .bind(ms(now))
+            .fetch_one(p).await)?;
+        self.reschedule(guild_id).await?;
+        Ok(id)
+    }
+
+    /// Removes a skip; false if the guild has none of that number.
+    pub async fn remove_skip(&self, guild_id: u64, id: i64) -> Result<bool> {
+        let sql = "DELETE FROM skips WHERE guild_id = $1 AND id = $2";
+        let done = on_pool!(self, p => sqlx::query(sql).bind(db_id(guild_id)).bind(id).execute(p).await.map(|r| r.rows_affected()))?;
+        self.reschedule(guild_id).await?;
+        Ok(done == 1)
+    }
+
+    async fn skips(&self, guild_id: u64) -> Result<Vec<Skip>> {
+        let sql = "SELECT id, first_day, last_day, reason FROM skips WHERE guild_id = $1 ORDER BY first_day, id";
+        let rows: Vec<(i64, String, String, Option<String>)> =
+            on_pool!(self, p => sqlx::query_as(sql).bind(db_id(guild_id)).fetch_all(p).await)?;
+        rows.into_iter()
+            .map(|(id, first, last, reason)| {
+                let day = |d: &str| d.parse().map_err(|e| decode_error("skip day", format!("{e}")));
+                Ok(Skip { id, first: day(&first)?, last: day(&last)?, reason })
+            })
+            .collect()
     }
 
     /// Has the guild's jobs worked out again at the next tick (its

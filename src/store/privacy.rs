@@ -45,7 +45,7 @@ pub enum Forget {
 /// Every column that names a person: (table, column, what forgetting
 /// does), in the order forgetting runs (rows that point at others first).
 /// `/privacy show` counts every one; a test checks the schema has no other.
-pub const PERSON_COLUMNS: [(&str, &str, Forget); 11] = [
+pub const PERSON_COLUMNS: [(&str, &str, Forget); 12] = [
     ("follow_ups", "created_by", Forget::Delete),
     ("answers", "user_id", Forget::Delete),
     ("reactions", "user_id", Forget::Delete),
@@ -57,6 +57,7 @@ pub const PERSON_COLUMNS: [(&str, &str, Forget); 11] = [
     ("insights", "added_by", Forget::Clear),
     ("insight_retirements", "retired_by", Forget::Clear),
     ("api_tokens", "created_by", Forget::Clear),
+    ("skips", "created_by", Forget::Clear),
 ];
 
 /// Tables without a guild: a person's rows there are found by id alone.
@@ -65,7 +66,7 @@ const GUILDLESS: [&str; 1] = ["reaction_removals"];
 
 /// Every table that holds a guild's data, children first: removing a
 /// guild deletes from each. A test checks the schema has no other.
-pub const GUILD_TABLES: [&str; 13] = [
+pub const GUILD_TABLES: [&str; 14] = [
     "api_tokens",
     "sign_in_links",
     "web_sessions",
@@ -77,6 +78,7 @@ pub const GUILD_TABLES: [&str; 13] = [
     "summary_posts",
     "insight_retirements",
     "insights",
+    "skips",
     "guild_channels",
     "guilds",
 ];

@@ -1,14 +1,16 @@
-//! /setup show | set | channel — Manage Server only; /setup api-token —
-//! managers.
+//! /setup show | set | channel | skip | pause | resume — Manage Server
+//! only; /setup api-token — managers.
 
 use serenity::all::{ChannelId, Permissions};
 
 use super::{guild, listing, manager_only, reply_private, Context, Error};
-use crate::app::UserError;
+use crate::app::{PoolShortfall, UserError};
 use crate::domain::api::Scope;
-use crate::domain::settings::ChannelPurpose;
-use crate::domain::settings::{GuildSettings, SETTING_NAMES};
-use crate::domain::time::weekday_name;
+use crate::domain::calendar::{Pause, Skip};
+use crate::domain::insight::Segment;
+use crate::domain::period::parse_date;
+use crate::domain::settings::{ChannelPurpose, GuildSettings, InsightChannel, SETTING_NAMES};
+use crate::domain::time::{weekday_name, LocalTime};
 
 /// Manage Server (or Administrator), from the permissions Discord put in
 /// the interaction: checked here, whatever the command's defaults say.
@@ -24,12 +26,17 @@ async fn manage_server_only(ctx: Context<'_>) -> Result<bool, Error> {
 }
 
 /// Configure Advocate for this server (Manage Server; API tokens: managers)
-#[poise::command(slash_command, guild_only, subcommands("show", "set", "channel", "api_token"), subcommand_required)]
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("show", "set", "channel", "skip", "pause", "resume", "api_token"),
+    subcommand_required
+)]
 pub async fn setup(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-fn describe(s: &GuildSettings) -> String {
+fn describe(s: &GuildSettings, short_pools: &[PoolShortfall]) -> String {
     let channels = |ids: &[u64]| {
         if ids.is_empty() {
             "none".to_string()
@@ -37,18 +44,43 @@ fn describe(s: &GuildSettings) -> String {
             ids.iter().map(|c| format!("<#{c}>")).collect::<Vec<_>>().join(" ")
         }
     };
+    let insight_channels = match s.insight_channels.is_empty() {
+        true => "none".to_string(),
+        false => s.insight_channels.iter().map(insight_channel).collect::<Vec<_>>().join(" · "),
+    };
     let role = |r: Option<u64>| r.map_or("none".to_string(), |r| format!("<@&{r}>"));
     let extras: Vec<String> = s.extra_patterns.iter().map(|(k, p)| format!("extra_{}: `{p}`", k.key())).collect();
+    let pause = match s.pause {
+        None => "no".to_string(),
+        Some(Pause::Until(day)) => format!("until {day} (posts resume that day)"),
+        Some(Pause::UntilResumed) => "until /setup resume".to_string(),
+    };
+    let pools: Vec<String> = short_pools
+        .iter()
+        .map(|p| {
+            format!(
+                "⚠️ <#{}> has {} insights to show but posts up to {} times in {} days: insights will repeat \
+                 (oldest first) unless {} more are added or repeat_window_days is shortened.",
+                p.channel_id,
+                p.pool,
+                p.needed,
+                s.repeat_window_days,
+                p.needed - p.pool
+            )
+        })
+        .collect();
     format!(
         "**Advocate setup**\n\
-         timezone: {}\npost_time: {}\nweekdays_only: {}\ninsight channels: {}\nmeeting channels: {}\n\
+         timezone: {}\npost_time: {}\npost_days: {}\ninsight channels: {}\nmeeting channels: {}\n\
          thread_pattern: `{}`\nmanager_role: {}\nmention_role: {}\nsummary_channel: {}\n\
-         summary_weekday: {}\nsummary_time: {}\nretention_days: {}\ncatch_up_minutes: {}\n{}\n\
-         Change one with `/setup set setting:<name> value:<value>`; channels with `/setup channel`.",
+         summary_weekday: {}\nsummary_time: {}\nretention_days: {}\ncatch_up_minutes: {}\n\
+         repeat_window_days: {}\npaused: {}\nskipped days ahead: {}\n{}\n{}\
+         Change one with `/setup set setting:<name> value:<value>`; channels with `/setup channel`; \
+         days off with `/setup skip` and `/setup pause`.",
         s.zone,
         s.post_time,
-        s.weekdays_only,
-        channels(&s.insight_channels),
+        s.post_days,
+        insight_channels,
         channels(&s.meeting_channels),
         s.thread_pattern.as_str(),
         role(s.manager_role),
@@ -58,16 +90,35 @@ fn describe(s: &GuildSettings) -> String {
         s.summary_time,
         s.retention_days,
         s.catch_up_minutes,
+        s.repeat_window_days,
+        pause,
+        s.skips.len(),
         if extras.is_empty() { "extra patterns: none".into() } else { extras.join("\n") },
+        pools.iter().map(|p| format!("{p}\n")).collect::<String>(),
     )
+}
+
+/// `<#1> at 08:30, enterprise and smb only`
+fn insight_channel(c: &InsightChannel) -> String {
+    let mut text = format!("<#{}>", c.id);
+    if let Some(time) = c.time {
+        text.push_str(&format!(" at {time}"));
+    }
+    if !c.segments.is_empty() {
+        let names: Vec<&str> = c.segments.iter().map(|s| s.as_str()).collect();
+        text.push_str(&format!(", {} only", names.join(" and ")));
+    }
+    text
 }
 
 /// Show every setting
 #[poise::command(slash_command, guild_only, check = "manage_server_only")]
 async fn show(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
-    let settings = ctx.data().app.settings(guild(ctx)).await?;
-    reply_private(ctx, describe(&settings)).await
+    let app = &ctx.data().app;
+    let settings = app.settings(guild(ctx)).await?;
+    let short_pools = app.pool_shortfalls(&settings).await?;
+    reply_private(ctx, describe(&settings, &short_pools)).await
 }
 
 async fn setting_names<'a>(_ctx: Context<'_>, partial: &'a str) -> impl Iterator<Item = &'static str> + 'a {
@@ -111,7 +162,7 @@ impl From<Purpose> for ChannelPurpose {
     }
 }
 
-/// Add or remove an insight channel or a meeting channel
+/// Add or remove an insight channel or a meeting channel; an insight channel's time and segments
 #[poise::command(slash_command, guild_only, check = "manage_server_only")]
 async fn channel(
     ctx: Context<'_>,
@@ -119,15 +170,143 @@ async fn channel(
     purpose: Purpose,
     #[description = "The channel"] channel: ChannelId,
     #[description = "Remove it instead of adding it"] remove: Option<bool>,
+    #[description = "Insight channels: its own post time, HH:MM (default: the server's post_time)"]
+    #[max_length = 10]
+    time: Option<String>,
+    #[description = "Insight channels: only these segments, e.g. enterprise,smb (all: every segment)"]
+    #[max_length = 200]
+    segments: Option<String>,
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
     let app = &ctx.data().app;
     let guild = guild(ctx);
     let purpose = ChannelPurpose::from(purpose);
     let add = !remove.unwrap_or(false);
+    let tuned = time.is_some() || segments.is_some();
+    if tuned && (purpose != ChannelPurpose::Insight || !add) {
+        return Err(UserError("time and segments belong to an insight channel being added or changed".into()).into());
+    }
+    let mut entry = app.settings(guild).await?.insight_channel(channel.get()).cloned();
+    let entry = entry.get_or_insert_with(|| InsightChannel::new(channel.get()));
+    if let Some(time) = time.as_deref() {
+        entry.time = parse_channel_time(time).map_err(UserError)?;
+    }
+    if let Some(segments) = segments.as_deref() {
+        entry.segments = parse_segments(segments).map_err(UserError)?;
+    }
     app.set_channel(guild, channel.get(), purpose, add).await?;
-    let set = minijinja::context! { channel => format!("<#{channel}>"), added => add, purpose => purpose.as_str() };
+    if tuned {
+        app.set_insight_channel(guild, entry).await?;
+    }
+    let set = minijinja::context! {
+        channel => format!("<#{channel}>"),
+        added => add,
+        purpose => purpose.as_str(),
+        time => entry.time.map(|t| t.to_string()),
+        segments => entry.segments.iter().map(|s| s.as_str().to_string()).collect::<Vec<_>>().join(", "),
+    };
     reply_private(ctx, app.prompts.texts.render("replies.channel_set", set)).await
+}
+
+fn parse_channel_time(text: &str) -> Result<Option<LocalTime>, String> {
+    match text.trim().to_lowercase().as_str() {
+        "default" | "none" | "" => Ok(None),
+        _ => LocalTime::parse(text).map(Some),
+    }
+}
+
+fn parse_segments(text: &str) -> Result<Vec<Segment>, String> {
+    match text.trim().to_lowercase().as_str() {
+        "all" | "none" | "" => Ok(Vec::new()),
+        _ => text.split([',', ' ']).filter(|s| !s.trim().is_empty()).map(Segment::parse).collect(),
+    }
+}
+
+/// Days without the customer of the day: holidays, offsites
+#[poise::command(slash_command, guild_only, subcommands("skip_add", "skip_list", "skip_remove"), subcommand_required)]
+async fn skip(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// Skip a day or a range of days; a skipped day is not caught up later
+#[poise::command(slash_command, guild_only, rename = "add", check = "manage_server_only")]
+async fn skip_add(
+    ctx: Context<'_>,
+    #[description = "A day or a range, both included: 2026-12-24 or 2026-12-24..2027-01-01"]
+    #[max_length = 30]
+    days: String,
+    #[description = "Why, shown in the weekly summary, e.g. winter holidays"]
+    #[max_length = 100]
+    reason: Option<String>,
+) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
+    let app = &ctx.data().app;
+    let (first, last) = Skip::parse_days(&days).map_err(UserError)?;
+    let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+    let skip = Skip { id: 0, first, last, reason };
+    let id = app.add_skip(guild(ctx), &skip, ctx.author().id.get()).await?;
+    let text = minijinja::context! { id, days => Skip { id, ..skip }.to_string() };
+    reply_private(ctx, app.prompts.texts.render("replies.skip_added", text)).await
+}
+
+/// The skipped days, past and ahead
+#[poise::command(slash_command, guild_only, rename = "list", check = "manage_server_only")]
+async fn skip_list(ctx: Context<'_>) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
+    let settings = ctx.data().app.settings(guild(ctx)).await?;
+    if settings.skips.is_empty() {
+        return reply_private(ctx, "No skipped days; /setup skip add days:2026-12-24..2027-01-01 adds some.").await;
+    }
+    let lines = settings.skips.iter().rev().map(|s| format!("#{} {s}", s.id));
+    reply_private(ctx, listing("Skipped days, latest first:".into(), lines, "…and older ones.".into())).await
+}
+
+/// Post on skipped days again
+#[poise::command(slash_command, guild_only, rename = "remove", check = "manage_server_only")]
+async fn skip_remove(
+    ctx: Context<'_>,
+    #[description = "The skip's number, from /setup skip list"] id: i64,
+) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
+    if !ctx.data().app.remove_skip(guild(ctx), id).await? {
+        return Err(UserError(format!("there is no skip #{id} in this server; /setup skip list shows them")).into());
+    }
+    reply_private(ctx, format!("Skip #{id} is removed: those days get their posts again.")).await
+}
+
+/// Stop the customer of the day until a day, or until /setup resume
+#[poise::command(slash_command, guild_only, check = "manage_server_only")]
+async fn pause(
+    ctx: Context<'_>,
+    #[description = "The day posts resume, e.g. 2027-01-05 (default: until /setup resume)"]
+    #[max_length = 20]
+    until: Option<String>,
+) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
+    let app = &ctx.data().app;
+    let pause = match until.as_deref() {
+        Some(day) => Pause::Until(parse_date(day).map_err(UserError)?),
+        None => Pause::UntilResumed,
+    };
+    let mut settings = app.settings(guild(ctx)).await?;
+    settings.pause = Some(pause);
+    app.save_settings(&settings).await?;
+    let until = match pause {
+        Pause::Until(day) => Some(day.to_string()),
+        Pause::UntilResumed => None,
+    };
+    reply_private(ctx, app.prompts.texts.render("replies.paused", minijinja::context! { until })).await
+}
+
+/// Post the customer of the day again from the next post time
+#[poise::command(slash_command, guild_only, check = "manage_server_only")]
+async fn resume(ctx: Context<'_>) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
+    let app = &ctx.data().app;
+    let mut settings = app.settings(guild(ctx)).await?;
+    settings.pause = None;
+    app.save_settings(&settings).await?;
+    reply_private(ctx, app.prompts.texts.text("replies.resumed")).await
 }
 
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
