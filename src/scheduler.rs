@@ -42,11 +42,13 @@ impl<P: Poster> Scheduler<P> {
     /// Passes until `stop` turns true. A pass in progress is finished
     /// first, so a post is never left sent but unrecorded by a shutdown.
     pub async fn run(mut self, mut stop: tokio::sync::watch::Receiver<bool>) {
+        self.app.health.scheduler_started();
         while !*stop.borrow() {
             let seen = self.app.clock.now();
             if let Err(e) = self.pass(seen).await {
                 tracing::error!(error = %format!("{e:#}"), "scheduler pass failed; retrying next pass");
             }
+            self.app.health.scheduler_passed(seen);
             tokio::select! {
                 _ = self.app.clock.wait(INTERVAL, seen) => {}
                 _ = stop.changed() => {}

@@ -4,14 +4,15 @@ mod common;
 
 use advocate::domain::answer::{AnswerRef, NewAnswer};
 use advocate::domain::answer::{Impact, Via};
+use advocate::domain::calendar::{Pause, Skip};
 use advocate::domain::classify::Classification;
 use advocate::domain::follow_up::NewFollowUp;
 use advocate::domain::insight::{EvidenceSource, InsightStatus, NewInsight, Segment};
 use advocate::domain::meeting::{NewMeeting, Origin};
 use advocate::domain::post::{Claim, PostKind, PostSlot};
 use advocate::domain::reaction::ReactionEvent;
-use advocate::domain::settings::ChannelPurpose;
-use advocate::domain::settings::Defaults;
+use advocate::domain::settings::{ChannelPurpose, Defaults, InsightChannel};
+use advocate::domain::time::LocalTime;
 use advocate::store::Store;
 use jiff::civil::date;
 use jiff::{SignedDuration, Timestamp};
@@ -65,16 +66,33 @@ async fn a_new_guild_gets_defaults_and_keeps_its_changes() {
         settings.set("timezone", "Europe/Berlin").unwrap();
         settings.set("manager_role", &BIG.to_string()).unwrap();
         settings.set("extra_follow_up", "(?i)ping").unwrap();
+        settings.set("post_days", "mon,wed,fri").unwrap();
+        settings.set("repeat_window_days", "30").unwrap();
+        settings.pause = Some(Pause { from: date(2026, 12, 20), until: None });
         s.save_guild_settings(&settings).await.unwrap();
         s.set_channel(BIG, BIG - 1, ChannelPurpose::Insight, true).await.unwrap();
+        let tuned = InsightChannel {
+            id: BIG - 1,
+            time: Some(LocalTime::hm(8, 30)),
+            segments: vec![Segment::parse("smb").unwrap(), Segment::parse("enterprise").unwrap()],
+        };
+        assert!(s.set_insight_channel(BIG, &tuned).await.unwrap());
+        assert!(!s.set_insight_channel(BIG, &InsightChannel::new(77)).await.unwrap(), "not an insight channel");
+        let (first, last) = Skip::parse_days("2026-12-24..2027-01-01").unwrap();
+        let skip = Skip { id: 0, first, last, reason: Some("winter holidays".into()) };
+        let skip_id = s.add_skip(BIG, &skip, BIG, now).await.unwrap();
         s.set_channel(BIG, 5, ChannelPurpose::Meeting, true).await.unwrap();
         s.set_channel(BIG, 5, ChannelPurpose::Meeting, true).await.unwrap();
         let again = s.guild_settings(BIG, &defaults, now).await.unwrap();
         assert_eq!(again.zone.name(), "Europe/Berlin", "{}", db.backend);
         assert_eq!(again.manager_role, Some(BIG));
-        assert_eq!(again.insight_channels, vec![BIG - 1]);
+        assert_eq!(again.insight_channels, vec![tuned]);
         assert_eq!(again.meeting_channels, vec![5]);
         assert_eq!(again.extra_patterns, settings.extra_patterns);
+        assert_eq!((again.post_days, again.repeat_window_days, again.pause), (settings.post_days, 30, settings.pause));
+        assert_eq!(again.skips, vec![Skip { id: skip_id, ..skip }]);
+        assert!(s.remove_skip(BIG, skip_id).await.unwrap());
+        assert!(!s.remove_skip(BIG + 1, skip_id).await.unwrap(), "another guild's skip");
         s.set_channel(BIG, 5, ChannelPurpose::Meeting, false).await.unwrap();
         assert!(s.guild_settings(BIG, &defaults, now).await.unwrap().meeting_channels.is_empty());
         assert_eq!(s.active_guilds().await.unwrap(), vec![BIG]);
@@ -458,6 +476,9 @@ async fn a_person_can_see_and_forget_their_data() {
         let scope = advocate::domain::api::Scope::Read;
         s.add_api_token(GUILD, "dashboards", scope, "token hash", BIG, now).await.unwrap();
         assert_eq!(session, Some((GUILD, BIG)), "{}", db.backend);
+        let day = date(2026, 12, 24);
+        s.guild_settings(GUILD, &Defaults::default(), now).await.unwrap();
+        s.add_skip(GUILD, &Skip { id: 0, first: day, last: day, reason: None }, BIG, now).await.unwrap();
 
         let data = s.personal_data(GUILD, BIG).await.unwrap();
         let unseen: Vec<_> = data.mentions.iter().filter(|(_, n)| **n == 0).collect();

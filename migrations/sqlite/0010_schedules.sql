@@ -3,8 +3,9 @@
 ALTER TABLE guilds ADD COLUMN post_days TEXT NOT NULL DEFAULT 'weekdays';
 UPDATE guilds SET post_days = CASE WHEN weekdays_only THEN 'weekdays' ELSE 'daily' END;
 ALTER TABLE guilds DROP COLUMN weekdays_only;
--- No daily post before this local day ('resume': until resumed).
-ALTER TABLE guilds ADD COLUMN paused_until TEXT;
+-- No daily post from a local day until the day posts resume: 2026-12-20..2027-01-05,
+-- or 2026-12-20.. until resumed. NULL: posting.
+ALTER TABLE guilds ADD COLUMN pause TEXT;
 -- Days within which a channel is not shown the same insight again.
 ALTER TABLE guilds ADD COLUMN repeat_window_days BIGINT NOT NULL DEFAULT 90;
 -- An insight channel's own post time (HH:MM) and segments (smb,enterprise);

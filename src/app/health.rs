@@ -1,16 +1,60 @@
 //! What the process knows of its own health, for `/healthz`: which
-//! gateway shards are connected (the Discord edge keeps it current).
+//! gateway shards are connected (the Discord edge keeps it current) and
+//! whether the scheduler still completes its passes.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-#[derive(Debug, Default)]
+use jiff::Timestamp;
+use tokio::sync::watch;
+
+#[derive(Debug)]
 pub struct Health {
     /// Shard id → connected.
     shards: Mutex<HashMap<u32, bool>>,
+    /// The scheduler's last completed pass: the clock time it was for,
+    /// and when it ended (real time). `None` until the first.
+    scheduler: watch::Sender<Option<(Timestamp, Instant)>>,
+    /// When the scheduler started, if it runs in this process.
+    scheduler_started: Mutex<Option<Instant>>,
 }
 
+impl Default for Health {
+    fn default() -> Self {
+        Health { shards: Mutex::default(), scheduler: watch::channel(None).0, scheduler_started: Mutex::default() }
+    }
+}
+
+/// How long the scheduler may go without completing a pass before the
+/// process reports it stuck: longer than sending 10,000 posts at 50/s.
+pub const SCHEDULER_PATIENCE: Duration = Duration::from_secs(300);
+
 impl Health {
+    pub fn scheduler_started(&self) {
+        *self.scheduler_started.lock().unwrap() = Some(Instant::now());
+    }
+
+    pub fn scheduler_passed(&self, at: Timestamp) {
+        self.scheduler.send_replace(Some((at, Instant::now())));
+    }
+
+    /// Waits until the scheduler has completed a pass for a time at or
+    /// after `at` (how tests on a manual clock know a pass happened).
+    pub async fn scheduler_pass_at(&self, at: Timestamp) {
+        let mut passes = self.scheduler.subscribe();
+        let _ = passes.wait_for(|pass| pass.is_some_and(|(seen, _)| seen >= at)).await;
+    }
+
+    /// A problem with the scheduler, if it runs here: no pass completed
+    /// within `patience` (a pass stuck on Discord or the database).
+    pub fn scheduler_problem(&self, patience: Duration) -> Option<String> {
+        let started = (*self.scheduler_started.lock().unwrap())?;
+        let last = self.scheduler.borrow().map_or(started, |(_, ended)| ended);
+        let idle = last.elapsed();
+        (idle > patience).then(|| format!("the scheduler has not completed a pass for {} s", idle.as_secs()))
+    }
+
     pub fn set_shard(&self, shard: u32, connected: bool) {
         self.shards.lock().unwrap().insert(shard, connected);
     }
@@ -37,6 +81,18 @@ impl super::App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scheduler_is_stuck_only_once_it_runs_and_no_pass_ends_in_time() {
+        let h = Health::default();
+        assert_eq!(h.scheduler_problem(Duration::ZERO), None, "no scheduler in this process");
+        h.scheduler_started();
+        assert_eq!(h.scheduler_problem(SCHEDULER_PATIENCE), None, "just started");
+        std::thread::sleep(Duration::from_millis(2));
+        assert!(h.scheduler_problem(Duration::from_millis(1)).unwrap().contains("has not completed a pass"));
+        h.scheduler_passed(Timestamp::UNIX_EPOCH);
+        assert_eq!(h.scheduler_problem(Duration::from_secs(60)), None, "a pass just ended");
+    }
 
     #[test]
     fn healthy_only_with_every_known_shard_connected() {

@@ -87,7 +87,11 @@ impl App {
         let history = self.store.channel_history(slot.guild_id, slot.channel_id).await?;
         let since = slot.local_date.saturating_sub(jiff::Span::new().days(i64::from(settings.repeat_window_days) - 1));
         let Some(insight) = next_insight(&pool, &history, slot.channel_id, since) else {
-            tracing::warn!(guild = slot.guild_id, channel = slot.channel_id, "no live insight to post; add some with /insight add");
+            tracing::warn!(
+                guild = slot.guild_id,
+                channel = slot.channel_id,
+                "no live insight to post; add some with /insight add"
+            );
             return Ok(None);
         };
         let mut nonce = slot_nonce(slot.guild_id, slot.channel_id, slot.local_date, slot.kind);

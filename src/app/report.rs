@@ -5,12 +5,13 @@
 
 use std::collections::BTreeMap;
 
+use jiff::civil::Time;
 use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::domain::period::Period;
-use crate::domain::settings::Defaults;
-use crate::domain::summary::{summarize, Headline, WeekSummary};
+use crate::domain::settings::{Defaults, GuildSettings};
+use crate::domain::summary::{summarize, DayOffRow, Headline, WeekSummary};
 use crate::domain::time::{IsoWeek, Zone};
 use crate::store::{AnswerFilter, Scheduled, Store, WeekScope};
 
@@ -77,13 +78,13 @@ pub async fn report(
     })?;
     let zone = &settings.zone;
     let period = period.unwrap_or_else(|| IsoWeek::containing(now, zone).previous().into());
-    let summary_of = |period: Period| {
+    let of = |period: Period| {
         let (start, end) = period.window(zone);
-        let scope = WeekScope::new(guild_id, start, end, zone, channel_id);
-        async move { Ok::<_, anyhow::Error>((start, end, summarize(&store.week_data(&scope).await?))) }
+        let settings = &settings;
+        async move { Ok::<_, anyhow::Error>((start, end, summary_of(store, settings, start, end, channel_id).await?)) }
     };
-    let (start, end, this_week) = summary_of(period).await?;
-    let (_, _, previous) = summary_of(period.previous()).await?;
+    let (start, end, this_week) = of(period).await?;
+    let (_, _, previous) = of(period.previous()).await?;
     Ok(Report {
         guild_id,
         channel_id,
@@ -96,6 +97,47 @@ pub async fn report(
         this_week,
         previous_week: previous.headline,
     })
+}
+
+/// The summary of `[start, end)`: the store's counts and the guild's days off.
+async fn summary_of(
+    store: &Store,
+    settings: &GuildSettings,
+    start: Timestamp,
+    end: Timestamp,
+    channel_id: Option<u64>,
+) -> anyhow::Result<WeekSummary> {
+    let zone = &settings.zone;
+    let scope = WeekScope::new(settings.guild_id, start, end, zone, channel_id);
+    let mut data = store.week_data(&scope).await?;
+    data.days_off = settings
+        .days_off(zone.date_of(start), scope.last_day)
+        .into_iter()
+        .map(|(day, off)| DayOffRow {
+            day,
+            reason: off.to_string(),
+            start_ms: zone.instant(day, Time::midnight()).as_millisecond(),
+            end_ms: day.tomorrow().map_or(i64::MAX, |next| zone.instant(next, Time::midnight()).as_millisecond()),
+        })
+        .collect();
+    Ok(summarize(&data))
+}
+
+/// `2026-12-21..2026-12-23 (winter holidays), 2027-01-04 (paused)`: runs
+/// of consecutive days off with the same reason.
+pub fn days_off_text(days: &[DayOffRow]) -> String {
+    let mut runs: Vec<(&DayOffRow, &DayOffRow)> = Vec::new();
+    for day in days {
+        match runs.last_mut() {
+            Some((_, last)) if last.reason == day.reason && last.day.tomorrow().ok() == Some(day.day) => *last = day,
+            _ => runs.push((day, day)),
+        }
+    }
+    let run = |(first, last): (&DayOffRow, &DayOffRow)| match first.day == last.day {
+        true => format!("{} ({})", first.day, first.reason),
+        false => format!("{}..{} ({})", first.day, last.day, first.reason),
+    };
+    runs.into_iter().map(run).collect::<Vec<_>>().join(", ")
 }
 
 fn numbers(h: &Headline) -> BTreeMap<String, f64> {
@@ -317,6 +359,9 @@ impl Report {
         if !s.segments_not_discussed.is_empty() {
             md.push_str(&format!("\nNot discussed this {noun}: {}\n", s.segments_not_discussed.join(", ")));
         }
+        if !s.days_off.is_empty() {
+            md.push_str(&format!("\nDays off (no customer of the day): {}\n", days_off_text(&s.days_off)));
+        }
         if !s.follow_up_owners.is_empty() {
             md.push_str("\n**Open follow-ups by owner**\n\n");
             for o in &s.follow_up_owners {
@@ -354,16 +399,15 @@ impl super::App {
         weeks: usize,
         channel_id: Option<u64>,
     ) -> anyhow::Result<Vec<(IsoWeek, WeekSummary)>> {
-        let zone = self.settings(guild_id).await?.zone;
+        let settings = self.settings(guild_id).await?;
         let mut all = vec![last];
         while all.len() < weeks {
             all.push(all[all.len() - 1].previous());
         }
         let mut summaries = Vec::with_capacity(weeks);
         for week in all.into_iter().rev() {
-            let (start, end) = week.window(&zone);
-            let scope = WeekScope::new(guild_id, start, end, &zone, channel_id);
-            summaries.push((week, summarize(&self.store.week_data(&scope).await?)));
+            let (start, end) = week.window(&settings.zone);
+            summaries.push((week, summary_of(&self.store, &settings, start, end, channel_id).await?));
         }
         Ok(summaries)
     }

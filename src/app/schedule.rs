@@ -2,8 +2,10 @@
 //! times and segments, skipped days, and whether the pool of insights is
 //! large enough for the repeat window.
 
-use super::App;
-use crate::domain::calendar::Skip;
+use jiff::civil::Date;
+
+use super::{App, UserError};
+use crate::domain::calendar::{DayOff, Pause, Skip};
 use crate::domain::rotation::posts_in_window;
 use crate::domain::settings::{GuildSettings, InsightChannel};
 
@@ -36,6 +38,43 @@ impl App {
         let removed = self.store.remove_skip(guild_id, id).await?;
         self.forget_settings(guild_id);
         Ok(removed)
+    }
+
+    /// Pauses the customer of the day from its next post (today's if it is
+    /// still ahead) until the day `until` (excluded), or until resumed.
+    /// Returns the first day without posts.
+    pub async fn pause(&self, guild_id: u64, until: Option<Date>, by: u64) -> anyhow::Result<Date> {
+        let mut settings = self.fresh_settings(guild_id).await?;
+        let now = self.clock.now();
+        let from = settings.zone.date_of(settings.next_post_after(now));
+        if let Some(until) = until.filter(|&until| until <= from) {
+            return Err(UserError(format!(
+                "the next post is on {from}, so a pause until {until} would skip nothing; give a later day"
+            ))
+            .into());
+        }
+        self.keep_past_pause(&settings, settings.zone.date_of(now), by).await?;
+        settings.pause = Some(Pause { from, until });
+        self.save_settings(&settings).await?;
+        Ok(from)
+    }
+
+    /// Ends a pause; its days so far stay on record as a skip.
+    pub async fn resume(&self, guild_id: u64, by: u64) -> anyhow::Result<()> {
+        let mut settings = self.fresh_settings(guild_id).await?;
+        let today = settings.zone.date_of(self.clock.now());
+        self.keep_past_pause(&settings, today, by).await?;
+        settings.pause = None;
+        self.save_settings(&settings).await
+    }
+
+    /// Records the days a pause covered before `today` as a skip, so the
+    /// summaries of those weeks still show them once the pause is gone.
+    async fn keep_past_pause(&self, settings: &GuildSettings, today: Date, by: u64) -> anyhow::Result<()> {
+        let Some((first, last)) = settings.pause.and_then(|p| p.elapsed(today)) else { return Ok(()) };
+        let skip = Skip { id: 0, first, last, reason: Some(DayOff::Paused.to_string()) };
+        self.store.add_skip(settings.guild_id, &skip, by, self.clock.now()).await?;
+        Ok(())
     }
 
     /// The insight channels that will repeat an insight within the window.

@@ -6,7 +6,7 @@ use serenity::all::{CreateAttachment, CreateEmbed};
 
 use super::limits::Embed;
 
-use crate::app::report::{Report, Row, Section};
+use crate::app::report::{days_off_text, Report, Row, Section};
 use crate::prompts::Texts;
 
 /// Nine fields of at most 600 characters leave the description and
@@ -87,6 +87,9 @@ pub fn embed(report: &Report, texts: &Texts, with_chart: bool) -> CreateEmbed {
     let quotes =
         s.quotes.iter().map(|q| format!("> {}\n— <@{}> [link]({})", q.text.replace('\n', " "), q.user_id, q.link));
     fields.push((heading("quotes"), quotes.collect::<Vec<_>>().join("\n")));
+    if !s.days_off.is_empty() {
+        fields.push((heading("days_off"), days_off_text(&s.days_off)));
+    }
 
     let mut embed = Embed {
         title: title(report, texts),

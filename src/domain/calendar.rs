@@ -56,36 +56,36 @@ impl fmt::Display for Skip {
     }
 }
 
-/// Posting stopped until a day (posts resume on it) or until resumed.
+/// Posting stopped from a day until the day it resumes (or until
+/// resumed by hand). Kept once over, so past summaries still see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pause {
-    Until(Date),
-    UntilResumed,
+pub struct Pause {
+    pub from: Date,
+    /// The day posts resume; `None`: until `/setup resume`.
+    pub until: Option<Date>,
 }
 
 impl Pause {
-    const UNTIL_RESUMED: &'static str = "resume";
-
     pub fn covers(self, date: Date) -> bool {
-        match self {
-            Pause::Until(until) => date < until,
-            Pause::UntilResumed => true,
-        }
+        self.from <= date && self.until.is_none_or(|until| date < until)
     }
 
-    /// As stored: the day posts resume, or `resume`.
+    /// As stored: `2026-12-01..2027-01-05`, or `2026-12-01..` until resumed.
     pub fn to_stored(self) -> String {
-        match self {
-            Pause::Until(date) => date.to_string(),
-            Pause::UntilResumed => Self::UNTIL_RESUMED.into(),
-        }
+        format!("{}..{}", self.from, self.until.map(|d| d.to_string()).unwrap_or_default())
     }
 
     pub fn from_stored(text: &str) -> Result<Self, String> {
-        match text {
-            Self::UNTIL_RESUMED => Ok(Pause::UntilResumed),
-            date => parse_date(date).map(Pause::Until),
-        }
+        let (from, until) = text.split_once("..").ok_or_else(|| format!("`{text}` is not a pause"))?;
+        let until = Some(until).filter(|u| !u.is_empty()).map(parse_date).transpose()?;
+        Ok(Pause { from: parse_date(from)?, until })
+    }
+
+    /// The days it covered up to `today` (excluded) as a skip, for the
+    /// record once it is over or replaced; `None` if none had passed.
+    pub fn elapsed(self, today: Date) -> Option<(Date, Date)> {
+        let end = self.until.map_or(today, |until| until.min(today));
+        (self.from < end).then(|| (self.from, end.yesterday().unwrap_or(end)))
     }
 }
 
@@ -130,19 +130,27 @@ mod tests {
 
     #[test]
     fn a_day_off_is_a_skip_first_then_a_pause() {
-        let skips = [Skip { id: 1, first: date(2026, 12, 24), last: date(2027, 1, 1), reason: Some("holidays".into()) }];
+        let skips =
+            [Skip { id: 1, first: date(2026, 12, 24), last: date(2027, 1, 1), reason: Some("holidays".into()) }];
         assert_eq!(day_off(&skips, None, date(2026, 12, 23)), None);
         assert_eq!(day_off(&skips, None, date(2027, 1, 1)), Some(DayOff::Skipped(Some("holidays".into()))));
-        let pause = Some(Pause::Until(date(2027, 1, 5)));
+        let pause = Some(Pause { from: date(2026, 12, 20), until: Some(date(2027, 1, 5)) });
         assert_eq!(day_off(&skips, pause, date(2027, 1, 4)), Some(DayOff::Paused));
         assert_eq!(day_off(&skips, pause, date(2027, 1, 5)), None, "posts resume on the day given");
-        assert_eq!(day_off(&[], Some(Pause::UntilResumed), date(2030, 1, 1)), Some(DayOff::Paused));
+        assert_eq!(day_off(&skips, pause, date(2026, 12, 19)), None, "days before the pause are not in it");
+        let open = Pause { from: date(2026, 12, 20), until: None };
+        assert_eq!(day_off(&[], Some(open), date(2030, 1, 1)), Some(DayOff::Paused));
     }
 
     #[test]
-    fn pauses_round_trip_as_stored() {
-        for pause in [Pause::Until(date(2027, 1, 5)), Pause::UntilResumed] {
+    fn pauses_round_trip_as_stored_and_leave_their_past_as_a_skip() {
+        let until = Pause { from: date(2026, 12, 20), until: Some(date(2027, 1, 5)) };
+        let open = Pause { from: date(2026, 12, 20), until: None };
+        for pause in [until, open] {
             assert_eq!(Pause::from_stored(&pause.to_stored()).unwrap(), pause);
         }
+        assert_eq!(open.elapsed(date(2026, 12, 28)), Some((date(2026, 12, 20), date(2026, 12, 27))));
+        assert_eq!(until.elapsed(date(2027, 2, 1)), Some((date(2026, 12, 20), date(2027, 1, 4))));
+        assert_eq!(open.elapsed(date(2026, 12, 20)), None, "resumed the day it began");
     }
 }

@@ -59,7 +59,8 @@ pub fn next_insight(pool: &[Candidate], history: &[Shown], channel: u64, since: 
     }
     let outside_window = |c: &&Candidate| insight_last.get(&c.id).is_none_or(|&(_, day)| day < since);
     if !pool.iter().any(|c| outside_window(&c)) {
-        let oldest = pool.iter().min_by_key(|c| (insight_last.get(&c.id).map(|&(i, _)| i), channel_order(channel, c.id)));
+        let oldest =
+            pool.iter().min_by_key(|c| (insight_last.get(&c.id).map(|&(i, _)| i), channel_order(channel, c.id)));
         return oldest.map(|c| c.id);
     }
     let count = |c: &Candidate| times_shown.get(&c.id).copied().unwrap_or(0);
@@ -137,7 +138,9 @@ mod tests {
 
     #[test]
     fn a_pool_too_small_for_the_window_reuses_the_oldest_first() {
-        let p: Vec<Candidate> = (1..=10).map(|id| Candidate { id, segment: seg("smb"), own: false }).collect();
+        // Uneven segments: taking turns alone would reorder the second round.
+        let segment = |id| if id <= 7 { seg("smb") } else { seg("edu") };
+        let p: Vec<Candidate> = (1..=10).map(|id| Candidate { id, segment: segment(id), own: false }).collect();
         let shown = run_window(&p, 30, 90);
         let mut first: Vec<_> = shown[..10].to_vec();
         first.sort();

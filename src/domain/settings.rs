@@ -192,6 +192,12 @@ impl GuildSettings {
         channels.min().unwrap_or_else(|| guild.next_after(now))
     }
 
+    /// The post days from `first` to `last` (included) that are days off.
+    pub fn days_off(&self, first: jiff::civil::Date, last: jiff::civil::Date) -> Vec<(jiff::civil::Date, DayOff)> {
+        let days = first.series(jiff::Span::new().days(1)).take_while(|d| *d <= last);
+        days.filter(|d| self.post_days.includes(*d)).filter_map(|d| Some((d, self.day_off(d)?))).collect()
+    }
+
     /// Why `date` has no daily post, if it has none: skipped or paused.
     pub fn day_off(&self, date: jiff::civil::Date) -> Option<DayOff> {
         calendar::day_off(&self.skips, self.pause, date)

@@ -53,6 +53,25 @@ pub struct FollowUpRow {
     pub due: Option<Date>,
 }
 
+/// A post day of the period without the customer of the day (a skip or
+/// a pause), and why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DayOffRow {
+    pub day: Date,
+    pub reason: String,
+    /// The local day as `[start_ms, end_ms)`.
+    #[serde(skip)]
+    pub start_ms: i64,
+    #[serde(skip)]
+    pub end_ms: i64,
+}
+
+impl DayOffRow {
+    fn contains(&self, at_ms: i64) -> bool {
+        (self.start_ms..self.end_ms).contains(&at_ms)
+    }
+}
+
 /// Everything the summary reads for one week `[start_ms, end_ms)`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct WeekData {
@@ -76,6 +95,8 @@ pub struct WeekData {
     pub follow_ups: Vec<FollowUpRow>,
     /// Segments of the insights the guild can be shown.
     pub known_segments: BTreeSet<String>,
+    /// The guild's days off in the period (from its settings).
+    pub days_off: Vec<DayOffRow>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -139,6 +160,8 @@ pub struct WeekSummary {
     pub segments_not_discussed: Vec<String>,
     pub follow_up_owners: Vec<OwnerCount>,
     pub quotes: Vec<Quote>,
+    /// Post days without posts, and why.
+    pub days_off: Vec<DayOffRow>,
 }
 
 fn pct(part: i64, whole: i64) -> Option<f64> {
@@ -168,6 +191,8 @@ pub fn summarize(d: &WeekData) -> WeekSummary {
         sum
     });
     let meetings_answered = d.meetings.iter().filter(|m| m.answered).count() as i64;
+    // A meeting on a day off left unanswered does not count against the team.
+    let expected = d.meetings.iter().filter(|m| m.answered || !d.days_off.iter().any(|o| o.contains(m.opened_ms)));
     let waits: Vec<f64> =
         d.meetings.iter().filter_map(|m| Some((m.first_answer_ms? - m.opened_ms) as f64 / 60_000.0)).collect();
     let (follow_ups, owners) = follow_up_numbers(d);
@@ -178,7 +203,7 @@ pub fn summarize(d: &WeekData) -> WeekSummary {
         people_engaged: d.people_engaged,
         meetings: d.meetings.len() as i64,
         meetings_answered,
-        coverage_pct: pct(meetings_answered, d.meetings.len() as i64),
+        coverage_pct: pct(meetings_answered, expected.count() as i64),
         answers: totals.answers,
         answerers: d.answerers,
         median_minutes_to_first_answer: median(waits),
@@ -196,6 +221,7 @@ pub fn summarize(d: &WeekData) -> WeekSummary {
         segments_not_discussed,
         follow_up_owners: owners,
         quotes: quotes(&d.quote_candidates),
+        days_off: d.days_off.clone(),
     }
 }
 
@@ -315,6 +341,7 @@ mod tests {
                 FollowUpRow { owner_id: None, created_ms: -5, done_ms: Some(2_000), due: None },
             ],
             known_segments: ["smb", "edu", "enterprise"].into_iter().map(String::from).collect(),
+            days_off: Vec::new(),
         }
     }
 
@@ -322,6 +349,18 @@ mod tests {
     fn coverage_counts_meetings_whose_prompt_was_answered() {
         let h = summarize(&week()).headline;
         assert_eq!((h.meetings, h.meetings_answered, h.coverage_pct), (3, 2, Some(66.7)));
+    }
+
+    #[test]
+    fn an_unanswered_meeting_on_a_day_off_does_not_count_against_coverage() {
+        let mut d = week();
+        d.meetings.push(MeetingRow { id: 13, opened_ms: 500, first_answer_ms: Some(501), answered: true });
+        d.meetings[2].opened_ms = 400;
+        let off = DayOffRow { day: date(2026, 11, 20), reason: "offsite".into(), start_ms: 300, end_ms: 600 };
+        d.days_off = vec![off.clone()];
+        let s = summarize(&d);
+        assert_eq!((s.headline.meetings, s.headline.meetings_answered, s.headline.coverage_pct), (4, 3, Some(100.0)));
+        assert_eq!(s.days_off, [off]);
     }
 
     #[test]

@@ -223,8 +223,9 @@ impl Days {
         }
         let mut days = Days(0);
         for word in text.split([',', ' ']).filter(|w| !w.trim().is_empty()) {
-            let day = parse_weekday(word)
-                .map_err(|_| format!("`{text}` is not a set of days; write daily, weekdays, or days like mon,wed,fri"))?;
+            let day = parse_weekday(word).map_err(|_| {
+                format!("`{text}` is not a set of days; write daily, weekdays, or days like mon,wed,fri")
+            })?;
             days.0 |= Days::only(day).0;
         }
         match days.0 {

@@ -1,8 +1,8 @@
 //! Guild settings and the channels a guild assigns to insights and meetings.
 
 use super::{db_id, from_db_id, from_ms, ms, on_pool, Result, Store};
-use crate::domain::classify::Signal;
 use crate::domain::calendar::{Pause, Skip};
+use crate::domain::classify::Signal;
 use crate::domain::insight::Segment;
 use crate::domain::settings::{ChannelPurpose, Defaults, GuildListing, GuildSettings, InsightChannel};
 use crate::domain::time::{weekday_name, LocalTime};
@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 const COLUMNS: &str = "guild_id, timezone, post_time, post_days, thread_pattern, manager_role, mention_role, \
     summary_channel, summary_weekday, summary_time, retention_days, catch_up_minutes, repeat_window_days, \
-    paused_until, extra_evidence, extra_assumption, extra_follow_up";
+    pause, extra_evidence, extra_assumption, extra_follow_up";
 
 fn decode_error(column: &str, message: String) -> sqlx::Error {
     sqlx::Error::Decode(format!("stored {column} is invalid: {message}").into())
@@ -31,7 +31,7 @@ struct GuildRow {
     retention_days: i64,
     catch_up_minutes: i64,
     repeat_window_days: i64,
-    paused_until: Option<String>,
+    pause: Option<String>,
     extra_evidence: Option<String>,
     extra_assumption: Option<String>,
     extra_follow_up: Option<String>,
@@ -57,7 +57,8 @@ impl GuildRow {
         s.retention_days = self.retention_days as u32;
         s.catch_up_minutes = self.catch_up_minutes as u32;
         s.repeat_window_days = self.repeat_window_days as u32;
-        s.pause = self.paused_until.as_deref().map(Pause::from_stored).transpose().map_err(|e| decode_error("paused_until", e))?;
+        let pause = self.pause.as_deref().map(Pause::from_stored).transpose();
+        s.pause = pause.map_err(|e| decode_error("pause", e))?;
         let extras = [
             (Signal::Evidence, self.extra_evidence),
             (Signal::Assumption, self.extra_assumption),
@@ -100,8 +101,7 @@ impl Store {
             return Ok(found);
         }
         let fresh = GuildSettings::new(guild_id, defaults);
-        let insert =
-            "INSERT INTO guilds (guild_id, timezone, post_time, post_days, thread_pattern, summary_weekday, \
+        let insert = "INSERT INTO guilds (guild_id, timezone, post_time, post_days, thread_pattern, summary_weekday, \
             summary_time, retention_days, catch_up_minutes, repeat_window_days, joined_at) \
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (guild_id) DO NOTHING";
         on_pool!(self, p => sqlx::query(insert)
@@ -138,7 +138,7 @@ impl Store {
         let sql = "UPDATE guilds SET timezone = $2, post_time = $3, post_days = $4, thread_pattern = $5, \
             manager_role = $6, mention_role = $7, summary_channel = $8, summary_weekday = $9, summary_time = $10, \
             retention_days = $11, catch_up_minutes = $12, extra_evidence = $13, extra_assumption = $14, \
-            extra_follow_up = $15, repeat_window_days = $16, paused_until = $17, daily_due_at = 0, summary_due_at = 0 \
+            extra_follow_up = $15, repeat_window_days = $16, pause = $17, daily_due_at = 0, summary_due_at = 0 \
             WHERE guild_id = $1";
         on_pool!(self, p => sqlx::query(sql)
             .bind(db_id(s.guild_id))
@@ -203,7 +203,11 @@ impl Store {
                 let time = time.map(|t| LocalTime::parse(&t)).transpose().map_err(|e| decode_error("post_time", e))?;
                 let segments = super::split_list(segments.as_deref().unwrap_or(""));
                 let segments = segments.iter().map(|s| Segment::parse(s)).collect::<std::result::Result<_, _>>();
-                Ok(InsightChannel { id: from_db_id(id), time, segments: segments.map_err(|e| decode_error("segments", e))? })
+                Ok(InsightChannel {
+                    id: from_db_id(id),
+                    time,
+                    segments: segments.map_err(|e| decode_error("segments", e))?,
+                })
             })
             .collect()
     }

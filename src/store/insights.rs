@@ -259,7 +259,8 @@ impl Store {
 
     /// Insights shown in a channel, oldest first.
     pub async fn channel_history(&self, guild_id: u64, channel_id: u64) -> Result<Vec<Shown>> {
-        let sql = "SELECT p.insight_id, i.segment, p.local_date FROM insight_posts p JOIN insights i ON i.id = p.insight_id \
+        let sql =
+            "SELECT p.insight_id, i.segment, p.local_date FROM insight_posts p JOIN insights i ON i.id = p.insight_id \
             WHERE p.guild_id = $1 AND p.channel_id = $2 ORDER BY p.id";
         let rows: Vec<(i64, String, String)> = on_pool!(self, p => sqlx::query_as(sql)
             .bind(db_id(guild_id))
@@ -268,7 +269,9 @@ impl Store {
             .await)?;
         Ok(rows
             .into_iter()
-            .filter_map(|(id, segment, day)| Some(Shown { id, segment: Segment::parse(&segment).ok()?, day: day.parse().ok()? }))
+            .filter_map(|(id, segment, day)| {
+                Some(Shown { id, segment: Segment::parse(&segment).ok()?, day: day.parse().ok()? })
+            })
             .collect())
     }
 

@@ -241,6 +241,7 @@ impl Store {
                 })
                 .collect(),
             known_segments: segments.into_iter().collect::<BTreeSet<_>>(),
+            days_off: Vec::new(), // the guild's settings, not its data
         })
     }
 }

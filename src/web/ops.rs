@@ -17,10 +17,12 @@ pub fn router(app: App) -> Router {
 /// How long the database may take to answer a health check.
 const DATABASE_PATIENCE: Duration = Duration::from_secs(2);
 
-/// 200 "ok" while the gateway is connected and the database answers;
+/// 200 "ok" while the gateway is connected, the scheduler passes and the
+/// database answers;
 /// 503 with one line per problem otherwise.
 async fn healthz(State(app): State<App>) -> impl IntoResponse {
     let mut problems: Vec<String> = app.health.gateway_problem().into_iter().collect();
+    problems.extend(app.health.scheduler_problem(crate::app::health::SCHEDULER_PATIENCE));
     match tokio::time::timeout(DATABASE_PATIENCE, app.database_answers()).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => problems.push(format!("the database does not answer: {e:#}")),

@@ -74,6 +74,14 @@ impl Harness {
             .unwrap();
     }
 
+    /// Sets the clock to `at` and waits until the bot's scheduler has
+    /// completed a pass at that time (and sent what was due).
+    pub async fn pass_at(&self, at: jiff::Timestamp) {
+        self.clock.set(at);
+        let passed = self.app.health.scheduler_pass_at(at);
+        tokio::time::timeout(Duration::from_secs(20), passed).await.expect("the scheduler passes within 20 s");
+    }
+
     /// Where the bot's HTTP server listens, if `ADVOCATE_HTTP_ADDR` was set.
     pub fn http_addr(&self) -> Option<std::net::SocketAddr> {
         Some(self.running.as_ref()?.web.as_ref()?.addr)

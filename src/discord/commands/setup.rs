@@ -52,8 +52,8 @@ fn describe(s: &GuildSettings, short_pools: &[PoolShortfall]) -> String {
     let extras: Vec<String> = s.extra_patterns.iter().map(|(k, p)| format!("extra_{}: `{p}`", k.key())).collect();
     let pause = match s.pause {
         None => "no".to_string(),
-        Some(Pause::Until(day)) => format!("until {day} (posts resume that day)"),
-        Some(Pause::UntilResumed) => "until /setup resume".to_string(),
+        Some(Pause { from, until: Some(until) }) => format!("from {from}; posts resume on {until}"),
+        Some(Pause { from, until: None }) => format!("from {from} until /setup resume"),
     };
     let pools: Vec<String> = short_pools
         .iter()
@@ -284,18 +284,10 @@ async fn pause(
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let app = &ctx.data().app;
-    let pause = match until.as_deref() {
-        Some(day) => Pause::Until(parse_date(day).map_err(UserError)?),
-        None => Pause::UntilResumed,
-    };
-    let mut settings = app.settings(guild(ctx)).await?;
-    settings.pause = Some(pause);
-    app.save_settings(&settings).await?;
-    let until = match pause {
-        Pause::Until(day) => Some(day.to_string()),
-        Pause::UntilResumed => None,
-    };
-    reply_private(ctx, app.prompts.texts.render("replies.paused", minijinja::context! { until })).await
+    let until = until.as_deref().map(parse_date).transpose().map_err(UserError)?;
+    let from = app.pause(guild(ctx), until, ctx.author().id.get()).await?.to_string();
+    let until = until.map(|day| day.to_string());
+    reply_private(ctx, app.prompts.texts.render("replies.paused", minijinja::context! { from, until })).await
 }
 
 /// Post the customer of the day again from the next post time
@@ -303,9 +295,7 @@ async fn pause(
 async fn resume(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let app = &ctx.data().app;
-    let mut settings = app.settings(guild(ctx)).await?;
-    settings.pause = None;
-    app.save_settings(&settings).await?;
+    app.resume(guild(ctx), ctx.author().id.get()).await?;
     reply_private(ctx, app.prompts.texts.text("replies.resumed")).await
 }
 
