@@ -103,16 +103,7 @@ async fn a_manager_uses_the_dashboard_in_a_real_browser() {
         h.app.open_follow_ups(guild, None).await.unwrap().first().map(|f| f.id)
     })
     .await;
-    let suggestion = advocate::app::insights::Suggestion {
-        title: "Clinics print every invoice".into(),
-        customer: "A dental clinic".into(),
-        segment: "healthcare".into(),
-        story: "They print invoices for their records.".into(),
-        evidence: "Ticket 4411".into(),
-        source: "support ticket".into(),
-        question: "Should invoices be printable?".into(),
-    };
-    let suggested = h.app.suggest_insight(guild, sam, false, &suggestion).await.unwrap();
+    let suggested = common::suggest_clinic_insight(&h.app, guild, sam).await;
 
     let i = h.fake.slash(dana, product, &Command::new("dashboard")).unwrap();
     let reply = h.fake.response_message(i).await.unwrap().content;

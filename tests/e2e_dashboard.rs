@@ -335,16 +335,7 @@ async fn a_manager_closes_follow_ups_and_reviews_insights_from_the_pages() {
     })
     .await;
     let id = open[0].id;
-    let suggestion = advocate::app::insights::Suggestion {
-        title: "Clinics print every invoice".into(),
-        customer: "A dental clinic".into(),
-        segment: "healthcare".into(),
-        story: "They print invoices for their records.".into(),
-        evidence: "Ticket 4411".into(),
-        source: "support ticket".into(),
-        question: "Should invoices be printable?".into(),
-    };
-    let suggested = h.app.suggest_insight(t.guild, t.sam, false, &suggestion).await.unwrap();
+    let suggested = common::suggest_clinic_insight(&h.app, t.guild, t.sam).await;
     let browser = signed_in_manager(&h, &t).await;
 
     let board = browser.get(&format!("/guilds/{}/follow-ups", t.guild)).await;

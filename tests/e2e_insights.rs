@@ -246,3 +246,128 @@ async fn an_insight_with_every_field_at_its_maximum_is_posted_within_discords_li
     assert!(post.text().contains(&"W".repeat(1000)), "the story is whole");
     h.finish().await; // fails on any request Discord would refuse
 }
+
+/// Waits until `message` reads `wanted` (the bot edits it after a button).
+async fn edited_to(h: &Harness, message: u64, wanted: &str) -> String {
+    h.fake
+        .wait_for(&format!("message {message} to say {wanted}"), |s| {
+            let content = &s.messages[&message].content;
+            content.contains(wanted).then(|| content.clone())
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_look_alike_suggestion_is_confirmed_before_saving_and_an_edit_changes_future_posts_only() {
+    let mut h = Harness::new(common::sqlite().await, NOW).await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    let saved = fill_form(&h, t.lead, t.channel, suggest(&h, t.lead, t.channel)).await;
+    assert!(saved.content.contains("is live"), "{}", saved.content);
+    let own = |h: &Harness| {
+        let store = h.db.store.clone();
+        let guild = t.guild;
+        async move {
+            let all = store.list_insights(guild, None).await.unwrap();
+            all.into_iter().filter(|i| i.guild_id.is_some()).collect::<Vec<_>>()
+        }
+    };
+    let permits = own(&h).await[0].id;
+
+    // The same title but for case and punctuation: shown, not saved.
+    let mut again = PERMITS;
+    again[0].1 = "PERMITS -- stuck in review!";
+    again[1].1 = "A county office";
+    let asked = fill_form_with(&h, t.member, t.channel, suggest(&h, t.member, t.channel), &again).await;
+    assert!(
+        asked.content.contains("looks like") && asked.content.contains(&format!("#{permits} Permits stuck in review")),
+        "{}",
+        asked.content
+    );
+    assert_eq!(own(&h).await.len(), 1, "nothing saved before the member confirms");
+    let buttons = asked.buttons();
+    let save = buttons.iter().find(|b| b.contains(":save:")).unwrap();
+    // Only its author can confirm it.
+    h.fake.click(t.lead, asked.id, save).unwrap();
+    edited_to(&h, asked.id, "send it again with /insight add").await;
+    assert_eq!(own(&h).await.len(), 1);
+
+    let asked = fill_form_with(&h, t.member, t.channel, suggest(&h, t.member, t.channel), &again).await;
+    let save = asked.buttons().into_iter().find(|b| b.contains(":save:")).unwrap();
+    h.fake.click(t.member, asked.id, &save).unwrap();
+    edited_to(&h, asked.id, "waiting for a manager's review").await;
+    assert_eq!(own(&h).await.len(), 2, "saved once confirmed");
+    let asked = fill_form_with(&h, t.member, t.channel, suggest(&h, t.member, t.channel), &again).await;
+    let drop = asked.buttons().into_iter().find(|b| b.contains(":drop:")).unwrap();
+    h.fake.click(t.member, asked.id, &drop).unwrap();
+    edited_to(&h, asked.id, "Not saved").await;
+    assert_eq!(own(&h).await.len(), 2);
+
+    // Posts here show public-sector insights only: the live one, then the edit.
+    let channel = Command::new("setup").sub("channel").opt("purpose", "insight").opt("channel", t.channel);
+    let r = reply(&h, h.fake.slash(t.owner, t.channel, &channel.opt("segments", "public-sector")).unwrap()).await;
+    assert!(r.content.contains("showing public-sector only"), "{}", r.content);
+    assert!(reply(&h, h.fake.slash(t.member, t.channel, &Command::new("insight").sub("today")).unwrap())
+        .await
+        .content
+        .contains("Posted"));
+
+    let edit = Command::new("insight").sub("edit").opt("id", permits);
+    let refused = reply(&h, h.fake.slash(t.member, t.channel, &edit).unwrap()).await;
+    assert!(refused.content.contains("for managers"), "{}", refused.content);
+    let opened = h.fake.slash(t.lead, t.channel, &edit).unwrap();
+    let form = h.fake.response(opened).await.unwrap();
+    let first_field = &form.callbacks[0]["data"]["components"][0]["components"][0];
+    assert_eq!(first_field["value"], "Permits stuck in review", "the form holds the insight's text");
+    let mut edited = PERMITS;
+    edited[0].1 = "Permits wait three weeks in review";
+    let done = h.fake.submit_modal(t.lead, t.channel, &form.modal_id().unwrap(), &edited).unwrap();
+    let done = reply(&h, done).await;
+    assert!(done.content.contains(&format!("Insight #{permits} is changed")), "{}", done.content);
+
+    assert!(reply(&h, h.fake.slash(t.member, t.channel, &Command::new("insight").sub("today")).unwrap())
+        .await
+        .content
+        .contains("Posted"));
+    let posts: Vec<String> = h
+        .fake
+        .messages_in(t.channel)
+        .into_iter()
+        .filter(|m| !m.embeds.as_array().unwrap().is_empty())
+        .map(|m| m.embeds[0]["title"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(posts.len(), 2, "{posts:?}");
+    assert!(posts[0].starts_with("Permits stuck in review"), "the old post keeps its text: {posts:?}");
+    assert!(posts[1].starts_with("Permits wait three weeks in review"), "the next post has the edit: {posts:?}");
+    h.finish().await;
+}
+
+#[tokio::test]
+async fn the_insight_list_filters_and_pages() {
+    let mut h = Harness::new(common::sqlite().await, NOW).await;
+    h.start_bot(true).await;
+    let t = team(&h).await;
+    let list = |options: &[(&str, serde_json::Value)]| {
+        let mut command = Command::new("insight").sub("list");
+        for (name, value) in options {
+            command = command.opt(name, value.clone());
+        }
+        command
+    };
+    let page = reply(&h, h.fake.slash(t.member, t.channel, &list(&[])).unwrap()).await.content;
+    assert!(page.contains("0 of your own, 31 from the shipped library** · page 1 of 3"), "{page}");
+    assert_eq!(page.lines().filter(|l| l.starts_with('#')).count(), 15, "{page}");
+    let last = reply(&h, h.fake.slash(t.member, t.channel, &list(&[("page", 3.into())])).unwrap()).await.content;
+    assert_eq!(last.lines().filter(|l| l.starts_with('#')).count(), 1, "{last}");
+    let health =
+        reply(&h, h.fake.slash(t.member, t.channel, &list(&[("segment", "Healthcare".into())])).unwrap()).await;
+    assert!(health.content.contains("0 of your own, 6 from the shipped library**\n"), "{}", health.content);
+    assert!(health.content.lines().skip(1).all(|l| l.ends_with("#healthcare")), "{}", health.content);
+    let beyond = reply(&h, h.fake.slash(t.member, t.channel, &list(&[("page", 9.into())])).unwrap()).await;
+    assert!(beyond.content.contains("ask for page 1 to 3"), "{}", beyond.content);
+    let pending = list(&[("status", "pending review".into())]);
+    let none = reply(&h, h.fake.slash(t.member, t.channel, &pending).unwrap()).await;
+    assert!(none.content.contains("0 of your own, 0 from the shipped library"), "{}", none.content);
+    h.finish().await;
+}

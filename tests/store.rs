@@ -873,3 +873,28 @@ async fn the_explorer_filters_answers_and_pages_through_them() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn an_edited_shipped_insight_is_replaced_for_that_guild_only() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T10:00:00Z");
+        s.sync_library(&[library("shipped", "smb")], now).await.unwrap();
+        let shipped = s.list_insights(GUILD, None).await.unwrap()[0].id;
+        let copy = s.override_library_insight(GUILD, shipped, &insight("Edited", "smb"), BIG, now).await.unwrap();
+        let ids = |guild| async move {
+            s.list_insights(guild, None).await.unwrap().into_iter().map(|i| i.id).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(GUILD).await, [copy], "{}: the copy replaces the shipped one here", db.backend);
+        assert_eq!(ids(GUILD + 1).await, [shipped], "{}: other guilds keep the shipped one", db.backend);
+        assert!(s.visible_insight(GUILD, shipped).await.unwrap().is_none());
+        assert!(s.visible_insight(GUILD + 1, copy).await.unwrap().is_none(), "another guild's own is not visible");
+
+        assert!(s.edit_insight(GUILD, copy, &insight("Edited again", "edu")).await.unwrap());
+        let edited = s.visible_insight(GUILD, copy).await.unwrap().unwrap();
+        assert_eq!((edited.body.title.as_str(), edited.body.segment.as_str()), ("Edited again", "edu"));
+        assert!(!s.edit_insight(GUILD + 1, copy, &insight("Theirs", "edu")).await.unwrap(), "not that guild's");
+        assert!(!s.edit_insight(GUILD, shipped, &insight("Shipped", "edu")).await.unwrap(), "the library stays");
+        db.finish().await;
+    }
+}

@@ -37,7 +37,7 @@ pub struct Viewer {
 }
 
 /// 256 random bits as hex: a link's or session's secret.
-fn new_secret() -> anyhow::Result<String> {
+pub(super) fn new_secret() -> anyhow::Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness from the system: {e}"))?;
     Ok(hex(&bytes))

@@ -61,6 +61,8 @@ pub struct App {
     /// Bumped whenever settings are saved, so that a read which started
     /// before a save does not put the old values back in the cache.
     settings_generation: Arc<std::sync::atomic::AtomicU64>,
+    /// Suggestions waiting for their author to confirm them.
+    drafts: Arc<insights::Drafts>,
 }
 
 /// A guild's classifier and the extra patterns it was built with.
@@ -101,6 +103,7 @@ impl App {
             patterns,
             settings,
             settings_generation,
+            drafts: Arc::default(),
         }
     }
 

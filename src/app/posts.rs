@@ -94,10 +94,12 @@ impl App {
             );
             return Ok(None);
         };
-        let mut nonce = slot_nonce(slot.guild_id, slot.channel_id, slot.local_date, slot.kind);
-        if slot.kind == PostKind::Manual {
-            nonce.push_str(&format!("{:x}", now.as_millisecond() & 0xfff));
-        }
+        // A daily slot's nonce is fixed, so a resend is deduplicated; each
+        // manual post is a new message, so its nonce is new every time.
+        let nonce = match slot.kind {
+            PostKind::Daily => slot_nonce(slot.guild_id, slot.channel_id, slot.local_date, slot.kind),
+            PostKind::Manual => nonce(&super::access::new_secret()?),
+        };
         Ok(match self.store.claim_post(slot, insight, &nonce, now).await? {
             Claim::New(post) => Some(post),
             Claim::Existing(post) => self.take_over(post, now).await?,

@@ -202,15 +202,15 @@ pub fn invite_url(application_id: u64) -> String {
 }
 
 async fn component(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data) -> Result<(), Error> {
-    if !answer::button(ctx, i, data).await? {
+    if !answer::button(ctx, i, data).await? && !super::commands::confirm_suggestion(ctx, i, data).await? {
         super::commands::confirm_forget(ctx, i, data).await?;
     }
     Ok(())
 }
 
 async fn modal(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Result<(), Error> {
-    if !answer::submit(ctx, i, data).await? {
-        super::commands::submit_suggestion(ctx, i, data).await?;
+    if !answer::submit(ctx, i, data).await? && !super::commands::submit_suggestion(ctx, i, data).await? {
+        super::commands::submit_edit(ctx, i, data).await?;
     }
     Ok(())
 }

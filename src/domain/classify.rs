@@ -142,7 +142,7 @@ mod tests {
 
     fn shipped() -> Patterns {
         let text = include_str!("../../prompts/patterns.toml");
-        crate::prompts::patterns::parse("patterns.toml", text).expect("shipped patterns load")
+        crate::prompts::patterns::parse("patterns.toml", text).expect("shipped patterns load").patterns
     }
 
     #[test]

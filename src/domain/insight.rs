@@ -179,6 +179,32 @@ pub struct Insight {
     pub added_by: Option<u64>,
 }
 
+/// Text as people read it for sameness: lower case, letters and digits,
+/// words separated by one space.
+fn normalized(text: &str) -> String {
+    let kept: String = text.to_lowercase().chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// How alike two texts are, from 0 to 1 (1: the same words once case and
+/// punctuation are set aside), by edit distance.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    strsim::normalized_levenshtein(&normalized(a), &normalized(b))
+}
+
+/// The insights whose title or customer is at least `threshold` alike to
+/// `new`'s: probably the same story told again. Rejected ones do not count.
+pub fn look_alikes<'a>(new: &NewInsight, existing: &'a [Insight], threshold: f64) -> Vec<&'a Insight> {
+    existing
+        .iter()
+        .filter(|i| i.status != InsightStatus::Rejected)
+        .filter(|i| {
+            similarity(&new.title, &i.body.title) >= threshold
+                || similarity(&new.customer, &i.body.customer) >= threshold
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +260,28 @@ mod tests {
         let insight = NewInsight { story: "a".repeat(1001), ..sample() };
         assert_eq!(insight.check().unwrap_err(), "story is 1001 characters; the limit is 1000");
         assert!(sample().check().is_ok());
+    }
+
+    #[test]
+    fn a_title_differing_only_in_case_and_punctuation_is_a_look_alike() {
+        let stored = |id, title: &str, customer: &str, status| Insight {
+            id,
+            guild_id: Some(1),
+            body: NewInsight { title: title.into(), customer: customer.into(), ..sample() },
+            status,
+            added_by: None,
+        };
+        let existing = [
+            stored(1, "Exports time out!", "Globex", InsightStatus::Live),
+            stored(2, "Onboarding is slow", "Acme Corp.", InsightStatus::Pending),
+            stored(3, "Exports time-out", "Initech", InsightStatus::Rejected),
+            stored(4, "Billing confuses admins", "Umbrella", InsightStatus::Live),
+        ];
+        let new = NewInsight { title: "EXPORTS -- time out".into(), customer: "acme corp".into(), ..sample() };
+        let found: Vec<i64> = look_alikes(&new, &existing, 0.85).iter().map(|i| i.id).collect();
+        assert_eq!(found, [1, 2], "same title; same customer; a rejected one does not count");
+        assert_eq!(similarity("Exports time out!", "exports, time out"), 1.0);
+        assert!(similarity("Exports time out", "Billing confuses admins") < 0.5);
     }
 
     #[test]

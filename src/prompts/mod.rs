@@ -21,6 +21,8 @@ pub struct Prompts {
     pub texts: Texts,
     /// Shared by every guild without patterns of its own.
     pub patterns: std::sync::Arc<Patterns>,
+    /// See [`patterns::PatternsFile::similar_insight`].
+    pub similar_insight: f64,
 }
 
 /// One thing wrong in a prompts file.
@@ -157,8 +159,8 @@ fn parse(files: Vec<File>, mut problems: Vec<Problem>) -> Result<Prompts, Proble
     let library = collect(library::parse_files(&insights), &mut problems);
 
     match (texts, patterns, library) {
-        (Some(texts), Some(patterns), Some(library)) if problems.is_empty() => {
-            Ok(Prompts { library, texts, patterns: patterns.into() })
+        (Some(texts), Some(file), Some(library)) if problems.is_empty() => {
+            Ok(Prompts { library, texts, patterns: file.patterns.into(), similar_insight: file.similar_insight })
         }
         _ => Err(Problems(problems)),
     }

@@ -1,4 +1,5 @@
-//! prompts/patterns.toml: the regexes behind answer classification.
+//! prompts/patterns.toml: the regexes behind answer classification, and
+//! how alike two insights must be for a suggestion to be questioned.
 
 use std::path::Path;
 
@@ -15,9 +16,20 @@ struct File {
     evidence: Vec<Spanned<String>>,
     assumption: Vec<Spanned<String>>,
     follow_up: Vec<Spanned<String>>,
+    similar_insight: Spanned<f64>,
 }
 
-pub fn parse(path: impl AsRef<Path>, text: &str) -> Result<Patterns, Vec<Problem>> {
+/// What patterns.toml holds.
+#[derive(Debug)]
+pub struct PatternsFile {
+    pub patterns: Patterns,
+    /// From 0.5 to 1: how alike (normalised text similarity) a suggested
+    /// insight's title or customer must be to an existing one's for the
+    /// member to be asked before it is saved.
+    pub similar_insight: f64,
+}
+
+pub fn parse(path: impl AsRef<Path>, text: &str) -> Result<PatternsFile, Vec<Problem>> {
     let source = Source { path: path.as_ref(), text };
     let file: File = toml::from_str(text).map_err(|e| vec![source.toml_problem(&e)])?;
     let mut problems = Vec::new();
@@ -35,9 +47,14 @@ pub fn parse(path: impl AsRef<Path>, text: &str) -> Result<Patterns, Vec<Problem
     let evidence = check(&file.evidence);
     let assumption = check(&file.assumption);
     let follow_up = check(&file.follow_up);
+    let similar_insight = *file.similar_insight.get_ref();
+    if !(0.5..=1.0).contains(&similar_insight) {
+        let e = format!("similar_insight must be from 0.5 to 1 (1: only the same words), not {similar_insight}");
+        problems.push(source.problem(file.similar_insight.span().start, e));
+    }
     let tag = &file.segment_tag;
     match Patterns::new(evidence, assumption, follow_up, tag.get_ref()) {
-        Ok(patterns) if problems.is_empty() => Ok(patterns),
+        Ok(patterns) if problems.is_empty() => Ok(PatternsFile { patterns, similar_insight }),
         Ok(_) => Err(problems),
         Err(e) => {
             problems.push(source.problem(tag.span().start, e));
@@ -53,7 +70,7 @@ mod tests {
     #[test]
     fn bad_regex_is_reported_on_its_line() {
         let text =
-            "segment_tag = '#([a-z]+)'\nevidence = [\n  'ok',\n  '(broken',\n]\nassumption = []\nfollow_up = []\n";
+            "segment_tag = '#([a-z]+)'\nevidence = [\n  'ok',\n  '(broken',\n]\nassumption = []\nfollow_up = []\nsimilar_insight = 0.8\n";
         let problems = parse("p.toml", text).unwrap_err();
         assert_eq!(problems.len(), 1);
         assert!(

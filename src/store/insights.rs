@@ -197,6 +197,60 @@ impl Store {
         })
     }
 
+    /// Changes the text, segment and source of one of a guild's own
+    /// insights. False if the guild has no insight of that number.
+    pub async fn edit_insight(&self, guild_id: u64, id: i64, i: &NewInsight) -> Result<bool> {
+        let sql = "UPDATE insights SET title = $3, customer = $4, segment = $5, story = $6, evidence = $7, \
+            source = $8, question = $9, is_example = $10 WHERE id = $1 AND guild_id = $2";
+        let done = on_pool!(self, p => sqlx::query(sql)
+            .bind(id)
+            .bind(db_id(guild_id))
+            .bind(&i.title)
+            .bind(&i.customer)
+            .bind(i.segment.as_str())
+            .bind(&i.story)
+            .bind(&i.evidence)
+            .bind(i.source.as_str())
+            .bind(&i.question)
+            .bind(i.is_example)
+            .execute(p).await.map(|r| r.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    /// Replaces a shipped insight for one guild by its own edited copy, in
+    /// one transaction: the copy is added live and the shipped one retired
+    /// there. Returns the copy's id.
+    pub async fn override_library_insight(
+        &self,
+        guild_id: u64,
+        shipped_id: i64,
+        copy: &NewInsight,
+        by: u64,
+        now: Timestamp,
+    ) -> Result<i64> {
+        let insert = format!("{INSERT} RETURNING id");
+        let retire = "INSERT INTO insight_retirements (guild_id, insight_id, retired_by, retired_at) \
+            VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let q = sqlx::query_scalar(&insert);
+            let id: i64 = bind_insight!(q, Some(guild_id), copy, InsightStatus::Live, Some(by), now)
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query(retire).bind(db_id(guild_id)).bind(shipped_id).bind(db_id(by)).bind(ms(now)).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// An insight the guild sees (its own or the library's, not retired there).
+    pub async fn visible_insight(&self, guild_id: u64, id: i64) -> Result<Option<Insight>> {
+        let sql = format!("SELECT {COLUMNS} FROM insights i WHERE i.id = $2 AND {VISIBLE} AND status <> 'retired'");
+        let row: Option<InsightRow> =
+            on_pool!(self, p => sqlx::query_as(&sql).bind(db_id(guild_id)).bind(id).fetch_optional(p).await)?;
+        row.map(InsightRow::into_insight).transpose()
+    }
+
     pub async fn insight(&self, id: i64) -> Result<Option<Insight>> {
         let sql = format!("SELECT {COLUMNS} FROM insights WHERE id = $1");
         let row: Option<InsightRow> = on_pool!(self, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await)?;

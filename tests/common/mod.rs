@@ -99,3 +99,24 @@ pub async fn headline(
     let scope = advocate::store::WeekScope::new(guild_id, start, end, &advocate::domain::time::Zone::utc(), None);
     advocate::domain::summary::summarize(&store.week_data(&scope).await.unwrap()).headline
 }
+
+/// A member's suggestion (pending review) of an insight unlike any shipped.
+pub async fn suggest_clinic_insight(
+    app: &advocate::app::App,
+    guild: u64,
+    member: u64,
+) -> advocate::domain::insight::Insight {
+    let suggestion = advocate::app::insights::Suggestion {
+        title: "Clinics print every invoice".into(),
+        customer: "A dental clinic".into(),
+        segment: "healthcare".into(),
+        story: "They print invoices for their records.".into(),
+        evidence: "Ticket 4411".into(),
+        source: "support ticket".into(),
+        question: "Should invoices be printable?".into(),
+    };
+    match app.suggest_insight(guild, member, false, &suggestion).await.unwrap() {
+        advocate::app::insights::Suggested::Saved(insight) => *insight,
+        advocate::app::insights::Suggested::LooksLike { look_alikes, .. } => panic!("looks like {look_alikes:?}"),
+    }
+}

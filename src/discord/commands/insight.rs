@@ -1,29 +1,32 @@
-//! /insight today | add | list | review | retire
+//! /insight today | add | edit | list | review | retire | import
 
 use serenity::all::{
-    ChannelId, Context as SerenityContext, CreateActionRow, CreateInputText, CreateInteractionResponse, CreateMessage,
-    CreateModal, EditInteractionResponse, InputTextStyle, ModalInteraction, UserId,
+    ButtonStyle, ChannelId, ComponentInteraction, Context as SerenityContext, CreateActionRow, CreateButton,
+    CreateInputText, CreateInteractionResponse, CreateMessage, CreateModal, EditInteractionResponse, InputTextStyle,
+    ModalInteraction, UserId,
 };
 
-use super::{guild, listing, manager_only, member_is_manager, reply_private, Context, Error};
+use super::{guild, is_manager, listing, manager_only, member_is_manager, reply_private, Context, Error};
 use crate::app::import::ImportOptions;
-use crate::app::insights::Suggestion;
+use crate::app::insights::{InsightFilter, Suggested, Suggestion};
 use crate::app::UserError;
 use crate::discord::answer::modal_field;
 use crate::discord::posts;
 use crate::discord::Data;
-use crate::domain::insight::{EvidenceSource, InsightStatus, Segment, LIMITS};
+use crate::domain::insight::{EvidenceSource, Insight, InsightStatus, Segment, LIMITS};
 
 /// The largest feedback file `/insight import` takes.
 const MAX_IMPORT_BYTES: u32 = 2 * 1024 * 1024;
 
 const FORM_PREFIX: &str = "insight-add:";
+const EDIT_PREFIX: &str = "insight-edit:";
+const DRAFT_PREFIX: &str = "insight-draft:";
 
 /// The customer insights this server sees
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("today", "add", "list", "review", "retire", "import"),
+    subcommands("today", "add", "edit", "list", "review", "retire", "import"),
     subcommand_required
 )]
 pub async fn insight(_ctx: Context<'_>) -> Result<(), Error> {
@@ -84,11 +87,10 @@ async fn add(
     segment: String,
 ) -> Result<(), Error> {
     crate::domain::insight::Segment::parse(&segment).map_err(UserError)?;
-    let limit = |name: &str| LIMITS.iter().find(|(n, _)| *n == name).map_or(1000, |(_, max)| *max as u16);
     let texts = &ctx.data().app.prompts.texts;
     let input = |id: &str, style: InputTextStyle| {
         let label = texts.text(&format!("suggestion_form.{id}_label"));
-        CreateActionRow::InputText(CreateInputText::new(style, label, id).max_length(limit(id)).required(true))
+        CreateActionRow::InputText(CreateInputText::new(style, label, id).max_length(field_limit(id)).required(true))
     };
     let id = format!("{FORM_PREFIX}{}:{}", EvidenceSource::from(source).as_str(), segment.trim());
     let modal = CreateModal::new(id, texts.text("suggestion_form.title")).components(vec![
@@ -101,6 +103,97 @@ async fn add(
     let poise::Context::Application(a) = ctx else { return Ok(()) };
     a.interaction.create_response(ctx.http(), CreateInteractionResponse::Modal(modal)).await?;
     Ok(())
+}
+
+/// Change an insight for future posts (managers); a form opens with its text
+#[poise::command(slash_command, guild_only)]
+async fn edit(
+    ctx: Context<'_>,
+    #[description = "The insight's number (see /insight list)"] id: i64,
+    #[description = "A new evidence source (default: unchanged)"] source: Option<Source>,
+    #[description = "A new segment (default: unchanged)"]
+    #[max_length = 40]
+    segment: Option<String>,
+) -> Result<(), Error> {
+    let app = &ctx.data().app;
+    // Not the deferring `manager_only` check: a form must be the first answer.
+    if !is_manager(ctx).await? {
+        return Err(app.refuse("errors.managers_only"));
+    }
+    let Some(insight) = app.visible_insight(guild(ctx), id).await? else {
+        return Err(
+            UserError(format!("There is no insight #{id} in this server; /insight list shows their numbers.")).into()
+        );
+    };
+    let segment = match segment {
+        Some(s) => Segment::parse(&s).map_err(UserError)?,
+        None => insight.body.segment.clone(),
+    };
+    let source = source.map_or(insight.body.source, EvidenceSource::from);
+    let b = &insight.body;
+    let filled = [
+        ("title", &b.title, InputTextStyle::Short),
+        ("customer", &b.customer, InputTextStyle::Short),
+        ("story", &b.story, InputTextStyle::Paragraph),
+        ("evidence", &b.evidence, InputTextStyle::Paragraph),
+        ("question", &b.question, InputTextStyle::Short),
+    ];
+    let texts = &app.prompts.texts;
+    let rows = filled.into_iter().map(|(field, value, style)| {
+        let label = texts.text(&format!("suggestion_form.{field}_label"));
+        let input = CreateInputText::new(style, label, field).max_length(field_limit(field)).required(true);
+        CreateActionRow::InputText(input.value(value.as_str()))
+    });
+    let form_id = format!("{EDIT_PREFIX}{id}:{}:{}", source.as_str(), segment.as_str());
+    let modal = CreateModal::new(form_id, texts.render("replies.edit_form_title", minijinja::context! { id }))
+        .components(rows.collect());
+    let poise::Context::Application(a) = ctx else { return Ok(()) };
+    a.interaction.create_response(ctx.http(), CreateInteractionResponse::Modal(modal)).await?;
+    Ok(())
+}
+
+/// The edit form's submission: managers only, checked again here.
+pub async fn submit_edit(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Result<bool, Error> {
+    let Some(rest) = i.data.custom_id.strip_prefix(EDIT_PREFIX) else { return Ok(false) };
+    let Some(guild) = i.guild_id else { return Ok(false) };
+    i.defer_ephemeral(&ctx.http).await?; // answered within 3 s whatever the database does
+    let app = &data.app;
+    let mut parts = rest.splitn(3, ':');
+    let (Some(id), Some(source), Some(segment)) = (parts.next(), parts.next(), parts.next()) else { return Ok(false) };
+    let Ok(id) = id.parse::<i64>() else { return Ok(false) };
+    let text = if !member_is_manager(app, guild, i.member.as_ref()).await? {
+        app.prompts.texts.text("errors.managers_only")
+    } else {
+        let field = |name: &str| modal_field(i, name);
+        let edit = Suggestion {
+            title: field("title"),
+            customer: field("customer"),
+            segment: segment.into(),
+            story: field("story"),
+            evidence: field("evidence"),
+            source: source.into(),
+            question: field("question"),
+        };
+        match app.edit_insight(guild.get(), id, &edit, i.user.id.get()).await {
+            Ok(now) => {
+                tracing::info!(guild = %guild, user = %i.user.id, insight = id, "an insight was edited");
+                app.prompts.texts.render("replies.insight_edited", minijinja::context! { id, now })
+            }
+            Err(e) => match crate::app::user_message(&e) {
+                Some(problem) => {
+                    app.prompts.texts.render("errors.suggestion_not_saved", minijinja::context! { problem })
+                }
+                None => return Err(e),
+            },
+        }
+    };
+    i.edit_response(&ctx.http, EditInteractionResponse::new().content(text)).await?;
+    Ok(true)
+}
+
+/// The longest a form field may be: the insight's own limit.
+fn field_limit(field: &str) -> u16 {
+    LIMITS.iter().find(|(n, _)| *n == field).map_or(1000, |(_, max)| *max as u16)
 }
 
 /// The suggestion form's submission.
@@ -120,33 +213,112 @@ pub async fn submit_suggestion(ctx: &SerenityContext, i: &ModalInteraction, data
         question: field("question"),
     };
     let manager = member_is_manager(&data.app, guild, i.member.as_ref()).await?;
-    let text = match data.app.suggest_insight(guild.get(), i.user.id.get(), manager, &s).await {
-        Ok(insight) => {
-            let key = if manager { "replies.suggestion_live" } else { "replies.suggestion_pending" };
-            data.app.prompts.texts.render(key, minijinja::context! { id => insight.id })
-        }
+    let texts = &data.app.prompts.texts;
+    let reply = match data.app.suggest_insight(guild.get(), i.user.id.get(), manager, &s).await {
+        Ok(Suggested::Saved(insight)) => EditInteractionResponse::new().content(saved(texts, &insight)),
+        Ok(Suggested::LooksLike { draft, look_alikes }) => look_alikes_reply(texts, &draft, &look_alikes),
         Err(e) => match crate::app::user_message(&e) {
-            Some(problem) => {
-                data.app.prompts.texts.render("errors.suggestion_not_saved", minijinja::context! { problem })
-            }
+            Some(problem) => EditInteractionResponse::new()
+                .content(texts.render("errors.suggestion_not_saved", minijinja::context! { problem })),
             None => return Err(e),
         },
     };
-    i.edit_response(&ctx.http, EditInteractionResponse::new().content(text)).await?;
+    i.edit_response(&ctx.http, reply).await?;
     Ok(true)
 }
 
-/// List this server's insights and pending suggestions
+/// "Insight #12 is live…" or "…waiting for a manager's review".
+fn saved(texts: &crate::prompts::Texts, insight: &Insight) -> String {
+    let key = match insight.status {
+        InsightStatus::Live => "replies.suggestion_live",
+        _ => "replies.suggestion_pending",
+    };
+    texts.render(key, minijinja::context! { id => insight.id })
+}
+
+/// The insights a suggestion looks like, with buttons to save it anyway
+/// or drop it.
+fn look_alikes_reply(texts: &crate::prompts::Texts, draft: &str, look_alikes: &[Insight]) -> EditInteractionResponse {
+    let lines = look_alikes.iter().map(|i| {
+        let b = &i.body;
+        let context = minijinja::context! { id => i.id, title => b.title, customer => b.customer, segment => b.segment.as_str(), status => i.status.as_str() };
+        texts.render("replies.insight_line", context)
+    });
+    let text = listing(texts.text("replies.look_alikes"), lines, texts.text("replies.more"));
+    let button = |action: &str, style| {
+        CreateButton::new(format!("{DRAFT_PREFIX}{action}:{draft}"))
+            .label(texts.text(&format!("replies.draft_{action}")))
+            .style(style)
+    };
+    let buttons = vec![button("save", ButtonStyle::Primary), button("drop", ButtonStyle::Secondary)];
+    EditInteractionResponse::new().content(text).components(vec![CreateActionRow::Buttons(buttons)])
+}
+
+/// The buttons under a suggestion with look-alikes: only its author's press counts.
+pub async fn confirm_suggestion(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data) -> Result<bool, Error> {
+    let Some(rest) = i.data.custom_id.strip_prefix(DRAFT_PREFIX) else { return Ok(false) };
+    i.defer(&ctx.http).await?; // answered within 3 s whatever the database does
+    let app = &data.app;
+    let by = i.user.id.get();
+    let text = match rest.split_once(':') {
+        Some(("save", draft)) => match app.confirm_suggestion(draft, by).await {
+            Ok(insight) => saved(&app.prompts.texts, &insight),
+            Err(e) => match crate::app::user_message(&e) {
+                Some(problem) => problem.to_string(),
+                None => return Err(e),
+            },
+        },
+        Some(("drop", draft)) => {
+            app.drop_suggestion(draft, by);
+            app.prompts.texts.text("replies.draft_dropped")
+        }
+        _ => return Ok(false),
+    };
+    i.edit_response(&ctx.http, EditInteractionResponse::new().content(text).components(vec![])).await?;
+    Ok(true)
+}
+
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+enum Status {
+    #[name = "live"]
+    Live,
+    #[name = "pending review"]
+    Pending,
+    #[name = "rejected"]
+    Rejected,
+}
+
+/// List this server's insights and suggestions, filtered, a page at a time
 #[poise::command(slash_command, guild_only)]
-async fn list(ctx: Context<'_>) -> Result<(), Error> {
+async fn list(
+    ctx: Context<'_>,
+    #[description = "Only this segment, e.g. enterprise"]
+    #[max_length = 40]
+    segment: Option<String>,
+    #[description = "Only this evidence source"] source: Option<Source>,
+    #[description = "Only live ones, suggestions pending review, or rejected ones"] status: Option<Status>,
+    #[description = "Which page (15 a page)"]
+    #[min = 1]
+    page: Option<u32>,
+) -> Result<(), Error> {
     ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
     let app = &ctx.data().app;
     let texts = &app.prompts.texts;
-    let insights = app.list_insights(guild(ctx), None).await?;
-    let (own, library): (Vec<_>, Vec<_>) = insights.iter().partition(|i| i.guild_id.is_some());
-    let header =
-        texts.render("replies.insight_list", minijinja::context! { own => own.len(), library => library.len() });
-    let lines = own.iter().chain(&library).map(|i| {
+    let filter = InsightFilter {
+        status: status.map(|s| match s {
+            Status::Live => InsightStatus::Live,
+            Status::Pending => InsightStatus::Pending,
+            Status::Rejected => InsightStatus::Rejected,
+        }),
+        segment: segment.as_deref().map(Segment::parse).transpose().map_err(UserError)?,
+        source: source.map(EvidenceSource::from),
+    };
+    let found = app.insight_page(guild(ctx), &filter, page.unwrap_or(1) as usize).await?;
+    let header = texts.render(
+        "replies.insight_list",
+        minijinja::context! { own => found.own, library => found.library, page => found.page, pages => found.pages },
+    );
+    let lines = found.insights.iter().map(|i| {
         let b = &i.body;
         let context = minijinja::context! { id => i.id, title => b.title, customer => b.customer, segment => b.segment.as_str(), status => i.status.as_str() };
         texts.render("replies.insight_line", context)

@@ -15,7 +15,7 @@ use crate::app::App;
 use crate::domain::access::Standing;
 
 use super::{Context, Data, Error};
-pub use insight::submit_suggestion;
+pub use insight::{confirm_suggestion, submit_edit, submit_suggestion};
 pub use meeting::post_prompt;
 pub use privacy::confirm_forget;
 
