@@ -7,7 +7,7 @@ fn main() {
     println!("cargo:rerun-if-changed=migrations");
     println!("cargo:rerun-if-changed=prompts");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts");
-    let mut files = vec!["texts.toml".to_string(), "patterns.toml".to_string()];
+    let mut files = vec!["texts.toml".to_string(), "patterns.toml".to_string(), "holidays.csv".to_string()];
     let mut insights: Vec<String> = std::fs::read_dir(root.join("insights"))
         .expect("prompts/insights exists")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())

@@ -282,8 +282,10 @@ impl ReportArgs {
 async fn report(config: &Config, args: ReportArgs) -> anyhow::Result<ExitCode> {
     let period = args.period().map_err(anyhow::Error::msg)?;
     let store = crate::store::Store::open_existing(&config.database_url).await?;
-    let report =
-        report::report(&store, &config.defaults, args.guild, period, args.channel, jiff::Timestamp::now()).await?;
+    // The guild's public holidays come from the prompts, as the bot reads them.
+    let holidays = crate::app::load_prompts(config)?.holidays;
+    let now = jiff::Timestamp::now();
+    let report = report::report(&store, &config.defaults, &holidays, args.guild, period, args.channel, now).await?;
     print!("{}", report.render(args.format)?);
     Ok(ExitCode::SUCCESS)
 }

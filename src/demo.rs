@@ -314,7 +314,8 @@ async fn run_in(dir: &std::path::Path) -> anyhow::Result<DemoRun> {
     let store = Store::connect(&config.database_url).await?;
     let mut run = DemoRun {
         script: w.done.clone(),
-        report: report(&store, &config.defaults, guild, Some(week.into()), None, w.clock.now()).await?,
+        report: report(&store, &config.defaults, &app.prompts.holidays, guild, Some(week.into()), None, w.clock.now())
+            .await?,
         log: String::new(),
     };
     for _ in 0..100 {
@@ -322,7 +323,9 @@ async fn run_in(dir: &std::path::Path) -> anyhow::Result<DemoRun> {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        run.report = report(&store, &config.defaults, guild, Some(week.into()), None, w.clock.now()).await?;
+        run.report =
+            report(&store, &config.defaults, &app.prompts.holidays, guild, Some(week.into()), None, w.clock.now())
+                .await?;
     }
     bot.shutdown().await;
     let violations = w.fake.violations();

@@ -270,3 +270,31 @@ async fn no_insight_repeats_within_the_window_and_a_pool_too_small_reuses_the_ol
         h.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_guild_following_a_countrys_public_holidays_gets_no_post_on_them() {
+    let mut h = Harness::new(common::sqlite().await, "2026-10-01T12:00:00Z").await;
+    h.start_bot(true).await;
+    let team = Team::new(&h, "Berlin", "Europe/Berlin", vec![]).await;
+    let (owner, general) = (team.owner, team.general);
+    assert!(say(&h, owner, general, set("post_days", "daily")).await.contains("Saved"));
+    let refused = say(&h, owner, general, set("holidays", "XX")).await;
+    assert!(refused.contains("no public holidays for XX") && refused.contains("DE"), "{refused}");
+    let refused = say(&h, owner, general, set("holidays", "Germany")).await;
+    assert!(refused.contains("two-letter country code"), "{refused}");
+    assert!(say(&h, owner, general, set("holidays", "de")).await.contains("Saved"));
+
+    // Saturday 3 October 2026 is German Unity Day.
+    for day in [2, 3, 4] {
+        h.pass_at(team.at(date(2026, 10, day), 9, 0)).await;
+    }
+    let sent: Vec<Timestamp> = posts(&h, team.late).iter().map(|m| m.timestamp.parse().unwrap()).collect();
+    assert_eq!(sent, [team.at(date(2026, 10, 2), 9, 0), team.at(date(2026, 10, 4), 9, 0)]);
+    let guild = h.fake.read(|s| s.channels[&general].guild_id);
+    let week = advocate::domain::period::Period::parse("2026-W40").unwrap();
+    let report = h.app.report(guild, Some(week), None).await.unwrap();
+    let off: Vec<String> = report.this_week.days_off.iter().map(|d| format!("{} {}", d.day, d.reason)).collect();
+    assert_eq!(off, ["2026-10-03 German Unity Day"]);
+    assert!(report.render(advocate::app::report::Format::Md).unwrap().contains("2026-10-03 (German Unity Day)"));
+    h.finish().await;
+}

@@ -6,6 +6,8 @@ ALTER TABLE guilds DROP COLUMN weekdays_only;
 -- No daily post from a local day until the day posts resume: 2026-12-20..2027-01-05,
 -- or 2026-12-20.. until resumed. NULL: posting.
 ALTER TABLE guilds ADD COLUMN pause TEXT;
+-- The country (ISO code) whose public holidays have no posts; NULL: none.
+ALTER TABLE guilds ADD COLUMN holidays TEXT;
 -- Days within which a channel is not shown the same insight again.
 ALTER TABLE guilds ADD COLUMN repeat_window_days BIGINT NOT NULL DEFAULT 90;
 -- An insight channel's own post time (HH:MM) and segments (smb,enterprise);

@@ -146,7 +146,8 @@ impl App {
     /// scheduler acts on, since another process may have changed them.
     pub async fn fresh_settings(&self, guild_id: u64) -> anyhow::Result<GuildSettings> {
         let generation = self.settings_generation.load(std::sync::atomic::Ordering::SeqCst);
-        let fresh = self.store.guild_settings(guild_id, &self.defaults, self.clock.now()).await?;
+        let mut fresh = self.store.guild_settings(guild_id, &self.defaults, self.clock.now()).await?;
+        self.prompts.holidays.attach(&mut fresh);
         let mut cache = self.settings.lock().unwrap();
         if generation == self.settings_generation.load(std::sync::atomic::Ordering::SeqCst) {
             cache.insert(guild_id, (std::time::Instant::now(), fresh.clone()));
@@ -155,6 +156,10 @@ impl App {
     }
 
     pub async fn save_settings(&self, settings: &GuildSettings) -> anyhow::Result<()> {
+        if let Some(country) = settings.holidays.as_deref().filter(|c| self.prompts.holidays.country(c).is_none()) {
+            let known = self.prompts.holidays.countries().join(", ");
+            crate::user_error!("prompts/holidays.csv has no public holidays for {country}; it has {known}");
+        }
         self.store.save_guild_settings(settings).await?;
         self.forget_settings(settings.guild_id);
         Ok(())
@@ -222,7 +227,7 @@ impl App {
     }
 }
 
-fn load_prompts(config: &Config) -> anyhow::Result<Prompts> {
+pub fn load_prompts(config: &Config) -> anyhow::Result<Prompts> {
     prompts::load_from(&config.prompts).map_err(|problems| {
         anyhow::anyhow!(
             "{problems}\nthe prompts in {} have problems (above); fix them and run `advocate prompts check`",

@@ -13,6 +13,7 @@ use crate::domain::period::Period;
 use crate::domain::settings::{Defaults, GuildSettings};
 use crate::domain::summary::{summarize, DayOffRow, Headline, WeekSummary};
 use crate::domain::time::{IsoWeek, Zone};
+use crate::prompts::holidays::Holidays;
 use crate::store::{AnswerFilter, Scheduled, Store, WeekScope};
 
 /// A period's summary beside the period before. The JSON keeps the names
@@ -68,14 +69,16 @@ fn period_json<S: serde::Serializer>(p: &Period, s: S) -> Result<S::Ok, S::Error
 pub async fn report(
     store: &Store,
     defaults: &Defaults,
+    holidays: &Holidays,
     guild_id: u64,
     period: Option<Period>,
     channel_id: Option<u64>,
     now: Timestamp,
 ) -> anyhow::Result<Report> {
-    let settings = store.find_guild_settings(guild_id, defaults).await?.ok_or_else(|| {
+    let mut settings = store.find_guild_settings(guild_id, defaults).await?.ok_or_else(|| {
         anyhow::anyhow!("guild {guild_id} has no data in this database; check --guild and DATABASE_URL")
     })?;
+    holidays.attach(&mut settings);
     let zone = &settings.zone;
     let period = period.unwrap_or_else(|| IsoWeek::containing(now, zone).previous().into());
     let of = |period: Period| {
@@ -388,7 +391,8 @@ impl super::App {
         channel_id: Option<u64>,
     ) -> anyhow::Result<Report> {
         self.settings(guild_id).await?;
-        report(&self.store, &self.defaults, guild_id, period, channel_id, self.clock.now()).await
+        report(&self.store, &self.defaults, &self.prompts.holidays, guild_id, period, channel_id, self.clock.now())
+            .await
     }
 
     /// The summaries of the `weeks` weeks up to `last`, oldest first.

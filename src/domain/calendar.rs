@@ -89,11 +89,15 @@ impl Pause {
     }
 }
 
+/// A country's public holidays: day → name.
+pub type Holidays = std::sync::Arc<std::collections::BTreeMap<Date, String>>;
+
 /// Why a post day has no post.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DayOff {
     Skipped(Option<String>),
     Paused,
+    Holiday(String),
 }
 
 impl fmt::Display for DayOff {
@@ -102,16 +106,21 @@ impl fmt::Display for DayOff {
             DayOff::Skipped(Some(reason)) => f.write_str(reason),
             DayOff::Skipped(None) => f.write_str("skipped"),
             DayOff::Paused => f.write_str("paused"),
+            DayOff::Holiday(name) => f.write_str(name),
         }
     }
 }
 
-/// Whether `date` is a day off: a skip covering it, else a pause.
-pub fn day_off(skips: &[Skip], pause: Option<Pause>, date: Date) -> Option<DayOff> {
+/// Whether `date` is a day off: a skip covering it, else a pause, else
+/// a public holiday.
+pub fn day_off(skips: &[Skip], pause: Option<Pause>, holidays: &Holidays, date: Date) -> Option<DayOff> {
     if let Some(skip) = skips.iter().find(|s| s.covers(date)) {
         return Some(DayOff::Skipped(skip.reason.clone()));
     }
-    pause.filter(|p| p.covers(date)).map(|_| DayOff::Paused)
+    if pause.is_some_and(|p| p.covers(date)) {
+        return Some(DayOff::Paused);
+    }
+    holidays.get(&date).map(|name| DayOff::Holiday(name.clone()))
 }
 
 #[cfg(test)]
@@ -132,14 +141,18 @@ mod tests {
     fn a_day_off_is_a_skip_first_then_a_pause() {
         let skips =
             [Skip { id: 1, first: date(2026, 12, 24), last: date(2027, 1, 1), reason: Some("holidays".into()) }];
-        assert_eq!(day_off(&skips, None, date(2026, 12, 23)), None);
-        assert_eq!(day_off(&skips, None, date(2027, 1, 1)), Some(DayOff::Skipped(Some("holidays".into()))));
+        let none = Holidays::default();
+        assert_eq!(day_off(&skips, None, &none, date(2026, 12, 23)), None);
+        assert_eq!(day_off(&skips, None, &none, date(2027, 1, 1)), Some(DayOff::Skipped(Some("holidays".into()))));
         let pause = Some(Pause { from: date(2026, 12, 20), until: Some(date(2027, 1, 5)) });
-        assert_eq!(day_off(&skips, pause, date(2027, 1, 4)), Some(DayOff::Paused));
-        assert_eq!(day_off(&skips, pause, date(2027, 1, 5)), None, "posts resume on the day given");
-        assert_eq!(day_off(&skips, pause, date(2026, 12, 19)), None, "days before the pause are not in it");
+        assert_eq!(day_off(&skips, pause, &none, date(2027, 1, 4)), Some(DayOff::Paused));
+        assert_eq!(day_off(&skips, pause, &none, date(2027, 1, 5)), None, "posts resume on the day given");
+        assert_eq!(day_off(&skips, pause, &none, date(2026, 12, 19)), None, "days before the pause are not in it");
         let open = Pause { from: date(2026, 12, 20), until: None };
-        assert_eq!(day_off(&[], Some(open), date(2030, 1, 1)), Some(DayOff::Paused));
+        assert_eq!(day_off(&[], Some(open), &none, date(2030, 1, 1)), Some(DayOff::Paused));
+        let unity: Holidays = std::sync::Arc::new([(date(2026, 10, 3), "German Unity Day".to_string())].into());
+        assert_eq!(day_off(&[], None, &unity, date(2026, 10, 3)), Some(DayOff::Holiday("German Unity Day".into())));
+        assert_eq!(day_off(&[], None, &unity, date(2026, 10, 2)), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use jiff::civil::Weekday;
 use jiff::SignedDuration;
 use regex::Regex;
 
-use super::calendar::{self, DayOff, Pause, Skip};
+use super::calendar::{self, DayOff, Holidays, Pause, Skip};
 use super::classify::{compile, Signal};
 use super::insight::Segment;
 use super::time::{parse_weekday, Days, LocalTime, Schedule, Zone};
@@ -134,6 +134,11 @@ pub struct GuildSettings {
     pub pause: Option<Pause>,
     /// Days without posts, by start.
     pub skips: Vec<Skip>,
+    /// The country whose public holidays have no posts (`DE`), if any.
+    pub holidays: Option<String>,
+    /// That country's holidays, from prompts/holidays.csv: attached by the
+    /// app when it reads the settings, never stored.
+    pub holiday_calendar: Holidays,
 }
 
 /// What a guild starts with; an operator may change them in advocate.toml.
@@ -171,6 +176,8 @@ impl GuildSettings {
             extra_patterns: Vec::new(),
             pause: None,
             skips: Vec::new(),
+            holidays: None,
+            holiday_calendar: Holidays::default(),
         }
     }
 
@@ -198,9 +205,10 @@ impl GuildSettings {
         days.filter(|d| self.post_days.includes(*d)).filter_map(|d| Some((d, self.day_off(d)?))).collect()
     }
 
-    /// Why `date` has no daily post, if it has none: skipped or paused.
+    /// Why `date` has no daily post, if it has none: skipped, paused or a
+    /// public holiday.
     pub fn day_off(&self, date: jiff::civil::Date) -> Option<DayOff> {
-        calendar::day_off(&self.skips, self.pause, date)
+        calendar::day_off(&self.skips, self.pause, &self.holiday_calendar, date)
     }
 
     pub fn summary_schedule(&self) -> Schedule {
@@ -230,6 +238,7 @@ impl GuildSettings {
             "retention_days" => self.retention_days = parse_bounded(name, value, RETENTION_DAYS)?,
             "catch_up_minutes" => self.catch_up_minutes = parse_bounded(name, value, CATCH_UP_MINUTES)?,
             "repeat_window_days" => self.repeat_window_days = parse_bounded(name, value, REPEAT_WINDOW_DAYS)?,
+            "holidays" => self.holidays = if none_word(value) { None } else { Some(parse_country(value)?) },
             "manager_role" | "mention_role" | "summary_channel" => {
                 let id = if none_word(value) { None } else { Some(parse_id(name, value)?) };
                 match name {
@@ -254,7 +263,7 @@ impl GuildSettings {
     }
 }
 
-pub const SETTING_NAMES: [&str; 15] = [
+pub const SETTING_NAMES: [&str; 16] = [
     "timezone",
     "post_time",
     "post_days",
@@ -267,10 +276,20 @@ pub const SETTING_NAMES: [&str; 15] = [
     "retention_days",
     "catch_up_minutes",
     "repeat_window_days",
+    "holidays",
     "extra_evidence",
     "extra_assumption",
     "extra_follow_up",
 ];
+
+/// A two-letter country code, any case: `de` → `DE`.
+fn parse_country(text: &str) -> Result<String, String> {
+    let code = text.trim().to_uppercase();
+    match code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+        true => Ok(code),
+        false => Err(format!("holidays takes a two-letter country code such as DE or US (or off), not `{text}`")),
+    }
+}
 
 /// A Discord id: digits, or a mention such as `<@&123>` or `<#123>`.
 /// A guild as `advocate guilds` lists it.
@@ -332,6 +351,34 @@ mod tests {
         let err = s.set("colour", "blue").unwrap_err();
         assert!(err.contains("timezone"), "{err}");
         assert_eq!(s, settings(), "a refused value changes nothing");
+    }
+
+    #[test]
+    fn post_days_replace_weekdays_only_and_say_so() {
+        let mut s = settings();
+        assert_eq!(s.post_days, Days::WEEKDAYS, "weekdays by default");
+        s.set("post_days", "mon,wed,fri").unwrap();
+        assert_eq!(s.post_days.to_string(), "mon,wed,fri");
+        let err = s.set("weekdays_only", "true").unwrap_err();
+        assert!(err.contains("post_days"), "{err}");
+        assert!(s.set("holidays", "Germany").unwrap_err().contains("two-letter"));
+        s.set("holidays", "de").unwrap();
+        assert_eq!(s.holidays.as_deref(), Some("DE"));
+        s.set("holidays", "off").unwrap();
+        assert_eq!(s.holidays, None);
+    }
+
+    #[test]
+    fn each_channel_is_due_at_its_own_time_and_the_guild_at_the_earliest() {
+        let mut s = settings();
+        s.set("timezone", "Europe/Berlin").unwrap();
+        s.insight_channels =
+            vec![InsightChannel { time: Some(LocalTime::hm(8, 30)), ..InsightChannel::new(1) }, InsightChannel::new(2)];
+        let at = |text: &str| text.parse::<jiff::Timestamp>().unwrap();
+        // Monday 2026-11-23, 07:00 Berlin (06:00Z).
+        assert_eq!(s.next_post_after(at("2026-11-23T06:00:00Z")), at("2026-11-23T07:30:00Z"));
+        assert_eq!(s.next_post_after(at("2026-11-23T07:30:00Z")), at("2026-11-23T08:00:00Z"));
+        assert_eq!(s.post_schedule(&s.insight_channels[1]).at, LocalTime::hm(9, 0), "the guild's time");
     }
 
     #[test]

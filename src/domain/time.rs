@@ -389,6 +389,25 @@ mod tests {
     }
 
     #[test]
+    fn a_time_repeated_by_fall_back_runs_once_at_its_first_occurrence() {
+        // 02:30 happens twice in Berlin on 2026-10-25: first at 00:30Z (summer time).
+        let s = daily("02:30", Days::EVERY);
+        assert_eq!(s.next_after(ts("2026-10-24T12:00:00Z")), ts("2026-10-25T00:30:00Z"));
+        assert_eq!(s.next_after(ts("2026-10-25T00:30:00Z")), ts("2026-10-26T01:30:00Z"), "not again at 01:30Z");
+    }
+
+    #[test]
+    fn new_york_changes_on_its_own_dates() {
+        let ny = |at: &str| Schedule { zone: Zone::parse("America/New_York").unwrap(), ..daily(at, Days::EVERY) };
+        // Spring forward on 2026-03-08: 02:30 does not exist, 09:00 is 13:00Z after.
+        assert_eq!(ny("02:30").next_after(ts("2026-03-07T12:00:00Z")), ts("2026-03-08T07:30:00Z"));
+        assert_eq!(ny("09:00").next_after(ts("2026-03-07T15:00:00Z")), ts("2026-03-08T13:00:00Z"));
+        // Fall back on 2026-11-01: 09:00 is 14:00Z after, 13:00Z before.
+        assert_eq!(ny("09:00").next_after(ts("2026-10-31T12:00:00Z")), ts("2026-10-31T13:00:00Z"));
+        assert_eq!(ny("09:00").next_after(ts("2026-10-31T13:00:00Z")), ts("2026-11-01T14:00:00Z"));
+    }
+
+    #[test]
     fn weekly_job_runs_on_its_day() {
         let s = Schedule { days: Days::only(Weekday::Monday), ..daily("09:00", Days::EVERY) };
         assert_eq!(s.next_after(ts("2026-11-25T12:00:00Z")), ts("2026-11-30T08:00:00Z"));

@@ -2,6 +2,7 @@
 //! the classifier's patterns, as files an admin can edit. Loading checks
 //! everything and reports each problem as `path:line: what is wrong`.
 
+pub mod holidays;
 pub mod library;
 pub mod patterns;
 pub mod texts;
@@ -23,6 +24,7 @@ pub struct Prompts {
     pub patterns: std::sync::Arc<Patterns>,
     /// See [`patterns::PatternsFile::similar_insight`].
     pub similar_insight: f64,
+    pub holidays: holidays::Holidays,
 }
 
 /// One thing wrong in a prompts file.
@@ -132,7 +134,8 @@ pub fn export(dir: &Path) -> std::io::Result<usize> {
     Ok(shipped::SHIPPED.len())
 }
 
-/// Loads and checks `dir`: `insights/*.toml`, `texts.toml`, `patterns.toml`.
+/// Loads and checks `dir`: `insights/*.toml`, `texts.toml`, `patterns.toml`,
+/// `holidays.csv`.
 pub fn load(dir: &Path) -> Result<Prompts, Problems> {
     let mut problems = Vec::new();
     let mut files = Vec::new();
@@ -142,9 +145,18 @@ pub fn load(dir: &Path) -> Result<Prompts, Problems> {
     };
     read(dir.join("texts.toml"), &mut problems);
     read(dir.join("patterns.toml"), &mut problems);
+    let holidays = dir.join("holidays.csv");
+    let own_holidays = holidays.exists();
+    if own_holidays {
+        read(holidays, &mut problems);
+    }
     match library::files(&dir.join("insights")) {
         Ok(paths) => paths.into_iter().for_each(|path| read(path, &mut problems)),
         Err(p) => problems.push(p),
+    }
+    if !own_holidays {
+        // A folder exported before holidays were shipped uses the built-in ones.
+        files.extend(shipped_files().into_iter().filter(|(p, _)| p.ends_with("holidays.csv")));
     }
     parse(files, problems)
 }
@@ -154,14 +166,19 @@ fn parse(files: Vec<File>, mut problems: Vec<Problem>) -> Result<Prompts, Proble
     let named = |name: &str| files.iter().find(|(p, _)| p.ends_with(name));
     let texts = named("texts.toml").and_then(|(path, text)| collect(texts::parse(path, text), &mut problems));
     let patterns = named("patterns.toml").and_then(|(path, text)| collect(patterns::parse(path, text), &mut problems));
+    let holidays = named("holidays.csv").and_then(|(path, text)| collect(holidays::parse(path, text), &mut problems));
     let insights: Vec<&File> =
         files.iter().filter(|(p, _)| p.parent().is_some_and(|d| d.ends_with("insights"))).collect();
     let library = collect(library::parse_files(&insights), &mut problems);
 
-    match (texts, patterns, library) {
-        (Some(texts), Some(file), Some(library)) if problems.is_empty() => {
-            Ok(Prompts { library, texts, patterns: file.patterns.into(), similar_insight: file.similar_insight })
-        }
+    match (texts, patterns, library, holidays) {
+        (Some(texts), Some(file), Some(library), Some(holidays)) if problems.is_empty() => Ok(Prompts {
+            library,
+            texts,
+            patterns: file.patterns.into(),
+            similar_insight: file.similar_insight,
+            holidays,
+        }),
         _ => Err(Problems(problems)),
     }
 }
@@ -189,7 +206,17 @@ mod tests {
         let built_in = load_from(&Origin::Shipped).unwrap_or_else(|e| panic!("{e}"));
         let folder = load(&shipped()).unwrap();
         assert_eq!(built_in.library, folder.library);
-        assert_eq!(shipped_files().len(), 2 + std::fs::read_dir(shipped().join("insights")).unwrap().count());
+        assert_eq!(shipped_files().len(), 3 + std::fs::read_dir(shipped().join("insights")).unwrap().count());
+    }
+
+    #[test]
+    fn a_folder_without_holidays_uses_the_shipped_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        export(dir.path()).unwrap();
+        std::fs::remove_file(dir.path().join("holidays.csv")).unwrap();
+        let prompts = load(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let germany = prompts.holidays.country("DE").expect("the shipped calendar");
+        assert_eq!(germany[&jiff::civil::date(2026, 10, 3)], "German Unity Day");
     }
 
     #[test]

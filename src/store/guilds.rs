@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 const COLUMNS: &str = "guild_id, timezone, post_time, post_days, thread_pattern, manager_role, mention_role, \
     summary_channel, summary_weekday, summary_time, retention_days, catch_up_minutes, repeat_window_days, \
-    pause, extra_evidence, extra_assumption, extra_follow_up";
+    pause, holidays, extra_evidence, extra_assumption, extra_follow_up";
 
 fn decode_error(column: &str, message: String) -> sqlx::Error {
     sqlx::Error::Decode(format!("stored {column} is invalid: {message}").into())
@@ -32,6 +32,7 @@ struct GuildRow {
     catch_up_minutes: i64,
     repeat_window_days: i64,
     pause: Option<String>,
+    holidays: Option<String>,
     extra_evidence: Option<String>,
     extra_assumption: Option<String>,
     extra_follow_up: Option<String>,
@@ -59,6 +60,7 @@ impl GuildRow {
         s.repeat_window_days = self.repeat_window_days as u32;
         let pause = self.pause.as_deref().map(Pause::from_stored).transpose();
         s.pause = pause.map_err(|e| decode_error("pause", e))?;
+        s.holidays = self.holidays;
         let extras = [
             (Signal::Evidence, self.extra_evidence),
             (Signal::Assumption, self.extra_assumption),
@@ -138,7 +140,8 @@ impl Store {
         let sql = "UPDATE guilds SET timezone = $2, post_time = $3, post_days = $4, thread_pattern = $5, \
             manager_role = $6, mention_role = $7, summary_channel = $8, summary_weekday = $9, summary_time = $10, \
             retention_days = $11, catch_up_minutes = $12, extra_evidence = $13, extra_assumption = $14, \
-            extra_follow_up = $15, repeat_window_days = $16, pause = $17, daily_due_at = 0, summary_due_at = 0 \
+            extra_follow_up = $15, repeat_window_days = $16, pause = $17, holidays = $18, daily_due_at = 0, \
+            summary_due_at = 0 \
             WHERE guild_id = $1";
         on_pool!(self, p => sqlx::query(sql)
             .bind(db_id(s.guild_id))
@@ -158,6 +161,7 @@ impl Store {
             .bind(extra(s, Signal::FollowUp))
             .bind(i64::from(s.repeat_window_days))
             .bind(s.pause.map(Pause::to_stored))
+            .bind(s.holidays.as_deref())
             .execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
