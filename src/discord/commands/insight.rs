@@ -164,31 +164,40 @@ pub async fn submit_edit(ctx: &SerenityContext, i: &ModalInteraction, data: &Dat
     let text = if !member_is_manager(app, guild, i.member.as_ref()).await? {
         app.prompts.texts.text("errors.managers_only")
     } else {
-        let field = |name: &str| modal_field(i, name);
-        let edit = Suggestion {
-            title: field("title"),
-            customer: field("customer"),
-            segment: segment.into(),
-            story: field("story"),
-            evidence: field("evidence"),
-            source: source.into(),
-            question: field("question"),
-        };
-        match app.edit_insight(guild.get(), id, &edit, i.user.id.get()).await {
+        match app.edit_insight(guild.get(), id, &form_suggestion(i, source, segment), i.user.id.get()).await {
             Ok(now) => {
                 tracing::info!(guild = %guild, user = %i.user.id, insight = id, "an insight was edited");
                 app.prompts.texts.render("replies.insight_edited", minijinja::context! { id, now })
             }
-            Err(e) => match crate::app::user_message(&e) {
-                Some(problem) => {
-                    app.prompts.texts.render("errors.suggestion_not_saved", minijinja::context! { problem })
-                }
-                None => return Err(e),
-            },
+            Err(e) => not_saved(&app.prompts.texts, e)?,
         }
     };
     i.edit_response(&ctx.http, EditInteractionResponse::new().content(text)).await?;
     Ok(true)
+}
+
+/// What an insight form (add or edit) holds, with the source and segment
+/// its command chose.
+fn form_suggestion(i: &ModalInteraction, source: &str, segment: &str) -> Suggestion {
+    let field = |id: &str| modal_field(i, id);
+    Suggestion {
+        title: field("title"),
+        customer: field("customer"),
+        segment: segment.into(),
+        story: field("story"),
+        evidence: field("evidence"),
+        source: source.into(),
+        question: field("question"),
+    }
+}
+
+/// Why a form was not saved, for its author; an error that is not the
+/// author's to fix goes on as an error.
+fn not_saved(texts: &crate::prompts::Texts, e: anyhow::Error) -> Result<String, Error> {
+    match crate::app::user_message(&e) {
+        Some(problem) => Ok(texts.render("errors.suggestion_not_saved", minijinja::context! { problem })),
+        None => Err(e),
+    }
 }
 
 /// The longest a form field may be: the insight's own limit.
@@ -202,26 +211,13 @@ pub async fn submit_suggestion(ctx: &SerenityContext, i: &ModalInteraction, data
     let Some(guild) = i.guild_id else { return Ok(false) };
     i.defer_ephemeral(&ctx.http).await?; // answered within 3 s whatever the database does
     let (source, segment) = rest.split_once(':').unwrap_or((rest, ""));
-    let field = |id: &str| modal_field(i, id);
-    let s = Suggestion {
-        title: field("title"),
-        customer: field("customer"),
-        segment: segment.into(),
-        story: field("story"),
-        evidence: field("evidence"),
-        source: source.into(),
-        question: field("question"),
-    };
+    let s = form_suggestion(i, source, segment);
     let manager = member_is_manager(&data.app, guild, i.member.as_ref()).await?;
     let texts = &data.app.prompts.texts;
     let reply = match data.app.suggest_insight(guild.get(), i.user.id.get(), manager, &s).await {
         Ok(Suggested::Saved(insight)) => EditInteractionResponse::new().content(saved(texts, &insight)),
         Ok(Suggested::LooksLike { draft, look_alikes }) => look_alikes_reply(texts, &draft, &look_alikes),
-        Err(e) => match crate::app::user_message(&e) {
-            Some(problem) => EditInteractionResponse::new()
-                .content(texts.render("errors.suggestion_not_saved", minijinja::context! { problem })),
-            None => return Err(e),
-        },
+        Err(e) => EditInteractionResponse::new().content(not_saved(texts, e)?),
     };
     i.edit_response(&ctx.http, reply).await?;
     Ok(true)
