@@ -237,8 +237,9 @@ async fn import(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
         .await
         .map_err(|e| anyhow::anyhow!("{}: {e:#}", args.file.display()))?;
     println!(
-        "Imported {} insight(s) into guild {} from {}; {} row(s) were already there.",
+        "Imported {} insight(s) and {} outcome(s) (NPS, CSAT, churn) into guild {} from {}; {} row(s) were already there.",
         done.added,
+        done.outcomes,
         args.guild,
         args.file.display(),
         done.already_there

@@ -203,9 +203,20 @@ async fn import_skips_rows_seen_before() {
         let now = t("2026-11-25T08:00:00Z");
         let rows: Vec<_> =
             ["k1", "k2"].iter().map(|k| NewInsight { import_key: Some(k.to_string()), ..insight(k, "smb") }).collect();
-        assert_eq!(s.import_insights(GUILD, &rows, None, now).await.unwrap(), 2);
-        assert_eq!(s.import_insights(GUILD, &rows, None, now).await.unwrap(), 0, "{}", db.backend);
-        assert_eq!(s.import_insights(GUILD + 1, &rows, None, now).await.unwrap(), 2, "keys are per guild");
+        let nps = advocate::domain::outcome::NewOutcome {
+            kind: advocate::domain::outcome::OutcomeKind::Nps,
+            score: Some(9.0),
+            day: None,
+            key: "k3".into(),
+        };
+        let today = date(2026, 11, 25);
+        for guild in [GUILD, GUILD + 1] {
+            s.guild_settings(guild, &Defaults::default(), now).await.unwrap();
+        }
+        let import = |guild| s.import_insights(guild, &rows, std::slice::from_ref(&nps), today, None, now);
+        assert_eq!(import(GUILD).await.unwrap(), (2, 1));
+        assert_eq!(import(GUILD).await.unwrap(), (0, 0), "{}", db.backend);
+        assert_eq!(import(GUILD + 1).await.unwrap(), (2, 1), "keys are per guild");
         db.finish().await;
     }
 }

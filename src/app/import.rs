@@ -8,6 +8,7 @@ use minijinja::context;
 use sha2::{Digest, Sha256};
 
 use crate::domain::insight::{EvidenceSource, NewInsight, Segment, LIMITS};
+use crate::domain::outcome::{outcome_of, NewOutcome, OutcomeKind};
 use crate::prompts::Texts;
 
 /// The fields an export row can fill.
@@ -54,10 +55,13 @@ const IGNORE: &str = "ignore";
 /// Bad rows reported in one run at most; the count says how many more.
 pub const MAX_REPORTED: usize = 20;
 
-/// An export read: its rows as insights, and what was adjusted on the way.
+/// An export read: its rows as insights and outcomes, and what was
+/// adjusted on the way.
 #[derive(Debug)]
 pub struct Parsed {
     pub insights: Vec<NewInsight>,
+    /// The rows' NPS responses, CSAT scores and churn events.
+    pub outcomes: Vec<NewOutcome>,
     /// Values replaced by a default or cut to fit, one line each.
     pub warnings: Vec<String>,
 }
@@ -81,7 +85,9 @@ pub fn parse_feedback(mut input: impl Read, options: &ImportOptions, texts: &Tex
         .from_reader(bytes.as_slice());
     let headers = reader.headers().map_err(|e| format!("line 1: cannot read the header row: {e}"))?.clone();
     let columns = map_columns(&headers, options)?;
-    let (mut insights, mut warnings, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+    let score_header = columns.get("score").and_then(|c| headers.get(c.index)).unwrap_or("").to_lowercase();
+    let (mut insights, mut outcomes, mut warnings, mut errors) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut seen = HashMap::new();
     for record in reader.records() {
         let record = match record {
             Ok(record) => record,
@@ -94,8 +100,18 @@ pub fn parse_feedback(mut input: impl Read, options: &ImportOptions, texts: &Tex
         let line = record.position().map_or(0, |p| line_of(p.byte()));
         let get = |field: &str| columns.get(field).and_then(|c| record.get(c.index)).unwrap_or("").trim();
         let auto_source = columns.get("source").is_some_and(|c| !c.named);
+        // A response with a score and no comment is an outcome, not a story.
+        if get("comment").is_empty() && !get("score").is_empty() {
+            match score_only(get, options, &score_header, &mut seen) {
+                Ok(outcome) => outcomes.extend(outcome),
+                Err(e) => errors.push(format!("line {line}: {e}")),
+            }
+            continue;
+        }
         match row_to_insight(get, auto_source, options, texts) {
             Ok((insight, notes)) => {
+                let day = parse_date(get("date"), options.date_format.as_deref()).ok();
+                outcomes.extend(row_outcome(&insight, get("score"), get("source"), &score_header, day));
                 insights.push(insight);
                 warnings.extend(notes.into_iter().map(|n| format!("line {line}: {n}")));
             }
@@ -110,10 +126,64 @@ pub fn parse_feedback(mut input: impl Read, options: &ImportOptions, texts: &Tex
         }
         return Err(errors.join("\n"));
     }
-    if insights.is_empty() {
+    if insights.is_empty() && outcomes.is_empty() {
         return Err("the file has a header row but no feedback rows".into());
     }
-    Ok(Parsed { insights, warnings })
+    Ok(Parsed { insights, outcomes, warnings })
+}
+
+/// A row with a score but no comment: its outcome alone. Identical rows
+/// (same customer, score and day) are told apart by their order in the
+/// file, so importing the same file again adds nothing.
+fn score_only<'a>(
+    get: impl Fn(&str) -> &'a str,
+    options: &ImportOptions,
+    score_header: &str,
+    seen: &mut HashMap<String, usize>,
+) -> Result<Option<NewOutcome>, String> {
+    let score: f64 = get("score")
+        .parse()
+        .ok()
+        .filter(|v| (0.0..=100.0).contains(v))
+        .ok_or_else(|| format!("score `{}` is not a number from 0 to 100", get("score")))?;
+    let day = match get("date") {
+        "" => None,
+        d => Some(parse_date(d, options.date_format.as_deref())?),
+    };
+    let source = EvidenceSource::parse(get("source")).unwrap_or(options.default_source);
+    let Some((kind, score)) = row_kind(Some(score), get("source"), source, score_header) else { return Ok(None) };
+    let row = format!("{}\u{1f}{score:?}\u{1f}{}", get("customer"), day.as_deref().unwrap_or(""));
+    let n = seen.entry(row.clone()).and_modify(|n| *n += 1).or_insert(0);
+    let key: String =
+        Sha256::digest(format!("score\u{1f}{row}\u{1f}{n}")).iter().take(16).map(|b| format!("{b:02x}")).collect();
+    Ok(Some(NewOutcome { kind, score, day: day.and_then(|d| d.parse().ok()), key }))
+}
+
+/// What a row's score is, from its column's name and its source (the
+/// words `nps` or `csat` in either, else an NPS survey's scale).
+fn row_kind(
+    score: Option<f64>,
+    source_text: &str,
+    source: EvidenceSource,
+    score_header: &str,
+) -> Option<(OutcomeKind, Option<f64>)> {
+    let said = |word: &str| score_header.contains(word) || source_text.to_lowercase().contains(word);
+    let nps = said("nps") || (source == EvidenceSource::NpsSurvey && !said("csat"));
+    outcome_of(score, nps, said("csat"), source == EvidenceSource::Churn)
+}
+
+/// The outcome a row (already a checked insight) reports, if any. The
+/// score's column or the row's source tells NPS from CSAT.
+fn row_outcome(
+    insight: &NewInsight,
+    score: &str,
+    source: &str,
+    score_header: &str,
+    day: Option<String>,
+) -> Option<NewOutcome> {
+    let (kind, score) = row_kind(score.parse().ok(), source, insight.source, score_header)?;
+    let day = day.and_then(|d| d.parse().ok());
+    Some(NewOutcome { kind, score, day, key: insight.import_key.clone()? })
 }
 
 /// The header row's separator: whichever of comma, semicolon and tab it
@@ -414,6 +484,8 @@ mod tests {
 pub struct Imported {
     pub added: usize,
     pub already_there: usize,
+    /// New NPS responses, CSAT scores and churn events.
+    pub outcomes: usize,
     /// Values replaced by a default or cut to fit, with their lines.
     pub warnings: Vec<String>,
 }
@@ -432,8 +504,11 @@ impl super::App {
             super::UserError(format!("{e}\nNothing was imported; fix those rows and import the file again"))
         })?;
         self.settings(guild_id).await?; // the guild's row must exist first
-        let added = self.store.import_insights(guild_id, &parsed.insights, by, self.clock.now()).await?;
-        Ok(Imported { added, already_there: parsed.insights.len() - added, warnings: parsed.warnings })
+        let now = self.clock.now();
+        let today = self.settings(guild_id).await?.zone.date_of(now);
+        let (added, outcomes) =
+            self.store.import_insights(guild_id, &parsed.insights, &parsed.outcomes, today, by, now).await?;
+        Ok(Imported { added, already_there: parsed.insights.len() - added, outcomes, warnings: parsed.warnings })
     }
 }
 

@@ -199,11 +199,19 @@ pub enum Section {
     Answers,
     Evidence,
     FollowUps,
+    /// How customers are doing (imported), beside the team's numbers.
+    Outcomes,
 }
 
 impl Section {
-    pub const ALL: [Section; 5] =
-        [Section::Insights, Section::Meetings, Section::Answers, Section::Evidence, Section::FollowUps];
+    pub const ALL: [Section; 6] = [
+        Section::Insights,
+        Section::Meetings,
+        Section::Answers,
+        Section::Evidence,
+        Section::FollowUps,
+        Section::Outcomes,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -212,6 +220,7 @@ impl Section {
             Section::Answers => "answers",
             Section::Evidence => "evidence",
             Section::FollowUps => "follow_ups",
+            Section::Outcomes => "outcomes",
         }
     }
 }
@@ -231,7 +240,7 @@ const fn field(key: &'static str, label: &'static str, unit: Unit, section: Sect
 }
 
 /// Headline numbers in reading order.
-pub const HEADLINES: [HeadlineField; 18] = [
+pub const HEADLINES: [HeadlineField; 23] = [
     field("insight_posts", "Customer-of-the-day posts", Unit::Count, Section::Insights),
     field("post_reactions", "Reactions on them", Unit::Count, Section::Insights),
     field("post_answers", "Answers to them", Unit::Count, Section::Insights),
@@ -250,6 +259,11 @@ pub const HEADLINES: [HeadlineField; 18] = [
     field("follow_ups_done", "Follow-ups done", Unit::Count, Section::FollowUps),
     field("follow_ups_open", "Follow-ups open", Unit::Count, Section::FollowUps),
     field("follow_ups_overdue", "Follow-ups overdue", Unit::Count, Section::FollowUps),
+    field("nps", "NPS (imported)", Unit::Count, Section::Outcomes),
+    field("nps_responses", "NPS responses", Unit::Count, Section::Outcomes),
+    field("csat", "CSAT average (imported)", Unit::Count, Section::Outcomes),
+    field("csat_responses", "CSAT responses", Unit::Count, Section::Outcomes),
+    field("churn_events", "Churn events (imported)", Unit::Count, Section::Outcomes),
 ];
 
 impl HeadlineField {

@@ -8,6 +8,7 @@ pub mod classify;
 pub mod follow_up;
 pub mod insight;
 pub mod meeting;
+pub mod outcome;
 pub mod period;
 pub mod post;
 pub mod reaction;

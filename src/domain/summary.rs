@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::outcome::OutcomeCounts;
+
 /// One answer of the week: a quote, or a row of the answers CSV.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AnswerRow {
@@ -97,6 +99,8 @@ pub struct WeekData {
     pub known_segments: BTreeSet<String>,
     /// The guild's days off in the period (from its settings).
     pub days_off: Vec<DayOffRow>,
+    /// Imported customer outcomes on the period's days.
+    pub outcomes: OutcomeCounts,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -150,6 +154,13 @@ pub struct Headline {
     pub follow_ups_done: i64,
     pub follow_ups_open: i64,
     pub follow_ups_overdue: i64,
+    /// Imported NPS: promoters minus detractors, in percent of responses.
+    pub nps: Option<f64>,
+    pub nps_responses: i64,
+    /// Imported CSAT scores' average, on the tool's own scale.
+    pub csat: Option<f64>,
+    pub csat_responses: i64,
+    pub churn_events: i64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -211,6 +222,11 @@ pub fn summarize(d: &WeekData) -> WeekSummary {
         with_assumption: totals.with_assumption,
         evidence_pct: pct(totals.with_evidence, totals.answers),
         assumption_pct: pct(totals.with_assumption, totals.answers),
+        nps: d.outcomes.nps(),
+        nps_responses: d.outcomes.nps_responses,
+        csat: d.outcomes.csat(),
+        csat_responses: d.outcomes.csat_responses,
+        churn_events: d.outcomes.churn_events,
         ..follow_ups
     };
     let (segments, segments_not_discussed) = segment_numbers(d);
@@ -342,6 +358,7 @@ mod tests {
             ],
             known_segments: ["smb", "edu", "enterprise"].into_iter().map(String::from).collect(),
             days_off: Vec::new(),
+            outcomes: OutcomeCounts::default(),
         }
     }
 

@@ -2,10 +2,12 @@
 
 use std::collections::HashMap;
 
+use jiff::civil::Date;
 use jiff::Timestamp;
 
 use super::{db_id, from_db_id, ms, on_pool, Result, Store};
 use crate::domain::insight::{EvidenceSource, Insight, InsightStatus, NewInsight, Segment};
+use crate::domain::outcome::NewOutcome;
 use crate::domain::rotation::{Candidate, Shown};
 
 const COLUMNS: &str = "id, guild_id, library_key, import_key, title, customer, segment, story, evidence, source, \
@@ -171,20 +173,24 @@ impl Store {
         })
     }
 
-    /// Adds imported insights in one transaction: all or nothing. Rows
-    /// imported before (same import key) are skipped. Returns how many
-    /// were new.
+    /// Adds imported insights and outcomes in one transaction: all or
+    /// nothing. Rows imported before (same key) are skipped; an outcome
+    /// without a day gets `today`. Returns how many of each were new.
     pub async fn import_insights(
         &self,
         guild_id: u64,
         rows: &[NewInsight],
+        outcomes: &[NewOutcome],
+        today: Date,
         added_by: Option<u64>,
         now: Timestamp,
-    ) -> Result<usize> {
+    ) -> Result<(usize, usize)> {
         let sql = format!("{INSERT} ON CONFLICT (guild_id, import_key) WHERE import_key IS NOT NULL DO NOTHING");
+        let outcome_sql = "INSERT INTO outcomes (guild_id, kind, score, day, import_key, created_at) \
+            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (guild_id, import_key) DO NOTHING";
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            let mut added = 0;
+            let (mut added, mut counted) = (0, 0);
             for insight in rows {
                 let q = sqlx::query(&sql);
                 added += bind_insight!(q, Some(guild_id), insight, InsightStatus::Live, added_by, now)
@@ -192,8 +198,20 @@ impl Store {
                     .await?
                     .rows_affected() as usize;
             }
+            for o in outcomes {
+                counted += sqlx::query(outcome_sql)
+                    .bind(db_id(guild_id))
+                    .bind(o.kind.as_str())
+                    .bind(o.score)
+                    .bind(o.day.unwrap_or(today).to_string())
+                    .bind(&o.key)
+                    .bind(ms(now))
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected() as usize;
+            }
             tx.commit().await?;
-            Ok(added)
+            Ok((added, counted))
         })
     }
 

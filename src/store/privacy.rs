@@ -66,7 +66,7 @@ const GUILDLESS: [&str; 1] = ["reaction_removals"];
 
 /// Every table that holds a guild's data, children first: removing a
 /// guild deletes from each. A test checks the schema has no other.
-pub const GUILD_TABLES: [&str; 14] = [
+pub const GUILD_TABLES: [&str; 15] = [
     "api_tokens",
     "sign_in_links",
     "web_sessions",
@@ -78,6 +78,7 @@ pub const GUILD_TABLES: [&str; 14] = [
     "summary_posts",
     "insight_retirements",
     "insights",
+    "outcomes",
     "skips",
     "guild_channels",
     "guilds",
@@ -167,7 +168,7 @@ impl Store {
     }
 
     /// Deletes a guild's activity older than `cutoff`: answers, reactions,
-    /// meetings, posts and finished follow-ups. Returns the rows removed.
+    /// meetings, posts, finished follow-ups and imported outcomes. Returns the rows removed.
     pub async fn delete_before(&self, guild_id: u64, cutoff: Timestamp) -> Result<u64> {
         let statements = [
             "DELETE FROM answers WHERE guild_id = $1 AND created_at < $2",
@@ -177,6 +178,7 @@ impl Store {
                 AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.meeting_id = meetings.id AND f.status = 'open')",
             "DELETE FROM insight_posts WHERE guild_id = $1 AND claimed_at < $2",
             "DELETE FROM summary_posts WHERE guild_id = $1 AND claimed_at < $2",
+            "DELETE FROM outcomes WHERE guild_id = $1 AND created_at < $2",
         ];
         let (g, c) = (db_id(guild_id), ms(cutoff));
         on_pool!(self, p => {

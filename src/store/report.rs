@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 
 use super::{db_id, from_db_id, ms, on_pool, Result, Store};
+use crate::domain::outcome::OutcomeCounts;
 use crate::domain::summary::{AnswerGroup, AnswerRow, FollowUpRow, Impact, MeetingRow, WeekData, QUOTE_CHARS};
 use crate::domain::time::Zone;
 
@@ -16,6 +17,7 @@ pub struct WeekScope {
     pub guild_id: u64,
     pub start: Timestamp,
     pub end: Timestamp,
+    pub first_day: Date,
     pub last_day: Date,
     pub channel_id: Option<u64>,
 }
@@ -23,7 +25,14 @@ pub struct WeekScope {
 impl WeekScope {
     /// The window `[start, end)` of a guild in its zone.
     pub fn new(guild_id: u64, start: Timestamp, end: Timestamp, zone: &Zone, channel_id: Option<u64>) -> WeekScope {
-        WeekScope { guild_id, start, end, last_day: zone.last_date_before(end), channel_id }
+        WeekScope {
+            guild_id,
+            start,
+            end,
+            first_day: zone.date_of(start),
+            last_day: zone.last_date_before(end),
+            channel_id,
+        }
     }
 }
 
@@ -172,6 +181,18 @@ const SEGMENTS: &str = "SELECT DISTINCT segment FROM insights i WHERE (i.guild_i
     AND status = 'live' \
     AND NOT EXISTS (SELECT 1 FROM insight_retirements r WHERE r.guild_id = $1 AND r.insight_id = i.id)";
 
+/// Imported outcomes on the period's days: guild-wide, so none for one
+/// channel's summary.
+const OUTCOMES: &str = "SELECT \
+    SUM(CASE WHEN kind = 'nps' THEN 1 ELSE 0 END), \
+    SUM(CASE WHEN kind = 'nps' AND score >= 9 THEN 1 ELSE 0 END), \
+    SUM(CASE WHEN kind = 'nps' AND score <= 6 THEN 1 ELSE 0 END), \
+    SUM(CASE WHEN kind = 'csat' THEN 1 ELSE 0 END), \
+    SUM(CASE WHEN kind = 'csat' THEN score ELSE 0.0 END), \
+    SUM(CASE WHEN kind = 'churn' THEN 1 ELSE 0 END) \
+    FROM outcomes WHERE guild_id = $1 AND day >= $2 AND day <= $3 AND $4 IS NULL";
+type OutcomesSql = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<f64>, Option<i64>);
+
 type FollowUpSql = (Option<i64>, i64, Option<i64>, Option<String>);
 /// A group's counts, then the week's answerers.
 type GroupSql = (String, i64, i64, i64, i64, i64, i64, i64, i64, i64);
@@ -200,7 +221,8 @@ impl Store {
                 sqlx::query_scalar($sql).bind(g).bind(s).bind(e).bind(c).fetch_one($p).await?
             };
         }
-        let (posts, reactions, engaged, meetings, groups, quotes, follow_ups, segments) = on_pool!(self, p => {
+        let (first, last) = (w.first_day.to_string(), w.last_day.to_string());
+        let (posts, reactions, engaged, meetings, groups, quotes, follow_ups, segments, outcomes) = on_pool!(self, p => {
             let posts: Vec<(i64, String)> = all!(p, POSTS);
             let reactions: i64 = one!(p, &reactions_sql);
             let engaged: i64 = one!(p, &engaged_sql);
@@ -209,8 +231,11 @@ impl Store {
             let quotes: Vec<AnswerSql> = all!(p, &quotes_sql);
             let follow_ups: Vec<FollowUpSql> = all!(p, FOLLOW_UPS);
             let segments: Vec<String> = sqlx::query_scalar(SEGMENTS).bind(g).fetch_all(p).await?;
-            (posts, reactions, engaged, meetings, groups, quotes, follow_ups, segments)
+            let outcomes: OutcomesSql =
+                sqlx::query_as(OUTCOMES).bind(g).bind(&first).bind(&last).bind(c).fetch_one(p).await?;
+            (posts, reactions, engaged, meetings, groups, quotes, follow_ups, segments, outcomes)
         });
+        let (nps, promoters, detractors, csat, csat_sum, churn) = outcomes;
         let answerers = groups.first().map_or(0, |g| g.9);
         Ok(WeekData {
             start_ms: s,
@@ -242,6 +267,14 @@ impl Store {
                 .collect(),
             known_segments: segments.into_iter().collect::<BTreeSet<_>>(),
             days_off: Vec::new(), // the guild's settings, not its data
+            outcomes: OutcomeCounts {
+                nps_responses: nps.unwrap_or(0),
+                promoters: promoters.unwrap_or(0),
+                detractors: detractors.unwrap_or(0),
+                csat_responses: csat.unwrap_or(0),
+                csat_sum: csat_sum.unwrap_or(0.0),
+                churn_events: churn.unwrap_or(0),
+            },
         })
     }
 }

@@ -304,7 +304,7 @@ async fn feedback(State(api): State<Api>, Ingester(token): Ingester, body: Bytes
                 added = imported.added,
                 "feedback arrived through the API"
             );
-            let body = json!({ "added": imported.added, "already_there": imported.already_there, "warnings": imported.warnings });
+            let body = json!({ "added": imported.added, "already_there": imported.already_there, "outcomes": imported.outcomes, "warnings": imported.warnings });
             Json(body).into_response()
         }
         Err(e) => match user_message(&e) {

@@ -419,7 +419,6 @@ async fn import(
     let guild = guild(ctx);
     let done = data.app.import_feedback(guild, bytes.as_ref(), &options, Some(ctx.author().id.get())).await?;
     let notes = done.warnings.join("\n");
-    let context =
-        minijinja::context! { added => done.added, file => file.filename, already => done.already_there, notes };
+    let context = minijinja::context! { added => done.added, file => file.filename, already => done.already_there, outcomes => done.outcomes, notes };
     reply_private(ctx, data.app.prompts.texts.render("replies.imported", context)).await
 }
