@@ -463,3 +463,43 @@ async fn a_thread_with_chatter_becomes_a_meeting_and_its_replies_count_from_then
     .await;
     h.finish().await;
 }
+
+#[tokio::test]
+async fn a_meeting_resting_on_one_customers_voice_is_flagged_in_its_recap_and_counted() {
+    for db in common::stores().await {
+        let backend = db.backend;
+        let mut h = Harness::new(db, MONDAY_MORNING).await;
+        let t = team(&h).await;
+        h.start_bot(true).await;
+        let (start, end) =
+            advocate::domain::time::IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
+        let one = start_meeting(&h, &t, "Export redesign").await;
+        h.fake.say(t.bob, one, "Acme asked for this").unwrap();
+        h.fake.say(t.alice, one, "I think it would help them").unwrap();
+        let broad = start_meeting(&h, &t, "Pricing page").await;
+        h.fake.say(t.bob, broad, "Acme asked for it, and most customers never find the annual plan").unwrap();
+        let guild = guild_of(&h, one);
+        eventually("the replies to be stored", || async {
+            (common::headline(&h.db.store, guild, start, end).await.answers == 3).then_some(())
+        })
+        .await;
+
+        let recap = |thread: u64| {
+            let fake = &h.fake;
+            async move {
+                let i = fake.slash(t.alice, thread, &Command::new("meeting").sub("close")).unwrap();
+                assert!(fake.response_message(i).await.unwrap().content.contains("closed"));
+                fake.messages_in(thread).last().unwrap().content.clone()
+            }
+        };
+        let flagged = recap(one).await;
+        assert!(flagged.contains("One voice") && flagged.contains("check with other segments"), "{backend}: {flagged}");
+        let not_flagged = recap(broad).await;
+        assert!(!not_flagged.contains("One voice"), "{backend}: most customers is more than one: {not_flagged}");
+
+        let week = advocate::domain::period::Period::parse("2026-W48").unwrap();
+        let reach = h.app.report(guild, Some(week), None).await.unwrap().this_week.reach;
+        assert_eq!((reach.one, reach.many, reach.unknown), (1, 1, 1), "{backend}: {reach:?}");
+        h.finish().await;
+    }
+}

@@ -283,6 +283,7 @@ fn answer(to: AnswerRef, user: u64, message: Option<u64>, at: Timestamp) -> NewA
             has_assumption: false,
             wants_follow_up: false,
             segments: vec![Segment::parse("smb").unwrap()],
+            reach: advocate::domain::classify::Reach::Many,
         },
         message_id: message,
         interaction_id: None,

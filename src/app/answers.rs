@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use super::{App, UserError};
 use crate::domain::answer::{check_text, AnswerRef, Impact, NewAnswer, Via};
-use crate::domain::classify::Classification;
+use crate::domain::classify::{Classification, Reach};
 use crate::domain::follow_up;
 use crate::domain::insight::Segment;
 use crate::domain::reaction::ReactionEvent;
@@ -33,6 +33,8 @@ pub struct ModalAnswer {
     pub text: String,
     pub impact: String,
     pub segments: String,
+    /// How many customers it speaks for; blank: read from the text.
+    pub customers: String,
     pub follow_up: String,
 }
 
@@ -156,6 +158,7 @@ impl App {
             .collect::<Result<_, _>>()
             .map_err(UserError)?;
         let spec = follow_up::parse(&a.follow_up).map_err(UserError)?;
+        let reach = Reach::parse(&a.customers).map_err(UserError)?;
         self.check_target(a.guild_id, a.to).await?;
 
         let settings = self.settings(a.guild_id).await?;
@@ -164,6 +167,7 @@ impl App {
         classification.segments.sort();
         classification.segments.dedup();
         classification.wants_follow_up |= spec.is_some();
+        classification.reach = reach.unwrap_or(classification.reach);
         let answer = NewAnswer {
             guild_id: a.guild_id,
             channel_id: a.channel_id,

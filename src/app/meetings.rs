@@ -124,6 +124,7 @@ impl App {
                 evidence => s.with_evidence,
                 assumptions => s.with_assumption,
                 follow_ups => s.open_follow_ups,
+                one_voice => s.one_voice(),
             },
         )
     }

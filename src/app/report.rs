@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::domain::period::Period;
 use crate::domain::settings::{Defaults, GuildSettings};
-use crate::domain::summary::{summarize, DayOffRow, Headline, WeekSummary};
+use crate::domain::summary::{summarize, DayOffRow, Headline, ReachCounts, WeekSummary};
 use crate::domain::time::{IsoWeek, Zone};
 use crate::prompts::holidays::Holidays;
 use crate::store::{AnswerFilter, Scheduled, Store, WeekScope};
@@ -124,6 +124,11 @@ async fn summary_of(
         })
         .collect();
     Ok(summarize(&data))
+}
+
+/// "one 3 · a few 1 · many 2 · all 0 · not said 10"
+pub fn reach_text(r: &ReachCounts) -> String {
+    format!("one {} · a few {} · many {} · all {} · not said {}", r.one, r.few, r.many, r.all, r.unknown)
 }
 
 /// `2026-12-21..2026-12-23 (winter holidays), 2027-01-04 (paused)`: runs
@@ -369,6 +374,7 @@ impl Report {
             "\n**Impact on customers:** helps {}, hurts {}, neutral {}, unknown {}\n",
             i.helps, i.hurts, i.neutral, i.unknown
         ));
+        md.push_str(&format!("**Customers each answer speaks for:** {}\n", reach_text(&s.reach)));
         md.push_str("\n**Segments**\n\n| Segment | Answers | Insights |\n|---|---:|---:|\n");
         for c in &s.segments {
             md.push_str(&format!("| {} | {} | {} |\n", c.segment, c.answers, c.insights));

@@ -54,6 +54,7 @@ pub async fn button(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data
         input("text", "answer_modal.text_label", InputTextStyle::Paragraph, MAX_ANSWER_CHARS as u16, true),
         input("impact", "answer_modal.impact_label", InputTextStyle::Short, 20, false),
         input("segments", "answer_modal.segments_label", InputTextStyle::Short, 200, false),
+        input("customers", "answer_modal.customers_label", InputTextStyle::Short, 20, false),
         input(
             "follow_up",
             "answer_modal.follow_up_label",
@@ -162,6 +163,7 @@ async fn log(i: &ModalInteraction, data: &Data, target: &str) -> anyhow::Result<
         text: field("text"),
         impact: field("impact"),
         segments: field("segments"),
+        customers: field("customers"),
         follow_up: field("follow_up"),
     };
     data.app.log_modal_answer(&answer).await

@@ -6,7 +6,7 @@ use serenity::all::{CreateAttachment, CreateEmbed};
 
 use super::limits::Embed;
 
-use crate::app::report::{days_off_text, Report, Row, Section};
+use crate::app::report::{days_off_text, reach_text, Report, Row, Section};
 use crate::prompts::Texts;
 
 /// Nine fields of at most 600 characters leave the description and
@@ -47,7 +47,10 @@ fn section_extra(report: &Report, section: Section) -> Vec<String> {
     match section {
         Section::Evidence => {
             let i = &s.impact;
-            vec![format!("impact: {} helps, {} hurts, {} neutral, {} unknown", i.helps, i.hurts, i.neutral, i.unknown)]
+            vec![
+                format!("impact: {} helps, {} hurts, {} neutral, {} unknown", i.helps, i.hurts, i.neutral, i.unknown),
+                format!("customers spoken for: {}", reach_text(&s.reach)),
+            ]
         }
         Section::FollowUps => s
             .follow_up_owners

@@ -41,6 +41,48 @@ impl Signal {
     }
 }
 
+/// How many customers an answer speaks for: one customer's voice is not
+/// all customers'.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Reach {
+    One,
+    Few,
+    Many,
+    All,
+    #[default]
+    Unknown,
+}
+
+impl Reach {
+    pub const ALL: [Reach; 5] = [Reach::One, Reach::Few, Reach::Many, Reach::All, Reach::Unknown];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reach::One => "one",
+            Reach::Few => "few",
+            Reach::Many => "many",
+            Reach::All => "all",
+            Reach::Unknown => "unknown",
+        }
+    }
+
+    /// What the answer form takes: `one`, `a few`, `many`, `all`; blank
+    /// means "work it out from the text".
+    pub fn parse(text: &str) -> Result<Option<Reach>, String> {
+        let key = text.trim().to_lowercase();
+        let reach = match key.trim_start_matches("a ").trim() {
+            "" => return Ok(None),
+            "one" | "1" | "single" | "one customer" => Reach::One,
+            "few" | "some" | "several" | "few customers" => Reach::Few,
+            "many" | "most" | "many customers" | "most customers" => Reach::Many,
+            "all" | "every" | "everyone" | "all customers" => Reach::All,
+            "unknown" | "not sure" | "don't know" | "?" => Reach::Unknown,
+            _ => return Err(format!("`{text}` is not a number of customers; write one, a few, many, all or unknown")),
+        };
+        Ok(Some(reach))
+    }
+}
+
 /// What the classifier found in one answer.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Classification {
@@ -48,6 +90,7 @@ pub struct Classification {
     pub has_assumption: bool,
     pub wants_follow_up: bool,
     pub segments: Vec<Segment>,
+    pub reach: Reach,
 }
 
 #[derive(Clone, Debug)]
@@ -76,6 +119,9 @@ pub struct Patterns {
     assumption: SignalPatterns,
     follow_up: SignalPatterns,
     segment_tag: Regex,
+    /// Text that speaks for all, many, a few or one customer, checked in
+    /// that order (the broadest claim wins).
+    reach: Vec<(Reach, SignalPatterns)>,
 }
 
 impl Patterns {
@@ -97,7 +143,20 @@ impl Patterns {
             assumption: SignalPatterns::new(assumption)?,
             follow_up: SignalPatterns::new(follow_up)?,
             segment_tag,
+            reach: Vec::new(),
         })
+    }
+
+    /// These patterns with the lists that tell how many customers an
+    /// answer speaks for: (all, many, few, one).
+    pub fn with_reach(mut self, [all, many, few, one]: [Vec<String>; 4]) -> Result<Self, String> {
+        self.reach = vec![
+            (Reach::All, SignalPatterns::new(all)?),
+            (Reach::Many, SignalPatterns::new(many)?),
+            (Reach::Few, SignalPatterns::new(few)?),
+            (Reach::One, SignalPatterns::new(one)?),
+        ];
+        Ok(self)
     }
 
     fn signal(&self, signal: Signal) -> &SignalPatterns {
@@ -132,6 +191,7 @@ impl Patterns {
             has_assumption: self.assumption.set.is_match(text),
             wants_follow_up: self.follow_up.set.is_match(text),
             segments,
+            reach: self.reach.iter().find(|(_, p)| p.set.is_match(text)).map_or(Reach::Unknown, |(r, _)| *r),
         }
     }
 }
@@ -143,6 +203,22 @@ mod tests {
     fn shipped() -> Patterns {
         let text = include_str!("../../prompts/patterns.toml");
         crate::prompts::patterns::parse("patterns.toml", text).expect("shipped patterns load").patterns
+    }
+
+    #[test]
+    fn how_many_customers_an_answer_speaks_for_the_broadest_claim_first() {
+        let p = shipped();
+        let reach = |text: &str| p.classify(text).reach;
+        assert_eq!(reach("Acme asked for this last week"), Reach::One);
+        assert_eq!(reach("One customer said the export is slow"), Reach::One);
+        assert_eq!(reach("A few customers hit this in onboarding"), Reach::Few);
+        assert_eq!(reach("Most customers never open that page"), Reach::Many);
+        assert_eq!(reach("Acme asked, and 40% of trials drop there"), Reach::Many, "the broader claim wins");
+        assert_eq!(reach("It blocks all of our customers on Safari"), Reach::All);
+        assert_eq!(reach("I think it is fine"), Reach::Unknown);
+        assert_eq!(Reach::parse(" A few ").unwrap(), Some(Reach::Few));
+        assert_eq!(Reach::parse("").unwrap(), None, "blank: from the text");
+        assert!(Reach::parse("lots").unwrap_err().contains("one, a few, many, all"));
     }
 
     #[test]

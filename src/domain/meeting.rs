@@ -64,4 +64,14 @@ pub struct MeetingStats {
     pub with_evidence: i64,
     pub with_assumption: i64,
     pub open_follow_ups: i64,
+    /// Answers that speak for one customer, and for more than one.
+    pub one_customer: i64,
+    pub more_customers: i64,
+}
+
+impl MeetingStats {
+    /// Whether what was said rests on one customer's voice only.
+    pub fn one_voice(&self) -> bool {
+        self.one_customer > 0 && self.more_customers == 0
+    }
 }

@@ -45,6 +45,7 @@ pub struct AnswerGroup {
     pub with_evidence: i64,
     pub with_assumption: i64,
     pub impact: Impact,
+    pub reach: ReachCounts,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -111,6 +112,16 @@ pub struct Impact {
     pub unknown: i64,
 }
 
+/// Answers by how many customers they speak for.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ReachCounts {
+    pub one: i64,
+    pub few: i64,
+    pub many: i64,
+    pub all: i64,
+    pub unknown: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SegmentCount {
     pub segment: String,
@@ -167,6 +178,8 @@ pub struct Headline {
 pub struct WeekSummary {
     pub headline: Headline,
     pub impact: Impact,
+    /// Answers by how many customers they speak for.
+    pub reach: ReachCounts,
     pub segments: Vec<SegmentCount>,
     pub segments_not_discussed: Vec<String>,
     pub follow_up_owners: Vec<OwnerCount>,
@@ -199,6 +212,11 @@ pub fn summarize(d: &WeekData) -> WeekSummary {
         sum.impact.hurts += g.impact.hurts;
         sum.impact.neutral += g.impact.neutral;
         sum.impact.unknown += g.impact.unknown;
+        sum.reach.one += g.reach.one;
+        sum.reach.few += g.reach.few;
+        sum.reach.many += g.reach.many;
+        sum.reach.all += g.reach.all;
+        sum.reach.unknown += g.reach.unknown;
         sum
     });
     let meetings_answered = d.meetings.iter().filter(|m| m.answered).count() as i64;
@@ -233,6 +251,7 @@ pub fn summarize(d: &WeekData) -> WeekSummary {
     WeekSummary {
         headline,
         impact: totals.impact,
+        reach: totals.reach,
         segments,
         segments_not_discussed,
         follow_up_owners: owners,
@@ -348,6 +367,7 @@ mod tests {
                 with_evidence: 3,
                 with_assumption: 1,
                 impact: Impact { helps: 3, unknown: 1, ..Impact::default() },
+                reach: ReachCounts { one: 1, many: 1, unknown: 2, ..ReachCounts::default() },
             }],
             answerers: 3,
             quote_candidates: vec![answer(1, "again me, 5 customers"), answer(7, "2 hours saved")],

@@ -16,6 +16,10 @@ struct File {
     evidence: Vec<Spanned<String>>,
     assumption: Vec<Spanned<String>>,
     follow_up: Vec<Spanned<String>>,
+    reach_all: Vec<Spanned<String>>,
+    reach_many: Vec<Spanned<String>>,
+    reach_few: Vec<Spanned<String>>,
+    reach_one: Vec<Spanned<String>>,
     similar_insight: Spanned<f64>,
 }
 
@@ -47,13 +51,14 @@ pub fn parse(path: impl AsRef<Path>, text: &str) -> Result<PatternsFile, Vec<Pro
     let evidence = check(&file.evidence);
     let assumption = check(&file.assumption);
     let follow_up = check(&file.follow_up);
+    let reach = [check(&file.reach_all), check(&file.reach_many), check(&file.reach_few), check(&file.reach_one)];
     let similar_insight = *file.similar_insight.get_ref();
     if !(0.5..=1.0).contains(&similar_insight) {
         let e = format!("similar_insight must be from 0.5 to 1 (1: only the same words), not {similar_insight}");
         problems.push(source.problem(file.similar_insight.span().start, e));
     }
     let tag = &file.segment_tag;
-    match Patterns::new(evidence, assumption, follow_up, tag.get_ref()) {
+    match Patterns::new(evidence, assumption, follow_up, tag.get_ref()).and_then(|p| p.with_reach(reach)) {
         Ok(patterns) if problems.is_empty() => Ok(PatternsFile { patterns, similar_insight }),
         Ok(_) => Err(problems),
         Err(e) => {
@@ -70,7 +75,7 @@ mod tests {
     #[test]
     fn bad_regex_is_reported_on_its_line() {
         let text =
-            "segment_tag = '#([a-z]+)'\nevidence = [\n  'ok',\n  '(broken',\n]\nassumption = []\nfollow_up = []\nsimilar_insight = 0.8\n";
+            "segment_tag = '#([a-z]+)'\nevidence = [\n  'ok',\n  '(broken',\n]\nassumption = []\nfollow_up = []\nreach_all = []\nreach_many = []\nreach_few = []\nreach_one = []\nsimilar_insight = 0.8\n";
         let problems = parse("p.toml", text).unwrap_err();
         assert_eq!(problems.len(), 1);
         assert!(

@@ -13,7 +13,7 @@ pub(super) fn segments(c: &Classification) -> String {
 
 /// Applies an edit to a logged reply (per event).
 pub(super) const EDIT: &str = "UPDATE answers SET body = $2, segments = $3, has_evidence = $4, has_assumption = $5, \
-    wants_follow_up = $6, edited_at = $7 WHERE message_id = $1 AND guild_id = $8 AND deleted_at IS NULL";
+    wants_follow_up = $6, edited_at = $7, reach = $9 WHERE message_id = $1 AND guild_id = $8 AND deleted_at IS NULL";
 
 /// Remembers a deleted message (per event).
 pub(super) const REMEMBER_DELETION: &str =
@@ -53,6 +53,7 @@ impl Store {
             .bind(c.wants_follow_up)
             .bind(ms(now))
             .bind(db_id(guild_id))
+            .bind(c.reach.as_str())
             .execute(p).await.map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }

@@ -17,8 +17,8 @@ use crate::domain::reaction::ReactionEvent;
 
 /// The columns an answer is inserted with, in bind order.
 const COLUMNS: &str = "guild_id, channel_id, user_id, meeting_id, post_id, via, body, impact, segments, \
-    has_evidence, has_assumption, wants_follow_up, message_id, interaction_id, created_at";
-const COLUMN_COUNT: usize = 15;
+    has_evidence, has_assumption, wants_follow_up, message_id, interaction_id, created_at, reach";
+const COLUMN_COUNT: usize = 16;
 
 /// Most answers one statement takes.
 const MAX_ROWS: usize = 256;
@@ -66,7 +66,7 @@ fn postgres_insert() -> &'static str {
     SQL.get_or_init(|| {
         let types = ["bigint", "bigint", "bigint", "bigint", "bigint", "text", "text", "text", "text"]
             .into_iter()
-            .chain(["boolean", "boolean", "boolean", "bigint", "bigint", "bigint"]);
+            .chain(["boolean", "boolean", "boolean", "bigint", "bigint", "bigint", "text"]);
         let arrays: Vec<String> = types.enumerate().map(|(i, t)| format!("${}::{t}[]", i + 1)).collect();
         format!("WITH batch ({COLUMNS}) AS (SELECT * FROM UNNEST({})) {}", arrays.join(", "), insert_from_batch())
     })
@@ -138,7 +138,8 @@ impl BatchSql for SqliteConnection {
                 .bind(c.wants_follow_up)
                 .bind(a.message_id.map(db_id))
                 .bind(a.interaction_id.map(db_id))
-                .bind(ms(a.created_at));
+                .bind(ms(a.created_at))
+                .bind(c.reach.as_str());
         }
         for _ in rows.len() * COLUMN_COUNT..size * COLUMN_COUNT {
             q = q.bind(None::<i64>);
@@ -189,6 +190,7 @@ impl BatchSql for PgConnection {
             .bind(column(&|r| r.a.message_id.map(db_id)))
             .bind(column(&|r| r.a.interaction_id.map(db_id)))
             .bind(column(&|r| Some(ms(r.a.created_at))))
+            .bind(text(&|r| r.a.classification.reach.as_str().into()))
             .fetch_all(self)
             .await
     }

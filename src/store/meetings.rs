@@ -34,7 +34,13 @@ struct Counted {
     with_evidence: i64,
     with_assumption: i64,
     open_follow_ups: i64,
+    one_customer: i64,
+    more_customers: i64,
 }
+
+/// A meeting's answers that speak for one customer, and for more.
+const REACH: &str = "COUNT(a.id) FILTER (WHERE a.reach = 'one') AS one_customer, \
+    COUNT(a.id) FILTER (WHERE a.reach IN ('few', 'many', 'all')) AS more_customers";
 
 impl From<MeetingRow> for Meeting {
     fn from(r: MeetingRow) -> Self {
@@ -143,14 +149,16 @@ impl Store {
     }
 
     pub async fn meeting_stats(&self, meeting_id: i64) -> Result<MeetingStats> {
-        let answers = "SELECT COUNT(*), COUNT(DISTINCT user_id), COUNT(*) FILTER (WHERE has_evidence), \
-            COUNT(*) FILTER (WHERE has_assumption) FROM answers WHERE meeting_id = $1 AND deleted_at IS NULL";
+        let answers = format!(
+            "SELECT COUNT(*), COUNT(DISTINCT user_id), COUNT(*) FILTER (WHERE has_evidence), \
+            COUNT(*) FILTER (WHERE has_assumption), {REACH} FROM answers a WHERE meeting_id = $1 AND deleted_at IS NULL"
+        );
         let follow_ups = "SELECT COUNT(*) FROM follow_ups WHERE meeting_id = $1 AND status = 'open'";
         on_pool!(self, p => {
-            let (answers, answerers, with_evidence, with_assumption): (i64, i64, i64, i64) =
-                sqlx::query_as(answers).bind(meeting_id).fetch_one(p).await?;
+            let (answers, answerers, with_evidence, with_assumption, one_customer, more_customers): (i64, i64, i64, i64, i64, i64) =
+                sqlx::query_as(&answers).bind(meeting_id).fetch_one(p).await?;
             let open_follow_ups: i64 = sqlx::query_scalar(follow_ups).bind(meeting_id).fetch_one(p).await?;
-            Ok(MeetingStats { answers, answerers, with_evidence, with_assumption, open_follow_ups })
+            Ok(MeetingStats { answers, answerers, with_evidence, with_assumption, open_follow_ups, one_customer, more_customers })
         })
     }
 
@@ -169,7 +177,7 @@ impl Store {
         let sql = format!(
             "SELECT {}, COUNT(a.id) AS answers, COUNT(DISTINCT a.user_id) AS answerers, \
                 COUNT(a.id) FILTER (WHERE a.has_evidence) AS with_evidence, \
-                COUNT(a.id) FILTER (WHERE a.has_assumption) AS with_assumption, \
+                COUNT(a.id) FILTER (WHERE a.has_assumption) AS with_assumption, {REACH}, \
                 (SELECT COUNT(*) FROM follow_ups f WHERE f.meeting_id = m.id AND f.status = 'open') AS open_follow_ups \
             FROM (SELECT {COLUMNS} FROM meetings WHERE guild_id = $1 AND opened_at >= $2 AND opened_at < $3 \
                 AND ($4 IS NULL OR channel_id = $4) ORDER BY opened_at DESC, id DESC LIMIT $5) m \
@@ -195,6 +203,8 @@ impl Store {
                     with_evidence: c.with_evidence,
                     with_assumption: c.with_assumption,
                     open_follow_ups: c.open_follow_ups,
+                    one_customer: c.one_customer,
+                    more_customers: c.more_customers,
                 };
                 (Meeting::from(c.meeting), stats)
             })

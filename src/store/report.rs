@@ -8,7 +8,9 @@ use jiff::Timestamp;
 
 use super::{db_id, from_db_id, ms, on_pool, Result, Store};
 use crate::domain::outcome::OutcomeCounts;
-use crate::domain::summary::{AnswerGroup, AnswerRow, FollowUpRow, Impact, MeetingRow, WeekData, QUOTE_CHARS};
+use crate::domain::summary::{
+    AnswerGroup, AnswerRow, FollowUpRow, Impact, MeetingRow, ReachCounts, WeekData, QUOTE_CHARS,
+};
 use crate::domain::time::Zone;
 
 /// The week `[start, end)` of a guild, optionally only one channel's.
@@ -131,7 +133,7 @@ fn week_table(channel: bool, materialized: bool) -> String {
     let materialized = if materialized { "MATERIALIZED" } else { "" };
     format!(
         "WITH week AS {materialized} (SELECT a.id, a.user_id, a.post_id, a.impact, a.segments, a.has_evidence, \
-            a.has_assumption, {} AS substance, a.created_at {}) ",
+            a.has_assumption, a.reach, {} AS substance, a.created_at {}) ",
         substance(),
         answers_in_week(channel)
     )
@@ -148,6 +150,11 @@ fn answer_groups_sql(week: &str) -> String {
         "impact = 'hurts'",
         "impact = 'neutral'",
         "impact = 'unknown'",
+        "reach = 'one'",
+        "reach = 'few'",
+        "reach = 'many'",
+        "reach = 'all'",
+        "reach = 'unknown'",
     ]
     .map(count)
     .join(", ");
@@ -194,8 +201,9 @@ const OUTCOMES: &str = "SELECT \
 type OutcomesSql = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<f64>, Option<i64>);
 
 type FollowUpSql = (Option<i64>, i64, Option<i64>, Option<String>);
-/// A group's counts, then the week's answerers.
-type GroupSql = (String, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+/// A group's counts (answers, to posts, evidence, assumption, four
+/// impacts, five reaches), then the week's answerers.
+type GroupSql = (String, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
 impl Store {
     /// The week's numbers, counted by the database: the cost follows the
@@ -236,7 +244,7 @@ impl Store {
             (posts, reactions, engaged, meetings, groups, quotes, follow_ups, segments, outcomes)
         });
         let (nps, promoters, detractors, csat, csat_sum, churn) = outcomes;
-        let answerers = groups.first().map_or(0, |g| g.9);
+        let answerers = groups.first().map_or(0, |g| g.14);
         Ok(WeekData {
             start_ms: s,
             end_ms: e,
@@ -280,7 +288,23 @@ impl Store {
 }
 
 fn group(
-    (segments, answers, post_answers, evidence, assumption, helps, hurts, neutral, unknown, _): GroupSql,
+    (
+        segments,
+        answers,
+        post_answers,
+        evidence,
+        assumption,
+        helps,
+        hurts,
+        neutral,
+        unknown,
+        one,
+        few,
+        many,
+        all,
+        unsure,
+        _,
+    ): GroupSql,
 ) -> AnswerGroup {
     AnswerGroup {
         segments: super::split_list(&segments),
@@ -289,5 +313,6 @@ fn group(
         with_evidence: evidence,
         with_assumption: assumption,
         impact: Impact { helps, hurts, neutral, unknown },
+        reach: ReachCounts { one, few, many, all, unknown: unsure },
     }
 }
