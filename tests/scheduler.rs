@@ -86,6 +86,7 @@ async fn four_processes_post_each_slot_once() {
             owner_id: Some(7),
             created_by: 7,
             due_date: Some(jiff::civil::date(2026, 11, 27)),
+            customer: None,
         };
         db.store.add_follow_up(&follow_up, clock.now()).await.unwrap();
         let recorder = Recorder::default();

@@ -387,6 +387,7 @@ async fn follow_ups_are_listed_by_owner_until_done() {
             owner_id: owner,
             created_by: 1,
             due_date: due,
+            customer: None,
         };
         let late = s.add_follow_up(&f(Some(BIG), Some(date(2026, 12, 1))), now).await.unwrap();
         let soon = s.add_follow_up(&f(Some(BIG), Some(date(2026, 11, 26))), now).await.unwrap();
@@ -394,9 +395,9 @@ async fn follow_ups_are_listed_by_owner_until_done() {
         let mine: Vec<i64> = s.open_follow_ups(GUILD, Some(BIG)).await.unwrap().iter().map(|f| f.id).collect();
         assert_eq!(mine, vec![soon, late], "{}: soonest due first", db.backend);
         assert_eq!(s.open_follow_ups(GUILD, None).await.unwrap().len(), 3);
-        assert!(s.complete_follow_up(GUILD, soon, now).await.unwrap());
-        assert!(!s.complete_follow_up(GUILD, soon, now).await.unwrap());
-        assert!(!s.complete_follow_up(GUILD + 1, other, now).await.unwrap(), "another guild's id");
+        assert!(s.complete_follow_up(GUILD, soon, now, None, None).await.unwrap());
+        assert!(!s.complete_follow_up(GUILD, soon, now, None, None).await.unwrap());
+        assert!(!s.complete_follow_up(GUILD + 1, other, now, None, None).await.unwrap(), "another guild's id");
         let all: Vec<i64> = s.open_follow_ups(GUILD, None).await.unwrap().iter().map(|f| f.id).collect();
         assert_eq!(all, vec![late, other]);
         db.finish().await;
@@ -473,6 +474,7 @@ async fn a_person_can_see_and_forget_their_data() {
             owner_id: Some(owner),
             created_by: by,
             due_date: None,
+            customer: None,
         };
         s.add_follow_up(&f(2, BIG, Some(mine.answer)), now).await.unwrap();
         s.add_follow_up(&f(BIG, 2, None), now).await.unwrap();
@@ -566,6 +568,7 @@ async fn summary_posts_and_reminders_are_claimed_once() {
             owner_id: Some(BIG),
             created_by: 1,
             due_date: Some(date(2026, 11, 25)),
+            customer: None,
         };
         let id = s.add_follow_up(&due, now).await.unwrap();
         s.add_follow_up(&NewFollowUp { due_date: Some(date(2026, 11, 30)), ..due.clone() }, now).await.unwrap();

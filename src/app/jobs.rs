@@ -85,9 +85,15 @@ impl App {
                 }
             }
         }
-        for (f, guild_id, text) in self.due_reminders(now).await? {
-            let out = Outgoing::Reminder { text, owner: f.owner_id };
-            jobs.push(Job { guild_id, channel_id: f.thread_id, out, maybe_sent: false, record: Record::Nothing });
+        for r in self.due_reminders(now).await? {
+            let out = Outgoing::Reminder { text: r.text, owner: r.owner_id };
+            jobs.push(Job {
+                guild_id: r.guild_id,
+                channel_id: r.channel_id,
+                out,
+                maybe_sent: false,
+                record: Record::Nothing,
+            });
         }
         Ok(jobs)
     }

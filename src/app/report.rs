@@ -245,7 +245,7 @@ const fn field(key: &'static str, label: &'static str, unit: Unit, section: Sect
 }
 
 /// Headline numbers in reading order.
-pub const HEADLINES: [HeadlineField; 23] = [
+pub const HEADLINES: [HeadlineField; 26] = [
     field("insight_posts", "Customer-of-the-day posts", Unit::Count, Section::Insights),
     field("post_reactions", "Reactions on them", Unit::Count, Section::Insights),
     field("post_answers", "Answers to them", Unit::Count, Section::Insights),
@@ -264,6 +264,9 @@ pub const HEADLINES: [HeadlineField; 23] = [
     field("follow_ups_done", "Follow-ups done", Unit::Count, Section::FollowUps),
     field("follow_ups_open", "Follow-ups open", Unit::Count, Section::FollowUps),
     field("follow_ups_overdue", "Follow-ups overdue", Unit::Count, Section::FollowUps),
+    field("loops_closed", "Customer loops closed", Unit::Count, Section::FollowUps),
+    field("customers_told", "Customers told", Unit::Count, Section::FollowUps),
+    field("median_days_to_close_loop", "Median days to close a loop", Unit::Count, Section::FollowUps),
     field("nps", "NPS (imported)", Unit::Count, Section::Outcomes),
     field("nps_responses", "NPS responses", Unit::Count, Section::Outcomes),
     field("csat", "CSAT average (imported)", Unit::Count, Section::Outcomes),

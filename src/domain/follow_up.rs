@@ -11,6 +11,8 @@ pub struct FollowUpSpec {
     /// The first user mentioned, if any; else the author owns it.
     pub owner: Option<u64>,
     pub due: Option<Date>,
+    /// The customer waiting on it: "customer: Acme" or "follow up with Acme".
+    pub customer: Option<String>,
 }
 
 pub const MAX_FOLLOW_UP_CHARS: usize = 500;
@@ -18,6 +20,22 @@ pub const MAX_FOLLOW_UP_CHARS: usize = 500;
 fn mention() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(r"<@!?(\d{1,20})>").expect("valid"))
+}
+
+/// "customer: Northwind Traders", or "follow up with Acme" (a name in capitals).
+fn waiting_customer() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?:(?i:\bcustomer):\s*([^,;\n<]{1,80}?)\s*(?:[,;\n<]|$)|(?i:\bfollow[ -]?up with) ((?:[A-Z][\w&'.-]*)(?: [A-Z][\w&'.-]*){0,3}))")
+            .expect("valid")
+    })
+}
+
+/// The customer a follow-up's text says is waiting on it, if any.
+pub fn customer_in(text: &str) -> Option<String> {
+    let found = waiting_customer().captures(text)?;
+    let name = found.get(1).or_else(|| found.get(2))?.as_str().trim().trim_end_matches('.');
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 fn iso_date() -> &'static Regex {
@@ -42,7 +60,7 @@ pub fn parse(text: &str) -> Result<Option<FollowUpSpec>, String> {
         ),
         None => None,
     };
-    Ok(Some(FollowUpSpec { body: body.to_string(), owner, due }))
+    Ok(Some(FollowUpSpec { body: body.to_string(), owner, due, customer: customer_in(body) }))
 }
 
 /// A follow-up about to be stored.
@@ -55,6 +73,8 @@ pub struct NewFollowUp {
     pub owner_id: Option<u64>,
     pub created_by: u64,
     pub due_date: Option<Date>,
+    /// The customer waiting on it, if one is.
+    pub customer: Option<String>,
 }
 
 /// A follow-up as stored: open until someone marks it done.
@@ -65,6 +85,10 @@ pub struct FollowUp {
     pub done: bool,
     pub created_at: Timestamp,
     pub done_at: Option<Timestamp>,
+    /// What came of it, said when it was closed.
+    pub outcome: Option<String>,
+    /// Whether the waiting customer was told, said when it was closed.
+    pub told_customer: Option<bool>,
 }
 
 /// A follow-up due for a reminder in its meeting's thread.
@@ -87,6 +111,18 @@ mod tests {
         let f = parse("Call Acme about exports <@123456> by 2026-12-01").unwrap().unwrap();
         assert_eq!(f.owner, Some(123456));
         assert_eq!(f.due, Some(date(2026, 12, 1)));
+    }
+
+    #[test]
+    fn the_waiting_customer_is_named_or_followed_up_with() {
+        assert_eq!(
+            customer_in("customer: Northwind Traders, send the export fix").as_deref(),
+            Some("Northwind Traders")
+        );
+        assert_eq!(customer_in("Follow up with Acme Corp about SSO <@1>").as_deref(), Some("Acme Corp"));
+        assert_eq!(customer_in("follow up with them next week"), None, "a name starts with a capital");
+        assert_eq!(customer_in("check the logs"), None);
+        assert_eq!(parse("customer: Globex").unwrap().unwrap().customer.as_deref(), Some("Globex"));
     }
 
     #[test]

@@ -68,6 +68,7 @@ impl PartialEq for ThreadPattern {
 pub const RETENTION_DAYS: (u32, u32) = (7, 3650);
 pub const CATCH_UP_MINUTES: (u32, u32) = (0, 720);
 pub const REPEAT_WINDOW_DAYS: (u32, u32) = (0, 3650);
+pub const CUSTOMER_WAIT_DAYS: (u32, u32) = (1, 365);
 
 pub fn parse_bounded(name: &str, text: &str, (min, max): (u32, u32)) -> Result<u32, String> {
     text.trim()
@@ -129,6 +130,8 @@ pub struct GuildSettings {
     pub catch_up_minutes: u32,
     /// Days within which a channel is not shown the same insight again.
     pub repeat_window_days: u32,
+    /// Days a customer may wait on a follow-up before its owner is reminded (weekly).
+    pub customer_wait_days: u32,
     /// The guild's own addition to each classifier signal.
     pub extra_patterns: Vec<(Signal, String)>,
     pub pause: Option<Pause>,
@@ -173,6 +176,7 @@ impl GuildSettings {
             retention_days: 365,
             catch_up_minutes: 120,
             repeat_window_days: 90,
+            customer_wait_days: 14,
             extra_patterns: Vec::new(),
             pause: None,
             skips: Vec::new(),
@@ -238,6 +242,7 @@ impl GuildSettings {
             "retention_days" => self.retention_days = parse_bounded(name, value, RETENTION_DAYS)?,
             "catch_up_minutes" => self.catch_up_minutes = parse_bounded(name, value, CATCH_UP_MINUTES)?,
             "repeat_window_days" => self.repeat_window_days = parse_bounded(name, value, REPEAT_WINDOW_DAYS)?,
+            "customer_wait_days" => self.customer_wait_days = parse_bounded(name, value, CUSTOMER_WAIT_DAYS)?,
             "holidays" => self.holidays = if none_word(value) { None } else { Some(parse_country(value)?) },
             "manager_role" | "mention_role" | "summary_channel" => {
                 let id = if none_word(value) { None } else { Some(parse_id(name, value)?) };
@@ -263,7 +268,7 @@ impl GuildSettings {
     }
 }
 
-pub const SETTING_NAMES: [&str; 16] = [
+pub const SETTING_NAMES: [&str; 17] = [
     "timezone",
     "post_time",
     "post_days",
@@ -276,6 +281,7 @@ pub const SETTING_NAMES: [&str; 16] = [
     "retention_days",
     "catch_up_minutes",
     "repeat_window_days",
+    "customer_wait_days",
     "holidays",
     "extra_evidence",
     "extra_assumption",

@@ -54,6 +54,9 @@ pub struct FollowUpRow {
     pub created_ms: i64,
     pub done_ms: Option<i64>,
     pub due: Option<Date>,
+    /// A customer waits on it: closing it closes a loop.
+    pub for_customer: bool,
+    pub told_customer: bool,
 }
 
 /// A post day of the period without the customer of the day (a skip or
@@ -165,6 +168,12 @@ pub struct Headline {
     pub follow_ups_done: i64,
     pub follow_ups_open: i64,
     pub follow_ups_overdue: i64,
+    /// Follow-ups a customer waited on, closed in the period.
+    pub loops_closed: i64,
+    /// Of them, those whose customer was told.
+    pub customers_told: i64,
+    /// Median days from the answer to the closed loop.
+    pub median_days_to_close_loop: Option<f64>,
     /// Imported NPS: promoters minus detractors, in percent of responses.
     pub nps: Option<f64>,
     pub nps_responses: i64,
@@ -288,7 +297,16 @@ fn follow_up_numbers(d: &WeekData) -> (Headline, Vec<OwnerCount>) {
         entry.0 += 1;
         entry.1 += i64::from(overdue(f));
     }
+    let loops: Vec<&FollowUpRow> = d
+        .follow_ups
+        .iter()
+        .filter(|f| f.for_customer && f.done_ms.is_some_and(|t| (start..end).contains(&t)))
+        .collect();
+    let days = loops.iter().filter_map(|f| Some((f.done_ms? - f.created_ms) as f64 / 86_400_000.0)).collect();
     let headline = Headline {
+        loops_closed: loops.len() as i64,
+        customers_told: loops.iter().filter(|f| f.told_customer).count() as i64,
+        median_days_to_close_loop: median(days),
         follow_ups_opened: d.follow_ups.iter().filter(|f| (start..end).contains(&f.created_ms)).count() as i64,
         follow_ups_done: d.follow_ups.iter().filter(|f| f.done_ms.is_some_and(|t| (start..end).contains(&t))).count()
             as i64,
@@ -345,6 +363,26 @@ mod tests {
         }
     }
 
+    fn follow_up(created_ms: i64, done_ms: Option<i64>) -> FollowUpRow {
+        FollowUpRow { owner_id: None, created_ms, done_ms, due: None, for_customer: false, told_customer: false }
+    }
+
+    #[test]
+    fn loops_closed_are_follow_ups_a_customer_waited_on_done_in_the_week() {
+        let mut d = week();
+        let day = 86_400_000;
+        d.end_ms = 10 * day;
+        d.follow_ups = vec![
+            FollowUpRow { for_customer: true, told_customer: true, ..follow_up(0, Some(2 * day)) },
+            FollowUpRow { for_customer: true, ..follow_up(-day, Some(3 * day)) },
+            FollowUpRow { for_customer: true, ..follow_up(0, None) },
+            follow_up(0, Some(day)),
+        ];
+        let h = summarize(&d).headline;
+        assert_eq!((h.loops_closed, h.customers_told, h.median_days_to_close_loop), (2, 1, Some(3.0)));
+        assert_eq!(h.follow_ups_done, 3);
+    }
+
     /// A week of 4 answers in "smb" (1 to a post, 3 with evidence, 3 by
     /// people 1, 2 and 7), as the store counts them.
     fn week() -> WeekData {
@@ -372,9 +410,9 @@ mod tests {
             answerers: 3,
             quote_candidates: vec![answer(1, "again me, 5 customers"), answer(7, "2 hours saved")],
             follow_ups: vec![
-                FollowUpRow { owner_id: Some(1), created_ms: 10, done_ms: None, due: Some(date(2026, 11, 20)) },
-                FollowUpRow { owner_id: Some(1), created_ms: 10, done_ms: Some(500), due: None },
-                FollowUpRow { owner_id: None, created_ms: -5, done_ms: Some(2_000), due: None },
+                FollowUpRow { owner_id: Some(1), due: Some(date(2026, 11, 20)), ..follow_up(10, None) },
+                FollowUpRow { owner_id: Some(1), ..follow_up(10, Some(500)) },
+                follow_up(-5, Some(2_000)),
             ],
             known_segments: ["smb", "edu", "enterprise"].into_iter().map(String::from).collect(),
             days_off: Vec::new(),

@@ -37,6 +37,8 @@ const SPEC: &[(&str, bool, &[&str], usize)] = &[
         0,
     ),
     ("meeting.reminder", false, &["mentions", "topic"], 0),
+    ("follow_ups.loop_closed", false, &["by", "text", "outcome", "customer", "told"], 2000),
+    ("follow_ups.customer_waiting", false, &["owner", "id", "text", "customer", "days"], 2000),
     ("meeting.follow_up_due", false, &["owner", "text", "due", "id"], 0),
     ("summary.title", false, &["kind", "period", "week"], 256),
     ("summary.insights", false, &[], 0),

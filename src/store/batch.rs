@@ -115,7 +115,8 @@ trait BatchSql {
     async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>>;
 }
 
-const FOLLOW_UP_COLUMNS: &str = "guild_id, answer_id, meeting_id, body, owner_id, created_by, due_date, created_at";
+const FOLLOW_UP_COLUMNS: &str =
+    "guild_id, answer_id, meeting_id, body, owner_id, created_by, due_date, created_at, customer";
 
 impl BatchSql for SqliteConnection {
     async fn insert_answers(&mut self, rows: &[Row<'_>]) -> Result<Inserted> {
@@ -151,7 +152,7 @@ impl BatchSql for SqliteConnection {
         let sql = format!(
             "INSERT INTO follow_ups ({FOLLOW_UP_COLUMNS}, status) SELECT *, 'open' FROM (VALUES {}) \
             RETURNING answer_id, id",
-            question_marks(fs.len(), 8)
+            question_marks(fs.len(), 9)
         );
         let mut q = sqlx::query_as(&sql);
         for (f, at) in fs {
@@ -163,7 +164,8 @@ impl BatchSql for SqliteConnection {
                 .bind(f.owner_id.map(db_id))
                 .bind(db_id(f.created_by))
                 .bind(f.due_date.map(|d| d.to_string()))
-                .bind(ms(*at));
+                .bind(ms(*at))
+                .bind(f.customer.as_deref());
         }
         q.fetch_all(self).await
     }
@@ -198,7 +200,7 @@ impl BatchSql for PgConnection {
     async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>> {
         let sql = format!(
             "INSERT INTO follow_ups ({FOLLOW_UP_COLUMNS}, status) SELECT *, 'open' FROM UNNEST($1::bigint[], \
-            $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::bigint[]) \
+            $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::bigint[], $9::text[]) \
             RETURNING answer_id, id"
         );
         let column = |f: &dyn Fn(&NewFollowUp) -> Option<i64>| fs.iter().map(|(x, _)| f(x)).collect::<Vec<_>>();
@@ -211,6 +213,7 @@ impl BatchSql for PgConnection {
             .bind(column(&|f| Some(db_id(f.created_by))))
             .bind(fs.iter().map(|(f, _)| f.due_date.map(|d| d.to_string())).collect::<Vec<_>>())
             .bind(fs.iter().map(|(_, at)| ms(*at)).collect::<Vec<_>>())
+            .bind(fs.iter().map(|(f, _)| f.customer.clone()).collect::<Vec<_>>())
             .fetch_all(self)
             .await
     }
@@ -245,6 +248,7 @@ fn follow_up_of(a: &NewAnswer, answer_id: i64) -> Option<NewFollowUp> {
         owner_id: Some(spec.owner.unwrap_or(a.user_id)),
         created_by: a.user_id,
         due_date: spec.due,
+        customer: spec.customer.clone(),
     })
 }
 

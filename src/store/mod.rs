@@ -203,6 +203,7 @@ pub fn per_event_queries() -> Vec<(&'static str, String)> {
         ("guilds whose daily post is due", guilds::due_guilds_sql(Scheduled::DailyPost)),
         ("guilds whose summary is due", guilds::due_guilds_sql(Scheduled::Summary)),
         ("follow-ups to remind", follow_ups::UNREMINDED.into()),
+        ("customers waiting on follow-ups", follow_ups::WAITING.into()),
         ("daily posts not confirmed sent", posts::unfinished_sql()),
     ]
 }

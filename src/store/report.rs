@@ -176,11 +176,13 @@ fn quote_candidates_sql(week: &str) -> String {
     )
 }
 
-const FOLLOW_UPS: &str = "SELECT f.owner_id, f.created_at, f.done_at, f.due_date FROM follow_ups f \
+const FOLLOW_UPS: &str = "SELECT f.owner_id, f.created_at, f.done_at, f.due_date, f.customer IS NOT NULL, \
+    COALESCE(f.told_customer, FALSE) FROM follow_ups f \
     LEFT JOIN meetings m ON m.id = f.meeting_id \
     WHERE f.guild_id = $1 AND f.status = 'open' AND f.created_at < $3 AND ($4 IS NULL OR m.channel_id = $4) \
     UNION ALL \
-    SELECT f.owner_id, f.created_at, f.done_at, f.due_date FROM follow_ups f \
+    SELECT f.owner_id, f.created_at, f.done_at, f.due_date, f.customer IS NOT NULL, \
+    COALESCE(f.told_customer, FALSE) FROM follow_ups f \
     LEFT JOIN meetings m ON m.id = f.meeting_id \
     WHERE f.guild_id = $1 AND f.status = 'done' AND f.done_at >= $2 AND f.created_at < $3 \
     AND ($4 IS NULL OR m.channel_id = $4)";
@@ -200,7 +202,7 @@ const OUTCOMES: &str = "SELECT \
     FROM outcomes WHERE guild_id = $1 AND day >= $2 AND day <= $3 AND $4 IS NULL";
 type OutcomesSql = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<f64>, Option<i64>);
 
-type FollowUpSql = (Option<i64>, i64, Option<i64>, Option<String>);
+type FollowUpSql = (Option<i64>, i64, Option<i64>, Option<String>, bool, bool);
 /// A group's counts (answers, to posts, evidence, assumption, four
 /// impacts, five reaches), then the week's answerers.
 type GroupSql = (String, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
@@ -266,11 +268,13 @@ impl Store {
             quote_candidates: quotes.into_iter().map(|a| a.into_row(w.guild_id)).collect(),
             follow_ups: follow_ups
                 .into_iter()
-                .map(|(owner, created_ms, done_ms, due)| FollowUpRow {
+                .map(|(owner, created_ms, done_ms, due, for_customer, told_customer)| FollowUpRow {
                     owner_id: owner.map(from_db_id),
                     created_ms,
                     done_ms,
                     due: due.and_then(|d| d.parse().ok()),
+                    for_customer,
+                    told_customer,
                 })
                 .collect(),
             known_segments: segments.into_iter().collect::<BTreeSet<_>>(),

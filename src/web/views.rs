@@ -269,7 +269,7 @@ pub async fn follow_ups(web: &Web, m: Manager) -> Response {
 
 pub async fn close_follow_up(web: &Web, m: Manager, id: i64) -> Response {
     let Viewer { guild_id, user_id } = m.viewer;
-    let closed = web.app.complete_follow_up(guild_id, id, user_id, true).await.map(drop);
+    let closed = web.app.complete_follow_up(guild_id, id, user_id, true, &Default::default()).await.map(drop);
     if closed.is_ok() {
         tracing::info!(guild = guild_id, user = user_id, follow_up = id, "dashboard: a manager closed a follow-up");
     }

@@ -1,6 +1,9 @@
-//! /followups [scope] and /followup done id
+//! /followups [scope] and /followup done id [outcome] [told_customer]
+
+use serenity::all::{ChannelId, CreateMessage, MessageId};
 
 use super::{guild, is_manager, listing, reply_private, Context, Error};
+use crate::app::follow_ups::Closing;
 use crate::domain::follow_up::FollowUp;
 
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -51,17 +54,35 @@ pub async fn followup(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Mark a follow-up done
+/// Mark a follow-up done, with what came of it; the loop-closed note goes where it came from
 #[poise::command(slash_command, guild_only)]
-async fn done(ctx: Context<'_>, #[description = "The follow-up's number"] id: i64) -> Result<(), Error> {
+async fn done(
+    ctx: Context<'_>,
+    #[description = "The follow-up's number"] id: i64,
+    #[description = "What came of it, e.g. fix shipped, Acme confirmed"]
+    #[max_length = 500]
+    outcome: Option<String>,
+    #[description = "Was the customer waiting on it told?"] told_customer: Option<bool>,
+) -> Result<(), Error> {
     ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
-    let guild = guild(ctx);
+    let app = &ctx.data().app;
     let manager = is_manager(ctx).await?;
-    let f = ctx.data().app.complete_follow_up(guild, id, ctx.author().id.get(), manager).await?;
-    let text: String = f.body.text.chars().take(200).collect();
-    reply_private(
-        ctx,
-        ctx.data().app.prompts.texts.render("replies.follow_up_done", minijinja::context! { id => f.id, text }),
-    )
-    .await
+    let closing = Closing { outcome, told_customer };
+    let closed = app.complete_follow_up(guild(ctx), id, ctx.author().id.get(), manager, &closing).await?;
+    tracing::info!(guild = guild(ctx), user = %ctx.author().id, follow_up = id, "a follow-up was closed");
+    let note = crate::discord::limits::content(&closed.note);
+    // The note is a courtesy: the follow-up is closed whatever Discord says.
+    if let Some(thread) = closed.thread {
+        let sent = ChannelId::new(thread).send_message(ctx.http(), CreateMessage::new().content(&note)).await;
+        sent.map_err(|e| tracing::warn!(thread, error = %e, "could not post the loop-closed note")).ok();
+    }
+    if let Some((channel, message)) = closed.post {
+        let reply =
+            CreateMessage::new().content(&note).reference_message((ChannelId::new(channel), MessageId::new(message)));
+        let sent = ChannelId::new(channel).send_message(ctx.http(), reply).await;
+        sent.map_err(|e| tracing::warn!(channel, error = %e, "could not reply to the post with the loop-closed note"))
+            .ok();
+    }
+    let text: String = closed.follow_up.body.text.chars().take(200).collect();
+    reply_private(ctx, app.prompts.texts.render("replies.follow_up_done", minijinja::context! { id, text })).await
 }
