@@ -40,27 +40,11 @@ fn sqlite_and_postgres_migrations_are_the_same_files_and_statements() {
     }
 }
 
-/// (table, column) of every column of the migrated schema.
-async fn columns(db: &common::TestStore) -> BTreeSet<(String, String)> {
-    let rows: Vec<(String, String)> = if db.backend == "sqlite" {
-        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
-        let sql = "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-            WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'";
-        sqlx::query_as(sql).fetch_all(&pool).await.unwrap()
-    } else {
-        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
-        let sql = "SELECT table_name::text, column_name::text FROM information_schema.columns \
-            WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'";
-        sqlx::query_as(sql).fetch_all(&pool).await.unwrap()
-    };
-    rows.into_iter().collect()
-}
-
 #[tokio::test]
 async fn every_table_with_a_guild_id_is_deleted_with_its_guild() {
     for db in common::stores().await {
         let with_guild: BTreeSet<String> =
-            columns(&db).await.into_iter().filter(|(_, c)| c == "guild_id").map(|(t, _)| t).collect();
+            common::schema_columns(&db).await.into_iter().filter(|(_, c)| c == "guild_id").map(|(t, _)| t).collect();
         let deleted: BTreeSet<String> = GUILD_TABLES.iter().map(|t| t.to_string()).collect();
         assert_eq!(with_guild, deleted, "{}: store::GUILD_TABLES must list every table with guild_id", db.backend);
         db.finish().await;
@@ -76,7 +60,7 @@ fn names_a_person(column: &str) -> bool {
 async fn every_column_naming_a_person_is_shown_and_forgotten() {
     for db in common::stores().await {
         let in_schema: BTreeSet<(String, String)> =
-            columns(&db).await.into_iter().filter(|(_, c)| names_a_person(c)).collect();
+            common::schema_columns(&db).await.into_iter().filter(|(_, c)| names_a_person(c)).collect();
         let covered: BTreeSet<(String, String)> =
             PERSON_COLUMNS.iter().map(|(t, c, _)| (t.to_string(), c.to_string())).collect();
         assert_eq!(in_schema, covered, "{}: store::PERSON_COLUMNS must list every column naming a person", db.backend);

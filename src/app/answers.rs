@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 
 use super::{App, UserError};
-use crate::domain::answer::{check_text, AnswerRef, Impact, NewAnswer, Via};
+use crate::domain::answer::{check_text, AnswerRef, Impact, NewAnswer, Via, ANONYMOUS};
 use crate::domain::classify::{Classification, Reach};
 use crate::domain::follow_up;
 use crate::domain::insight::Segment;
@@ -36,6 +36,8 @@ pub struct ModalAnswer {
     /// How many customers it speaks for; blank: read from the text.
     pub customers: String,
     pub follow_up: String,
+    /// Given without a name: stored with no trace of `user_id`.
+    pub anonymous: bool,
 }
 
 /// What was logged.
@@ -162,6 +164,9 @@ impl App {
         self.check_target(a.guild_id, a.to).await?;
 
         let settings = self.settings(a.guild_id).await?;
+        if a.anonymous && !settings.anonymous_answers {
+            crate::user_error!("this server no longer takes anonymous answers; answer with the Answer button");
+        }
         let mut classification = self.patterns_for(&settings).classify(&text);
         classification.segments.extend(named);
         classification.segments.sort();
@@ -171,7 +176,7 @@ impl App {
         let answer = NewAnswer {
             guild_id: a.guild_id,
             channel_id: a.channel_id,
-            user_id: a.user_id,
+            user_id: if a.anonymous { ANONYMOUS } else { a.user_id },
             to: a.to,
             via: Via::Modal,
             body: text,
@@ -180,7 +185,7 @@ impl App {
             message_id: None,
             interaction_id: Some(a.interaction_id),
             created_at: self.clock.now(),
-            follow_up: spec,
+            follow_up: spec.filter(|_| !a.anonymous),
         };
         self.log(answer).await
     }

@@ -131,7 +131,7 @@ impl App {
             };
             out.write_record([
                 at,
-                a.user_id.to_string(),
+                crate::domain::answer::author(a.user_id).unwrap_or_else(|| "anonymous".into()),
                 to,
                 a.impact.clone(),
                 a.has_evidence.to_string(),

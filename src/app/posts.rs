@@ -31,6 +31,8 @@ pub struct RenderedPost {
     pub fields: Vec<(String, String)>,
     pub footer: String,
     pub button: String,
+    /// The anonymous answer button's label, when the guild takes them.
+    pub anonymous_button: Option<String>,
 }
 
 /// A nonce Discord dedupes a retried message by: the same for the same
@@ -166,6 +168,7 @@ impl App {
             footer: texts
                 .render("daily_post.footer", context! { source => i.source.label(), is_example => i.is_example }),
             button: texts.text("daily_post.button"),
+            anonymous_button: settings.anonymous_answers.then(|| texts.text("answer_modal.anonymous_button")),
         })
     }
 

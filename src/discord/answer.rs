@@ -25,18 +25,33 @@ pub fn post_button_id(post_id: i64) -> String {
     format!("{BUTTON_PREFIX}p:{post_id}")
 }
 
-pub fn answer_button(label: &str, target: &str) -> CreateActionRow {
-    CreateActionRow::Buttons(vec![CreateButton::new(format!("{BUTTON_PREFIX}{target}"))
-        .label(super::limits::cut(label, super::limits::BUTTON_LABEL))
-        .style(ButtonStyle::Primary)])
+/// The Answer button, and the anonymous one when the guild takes
+/// anonymous answers (`anonymous` is its label).
+pub fn answer_button(label: &str, target: &str, anonymous: Option<&str>) -> CreateActionRow {
+    let button = |id: String, label: &str, style| {
+        CreateButton::new(id).label(super::limits::cut(label, super::limits::BUTTON_LABEL)).style(style)
+    };
+    let mut buttons = vec![button(format!("{BUTTON_PREFIX}{target}"), label, ButtonStyle::Primary)];
+    if let Some(label) = anonymous {
+        buttons.push(button(format!("{BUTTON_PREFIX}{target}{ANONYMOUS_SUFFIX}"), label, ButtonStyle::Secondary));
+    }
+    CreateActionRow::Buttons(buttons)
 }
 
-fn parse_target(text: &str) -> Option<AnswerRef> {
+/// Marks a button or form for an answer given without a name.
+const ANONYMOUS_SUFFIX: &str = ":anon";
+
+/// `m:12` or `p:7`, with `:anon` for an anonymous answer.
+fn parse_target(text: &str) -> Option<(AnswerRef, bool)> {
+    let (text, anonymous) = match text.strip_suffix(ANONYMOUS_SUFFIX) {
+        Some(rest) => (rest, true),
+        None => (text, false),
+    };
     let (kind, id) = text.split_once(':')?;
     let id = id.parse().ok()?;
     match kind {
-        "m" => Some(AnswerRef::Meeting(id)),
-        "p" => Some(AnswerRef::Post(id)),
+        "m" => Some((AnswerRef::Meeting(id), anonymous)),
+        "p" => Some((AnswerRef::Post(id), anonymous)),
         _ => None,
     }
 }
@@ -50,19 +65,20 @@ pub async fn button(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data
             CreateInputText::new(style, texts.text(label_key), id).max_length(max).required(required),
         )
     };
-    let modal = CreateModal::new(format!("{MODAL_PREFIX}{target}"), texts.text("answer_modal.title")).components(vec![
+    let anonymous = target.ends_with(ANONYMOUS_SUFFIX);
+    let mut fields = vec![
         input("text", "answer_modal.text_label", InputTextStyle::Paragraph, MAX_ANSWER_CHARS as u16, true),
         input("impact", "answer_modal.impact_label", InputTextStyle::Short, 20, false),
         input("segments", "answer_modal.segments_label", InputTextStyle::Short, 200, false),
         input("customers", "answer_modal.customers_label", InputTextStyle::Short, 20, false),
-        input(
-            "follow_up",
-            "answer_modal.follow_up_label",
-            InputTextStyle::Paragraph,
-            MAX_FOLLOW_UP_CHARS as u16,
-            false,
-        ),
-    ]);
+    ];
+    // A follow-up needs someone to own it: none on an anonymous answer.
+    if !anonymous {
+        let max = MAX_FOLLOW_UP_CHARS as u16;
+        fields.push(input("follow_up", "answer_modal.follow_up_label", InputTextStyle::Paragraph, max, false));
+    }
+    let title = texts.text(if anonymous { "answer_modal.anonymous_title" } else { "answer_modal.title" });
+    let modal = CreateModal::new(format!("{MODAL_PREFIX}{target}"), title).components(fields);
     i.create_response(&ctx.http, CreateInteractionResponse::Modal(modal)).await?;
     Ok(true)
 }
@@ -150,7 +166,7 @@ pub(super) fn your_answer(text: &str) -> CreateAttachment {
 
 /// Logs the form's answer; a form out of date is the person's to fix.
 async fn log(i: &ModalInteraction, data: &Data, target: &str) -> anyhow::Result<Option<Logged>> {
-    let (Some(to), Some(guild)) = (parse_target(target), i.guild_id) else {
+    let (Some((to, anonymous)), Some(guild)) = (parse_target(target), i.guild_id) else {
         return Err(data.app.refuse("errors.form_out_of_date"));
     };
     let field = |id: &str| modal_field(i, id);
@@ -165,6 +181,7 @@ async fn log(i: &ModalInteraction, data: &Data, target: &str) -> anyhow::Result<
         segments: field("segments"),
         customers: field("customers"),
         follow_up: field("follow_up"),
+        anonymous,
     };
     data.app.log_modal_answer(&answer).await
 }

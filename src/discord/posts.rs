@@ -31,7 +31,7 @@ pub fn message(p: &RenderedPost) -> CreateMessage {
     CreateMessage::new()
         .content(limits::content(&content))
         .embed(embed)
-        .components(vec![answer_button(&p.button, &format!("p:{}", p.post.id))])
+        .components(vec![answer_button(&p.button, &format!("p:{}", p.post.id), p.anonymous_button.as_deref())])
         .allowed_mentions(mentions)
         .nonce(Nonce::String(p.post.nonce.clone()))
         .enforce_nonce(true)

@@ -6,6 +6,15 @@ use jiff::Timestamp;
 use super::classify::Classification;
 use super::follow_up::FollowUpSpec;
 
+/// The author stored for an anonymous answer: no Discord user has id 0,
+/// and nothing derived from the real author is kept.
+pub const ANONYMOUS: u64 = 0;
+
+/// An answer's author as exports show it: the Discord id, or none.
+pub fn author(user_id: u64) -> Option<String> {
+    (user_id != ANONYMOUS).then(|| user_id.to_string())
+}
+
 /// Discord's own limit on a modal text input.
 pub const MAX_ANSWER_CHARS: usize = 4000;
 

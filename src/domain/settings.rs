@@ -132,6 +132,8 @@ pub struct GuildSettings {
     pub repeat_window_days: u32,
     /// Days a customer may wait on a follow-up before its owner is reminded (weekly).
     pub customer_wait_days: u32,
+    /// Whether members may answer without their name.
+    pub anonymous_answers: bool,
     /// The guild's own addition to each classifier signal.
     pub extra_patterns: Vec<(Signal, String)>,
     pub pause: Option<Pause>,
@@ -177,6 +179,7 @@ impl GuildSettings {
             catch_up_minutes: 120,
             repeat_window_days: 90,
             customer_wait_days: 14,
+            anonymous_answers: false,
             extra_patterns: Vec::new(),
             pause: None,
             skips: Vec::new(),
@@ -243,6 +246,7 @@ impl GuildSettings {
             "catch_up_minutes" => self.catch_up_minutes = parse_bounded(name, value, CATCH_UP_MINUTES)?,
             "repeat_window_days" => self.repeat_window_days = parse_bounded(name, value, REPEAT_WINDOW_DAYS)?,
             "customer_wait_days" => self.customer_wait_days = parse_bounded(name, value, CUSTOMER_WAIT_DAYS)?,
+            "anonymous_answers" => self.anonymous_answers = parse_switch(name, value)?,
             "holidays" => self.holidays = if none_word(value) { None } else { Some(parse_country(value)?) },
             "manager_role" | "mention_role" | "summary_channel" => {
                 let id = if none_word(value) { None } else { Some(parse_id(name, value)?) };
@@ -268,7 +272,7 @@ impl GuildSettings {
     }
 }
 
-pub const SETTING_NAMES: [&str; 17] = [
+pub const SETTING_NAMES: [&str; 18] = [
     "timezone",
     "post_time",
     "post_days",
@@ -282,11 +286,20 @@ pub const SETTING_NAMES: [&str; 17] = [
     "catch_up_minutes",
     "repeat_window_days",
     "customer_wait_days",
+    "anonymous_answers",
     "holidays",
     "extra_evidence",
     "extra_assumption",
     "extra_follow_up",
 ];
+
+fn parse_switch(name: &str, text: &str) -> Result<bool, String> {
+    match text.trim().to_lowercase().as_str() {
+        "on" | "yes" | "true" => Ok(true),
+        "off" | "no" | "false" => Ok(false),
+        _ => Err(format!("{name} is on or off, not `{text}`")),
+    }
+}
 
 /// A two-letter country code, any case: `de` → `DE`.
 fn parse_country(text: &str) -> Result<String, String> {

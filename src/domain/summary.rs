@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::answer::ANONYMOUS;
 use super::outcome::OutcomeCounts;
 
 /// One answer of the week: a quote, or a row of the answers CSV.
@@ -323,11 +324,12 @@ fn follow_up_numbers(d: &WeekData) -> (Headline, Vec<OwnerCount>) {
 
 /// Up to three answers with evidence, from different people, the most
 /// substantial first (the store picks each person's best, in order).
+/// Anonymous answers are never quoted: a quote carries its author.
 fn quotes(candidates: &[AnswerRow]) -> Vec<Quote> {
     let mut people = BTreeSet::new();
     candidates
         .iter()
-        .filter(|a| a.has_evidence && people.insert(a.user_id))
+        .filter(|a| a.has_evidence && a.user_id != ANONYMOUS && people.insert(a.user_id))
         .take(3)
         .map(|a| {
             let mut text: String = a.body.chars().take(QUOTE_CHARS).collect();

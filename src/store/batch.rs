@@ -11,7 +11,7 @@ use sqlx::{PgConnection, SqliteConnection};
 
 use super::reactions::add_reaction;
 use super::{db_id, ms, on_pool, Result, Store};
-use crate::domain::answer::{AnswerIds, AnswerRef, NewAnswer, Via};
+use crate::domain::answer::{AnswerIds, AnswerRef, NewAnswer, Via, ANONYMOUS};
 use crate::domain::follow_up::NewFollowUp;
 use crate::domain::reaction::ReactionEvent;
 
@@ -27,14 +27,15 @@ const MAX_ROWS: usize = 256;
 /// each one whose message is known deleted or logged, or that repeats a
 /// form answer the same person gave to the same question (they retried
 /// after being told it was waiting for the database; only form answers
-/// are checked, as a thread reply's check would read its whole meeting).
+/// are checked, as a thread reply's check would read its whole meeting;
+/// anonymous ones, all by author 0, are told apart by their interaction only).
 /// Rows with a NULL guild are padding.
 fn insert_from_batch() -> String {
     format!(
         "INSERT INTO answers ({COLUMNS}) SELECT {COLUMNS} FROM batch \
         WHERE batch.guild_id IS NOT NULL \
         AND NOT EXISTS (SELECT 1 FROM deleted_messages d WHERE d.message_id = batch.message_id) \
-        AND (batch.interaction_id IS NULL OR NOT EXISTS (SELECT 1 FROM answers a WHERE a.via = 'modal' \
+        AND (batch.interaction_id IS NULL OR batch.user_id = 0 OR NOT EXISTS (SELECT 1 FROM answers a WHERE a.via = 'modal' \
             AND a.user_id = batch.user_id AND (a.meeting_id = batch.meeting_id OR a.post_id = batch.post_id) \
             AND a.body = batch.body AND a.deleted_at IS NULL)) \
         ON CONFLICT DO NOTHING RETURNING id, message_id, interaction_id"
@@ -228,7 +229,9 @@ fn firsts(answers: &[&NewAnswer]) -> Vec<bool> {
         .iter()
         .map(|a| {
             let event = key_of(a).is_none_or(|k| events.insert(k));
-            let form = a.via != Via::Modal || forms.insert((a.user_id, a.to, a.body.as_str()));
+            // Anonymous answers share one author: two people may say the same.
+            let form =
+                a.via != Via::Modal || a.user_id == ANONYMOUS || forms.insert((a.user_id, a.to, a.body.as_str()));
             event && form
         })
         .collect()

@@ -165,11 +165,12 @@ fn answer_groups_sql(week: &str) -> String {
 
 /// Each person's most substantial answer with evidence, best first:
 /// ranked over the week's rows, then only the three winners joined.
+/// Anonymous answers (author 0) are never quoted.
 fn quote_candidates_sql(week: &str) -> String {
     format!(
         "{week} SELECT {ANSWER_COLUMNS} FROM (SELECT id, substance, created_at AS at, \
             ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY substance DESC, created_at, id) AS n \
-            FROM week WHERE has_evidence) best \
+            FROM week WHERE has_evidence AND user_id <> 0) best \
         JOIN answers a ON a.id = best.id LEFT JOIN meetings m ON m.id = a.meeting_id \
         LEFT JOIN insight_posts p ON p.id = a.post_id \
         WHERE best.n = 1 ORDER BY best.substance DESC, best.at, best.id LIMIT 3"

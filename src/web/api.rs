@@ -194,7 +194,7 @@ async fn answers(State(api): State<Api>, Reader(token): Reader, Query(q): Query<
             json!({
                 "id": a.id.to_string(),
                 "created_at": jiff::Timestamp::from_millisecond(a.created_ms).unwrap_or_default(),
-                "user_id": a.user_id.to_string(),
+                "user_id": crate::domain::answer::author(a.user_id),
                 "meeting_id": a.meeting_id.map(|m| m.to_string()),
                 "post_id": a.post_id.map(|p| p.to_string()),
                 "impact": a.impact,

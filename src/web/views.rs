@@ -167,7 +167,7 @@ fn listed(a: &AnswerRow, zone: &crate::domain::time::Zone) -> Listed {
     let at = jiff::Timestamp::from_millisecond(a.created_ms).unwrap_or_default();
     Listed {
         at: zone.clock_time(at),
-        user_id: a.user_id.to_string(),
+        user_id: crate::domain::answer::author(a.user_id).unwrap_or_else(|| "anonymous".into()),
         segments: a.segments.join(", "),
         impact: a.impact.clone(),
         evidence: a.has_evidence,

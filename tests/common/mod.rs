@@ -120,3 +120,43 @@ pub async fn suggest_clinic_insight(
         advocate::app::insights::Suggested::LooksLike { look_alikes, .. } => panic!("looks like {look_alikes:?}"),
     }
 }
+
+/// (table, column) of every column of the migrated schema.
+pub async fn schema_columns(db: &TestStore) -> std::collections::BTreeSet<(String, String)> {
+    let rows: Vec<(String, String)> = if db.backend == "sqlite" {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        let sql = "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+            WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'";
+        sqlx::query_as(sql).fetch_all(&pool).await.unwrap()
+    } else {
+        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+        let sql = "SELECT table_name::text, column_name::text FROM information_schema.columns \
+            WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'";
+        sqlx::query_as(sql).fetch_all(&pool).await.unwrap()
+    };
+    rows.into_iter().collect()
+}
+
+/// Every (table, column) holding `needle` anywhere in its text.
+pub async fn columns_holding(db: &TestStore, needle: &str) -> Vec<(String, String)> {
+    let like = format!("%{needle}%");
+    let count = |(table, column): &(String, String)| {
+        format!("SELECT COUNT(*) FROM {table} WHERE CAST({column} AS TEXT) LIKE $1")
+    };
+    let mut found = Vec::new();
+    let columns = schema_columns(db).await;
+    if db.backend == "sqlite" {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        for c in columns {
+            let n: i64 = sqlx::query_scalar(&count(&c)).bind(&like).fetch_one(&pool).await.unwrap();
+            found.extend((n > 0).then_some(c));
+        }
+    } else {
+        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+        for c in columns {
+            let n: i64 = sqlx::query_scalar(&count(&c)).bind(&like).fetch_one(&pool).await.unwrap();
+            found.extend((n > 0).then_some(c));
+        }
+    }
+    found
+}

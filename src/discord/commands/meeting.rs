@@ -85,9 +85,11 @@ async fn start(
 
 /// Posts the meeting's question with its Answer button and records it.
 pub async fn post_prompt(http: &Http, app: &App, meeting: &Meeting) -> Result<(), Error> {
-    let message = CreateMessage::new()
-        .content(limits::content(&app.prompt_text(meeting)))
-        .components(vec![answer_button(&app.prompts.texts.text("meeting.button"), &format!("m:{}", meeting.id))]);
+    let texts = &app.prompts.texts;
+    let anonymous = app.settings(meeting.body.guild_id).await?.anonymous_answers;
+    let anonymous = anonymous.then(|| texts.text("answer_modal.anonymous_button"));
+    let buttons = answer_button(&texts.text("meeting.button"), &format!("m:{}", meeting.id), anonymous.as_deref());
+    let message = CreateMessage::new().content(limits::content(&app.prompt_text(meeting))).components(vec![buttons]);
     let posted = ChannelId::new(meeting.body.thread_id).send_message(http, message).await?;
     app.record_prompt(meeting.id, posted.id.get()).await
 }

@@ -22,7 +22,9 @@ async fn show(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let guild = guild(ctx);
     let data = ctx.data().app.personal_data(guild, ctx.author().id.get()).await?;
+    let anonymous_answers = ctx.data().app.settings(guild).await?.anonymous_answers;
     let counts = minijinja::context! {
+        anonymous_answers,
         answers => data.answers.len(),
         reactions => data.reactions.len(),
         owned => data.follow_ups_owned.len(),
