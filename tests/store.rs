@@ -5,6 +5,7 @@ mod common;
 use advocate::domain::answer::{AnswerRef, NewAnswer};
 use advocate::domain::answer::{Impact, Via};
 use advocate::domain::calendar::{Pause, Skip};
+use advocate::domain::challenge::Resolution;
 use advocate::domain::classify::Classification;
 use advocate::domain::follow_up::NewFollowUp;
 use advocate::domain::insight::{EvidenceSource, InsightStatus, NewInsight, Segment};
@@ -910,6 +911,29 @@ async fn an_edited_shipped_insight_is_replaced_for_that_guild_only() {
         assert_eq!((edited.body.title.as_str(), edited.body.segment.as_str()), ("Edited again", "edu"));
         assert!(!s.edit_insight(GUILD + 1, copy, &insight("Theirs", "edu")).await.unwrap(), "not that guild's");
         assert!(!s.edit_insight(GUILD, shipped, &insight("Shipped", "edu")).await.unwrap(), "the library stays");
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_edit_that_adds_evidence_validates_an_open_challenge_once() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T10:00:00Z");
+        let (m, _) = s.open_meeting(&meeting(60), now).await.unwrap();
+        s.log_answer(&answer(AnswerRef::Meeting(m.id), 2, Some(700), now)).await.unwrap().unwrap();
+        let challenged = s.challenge_answer(GUILD, 700, now).await.unwrap().expect("challenged");
+        assert_eq!((challenged.author, challenged.thread_id), (2, 60), "{}", db.backend);
+        assert!(s.challenge_answer(GUILD, 700, now).await.unwrap().is_none(), "once");
+        assert!(s.challenge_answer(GUILD + 1, 700, now).await.unwrap().is_none(), "another guild's message");
+        let guess = Classification { has_assumption: true, ..Default::default() };
+        s.edit_answer(GUILD, 700, "I guess so", &guess, now).await.unwrap();
+        assert_eq!(s.open_assumptions(m.id).await.unwrap().len(), 1, "{}: no evidence yet", db.backend);
+        let data = Classification { has_evidence: true, ..Default::default() };
+        s.edit_answer(GUILD, 700, "Ticket ABC-12 shows it", &data, now).await.unwrap();
+        assert!(s.open_assumptions(m.id).await.unwrap().is_empty(), "{}: validated by the edit", db.backend);
+        let refuted = s.resolve_challenge(GUILD, challenged.answer_id, Resolution::Refuted, "no", now).await.unwrap();
+        assert!(!refuted, "{}: resolved once", db.backend);
         db.finish().await;
     }
 }

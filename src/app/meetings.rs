@@ -111,7 +111,15 @@ impl App {
             return Ok(None);
         }
         let stats = self.store.meeting_stats(meeting.id).await?;
-        Ok(Some(self.recap_text(&meeting, &stats)))
+        let open = self.store.open_assumptions(meeting.id).await?;
+        let mut recap = self.recap_text(&meeting, &stats);
+        if !open.is_empty() {
+            let open: Vec<String> =
+                open.iter().map(|(id, text)| format!("#{id} {}", text.chars().take(80).collect::<String>())).collect();
+            recap.push('\n');
+            recap.push_str(&self.prompts.texts.render("meeting.open_assumptions", context! { open }));
+        }
+        Ok(Some(recap))
     }
 
     pub fn recap_text(&self, meeting: &Meeting, s: &MeetingStats) -> String {

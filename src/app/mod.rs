@@ -4,6 +4,7 @@
 pub mod access;
 pub mod answers;
 pub mod backfill;
+pub mod challenges;
 mod error;
 pub mod explore;
 pub mod follow_ups;

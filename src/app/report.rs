@@ -245,7 +245,7 @@ const fn field(key: &'static str, label: &'static str, unit: Unit, section: Sect
 }
 
 /// Headline numbers in reading order.
-pub const HEADLINES: [HeadlineField; 26] = [
+pub const HEADLINES: [HeadlineField; 30] = [
     field("insight_posts", "Customer-of-the-day posts", Unit::Count, Section::Insights),
     field("post_reactions", "Reactions on them", Unit::Count, Section::Insights),
     field("post_answers", "Answers to them", Unit::Count, Section::Insights),
@@ -260,6 +260,10 @@ pub const HEADLINES: [HeadlineField; 26] = [
     field("evidence_pct", "Evidence", Unit::Percent, Section::Evidence),
     field("with_assumption", "Answers with assumptions", Unit::Count, Section::Evidence),
     field("assumption_pct", "Assumptions", Unit::Percent, Section::Evidence),
+    field("assumptions_challenged", "Assumptions challenged", Unit::Count, Section::Evidence),
+    field("assumptions_validated", "Assumptions validated with data", Unit::Count, Section::Evidence),
+    field("assumptions_refuted", "Assumptions refuted", Unit::Count, Section::Evidence),
+    field("assumptions_open", "Assumptions still needing data", Unit::Count, Section::Evidence),
     field("follow_ups_opened", "Follow-ups opened", Unit::Count, Section::FollowUps),
     field("follow_ups_done", "Follow-ups done", Unit::Count, Section::FollowUps),
     field("follow_ups_open", "Follow-ups open", Unit::Count, Section::FollowUps),

@@ -202,20 +202,27 @@ pub fn invite_url(application_id: u64) -> String {
 }
 
 async fn component(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data) -> Result<(), Error> {
-    if !answer::button(ctx, i, data).await? && !super::commands::confirm_suggestion(ctx, i, data).await? {
+    if !answer::button(ctx, i, data).await?
+        && !super::evidence::button(ctx, i, data).await?
+        && !super::commands::confirm_suggestion(ctx, i, data).await?
+    {
         super::commands::confirm_forget(ctx, i, data).await?;
     }
     Ok(())
 }
 
 async fn modal(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Result<(), Error> {
-    if !answer::submit(ctx, i, data).await? && !super::commands::submit_suggestion(ctx, i, data).await? {
+    if !answer::submit(ctx, i, data).await?
+        && !super::evidence::submit(ctx, i, data).await?
+        && !super::commands::submit_suggestion(ctx, i, data).await?
+    {
         super::commands::submit_edit(ctx, i, data).await?;
     }
     Ok(())
 }
 
-/// Logs a reaction on one of the bot's own posts; others are ignored.
+/// Logs a reaction on one of the bot's own posts; the challenge emoji on
+/// an answer in a meeting thread asks it for its data; others are ignored.
 async fn reaction(ctx: &SerenityContext, data: &Data, r: &Reaction, added: bool) -> Result<(), Error> {
     let (Some(guild), Some(user)) = (r.guild_id, r.user_id) else { return Ok(()) };
     let event = ReactionEvent {
@@ -227,7 +234,13 @@ async fn reaction(ctx: &SerenityContext, data: &Data, r: &Reaction, added: bool)
         emoji: r.emoji.to_string(),
         at: data.app.clock.now(),
     };
-    data.app.log_reaction(&event, added).await
+    data.app.log_reaction(&event, added).await?;
+    if added {
+        if let Some((challenged, text)) = data.app.challenge(&event).await? {
+            super::evidence::ask(ctx, data, &challenged, &text).await?;
+        }
+    }
+    Ok(())
 }
 
 /// A scheduled event that became active gets a thread in the guild's

@@ -5,6 +5,7 @@ mod answer;
 mod backfill;
 mod commands;
 mod events;
+mod evidence;
 pub mod limits;
 pub mod members;
 mod pace;

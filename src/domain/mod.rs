@@ -4,6 +4,7 @@ pub mod access;
 pub mod answer;
 pub mod api;
 pub mod calendar;
+pub mod challenge;
 pub mod classify;
 pub mod follow_up;
 pub mod insight;

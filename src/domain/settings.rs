@@ -134,6 +134,8 @@ pub struct GuildSettings {
     pub customer_wait_days: u32,
     /// Whether members may answer without their name.
     pub anonymous_answers: bool,
+    /// The reaction that asks an answer in a prompted thread for its data.
+    pub challenge_emoji: String,
     /// The guild's own addition to each classifier signal.
     pub extra_patterns: Vec<(Signal, String)>,
     pub pause: Option<Pause>,
@@ -180,6 +182,7 @@ impl GuildSettings {
             repeat_window_days: 90,
             customer_wait_days: 14,
             anonymous_answers: false,
+            challenge_emoji: "📊".into(),
             extra_patterns: Vec::new(),
             pause: None,
             skips: Vec::new(),
@@ -247,6 +250,7 @@ impl GuildSettings {
             "repeat_window_days" => self.repeat_window_days = parse_bounded(name, value, REPEAT_WINDOW_DAYS)?,
             "customer_wait_days" => self.customer_wait_days = parse_bounded(name, value, CUSTOMER_WAIT_DAYS)?,
             "anonymous_answers" => self.anonymous_answers = parse_switch(name, value)?,
+            "challenge_emoji" => self.challenge_emoji = parse_emoji(value)?,
             "holidays" => self.holidays = if none_word(value) { None } else { Some(parse_country(value)?) },
             "manager_role" | "mention_role" | "summary_channel" => {
                 let id = if none_word(value) { None } else { Some(parse_id(name, value)?) };
@@ -272,7 +276,7 @@ impl GuildSettings {
     }
 }
 
-pub const SETTING_NAMES: [&str; 18] = [
+pub const SETTING_NAMES: [&str; 19] = [
     "timezone",
     "post_time",
     "post_days",
@@ -287,11 +291,22 @@ pub const SETTING_NAMES: [&str; 18] = [
     "repeat_window_days",
     "customer_wait_days",
     "anonymous_answers",
+    "challenge_emoji",
     "holidays",
     "extra_evidence",
     "extra_assumption",
     "extra_follow_up",
 ];
+
+/// One emoji (a Unicode one, as Discord sends reactions), no words.
+fn parse_emoji(text: &str) -> Result<String, String> {
+    let emoji = text.trim();
+    let letters = emoji.chars().any(|c| c.is_alphanumeric() && c.is_ascii());
+    match !emoji.is_empty() && emoji.chars().count() <= 8 && !letters {
+        true => Ok(emoji.to_string()),
+        false => Err(format!("challenge_emoji is one emoji such as 📊 or ❓, not `{text}`")),
+    }
+}
 
 fn parse_switch(name: &str, text: &str) -> Result<bool, String> {
     match text.trim().to_lowercase().as_str() {

@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::answer::ANONYMOUS;
+use super::challenge::ChallengeCounts;
 use super::outcome::OutcomeCounts;
 
 /// One answer of the week: a quote, or a row of the answers CSV.
@@ -106,6 +107,8 @@ pub struct WeekData {
     pub days_off: Vec<DayOffRow>,
     /// Imported customer outcomes on the period's days.
     pub outcomes: OutcomeCounts,
+    /// Challenged assumptions.
+    pub challenges: ChallengeCounts,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -165,6 +168,14 @@ pub struct Headline {
     pub with_assumption: i64,
     pub evidence_pct: Option<f64>,
     pub assumption_pct: Option<f64>,
+    /// Answers a teammate asked for data in the period.
+    pub assumptions_challenged: i64,
+    /// Challenged answers that got their evidence in the period.
+    pub assumptions_validated: i64,
+    /// Challenged answers a manager refuted in the period.
+    pub assumptions_refuted: i64,
+    /// Challenged answers still waiting for data at the period's end.
+    pub assumptions_open: i64,
     pub follow_ups_opened: i64,
     pub follow_ups_done: i64,
     pub follow_ups_open: i64,
@@ -250,6 +261,10 @@ pub fn summarize(d: &WeekData) -> WeekSummary {
         with_assumption: totals.with_assumption,
         evidence_pct: pct(totals.with_evidence, totals.answers),
         assumption_pct: pct(totals.with_assumption, totals.answers),
+        assumptions_challenged: d.challenges.challenged,
+        assumptions_validated: d.challenges.validated,
+        assumptions_refuted: d.challenges.refuted,
+        assumptions_open: d.challenges.open,
         nps: d.outcomes.nps(),
         nps_responses: d.outcomes.nps_responses,
         csat: d.outcomes.csat(),
@@ -419,6 +434,7 @@ mod tests {
             known_segments: ["smb", "edu", "enterprise"].into_iter().map(String::from).collect(),
             days_off: Vec::new(),
             outcomes: OutcomeCounts::default(),
+            challenges: Default::default(),
         }
     }
 

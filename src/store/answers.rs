@@ -11,9 +11,14 @@ pub(super) fn segments(c: &Classification) -> String {
     c.segments.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
 }
 
-/// Applies an edit to a logged reply (per event).
+/// Applies an edit to a logged reply (per event). An edit that adds
+/// evidence validates a challenge still open, with the new text.
 pub(super) const EDIT: &str = "UPDATE answers SET body = $2, segments = $3, has_evidence = $4, has_assumption = $5, \
-    wants_follow_up = $6, edited_at = $7, reach = $9 WHERE message_id = $1 AND guild_id = $8 AND deleted_at IS NULL";
+    wants_follow_up = $6, edited_at = $7, reach = $9, \
+    challenge = CASE WHEN challenge = 'open' AND $4 THEN 'validated' ELSE challenge END, \
+    resolved_at = CASE WHEN challenge = 'open' AND $4 THEN $7 ELSE resolved_at END, \
+    resolution = CASE WHEN challenge = 'open' AND $4 THEN $2 ELSE resolution END \
+    WHERE message_id = $1 AND guild_id = $8 AND deleted_at IS NULL";
 
 /// Remembers a deleted message (per event).
 pub(super) const REMEMBER_DELETION: &str =

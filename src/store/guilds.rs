@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 const COLUMNS: &str = "guild_id, timezone, post_time, post_days, thread_pattern, manager_role, mention_role, \
     summary_channel, summary_weekday, summary_time, retention_days, catch_up_minutes, repeat_window_days, \
-    customer_wait_days, anonymous_answers, pause, holidays, extra_evidence, extra_assumption, extra_follow_up";
+    customer_wait_days, anonymous_answers, challenge_emoji, pause, holidays, extra_evidence, extra_assumption, extra_follow_up";
 
 fn decode_error(column: &str, message: String) -> sqlx::Error {
     sqlx::Error::Decode(format!("stored {column} is invalid: {message}").into())
@@ -33,6 +33,7 @@ struct GuildRow {
     repeat_window_days: i64,
     customer_wait_days: i64,
     anonymous_answers: bool,
+    challenge_emoji: String,
     pause: Option<String>,
     holidays: Option<String>,
     extra_evidence: Option<String>,
@@ -62,6 +63,7 @@ impl GuildRow {
         s.repeat_window_days = self.repeat_window_days as u32;
         s.customer_wait_days = self.customer_wait_days as u32;
         s.anonymous_answers = self.anonymous_answers;
+        s.challenge_emoji = self.challenge_emoji;
         let pause = self.pause.as_deref().map(Pause::from_stored).transpose();
         s.pause = pause.map_err(|e| decode_error("pause", e))?;
         s.holidays = self.holidays;
@@ -145,7 +147,7 @@ impl Store {
             manager_role = $6, mention_role = $7, summary_channel = $8, summary_weekday = $9, summary_time = $10, \
             retention_days = $11, catch_up_minutes = $12, extra_evidence = $13, extra_assumption = $14, \
             extra_follow_up = $15, repeat_window_days = $16, pause = $17, holidays = $18, customer_wait_days = $19, \
-            anonymous_answers = $20, daily_due_at = 0, summary_due_at = 0 \
+            anonymous_answers = $20, challenge_emoji = $21, daily_due_at = 0, summary_due_at = 0 \
             WHERE guild_id = $1";
         on_pool!(self, p => sqlx::query(sql)
             .bind(db_id(s.guild_id))
@@ -168,6 +170,7 @@ impl Store {
             .bind(s.holidays.as_deref())
             .bind(i64::from(s.customer_wait_days))
             .bind(s.anonymous_answers)
+            .bind(&s.challenge_emoji)
             .execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
     }

@@ -6,6 +6,7 @@
 mod answers;
 mod api_tokens;
 mod batch;
+mod challenges;
 mod explore;
 mod follow_ups;
 mod guilds;

@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 
 use super::{db_id, from_db_id, ms, on_pool, Result, Store};
+use crate::domain::challenge::ChallengeCounts;
 use crate::domain::outcome::OutcomeCounts;
 use crate::domain::summary::{
     AnswerGroup, AnswerRow, FollowUpRow, Impact, MeetingRow, ReachCounts, WeekData, QUOTE_CHARS,
@@ -201,6 +202,17 @@ const OUTCOMES: &str = "SELECT \
     SUM(CASE WHEN kind = 'csat' THEN score ELSE 0.0 END), \
     SUM(CASE WHEN kind = 'churn' THEN 1 ELSE 0 END) \
     FROM outcomes WHERE guild_id = $1 AND day >= $2 AND day <= $3 AND $4 IS NULL";
+/// Challenged assumptions: challenged and resolved in the period, and
+/// still open at its end. Guild-wide (none for one channel's summary).
+const CHALLENGES: &str = "SELECT \
+    SUM(CASE WHEN challenged_at >= $2 THEN 1 ELSE 0 END), \
+    SUM(CASE WHEN challenge = 'validated' AND resolved_at >= $2 AND resolved_at < $3 THEN 1 ELSE 0 END), \
+    SUM(CASE WHEN challenge = 'refuted' AND resolved_at >= $2 AND resolved_at < $3 THEN 1 ELSE 0 END), \
+    SUM(CASE WHEN challenge = 'open' OR resolved_at >= $3 THEN 1 ELSE 0 END) \
+    FROM answers WHERE guild_id = $1 AND challenged_at IS NOT NULL AND challenged_at < $3 \
+    AND deleted_at IS NULL AND $4 IS NULL";
+type ChallengesSql = (Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+
 type OutcomesSql = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<f64>, Option<i64>);
 
 type FollowUpSql = (Option<i64>, i64, Option<i64>, Option<String>, bool, bool);
@@ -227,13 +239,18 @@ impl Store {
                 sqlx::query_as($sql).bind(g).bind(s).bind(e).bind(c).fetch_all($p).await?
             };
         }
+        macro_rules! one_row {
+            ($p:expr, $sql:expr) => {
+                sqlx::query_as($sql).bind(g).bind(s).bind(e).bind(c).fetch_one($p).await?
+            };
+        }
         macro_rules! one {
             ($p:expr, $sql:expr) => {
                 sqlx::query_scalar($sql).bind(g).bind(s).bind(e).bind(c).fetch_one($p).await?
             };
         }
         let (first, last) = (w.first_day.to_string(), w.last_day.to_string());
-        let (posts, reactions, engaged, meetings, groups, quotes, follow_ups, segments, outcomes) = on_pool!(self, p => {
+        let (posts, reactions, engaged, meetings, groups, quotes, follow_ups, segments, outcomes, challenges) = on_pool!(self, p => {
             let posts: Vec<(i64, String)> = all!(p, POSTS);
             let reactions: i64 = one!(p, &reactions_sql);
             let engaged: i64 = one!(p, &engaged_sql);
@@ -244,8 +261,10 @@ impl Store {
             let segments: Vec<String> = sqlx::query_scalar(SEGMENTS).bind(g).fetch_all(p).await?;
             let outcomes: OutcomesSql =
                 sqlx::query_as(OUTCOMES).bind(g).bind(&first).bind(&last).bind(c).fetch_one(p).await?;
-            (posts, reactions, engaged, meetings, groups, quotes, follow_ups, segments, outcomes)
+            let challenges: ChallengesSql = one_row!(p, CHALLENGES);
+            (posts, reactions, engaged, meetings, groups, quotes, follow_ups, segments, outcomes, challenges)
         });
+        let (challenged, validated, refuted, open) = challenges;
         let (nps, promoters, detractors, csat, csat_sum, churn) = outcomes;
         let answerers = groups.first().map_or(0, |g| g.14);
         Ok(WeekData {
@@ -280,6 +299,12 @@ impl Store {
                 .collect(),
             known_segments: segments.into_iter().collect::<BTreeSet<_>>(),
             days_off: Vec::new(), // the guild's settings, not its data
+            challenges: ChallengeCounts {
+                challenged: challenged.unwrap_or(0),
+                validated: validated.unwrap_or(0),
+                refuted: refuted.unwrap_or(0),
+                open: open.unwrap_or(0),
+            },
             outcomes: OutcomeCounts {
                 nps_responses: nps.unwrap_or(0),
                 promoters: promoters.unwrap_or(0),

@@ -1,5 +1,6 @@
 //! Slash commands, one module per family.
 
+mod assumption;
 mod dashboard;
 mod followup;
 mod help;
@@ -29,6 +30,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         dashboard::dashboard(),
         followup::followups(),
         followup::followup(),
+        assumption::assumption(),
         privacy::privacy(),
     ]
 }

@@ -74,7 +74,7 @@ fn describe(s: &GuildSettings, short_pools: &[PoolShortfall]) -> String {
          timezone: {}\npost_time: {}\npost_days: {}\ninsight channels: {}\nmeeting channels: {}\n\
          thread_pattern: `{}`\nmanager_role: {}\nmention_role: {}\nsummary_channel: {}\n\
          summary_weekday: {}\nsummary_time: {}\nretention_days: {}\ncatch_up_minutes: {}\n\
-         repeat_window_days: {}\ncustomer_wait_days: {}\nanonymous_answers: {}\nholidays: {}\npaused: {}\nskips: {} (/setup skip list)\n{}\n{}\
+         repeat_window_days: {}\ncustomer_wait_days: {}\nanonymous_answers: {}\nchallenge_emoji: {}\nholidays: {}\npaused: {}\nskips: {} (/setup skip list)\n{}\n{}\
          Change one with `/setup set setting:<name> value:<value>`; channels with `/setup channel`; \
          days off with `/setup skip` and `/setup pause`.",
         s.zone,
@@ -93,6 +93,7 @@ fn describe(s: &GuildSettings, short_pools: &[PoolShortfall]) -> String {
         s.repeat_window_days,
         s.customer_wait_days,
         if s.anonymous_answers { "on" } else { "off" },
+        s.challenge_emoji,
         s.holidays.as_deref().unwrap_or("off"),
         pause,
         s.skips.len(),
