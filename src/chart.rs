@@ -1,4 +1,5 @@
-//! The summary's chart: answers, meetings and coverage over recent weeks,
+//! The summary's chart: answers, meetings, coverage and the imported NPS
+//! (with its responses) over recent weeks,
 //! drawn with plotters and the DejaVu Sans font shipped in src/fonts (so
 //! no system fonts are needed), encoded as PNG.
 
@@ -14,6 +15,9 @@ pub struct WeekPoint {
     pub answers: i64,
     pub meetings: i64,
     pub coverage_pct: Option<f64>,
+    /// Imported NPS that week, and its responses.
+    pub nps: Option<f64>,
+    pub nps_responses: i64,
 }
 
 const WIDTH: u32 = 800;
@@ -30,8 +34,9 @@ fn register_font() {
     });
 }
 
-/// Bars of answers and meetings per week, and coverage (%) as a line on
-/// the right axis.
+/// Bars of answers and meetings per week; coverage (%) and the imported
+/// NPS as lines on the right axis (from -100 when an NPS is negative),
+/// each week's NPS responses under its label.
 pub fn weekly_png(points: &[WeekPoint]) -> anyhow::Result<Vec<u8>> {
     register_font();
     let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
@@ -40,16 +45,27 @@ pub fn weekly_png(points: &[WeekPoint]) -> anyhow::Result<Vec<u8>> {
         root.fill(&WHITE).map_err(plot_error)?;
         let n = points.len().max(1);
         let top = points.iter().map(|p| p.answers.max(p.meetings)).max().unwrap_or(0).max(1) as f64 * 1.15;
+        let caption = match points.iter().any(|p| p.nps.is_some()) {
+            true => "Answers, meetings, coverage and imported NPS by week",
+            false => "Answers, meetings and coverage by week",
+        };
+        let bottom = if points.iter().any(|p| p.nps.is_some_and(|v| v < 0.0)) { -100.0 } else { 0.0 };
         let mut chart = ChartBuilder::on(&root)
-            .caption("Answers, meetings and coverage by week", ("sans-serif", 20))
+            .caption(caption, ("sans-serif", 20))
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(44)
             .right_y_label_area_size(60)
             .build_cartesian_2d(0f64..n as f64, 0f64..top)
             .map_err(plot_error)?
-            .set_secondary_coord(0f64..n as f64, 0f64..100f64);
-        let labels: Vec<String> = points.iter().map(|p| p.label.clone()).collect();
+            .set_secondary_coord(0f64..n as f64, bottom..100f64);
+        let labels: Vec<String> = points
+            .iter()
+            .map(|p| match p.nps {
+                Some(_) => format!("{} (n={})", p.label, p.nps_responses),
+                None => p.label.clone(),
+            })
+            .collect();
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -62,7 +78,7 @@ pub fn weekly_png(points: &[WeekPoint]) -> anyhow::Result<Vec<u8>> {
             .map_err(plot_error)?;
         chart
             .configure_secondary_axes()
-            .y_desc("coverage %")
+            .y_desc("coverage % · NPS")
             .y_label_formatter(&|v| format!("{v:.0}"))
             .label_style(("sans-serif", 13))
             .draw()
@@ -92,6 +108,16 @@ pub fn weekly_png(points: &[WeekPoint]) -> anyhow::Result<Vec<u8>> {
             .map_err(plot_error)?
             .label("coverage %")
             .legend(|(x, y)| PathElement::new([(x, y), (x + 12, y)], RED.stroke_width(2)));
+        let nps: Vec<(f64, f64)> =
+            points.iter().enumerate().filter_map(|(i, p)| Some((i as f64 + 0.5, p.nps?))).collect();
+        if !nps.is_empty() {
+            let purple = RGBColor(124, 58, 237);
+            chart
+                .draw_secondary_series(LineSeries::new(nps, purple.stroke_width(2)).point_size(3))
+                .map_err(plot_error)?
+                .label("NPS (imported)")
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 12, y)], purple.stroke_width(2)));
+        }
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
@@ -126,6 +152,8 @@ mod tests {
                 answers: i * 3,
                 meetings: i,
                 coverage_pct: Some(10.0 * i as f64),
+                nps: (i > 2).then_some(-20.0 + 10.0 * i as f64),
+                nps_responses: 30,
             })
             .collect();
         let png = weekly_png(&points).unwrap();

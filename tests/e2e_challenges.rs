@@ -69,12 +69,40 @@ async fn a_challenged_assumption_is_asked_once_validated_with_evidence_or_refute
             h.fake.response_message(submit("Survey: 42% of small shops said the price is fine")).await.unwrap();
         assert!(thanks.content.contains("validated"), "{backend}: {}", thanks.content);
 
+        // Alice's is answered by her next reply with evidence.
+        let alices = h.fake.say(alice, thread, "It should be fine for most teams").unwrap();
+        eventually("Alice's answer", || async {
+            (h.app.report(guild, Some(week), None).await.unwrap().this_week.headline.answers == 3).then_some(())
+        })
+        .await;
+        h.fake.react(bob, alices, "📊").unwrap();
+        h.fake
+            .wait_for("the third question", |s| {
+                let n = s
+                    .messages
+                    .values()
+                    .filter(|m| m.channel_id == thread && m.content.contains("asks for the data"))
+                    .count();
+                (n >= 3).then_some(())
+            })
+            .await
+            .unwrap();
+        h.fake.say(alice, thread, "Ticket ABC-123: 40 accounts asked for exactly this").unwrap();
+        eventually("validated by the reply", || async {
+            let hl = h.app.report(guild, Some(week), None).await.unwrap().this_week.headline;
+            (hl.assumptions_validated == 2).then_some(())
+        })
+        .await;
+
         // Carol's stays open: the recap lists it; a manager refutes it.
         let close = h.fake.slash(alice, thread, &Command::new("meeting").sub("close")).unwrap();
         h.fake.response_message(close).await.unwrap();
         let recap = h.fake.messages_in(thread).last().unwrap().content.clone();
         assert!(recap.contains("Still waiting for data") && recap.contains("Probably nobody"), "{backend}: {recap}");
-        assert!(!recap.contains("small shops"), "{backend}: the validated one is not listed: {recap}");
+        assert!(
+            !recap.contains("small shops") && !recap.contains("most teams"),
+            "{backend}: validated ones are not listed: {recap}"
+        );
         let carols = challenges(&h, thread).into_iter().find(|m| m.content.contains("Probably")).unwrap();
         let id: i64 = carols.content.split("answer #").nth(1).unwrap().split(':').next().unwrap().parse().unwrap();
         let refute =
@@ -87,7 +115,7 @@ async fn a_challenged_assumption_is_asked_once_validated_with_evidence_or_refute
         let h2 = h.app.report(guild, Some(week), None).await.unwrap().this_week.headline;
         assert_eq!(
             (h2.assumptions_challenged, h2.assumptions_validated, h2.assumptions_refuted, h2.assumptions_open),
-            (2, 1, 1, 0),
+            (3, 2, 1, 0),
             "{backend}"
         );
         h.finish().await;

@@ -68,6 +68,7 @@ impl App {
         } else {
             None
         };
+        let evidence = classification.has_evidence.then(|| text.clone());
         let answer = NewAnswer {
             guild_id: m.guild_id,
             channel_id: m.thread_id,
@@ -82,7 +83,12 @@ impl App {
             created_at: m.at,
             follow_up,
         };
-        self.log(answer).await
+        let logged = self.log(answer).await?;
+        // A reply with evidence answers its author's challenged assumptions here.
+        if let (Some(logged), Some(evidence)) = (&logged, evidence) {
+            self.store.validate_by_reply(meeting, m.user_id, logged.answer_id, &evidence, m.at).await?;
+        }
+        Ok(logged)
     }
 
     /// Stores an answer (and its follow-up) in one transaction; `None` if

@@ -459,6 +459,8 @@ impl super::App {
                 answers: s.headline.answers,
                 meetings: s.headline.meetings,
                 coverage_pct: s.headline.coverage_pct,
+                nps: s.headline.nps,
+                nps_responses: s.headline.nps_responses,
             })
             .collect())
     }

@@ -58,7 +58,7 @@ pub async fn submit(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) ->
             .content(data.app.prompts.texts.render("answers.validated", minijinja::context! { id })),
         Err(e) => match crate::app::user_message(&e) {
             Some(problem) => EditInteractionResponse::new()
-                .content(format!("Not saved: {problem}."))
+                .content(data.app.prompts.texts.render("errors.evidence_not_saved", minijinja::context! { problem }))
                 .new_attachment(super::answer::your_answer(&evidence)),
             None => return Err(e),
         },

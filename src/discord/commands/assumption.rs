@@ -34,6 +34,8 @@ async fn refute(
 }
 
 async fn settle(ctx: Context<'_>, answer: i64, resolution: Resolution, note: String) -> Result<(), Error> {
-    ctx.data().app.resolve(guild(ctx), answer, resolution, note.trim()).await?;
-    reply_private(ctx, format!("Answer #{answer} is {}.", resolution.as_str())).await
+    let app = &ctx.data().app;
+    app.resolve(guild(ctx), answer, resolution, note.trim()).await?;
+    let settled = minijinja::context! { id => answer, resolution => resolution.as_str() };
+    reply_private(ctx, app.prompts.texts.render("answers.settled", settled)).await
 }
