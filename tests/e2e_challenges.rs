@@ -13,6 +13,18 @@ fn challenges(h: &Harness, thread: u64) -> Vec<Message> {
     h.fake.messages_in(thread).into_iter().filter(|m| m.content.contains("asks for the data")).collect()
 }
 
+/// Waits until the thread holds `n` challenge questions.
+async fn questions(h: &Harness, thread: u64, n: usize) {
+    h.fake
+        .wait_for(&format!("{n} challenge question(s)"), |s| {
+            let asked =
+                s.messages.values().filter(|m| m.channel_id == thread && m.content.contains("asks for the data"));
+            (asked.count() >= n).then_some(())
+        })
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn a_challenged_assumption_is_asked_once_validated_with_evidence_or_refuted_and_counted() {
     for db in common::stores().await {
@@ -46,17 +58,7 @@ async fn a_challenged_assumption_is_asked_once_validated_with_evidence_or_refute
         h.fake.react(carol, guessed, "📊").unwrap();
         h.fake.react(alice, guessed, "👍").unwrap();
         h.fake.react(alice, hunch, "📊").unwrap();
-        h.fake
-            .wait_for("the second question", |s| {
-                let n = s
-                    .messages
-                    .values()
-                    .filter(|m| m.channel_id == thread && m.content.contains("asks for the data"))
-                    .count();
-                (n >= 2).then_some(())
-            })
-            .await
-            .unwrap();
+        questions(&h, thread, 2).await;
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         assert_eq!(challenges(&h, thread).len(), 2, "{backend}: one question per answer");
 
@@ -76,17 +78,7 @@ async fn a_challenged_assumption_is_asked_once_validated_with_evidence_or_refute
         })
         .await;
         h.fake.react(bob, alices, "📊").unwrap();
-        h.fake
-            .wait_for("the third question", |s| {
-                let n = s
-                    .messages
-                    .values()
-                    .filter(|m| m.channel_id == thread && m.content.contains("asks for the data"))
-                    .count();
-                (n >= 3).then_some(())
-            })
-            .await
-            .unwrap();
+        questions(&h, thread, 3).await;
         h.fake.say(alice, thread, "Ticket ABC-123: 40 accounts asked for exactly this").unwrap();
         eventually("validated by the reply", || async {
             let hl = h.app.report(guild, Some(week), None).await.unwrap().this_week.headline;
