@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use futures_util::{StreamExt as _, TryStreamExt as _};
 use jiff::civil::Time;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -15,6 +16,9 @@ use crate::domain::summary::{summarize, DayOffRow, Headline, ReachCounts, WeekSu
 use crate::domain::time::{IsoWeek, Zone};
 use crate::prompts::holidays::Holidays;
 use crate::store::{AnswerFilter, Scheduled, Store, WeekScope};
+
+/// Weekly summaries computed at once for a series of weeks.
+const WEEKS_AT_ONCE: usize = 2;
 
 /// A period's summary beside the period before. The JSON keeps the names
 /// it had when every report was a week's (`this_week`, `previous_week`);
@@ -435,12 +439,18 @@ impl super::App {
         while all.len() < weeks {
             all.push(all[all.len() - 1].previous());
         }
-        let mut summaries = Vec::with_capacity(weeks);
-        for week in all.into_iter().rev() {
-            let (start, end) = week.window(&settings.zone);
-            summaries.push((week, summary_of(&self.store, &settings, start, end, channel_id).await?));
-        }
-        Ok(summaries)
+        // Two weeks at a time: the pages wait on this, and two leave the
+        // rest of the pool (and the cores) to the bot.
+        let summaries = futures_util::stream::iter(all.into_iter().rev())
+            .map(|week| {
+                let (start, end) = week.window(&settings.zone);
+                let settings = &settings;
+                async move {
+                    Ok::<_, anyhow::Error>((week, summary_of(&self.store, settings, start, end, channel_id).await?))
+                }
+            })
+            .buffered(WEEKS_AT_ONCE);
+        summaries.try_collect().await
     }
 
     /// Answers, meetings and coverage for the `weeks` weeks up to `last`.
