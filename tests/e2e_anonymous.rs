@@ -60,6 +60,9 @@ async fn an_anonymous_answer_leaves_no_trace_of_its_author() {
         let filter = h.app.answer_filter(guild, &filters).await.unwrap().unwrap();
         let csv = String::from_utf8(h.app.answers_csv(&filter).await.unwrap()).unwrap();
         assert!(csv.contains(text) && csv.contains("anonymous") && !csv.contains(&id), "{backend}: {csv}");
+        let meeting = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap().id;
+        let (_, listed, counted_only) = h.app.meeting_with_answers(guild, meeting).await.unwrap().unwrap();
+        assert_eq!((listed.len(), counted_only), (0, 1), "{backend}: alone in its meeting, it is not listed");
         let mine = h.app.personal_data(guild, carol).await.unwrap();
         assert!(mine.answers.is_empty(), "{backend}: not in the author's own export");
         let close = h.fake.slash(owner, thread, &Command::new("meeting").sub("close")).unwrap();

@@ -4,6 +4,7 @@
 use minijinja::context;
 
 use super::App;
+use crate::domain::answer::listable;
 use crate::domain::meeting::{Meeting, MeetingStats, NewMeeting, Origin};
 
 /// A thread that appeared in a guild.
@@ -171,16 +172,18 @@ impl App {
     }
 
     /// One of a guild's meetings with its recap and answers, oldest first.
+    /// A meeting with the answers that may be listed, and how many
+    /// anonymous ones count in its totals only (see [`listable`]).
     pub async fn meeting_with_answers(
         &self,
         guild_id: u64,
         id: i64,
-    ) -> anyhow::Result<Option<(Recapped, Vec<crate::domain::summary::AnswerRow>)>> {
+    ) -> anyhow::Result<Option<(Recapped, Vec<crate::domain::summary::AnswerRow>, usize)>> {
         let Some(meeting) = self.store.meeting(id).await?.filter(|m| m.body.guild_id == guild_id) else {
             return Ok(None);
         };
         let stats = self.store.meeting_stats(id).await?;
-        let answers = self.store.meeting_answers(guild_id, id).await?;
-        Ok(Some((Recapped { recap: self.recap_text(&meeting, &stats), meeting, stats }, answers)))
+        let (answers, hidden) = listable(self.store.meeting_answers(guild_id, id).await?, |a| a.user_id);
+        Ok(Some((Recapped { recap: self.recap_text(&meeting, &stats), meeting, stats }, answers, hidden)))
     }
 }

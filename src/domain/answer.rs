@@ -10,6 +10,20 @@ use super::follow_up::FollowUpSpec;
 /// and nothing derived from the real author is kept.
 pub const ANONYMOUS: u64 = 0;
 
+/// Anonymous answers are listed one by one only among at least this many
+/// answers: in a smaller group, who wrote them is easy to guess.
+pub const ANONYMITY_GROUP: usize = 3;
+
+/// The answers of a group (a meeting) as they may be listed, and how many
+/// anonymous ones are left to the totals because the group is too small.
+pub fn listable<T>(answers: Vec<T>, user_of: impl Fn(&T) -> u64) -> (Vec<T>, usize) {
+    if answers.len() >= ANONYMITY_GROUP {
+        return (answers, 0);
+    }
+    let (anonymous, named): (Vec<T>, Vec<T>) = answers.into_iter().partition(|a| user_of(a) == ANONYMOUS);
+    (named, anonymous.len())
+}
+
 /// An answer's author as exports show it: the Discord id, or none.
 pub fn author(user_id: u64) -> Option<String> {
     (user_id != ANONYMOUS).then(|| user_id.to_string())
@@ -146,6 +160,14 @@ pub struct NewAnswer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anonymous_answers_in_a_small_group_are_left_to_the_totals() {
+        let (shown, hidden) = listable(vec![7, ANONYMOUS], |u| *u);
+        assert_eq!((shown, hidden), (vec![7], 1));
+        let (shown, hidden) = listable(vec![7, ANONYMOUS, 8], |u| *u);
+        assert_eq!((shown, hidden), (vec![7, ANONYMOUS, 8], 0));
+    }
 
     #[test]
     fn impact_parses_words_and_blank() {

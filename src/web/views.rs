@@ -412,13 +412,13 @@ pub async fn meeting(web: &Web, m: Manager, id: i64) -> Response {
         (Ok(found), Ok(settings)) => (found, settings.zone),
         (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
     };
-    let Some((recapped, answers)) = found else {
+    let Some((recapped, answers, anonymous)) = found else {
         return web.pages.message(StatusCode::NOT_FOUND, "Not found", "There is no such meeting in this server.");
     };
     let rows: Vec<Listed> = answers.iter().map(|a| listed(a, &zone)).collect();
     let context = context! {
         guild => guild.to_string(), csrf => m.csrf, page => "meetings",
-        meeting => meeting_line(&recapped, &zone), rows, timezone => zone.name(),
+        meeting => meeting_line(&recapped, &zone), rows, anonymous, timezone => zone.name(),
     };
     web.pages.render(StatusCode::OK, "meeting.html", context)
 }
