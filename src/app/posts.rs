@@ -135,8 +135,8 @@ impl App {
     /// channel's segments if it has some.
     pub async fn channel_pool(&self, settings: &GuildSettings, channel_id: u64) -> anyhow::Result<Vec<Candidate>> {
         let mut pool = self.store.rotation_pool(settings.guild_id).await?;
-        if let Some(channel) = settings.insight_channel(channel_id).filter(|c| !c.segments.is_empty()) {
-            pool.retain(|c| channel.segments.contains(&c.segment));
+        if let Some(channel) = settings.insight_channel(channel_id) {
+            pool.retain(|c| channel.shows(&c.segment));
         }
         Ok(pool)
     }

@@ -10,6 +10,7 @@ use jiff::civil::Time;
 use jiff::Timestamp;
 use serde::Serialize;
 
+use crate::domain::calendar::Skip;
 use crate::domain::period::Period;
 use crate::domain::settings::{Defaults, GuildSettings};
 use crate::domain::summary::{summarize, DayOffRow, Headline, ReachCounts, WeekSummary};
@@ -145,9 +146,9 @@ pub fn days_off_text(days: &[DayOffRow]) -> String {
             _ => runs.push((day, day)),
         }
     }
-    let run = |(first, last): (&DayOffRow, &DayOffRow)| match first.day == last.day {
-        true => format!("{} ({})", first.day, first.reason),
-        false => format!("{}..{} ({})", first.day, last.day, first.reason),
+    // A run reads as a skip does: `first..last (reason)`.
+    let run = |(first, last): (&DayOffRow, &DayOffRow)| {
+        Skip { id: 0, first: first.day, last: last.day, reason: Some(first.reason.clone()) }.to_string()
     };
     runs.into_iter().map(run).collect::<Vec<_>>().join(", ")
 }

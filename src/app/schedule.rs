@@ -80,13 +80,11 @@ impl App {
     /// The insight channels that will repeat an insight within the window.
     pub async fn pool_shortfalls(&self, settings: &GuildSettings) -> anyhow::Result<Vec<PoolShortfall>> {
         let needed = posts_in_window(settings.post_days, settings.repeat_window_days);
-        let mut short = Vec::new();
-        for channel in &settings.insight_channels {
-            let pool = self.channel_pool(settings, channel.id).await?.len() as u32;
-            if pool < needed {
-                short.push(PoolShortfall { channel_id: channel.id, pool, needed });
-            }
-        }
-        Ok(short)
+        let pool = self.store.rotation_pool(settings.guild_id).await?;
+        let shortfall = |channel: &InsightChannel| {
+            let pool = pool.iter().filter(|c| channel.shows(&c.segment)).count() as u32;
+            (pool < needed).then_some(PoolShortfall { channel_id: channel.id, pool, needed })
+        };
+        Ok(settings.insight_channels.iter().filter_map(shortfall).collect())
     }
 }

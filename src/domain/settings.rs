@@ -109,6 +109,11 @@ impl InsightChannel {
     pub fn new(id: u64) -> Self {
         InsightChannel { id, time: None, segments: Vec::new() }
     }
+
+    /// Whether insights of `segment` may be posted here.
+    pub fn shows(&self, segment: &Segment) -> bool {
+        self.segments.is_empty() || self.segments.contains(segment)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
