@@ -937,3 +937,133 @@ async fn an_edit_that_adds_evidence_validates_an_open_challenge_once() {
         db.finish().await;
     }
 }
+
+/// The summary's answer counts (kept as hourly tallies by triggers) equal
+/// the answers themselves, read one by one through the explorer, after
+/// every kind of change: edits, deletions, a person forgotten, and
+/// retention removing a meeting with its later answers. The period is a
+/// day in India (UTC+5:30), so it starts and ends in the middle of an hour.
+#[tokio::test]
+async fn the_summary_counts_equal_the_answers_through_every_change() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let zone = &advocate::domain::time::Zone::parse("Asia/Kolkata").unwrap();
+        let (start, end) = (t("2026-11-24T18:30:00Z"), t("2026-11-25T18:30:00Z"));
+        let opened = t("2026-11-20T10:00:00Z");
+        let (here, _) = s.open_meeting(&meeting(70), t("2026-11-24T00:00:00Z")).await.unwrap();
+        let (old, _) = s.open_meeting(&NewMeeting { channel_id: 12, ..meeting(71) }, opened).await.unwrap();
+        let id = s.add_insight(GUILD, &insight("x", "smb"), InsightStatus::Live, None, opened).await.unwrap();
+        let slot = PostSlot { guild_id: GUILD, channel_id: 13, local_date: date(2026, 11, 24), kind: PostKind::Daily };
+        let Claim::New(post) = s.claim_post(&slot, id, "n", opened).await.unwrap() else { panic!("new") };
+        // Just outside, at both edges' half hours, and inside whole hours.
+        let times = ["18:10", "18:40", "19:30", "23:59"].map(|hm| t(&format!("2026-11-24T{hm}:00Z")));
+        let later = ["06:00", "12:00", "18:00", "18:29", "18:30", "18:45"].map(|hm| t(&format!("2026-11-25T{hm}:00Z")));
+        let tos = [AnswerRef::Meeting(here.id), AnswerRef::Meeting(old.id), AnswerRef::Post(post.id)];
+        for (n, at) in times.into_iter().chain(later).enumerate() {
+            for (k, to) in tos.into_iter().enumerate() {
+                let mut a = answer(to, 1 + (n as u64 + k as u64) % 4, Some(80_000 + 10 * n as u64 + k as u64), at);
+                a.impact = [Impact::Helps, Impact::Hurts, Impact::Unknown][(n + k) % 3];
+                a.classification.has_evidence = n % 2 == 0;
+                a.classification.has_assumption = k == 1;
+                if n % 3 == 0 {
+                    a.classification.segments = vec![];
+                }
+                s.log_answer(&a).await.unwrap().unwrap();
+            }
+        }
+        let check = |step: &'static str| async move {
+            for channel in [None, Some(10), Some(12), Some(13)] {
+                let scope = advocate::store::WeekScope::new(GUILD, start, end, zone, channel);
+                let data = s.week_data(&scope).await.unwrap();
+                let tallied = data.answer_groups.iter().fold([0; 5], |n, g| {
+                    let smb = if g.segments == ["smb"] { g.answers } else { 0 };
+                    [
+                        n[0] + g.answers,
+                        n[1] + g.with_evidence,
+                        n[2] + g.with_assumption,
+                        n[3] + g.impact.helps,
+                        n[4] + smb,
+                    ]
+                });
+                let filter = advocate::store::AnswerFilter {
+                    guild_id: GUILD,
+                    start,
+                    end,
+                    channel_id: channel,
+                    ..Default::default()
+                };
+                let rows = s.answers_matching(&filter, None, 1000).await.unwrap();
+                let count = |f: &dyn Fn(&advocate::domain::summary::AnswerRow) -> bool| {
+                    rows.iter().filter(|a| f(a)).count() as i64
+                };
+                let read = [
+                    rows.len() as i64,
+                    count(&|a| a.has_evidence),
+                    count(&|a| a.has_assumption),
+                    count(&|a| a.impact == "helps"),
+                    count(&|a| a.segments == ["smb"]),
+                ];
+                assert_eq!(tallied, read, "{}: {step}, channel {channel:?}", db.backend);
+                match channel {
+                    None if step == "logged" => assert_eq!(read[0], 21, "7 times inside the period, 3 answers each"),
+                    Some(10) => assert!(read[0] > 0, "{step}: the meeting kept throughout has answers"),
+                    _ => {}
+                }
+            }
+        };
+        check("logged").await;
+        let plain = Classification::default();
+        assert!(s.edit_answer(GUILD, 80_010, "never mind", &plain, end).await.unwrap());
+        assert!(s
+            .edit_answer(
+                GUILD,
+                80_041,
+                "Acme said so, ticket #9",
+                &Classification { has_evidence: true, ..plain.clone() },
+                end
+            )
+            .await
+            .unwrap());
+        check("edited").await;
+        assert!(s.delete_answer(11, 80_020, end).await.unwrap());
+        check("deleted").await;
+        assert!(s.forget_person(GUILD, 3).await.unwrap().answers > 0);
+        check("forgotten").await;
+        // The old meeting and the post go, and their answers in the period with them.
+        assert!(s.delete_before(GUILD, t("2026-11-22T00:00:00Z")).await.unwrap() > 0);
+        check("retention").await;
+        db.finish().await;
+    }
+}
+
+/// One person's many long answers do not crowd out the others' quotes.
+#[tokio::test]
+async fn quotes_are_three_people_however_many_answers_one_gives() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T10:00:00Z");
+        let (m, _) = s.open_meeting(&meeting(90), now).await.unwrap();
+        for n in 0..100u64 {
+            let (user, body) = match n {
+                0..=89 => (1, format!("{n:02}: {}", "long, with ticket #1 ".repeat(10))),
+                _ => (2 + n % 3, format!("ticket #{n}")),
+            };
+            let mut a =
+                answer(AnswerRef::Meeting(m.id), user, Some(90_000 + n), now + SignedDuration::from_secs(n as i64));
+            a.body = body;
+            s.log_answer(&a).await.unwrap().unwrap();
+        }
+        let scope = advocate::store::WeekScope::new(
+            GUILD,
+            now,
+            now + SignedDuration::from_hours(1),
+            &advocate::domain::time::Zone::utc(),
+            None,
+        );
+        let summary = advocate::domain::summary::summarize(&s.week_data(&scope).await.unwrap());
+        let quoted: Vec<(&str, &str)> =
+            summary.quotes.iter().map(|q| (q.user_id.as_str(), q.text.split(':').next().unwrap())).collect();
+        assert_eq!(quoted, [("1", "00"), ("2", "ticket #90"), ("3", "ticket #91")], "{}", db.backend);
+        db.finish().await;
+    }
+}

@@ -29,10 +29,13 @@ const MAX_ROWS: usize = 256;
 /// after being told it was waiting for the database; only form answers
 /// are checked, as a thread reply's check would read its whole meeting;
 /// anonymous ones, all by author 0, are told apart by their interaction only).
-/// Rows with a NULL guild are padding.
+/// Rows with a NULL guild are padding. Each answer keeps its home channel
+/// (its meeting's or post's), which its tally is counted under.
 fn insert_from_batch() -> String {
     format!(
-        "INSERT INTO answers ({COLUMNS}) SELECT {COLUMNS} FROM batch \
+        "INSERT INTO answers ({COLUMNS}, home_channel_id) SELECT {COLUMNS}, \
+            COALESCE((SELECT m.channel_id FROM meetings m WHERE m.id = batch.meeting_id), \
+            (SELECT p.channel_id FROM insight_posts p WHERE p.id = batch.post_id)) FROM batch \
         WHERE batch.guild_id IS NOT NULL \
         AND NOT EXISTS (SELECT 1 FROM deleted_messages d WHERE d.message_id = batch.message_id) \
         AND (batch.interaction_id IS NULL OR batch.user_id = 0 OR NOT EXISTS (SELECT 1 FROM answers a WHERE a.via = 'modal' \

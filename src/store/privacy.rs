@@ -66,13 +66,15 @@ const GUILDLESS: [&str; 1] = ["reaction_removals"];
 
 /// Every table that holds a guild's data, children first: removing a
 /// guild deletes from each. A test checks the schema has no other.
-pub const GUILD_TABLES: [&str; 15] = [
+pub const GUILD_TABLES: [&str; 16] = [
     "api_tokens",
     "sign_in_links",
     "web_sessions",
     "follow_ups",
     "reactions",
     "answers",
+    // after the answers, whose deletion takes their counts back
+    "answer_tallies",
     "meetings",
     "insight_posts",
     "summary_posts",
@@ -186,6 +188,9 @@ impl Store {
             for sql in statements {
                 removed += sqlx::query(sql).bind(g).bind(c).execute(p).await?.rows_affected();
             }
+            // The hours before the cutoff now count nothing.
+            let tallies = "DELETE FROM answer_tallies WHERE guild_id = $1 AND hour <= $2 - 3600000";
+            sqlx::query(tallies).bind(g).bind(c).execute(p).await?;
             sqlx::query("DELETE FROM deleted_messages WHERE deleted_at < $1").bind(c).execute(p).await?;
             sqlx::query("DELETE FROM reaction_removals WHERE removed_at < $1").bind(c).execute(p).await?;
             Ok(removed)

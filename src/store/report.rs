@@ -97,22 +97,17 @@ const MEETINGS: &str = "SELECT m.id, m.opened_at, \
         AND a.deleted_at IS NULL) \
     FROM meetings m WHERE m.guild_id = $1 AND m.opened_at >= $2 AND m.opened_at < $3 \
     AND ($4 IS NULL OR m.channel_id = $4) ORDER BY m.id";
-/// The week's answers in scope. Joined to their meetings and posts only
-/// for one channel's summary: a guild's needs no join.
-fn answers_in_week(channel: bool) -> &'static str {
-    match channel {
-        true => {
-            "FROM answers a LEFT JOIN meetings m ON m.id = a.meeting_id \
-            LEFT JOIN insight_posts p ON p.id = a.post_id \
-            WHERE a.guild_id = $1 AND a.created_at >= $2 AND a.created_at < $3 AND a.deleted_at IS NULL \
-            AND (m.channel_id = $4 OR p.channel_id = $4)"
-        }
-        false => {
-            "FROM answers a \
-            WHERE a.guild_id = $1 AND a.created_at >= $2 AND a.created_at < $3 AND a.deleted_at IS NULL \
-            AND $4 IS NULL"
-        }
-    }
+/// The live answers of `[$2, $3)` in scope (`$4`: one home channel, or
+/// NULL for the whole guild). SQLite is held to the (guild, time) index:
+/// with statistics gathered while the table was small it chose to walk the
+/// guild's whole history by person for the answerers and the quotes (1.8 s
+/// at 1M answers).
+fn answers_in(backend: &str) -> String {
+    let index = if backend == "sqlite" { "INDEXED BY answers_guild_created" } else { "" };
+    format!(
+        "FROM answers a {index} WHERE a.guild_id = $1 AND a.created_at >= $2 AND a.created_at < $3 \
+        AND a.deleted_at IS NULL AND ($4 IS NULL OR a.home_channel_id = $4)"
+    )
 }
 pub(super) const ANSWER_COLUMNS: &str =
     "a.id, a.user_id, a.meeting_id, a.post_id, a.impact, a.segments, a.has_evidence, \
@@ -124,58 +119,86 @@ fn substance() -> String {
     format!("CASE WHEN LENGTH(a.body) > {QUOTE_CHARS} THEN {QUOTE_CHARS} ELSE LENGTH(a.body) END")
 }
 
-/// The week's answers in scope. On SQLite they are read once through the
-/// (guild, time) index into a temporary table, so what is then counted or
-/// ranked over them cannot pick a plan that walks the guild's whole
-/// history by person (it did, with statistics gathered while the table
-/// was small: 1.8 s at 1M answers). PostgreSQL plans better on its own
-/// (35 ms against 50-65 ms materialized).
-fn week_table(channel: bool, materialized: bool) -> String {
-    let materialized = if materialized { "MATERIALIZED" } else { "" };
+/// What a group of answers counts, as `answer_tallies` columns and as the
+/// condition each counts on an answer, in [`GroupSql`]'s order.
+const COUNTS: [(&str, &str); 12] = [
+    ("post_answers", "a.post_id IS NOT NULL"),
+    ("with_evidence", "a.has_evidence"),
+    ("with_assumption", "a.has_assumption"),
+    ("helps", "a.impact = 'helps'"),
+    ("hurts", "a.impact = 'hurts'"),
+    ("neutral", "a.impact = 'neutral'"),
+    ("unknown_impact", "a.impact = 'unknown'"),
+    ("reach_one", "a.reach = 'one'"),
+    ("reach_few", "a.reach = 'few'"),
+    ("reach_many", "a.reach = 'many'"),
+    ("reach_all", "a.reach = 'all'"),
+    ("reach_unknown", "a.reach = 'unknown'"),
+];
+
+/// Counts by segments over the whole UTC hours `[$2, $3)`, added up from
+/// the tallies the triggers keep (migration 0017).
+fn tallied_groups_sql() -> String {
+    let sums: Vec<String> =
+        std::iter::once("answers").chain(COUNTS.map(|(c, _)| c)).map(|c| format!("CAST(SUM({c}) AS BIGINT)")).collect();
     format!(
-        "WITH week AS {materialized} (SELECT a.id, a.user_id, a.post_id, a.impact, a.segments, a.has_evidence, \
-            a.has_assumption, a.reach, {} AS substance, a.created_at {}) ",
-        substance(),
-        answers_in_week(channel)
+        "SELECT segments, {} FROM answer_tallies WHERE guild_id = $1 AND hour >= $2 AND hour < $3 \
+        AND ($4 IS NULL OR channel_id = $4) GROUP BY segments",
+        sums.join(", ")
     )
 }
 
-/// Counts by segments, with the week's distinct answerers on every row.
-fn answer_groups_sql(week: &str) -> String {
-    let count = |condition: &str| format!("SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)");
-    let sums = [
-        "post_id IS NOT NULL",
-        "has_evidence",
-        "has_assumption",
-        "impact = 'helps'",
-        "impact = 'hurts'",
-        "impact = 'neutral'",
-        "impact = 'unknown'",
-        "reach = 'one'",
-        "reach = 'few'",
-        "reach = 'many'",
-        "reach = 'all'",
-        "reach = 'unknown'",
-    ]
-    .map(count)
-    .join(", ");
+/// Counts by segments over `[$2, $3)`, answer by answer: for the part of
+/// an hour at either end of a period in a zone whose offset is not whole hours.
+fn counted_groups_sql(backend: &str) -> String {
+    let counts: Vec<String> = COUNTS.map(|(_, condition)| format!("COUNT(*) FILTER (WHERE {condition})")).to_vec();
+    format!("SELECT a.segments, COUNT(*), {} {} GROUP BY a.segments", counts.join(", "), answers_in(backend))
+}
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// `[start, end)` as the whole UTC hours in it, read from the tallies, and
+/// the parts before and after them, read answer by answer.
+fn hours_and_rest(start: i64, end: i64) -> ((i64, i64), Vec<(i64, i64)>) {
+    let (first, last) = (start.div_euclid(HOUR_MS) * HOUR_MS, end.div_euclid(HOUR_MS) * HOUR_MS);
+    let first = if first < start { first + HOUR_MS } else { first };
+    if first >= last {
+        return ((start, start), vec![(start, end)]);
+    }
+    let rest = [(start, first), (last, end)].into_iter().filter(|(s, e)| s < e).collect();
+    ((first, last), rest)
+}
+
+/// The period's answers with evidence, most substantial first, up to
+/// `$5`: a person's first one is their best. Anonymous answers (author 0)
+/// are never quoted.
+fn best_answers_sql(backend: &str) -> String {
     format!(
-        "{week} SELECT segments, COUNT(*), {sums}, (SELECT COUNT(DISTINCT user_id) FROM week) FROM week GROUP BY segments"
+        "SELECT a.id, a.user_id {} AND a.has_evidence AND a.user_id <> 0 \
+        ORDER BY {} DESC, a.created_at, a.id LIMIT $5",
+        answers_in(backend),
+        substance()
     )
 }
 
-/// Each person's most substantial answer with evidence, best first:
-/// ranked over the week's rows, then only the three winners joined.
-/// Anonymous answers (author 0) are never quoted.
-fn quote_candidates_sql(week: &str) -> String {
-    format!(
-        "{week} SELECT {ANSWER_COLUMNS} FROM (SELECT id, substance, created_at AS at, \
-            ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY substance DESC, created_at, id) AS n \
-            FROM week WHERE has_evidence AND user_id <> 0) best \
-        JOIN answers a ON a.id = best.id LEFT JOIN meetings m ON m.id = a.meeting_id \
-        LEFT JOIN insight_posts p ON p.id = a.post_id \
-        WHERE best.n = 1 ORDER BY best.substance DESC, best.at, best.id LIMIT 3"
-    )
+/// The answers quoted, by id, with where they were given.
+const QUOTED: &str = "FROM answers a LEFT JOIN meetings m ON m.id = a.meeting_id \
+    LEFT JOIN insight_posts p ON p.id = a.post_id WHERE a.id IN ($1, $2, $3)";
+
+/// How many people's best answers a summary quotes.
+const QUOTES: usize = 3;
+
+/// The first answer of each of the first [`QUOTES`] people in `best`.
+fn quoted(best: &[(i64, i64)]) -> Vec<i64> {
+    let mut people = Vec::with_capacity(QUOTES);
+    let mut ids = Vec::with_capacity(QUOTES);
+    for (id, user) in best {
+        if ids.len() < QUOTES && !people.contains(user) {
+            people.push(*user);
+            ids.push(*id);
+        }
+    }
+    ids
 }
 
 const FOLLOW_UPS: &str = "SELECT f.owner_id, f.created_at, f.done_at, f.due_date, f.customer IS NOT NULL, \
@@ -216,9 +239,9 @@ type ChallengesSql = (Option<i64>, Option<i64>, Option<i64>, Option<i64>);
 type OutcomesSql = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<f64>, Option<i64>);
 
 type FollowUpSql = (Option<i64>, i64, Option<i64>, Option<String>, bool, bool);
-/// A group's counts (answers, to posts, evidence, assumption, four
-/// impacts, five reaches), then the week's answerers.
-type GroupSql = (String, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+/// A group's segments and counts (answers, to posts, evidence, assumption,
+/// four impacts, five reaches).
+type GroupSql = (String, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
 impl Store {
     /// The week's numbers, counted by the database: the cost follows the
@@ -226,13 +249,16 @@ impl Store {
     /// meetings and open follow-ups travel.
     pub async fn week_data(&self, w: &WeekScope) -> Result<WeekData> {
         let (g, s, e, c) = (db_id(w.guild_id), ms(w.start), ms(w.end), w.channel_id.map(db_id));
-        let in_week = answers_in_week(c.is_some());
-        let week = week_table(c.is_some(), self.backend() == "sqlite");
-        let (groups_sql, quotes_sql) = (answer_groups_sql(&week), quote_candidates_sql(&week));
+        let backend = self.backend();
+        let in_period = answers_in(backend);
+        let (hours, rest) = hours_and_rest(s, e);
+        let (tallied_sql, counted_sql) = (tallied_groups_sql(), counted_groups_sql(backend));
+        let answerers_sql = format!("SELECT COUNT(DISTINCT a.user_id) {in_period}");
+        let (best_sql, quoted_sql) = (best_answers_sql(backend), format!("SELECT {ANSWER_COLUMNS} {QUOTED}"));
         let reactions_sql = format!("SELECT COUNT(*) {POST_REACTIONS}");
         let engaged_sql = format!(
             "SELECT COUNT(*) FROM (SELECT r.user_id {POST_REACTIONS} UNION \
-            SELECT a.user_id {in_week} AND a.post_id IS NOT NULL) engaged"
+            SELECT a.user_id {in_period} AND a.post_id IS NOT NULL) engaged"
         );
         macro_rules! all {
             ($p:expr, $sql:expr) => {
@@ -250,23 +276,57 @@ impl Store {
             };
         }
         let (first, last) = (w.first_day.to_string(), w.last_day.to_string());
-        let (posts, reactions, engaged, meetings, groups, quotes, follow_ups, segments, outcomes, challenges) = on_pool!(self, p => {
-            let posts: Vec<(i64, String)> = all!(p, POSTS);
-            let reactions: i64 = one!(p, &reactions_sql);
-            let engaged: i64 = one!(p, &engaged_sql);
-            let meetings: Vec<(i64, i64, Option<i64>, bool)> = all!(p, MEETINGS);
-            let groups: Vec<GroupSql> = all!(p, &groups_sql);
-            let quotes: Vec<AnswerSql> = all!(p, &quotes_sql);
-            let follow_ups: Vec<FollowUpSql> = all!(p, FOLLOW_UPS);
-            let segments: Vec<String> = sqlx::query_scalar(SEGMENTS).bind(g).fetch_all(p).await?;
-            let outcomes: OutcomesSql =
-                sqlx::query_as(OUTCOMES).bind(g).bind(&first).bind(&last).bind(c).fetch_one(p).await?;
-            let challenges: ChallengesSql = one_row!(p, CHALLENGES);
-            (posts, reactions, engaged, meetings, groups, quotes, follow_ups, segments, outcomes, challenges)
-        });
+        // Three lanes on connections of their own: the summary takes the
+        // longest lane's time, not the sum of all.
+        let (
+            (posts, reactions, engaged, groups, answerers),
+            quotes,
+            (meetings, follow_ups, segments, outcomes, challenges),
+        ) = on_pool!(self, p => tokio::try_join!(
+            async {
+                let posts: Vec<(i64, String)> = all!(p, POSTS);
+                let reactions: i64 = one!(p, &reactions_sql);
+                let engaged: i64 = one!(p, &engaged_sql);
+                let mut groups: Vec<GroupSql> =
+                    sqlx::query_as(&tallied_sql).bind(g).bind(hours.0).bind(hours.1).bind(c).fetch_all(p).await?;
+                for (from, to) in &rest {
+                    let q = sqlx::query_as(&counted_sql).bind(g).bind(from).bind(to).bind(c);
+                    groups.extend(q.fetch_all(p).await?);
+                }
+                let answerers: i64 = one!(p, &answerers_sql);
+                Ok::<_, sqlx::Error>((posts, reactions, engaged, groups, answerers))
+            },
+            async {
+                // Each person's best answer is their first in the ranking: read
+                // the head of it, and more only while it holds too few people.
+                let mut limit = 64;
+                let quoted = loop {
+                    let best: Vec<(i64, i64)> =
+                        sqlx::query_as(&best_sql).bind(g).bind(s).bind(e).bind(c).bind(limit).fetch_all(p).await?;
+                    let quoted = quoted(&best);
+                    if quoted.len() == QUOTES || best.len() < limit as usize {
+                        break quoted;
+                    }
+                    limit *= 16;
+                };
+                let id = |n: usize| quoted.get(n).copied();
+                let mut quotes: Vec<AnswerSql> =
+                    sqlx::query_as(&quoted_sql).bind(id(0)).bind(id(1)).bind(id(2)).fetch_all(p).await?;
+                quotes.sort_by_key(|a| quoted.iter().position(|id| *id == a.id));
+                Ok(quotes)
+            },
+            async {
+                let meetings: Vec<(i64, i64, Option<i64>, bool)> = all!(p, MEETINGS);
+                let follow_ups: Vec<FollowUpSql> = all!(p, FOLLOW_UPS);
+                let segments: Vec<String> = sqlx::query_scalar(SEGMENTS).bind(g).fetch_all(p).await?;
+                let outcomes: OutcomesSql =
+                    sqlx::query_as(OUTCOMES).bind(g).bind(&first).bind(&last).bind(c).fetch_one(p).await?;
+                let challenges: ChallengesSql = one_row!(p, CHALLENGES);
+                Ok((meetings, follow_ups, segments, outcomes, challenges))
+            },
+        ))?;
         let (challenged, validated, refuted, open) = challenges;
         let (nps, promoters, detractors, csat, csat_sum, churn) = outcomes;
-        let answerers = groups.first().map_or(0, |g| g.14);
         Ok(WeekData {
             start_ms: s,
             end_ms: e,
@@ -333,7 +393,6 @@ fn group(
         many,
         all,
         unsure,
-        _,
     ): GroupSql,
 ) -> AnswerGroup {
     AnswerGroup {
@@ -344,5 +403,26 @@ fn group(
         with_assumption: assumption,
         impact: Impact { helps, hurts, neutral, unknown },
         reach: ReachCounts { one, few, many, all, unknown: unsure },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_period_is_split_into_whole_hours_and_the_rest() {
+        let h = HOUR_MS;
+        assert_eq!(hours_and_rest(24 * h, 48 * h), ((24 * h, 48 * h), vec![]), "a day in UTC");
+        let (start, end) = (18 * h + h / 2, 42 * h + h / 2); // a day at UTC+5:30
+        assert_eq!(hours_and_rest(start, end), ((19 * h, 42 * h), vec![(start, 19 * h), (42 * h, end)]));
+        let short = (h + 1, 2 * h - 1);
+        assert_eq!(hours_and_rest(short.0, short.1), ((short.0, short.0), vec![short]), "no whole hour");
+    }
+
+    #[test]
+    fn each_of_the_first_three_people_is_quoted_once_by_their_best() {
+        assert_eq!(quoted(&[(10, 1), (11, 1), (12, 2), (13, 1), (14, 3), (15, 4)]), [10, 12, 14]);
+        assert_eq!(quoted(&[(10, 1), (11, 1)]), [10], "one person, however many answers");
     }
 }
