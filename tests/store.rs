@@ -959,6 +959,7 @@ async fn the_summary_counts_equal_the_answers_through_every_change() {
         let times = ["18:10", "18:40", "19:30", "23:59"].map(|hm| t(&format!("2026-11-24T{hm}:00Z")));
         let later = ["06:00", "12:00", "18:00", "18:29", "18:30", "18:45"].map(|hm| t(&format!("2026-11-25T{hm}:00Z")));
         let tos = [AnswerRef::Meeting(here.id), AnswerRef::Meeting(old.id), AnswerRef::Post(post.id)];
+        let mut answers = vec![];
         for (n, at) in times.into_iter().chain(later).enumerate() {
             for (k, to) in tos.into_iter().enumerate() {
                 let mut a = answer(to, 1 + (n as u64 + k as u64) % 4, Some(80_000 + 10 * n as u64 + k as u64), at);
@@ -968,8 +969,12 @@ async fn the_summary_counts_equal_the_answers_through_every_change() {
                 if n % 3 == 0 {
                     a.classification.segments = vec![];
                 }
-                s.log_answer(&a).await.unwrap().unwrap();
+                answers.push(a);
             }
+        }
+        // All at once, so the writers batch them (PostgreSQL's four at a time).
+        for logged in futures_util::future::join_all(answers.iter().map(|a| s.log_answer(a))).await {
+            logged.unwrap().unwrap();
         }
         let check = |step: &'static str| async move {
             for channel in [None, Some(10), Some(12), Some(13)] {

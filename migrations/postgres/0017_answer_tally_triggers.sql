@@ -1,15 +1,15 @@
--- The answer tallies of 0016, kept by statement triggers: what a statement
--- inserts, deletes or changes is counted in once, grouped, in a fixed
--- order (so concurrent writers cannot deadlock), into rows of the writer's
--- own slot (so they do not wait on each other). A change takes the old
--- rows back and adds the new ones. (SQLite's twin: row triggers.)
+-- The answer tallies of 0016 after answers change (the writer counts what
+-- it inserts): what a statement deletes or changes is counted once,
+-- grouped, into slot -1, apart from the writers' rows (so an edit never
+-- waits on a writer). A change takes the old rows back and adds the new
+-- ones. Statement triggers; SQLite's twin uses row triggers.
 CREATE FUNCTION tally_answers() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     sign BIGINT := TG_ARGV[0]::BIGINT;
 BEGIN
     INSERT INTO answer_tallies AS t
     SELECT guild_id, created_at - created_at % 3600000, COALESCE(home_channel_id, 0), segments,
-        pg_backend_pid() % 16,
+        -1,
         sign * COUNT(*),
         sign * COUNT(*) FILTER (WHERE post_id IS NOT NULL),
         sign * COUNT(*) FILTER (WHERE has_evidence),
@@ -42,8 +42,6 @@ BEGIN
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER answer_tally_added AFTER INSERT ON answers
-    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION tally_answers('1');
 CREATE TRIGGER answer_tally_removed AFTER DELETE ON answers
     REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION tally_answers('-1');
 -- (A trigger with a transition table cannot name columns: every update

@@ -14,10 +14,11 @@ CREATE INDEX answers_meeting ON answers (meeting_id, created_at);
 DROP INDEX answers_guild_created;
 CREATE INDEX answers_guild_created ON answers (guild_id, created_at, deleted_at, user_id, post_id, home_channel_id);
 
--- Live answers counted by guild, UTC hour, home channel and segments, kept
--- by triggers (0017) in the transaction of every change: a period's
--- summary adds up its hours instead of reading each answer. `slot` gives
--- concurrent writers rows of their own (PostgreSQL; always 0 on SQLite).
+-- Live answers counted by guild, UTC hour, home channel and segments: a
+-- period's summary adds up its hours instead of reading each answer. The
+-- answer writer counts what it inserts, in the same transaction; triggers
+-- (0017) take back what an update or deletion changes. `slot` gives
+-- concurrent writers rows of their own (PostgreSQL; 0 on SQLite).
 CREATE TABLE answer_tallies (
     guild_id        BIGINT NOT NULL,
     hour            BIGINT NOT NULL,

@@ -1,37 +1,7 @@
--- The answer tallies of 0016, kept by SQLite row triggers: an answer
--- counts while it is not deleted; a change of what it counts takes its old
--- row back and adds its new one. (PostgreSQL's twin: statement triggers.)
-CREATE TRIGGER answer_tally_added AFTER INSERT ON answers WHEN NEW.deleted_at IS NULL BEGIN
-    INSERT INTO answer_tallies VALUES (NEW.guild_id, NEW.created_at - NEW.created_at % 3600000,
-        COALESCE(NEW.home_channel_id, 0), NEW.segments, 0,
-        1,
-        (NEW.post_id IS NOT NULL),
-        NEW.has_evidence,
-        NEW.has_assumption,
-        (NEW.impact = 'helps'),
-        (NEW.impact = 'hurts'),
-        (NEW.impact = 'neutral'),
-        (NEW.impact = 'unknown'),
-        (NEW.reach = 'one'),
-        (NEW.reach = 'few'),
-        (NEW.reach = 'many'),
-        (NEW.reach = 'all'),
-        (NEW.reach = 'unknown'))
-    ON CONFLICT (guild_id, hour, channel_id, segments, slot) DO UPDATE SET
-        answers = answers + excluded.answers,
-        post_answers = post_answers + excluded.post_answers,
-        with_evidence = with_evidence + excluded.with_evidence,
-        with_assumption = with_assumption + excluded.with_assumption,
-        helps = helps + excluded.helps,
-        hurts = hurts + excluded.hurts,
-        neutral = neutral + excluded.neutral,
-        unknown_impact = unknown_impact + excluded.unknown_impact,
-        reach_one = reach_one + excluded.reach_one,
-        reach_few = reach_few + excluded.reach_few,
-        reach_many = reach_many + excluded.reach_many,
-        reach_all = reach_all + excluded.reach_all,
-        reach_unknown = reach_unknown + excluded.reach_unknown;
-END;
+-- The answer tallies of 0016 after an answer changes (the writer counts
+-- what it inserts): an answer counts while it is not deleted; a change of
+-- what it counts takes its old row back and adds its new one. SQLite row
+-- triggers; PostgreSQL's twin uses statement triggers.
 CREATE TRIGGER answer_tally_removed AFTER DELETE ON answers WHEN OLD.deleted_at IS NULL BEGIN
     INSERT INTO answer_tallies VALUES (OLD.guild_id, OLD.created_at - OLD.created_at % 3600000,
         COALESCE(OLD.home_channel_id, 0), OLD.segments, 0,

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use sqlx::{PgConnection, SqliteConnection};
 
 use super::reactions::add_reaction;
-use super::{db_id, ms, on_pool, Result, Store};
+use super::{db_id, ms, on_pool, tallies, Result, Store};
 use crate::domain::answer::{AnswerIds, AnswerRef, NewAnswer, Via, ANONYMOUS};
 use crate::domain::follow_up::NewFollowUp;
 use crate::domain::reaction::ReactionEvent;
@@ -31,7 +31,7 @@ const MAX_ROWS: usize = 256;
 /// anonymous ones, all by author 0, are told apart by their interaction only).
 /// Rows with a NULL guild are padding. Each answer keeps its home channel
 /// (its meeting's or post's), which its tally is counted under.
-fn insert_from_batch() -> String {
+fn insert_from_batch(returning: &str) -> String {
     format!(
         "INSERT INTO answers ({COLUMNS}, home_channel_id) SELECT {COLUMNS}, \
             COALESCE((SELECT m.channel_id FROM meetings m WHERE m.id = batch.meeting_id), \
@@ -41,7 +41,7 @@ fn insert_from_batch() -> String {
         AND (batch.interaction_id IS NULL OR batch.user_id = 0 OR NOT EXISTS (SELECT 1 FROM answers a WHERE a.via = 'modal' \
             AND a.user_id = batch.user_id AND (a.meeting_id = batch.meeting_id OR a.post_id = batch.post_id) \
             AND a.body = batch.body AND a.deleted_at IS NULL)) \
-        ON CONFLICT DO NOTHING RETURNING id, message_id, interaction_id"
+        ON CONFLICT DO NOTHING RETURNING {returning}"
     )
 }
 
@@ -59,12 +59,15 @@ pub(super) fn sqlite_insert(rows: usize) -> (&'static str, usize) {
     static SQL: [OnceLock<String>; 9] = [const { OnceLock::new() }; 9];
     let size = rows.clamp(1, MAX_ROWS).next_power_of_two();
     let sql = SQL[size.trailing_zeros() as usize].get_or_init(|| {
-        format!("WITH batch ({COLUMNS}) AS (VALUES {}) {}", question_marks(size, COLUMN_COUNT), insert_from_batch())
+        let insert = insert_from_batch("id, message_id, interaction_id");
+        format!("WITH batch ({COLUMNS}) AS (VALUES {}) {insert}", question_marks(size, COLUMN_COUNT))
     });
     (sql, size)
 }
 
-/// PostgreSQL's statement for any number of answers: one array a column.
+/// PostgreSQL's statement for any number of answers: one array a column;
+/// what it inserts is counted in the tallies of writer `$17` by the same
+/// statement.
 fn postgres_insert() -> &'static str {
     static SQL: OnceLock<String> = OnceLock::new();
     SQL.get_or_init(|| {
@@ -72,7 +75,13 @@ fn postgres_insert() -> &'static str {
             .into_iter()
             .chain(["boolean", "boolean", "boolean", "bigint", "bigint", "bigint", "text"]);
         let arrays: Vec<String> = types.enumerate().map(|(i, t)| format!("${}::{t}[]", i + 1)).collect();
-        format!("WITH batch ({COLUMNS}) AS (SELECT * FROM UNNEST({})) {}", arrays.join(", "), insert_from_batch())
+        format!(
+            "WITH batch ({COLUMNS}) AS (SELECT * FROM UNNEST({})), inserted AS ({}), counted AS ({}) \
+            SELECT id, message_id, interaction_id FROM inserted",
+            arrays.join(", "),
+            insert_from_batch("*"),
+            tallies::add("inserted a WHERE TRUE", "$17::integer")
+        )
     })
 }
 
@@ -114,7 +123,9 @@ type Inserted = Vec<(i64, Option<i64>, Option<i64>)>;
 /// The two statements whose form differs between the backends.
 trait BatchSql {
     /// Inserts up to `MAX_ROWS` answers; (id, message, interaction) of each inserted.
-    async fn insert_answers(&mut self, rows: &[Row<'_>]) -> Result<Inserted>;
+    async fn insert_answers(&mut self, rows: &[Row<'_>], slot: i32) -> Result<Inserted>;
+    /// Counts the answers inserted in the tallies of writer `slot`.
+    async fn tally(&mut self, ids: &[i64], slot: i32) -> Result<()>;
     /// Inserts follow-ups of answers; (answer id, follow-up id) of each.
     async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>>;
 }
@@ -123,7 +134,7 @@ const FOLLOW_UP_COLUMNS: &str =
     "guild_id, answer_id, meeting_id, body, owner_id, created_by, due_date, created_at, customer";
 
 impl BatchSql for SqliteConnection {
-    async fn insert_answers(&mut self, rows: &[Row<'_>]) -> Result<Inserted> {
+    async fn insert_answers(&mut self, rows: &[Row<'_>], _slot: i32) -> Result<Inserted> {
         let (sql, size) = sqlite_insert(rows.len());
         let mut q = sqlx::query_as(sql);
         for r in rows {
@@ -152,6 +163,15 @@ impl BatchSql for SqliteConnection {
         q.fetch_all(self).await
     }
 
+    /// SQLite has no data-modifying WITH: one more statement counts them
+    /// (one writer at a time, so one slot).
+    async fn tally(&mut self, ids: &[i64], _slot: i32) -> Result<()> {
+        static SQL: OnceLock<String> = OnceLock::new();
+        let sql = SQL.get_or_init(|| tallies::add("answers a WHERE a.id IN (SELECT value FROM json_each($1))", "0"));
+        let ids = serde_json::to_string(ids).expect("ids serialise");
+        sqlx::query(sql).bind(ids).execute(self).await.map(drop)
+    }
+
     async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>> {
         let sql = format!(
             "INSERT INTO follow_ups ({FOLLOW_UP_COLUMNS}, status) SELECT *, 'open' FROM (VALUES {}) \
@@ -176,7 +196,7 @@ impl BatchSql for SqliteConnection {
 }
 
 impl BatchSql for PgConnection {
-    async fn insert_answers(&mut self, rows: &[Row<'_>]) -> Result<Inserted> {
+    async fn insert_answers(&mut self, rows: &[Row<'_>], slot: i32) -> Result<Inserted> {
         let column = |f: &dyn Fn(&Row) -> Option<i64>| rows.iter().map(f).collect::<Vec<Option<i64>>>();
         let text = |f: &dyn Fn(&Row) -> String| rows.iter().map(f).collect::<Vec<String>>();
         let flag = |f: &dyn Fn(&Row) -> bool| rows.iter().map(f).collect::<Vec<bool>>();
@@ -197,8 +217,14 @@ impl BatchSql for PgConnection {
             .bind(column(&|r| r.a.interaction_id.map(db_id)))
             .bind(column(&|r| Some(ms(r.a.created_at))))
             .bind(text(&|r| r.a.classification.reach.as_str().into()))
+            .bind(slot)
             .fetch_all(self)
             .await
+    }
+
+    /// Counted by the insert itself.
+    async fn tally(&mut self, _ids: &[i64], _slot: i32) -> Result<()> {
+        Ok(())
     }
 
     async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>> {
@@ -261,13 +287,13 @@ fn follow_up_of(a: &NewAnswer, answer_id: i64) -> Option<NewFollowUp> {
 /// Logs answers and the follow-ups they ask for on `conn` (inside a
 /// transaction): one statement per `MAX_ROWS` answers, one for their
 /// follow-ups. Each answer's ids, or `None` where it was logged before.
-async fn insert_answers(conn: &mut impl BatchSql, answers: &[&NewAnswer]) -> Result<Vec<Option<AnswerIds>>> {
+async fn insert_answers(conn: &mut impl BatchSql, answers: &[&NewAnswer], slot: i32) -> Result<Vec<Option<AnswerIds>>> {
     let take = firsts(answers);
     let keyed: Vec<Row> =
         answers.iter().zip(&take).filter(|(a, take)| **take && key_of(a).is_some()).map(|(a, _)| Row::of(a)).collect();
     let mut inserted = HashMap::new();
     for chunk in keyed.chunks(MAX_ROWS) {
-        let rows = conn.insert_answers(chunk).await?;
+        let rows = conn.insert_answers(chunk, slot).await?;
         inserted
             .extend(rows.into_iter().filter_map(|(id, message, interaction)| Some((key(message, interaction)?, id))));
     }
@@ -277,9 +303,13 @@ async fn insert_answers(conn: &mut impl BatchSql, answers: &[&NewAnswer]) -> Res
             _ if !take => None,
             Some(k) => inserted.get(&k).copied(),
             // No source to match a returned row by: a statement of its own.
-            None => conn.insert_answers(&[Row::of(a)]).await?.first().map(|(id, ..)| *id),
+            None => conn.insert_answers(&[Row::of(a)], slot).await?.first().map(|(id, ..)| *id),
         };
         ids.push(id.map(|answer| AnswerIds { answer, follow_up: None }));
+    }
+    let inserted: Vec<i64> = ids.iter().flatten().map(|id| id.answer).collect();
+    if !inserted.is_empty() {
+        conn.tally(&inserted, slot).await?;
     }
     let asked: Vec<(NewFollowUp, Timestamp)> = answers
         .iter()
@@ -296,20 +326,21 @@ async fn insert_answers(conn: &mut impl BatchSql, answers: &[&NewAnswer]) -> Res
 }
 
 impl Store {
-    /// Writes answers (with their follow-ups) and reactions in one
-    /// transaction; each answer's ids (or `None`: logged before) and
-    /// whether each reaction was logged.
+    /// Writes answers (with their follow-ups and tallies, in writer
+    /// `slot`'s rows) and reactions in one transaction; each answer's ids
+    /// (or `None`: logged before) and whether each reaction was logged.
     pub(super) async fn write_batch(
         &self,
         answers: &[&NewAnswer],
         reactions: &[&ReactionEvent],
+        slot: i32,
     ) -> Result<(Vec<Option<AnswerIds>>, Vec<bool>)> {
         // Always inside a transaction: in autocommit, sqlx-sqlite drops the
         // error of the implicit COMMIT after a RETURNING row (a full disk
         // would then look like success).
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            let ids = insert_answers(&mut *tx, answers).await?;
+            let ids = insert_answers(&mut *tx, answers, slot).await?;
             let mut logged = Vec::with_capacity(reactions.len());
             for r in reactions {
                 logged.push(add_reaction!(r, tx)?);

@@ -17,6 +17,7 @@ mod privacy;
 mod reactions;
 mod report;
 mod sign_in;
+mod tallies;
 mod writer;
 
 use std::str::FromStr;

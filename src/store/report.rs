@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use jiff::civil::Date;
 use jiff::Timestamp;
 
+use super::tallies::{counted_groups_sql, hours_and_rest, tallied_groups_sql};
 use super::{db_id, from_db_id, ms, on_pool, Result, Store};
 use crate::domain::challenge::ChallengeCounts;
 use crate::domain::outcome::OutcomeCounts;
@@ -102,7 +103,7 @@ const MEETINGS: &str = "SELECT m.id, m.opened_at, \
 /// with statistics gathered while the table was small it chose to walk the
 /// guild's whole history by person for the answerers and the quotes (1.8 s
 /// at 1M answers).
-fn answers_in(backend: &str) -> String {
+pub(super) fn answers_in(backend: &str) -> String {
     let index = if backend == "sqlite" { "INDEXED BY answers_guild_created" } else { "" };
     format!(
         "FROM answers a {index} WHERE a.guild_id = $1 AND a.created_at >= $2 AND a.created_at < $3 \
@@ -117,56 +118,6 @@ pub(super) const ANSWER_COLUMNS: &str =
 /// longest quote shown.
 fn substance() -> String {
     format!("CASE WHEN LENGTH(a.body) > {QUOTE_CHARS} THEN {QUOTE_CHARS} ELSE LENGTH(a.body) END")
-}
-
-/// What a group of answers counts, as `answer_tallies` columns and as the
-/// condition each counts on an answer, in [`GroupSql`]'s order.
-const COUNTS: [(&str, &str); 12] = [
-    ("post_answers", "a.post_id IS NOT NULL"),
-    ("with_evidence", "a.has_evidence"),
-    ("with_assumption", "a.has_assumption"),
-    ("helps", "a.impact = 'helps'"),
-    ("hurts", "a.impact = 'hurts'"),
-    ("neutral", "a.impact = 'neutral'"),
-    ("unknown_impact", "a.impact = 'unknown'"),
-    ("reach_one", "a.reach = 'one'"),
-    ("reach_few", "a.reach = 'few'"),
-    ("reach_many", "a.reach = 'many'"),
-    ("reach_all", "a.reach = 'all'"),
-    ("reach_unknown", "a.reach = 'unknown'"),
-];
-
-/// Counts by segments over the whole UTC hours `[$2, $3)`, added up from
-/// the tallies the triggers keep (migration 0017).
-fn tallied_groups_sql() -> String {
-    let sums: Vec<String> =
-        std::iter::once("answers").chain(COUNTS.map(|(c, _)| c)).map(|c| format!("CAST(SUM({c}) AS BIGINT)")).collect();
-    format!(
-        "SELECT segments, {} FROM answer_tallies WHERE guild_id = $1 AND hour >= $2 AND hour < $3 \
-        AND ($4 IS NULL OR channel_id = $4) GROUP BY segments",
-        sums.join(", ")
-    )
-}
-
-/// Counts by segments over `[$2, $3)`, answer by answer: for the part of
-/// an hour at either end of a period in a zone whose offset is not whole hours.
-fn counted_groups_sql(backend: &str) -> String {
-    let counts: Vec<String> = COUNTS.map(|(_, condition)| format!("COUNT(*) FILTER (WHERE {condition})")).to_vec();
-    format!("SELECT a.segments, COUNT(*), {} {} GROUP BY a.segments", counts.join(", "), answers_in(backend))
-}
-
-const HOUR_MS: i64 = 3_600_000;
-
-/// `[start, end)` as the whole UTC hours in it, read from the tallies, and
-/// the parts before and after them, read answer by answer.
-fn hours_and_rest(start: i64, end: i64) -> ((i64, i64), Vec<(i64, i64)>) {
-    let (first, last) = (start.div_euclid(HOUR_MS) * HOUR_MS, end.div_euclid(HOUR_MS) * HOUR_MS);
-    let first = if first < start { first + HOUR_MS } else { first };
-    if first >= last {
-        return ((start, start), vec![(start, end)]);
-    }
-    let rest = [(start, first), (last, end)].into_iter().filter(|(s, e)| s < e).collect();
-    ((first, last), rest)
 }
 
 /// The period's answers with evidence, most substantial first, up to
@@ -252,7 +203,7 @@ impl Store {
         let backend = self.backend();
         let in_period = answers_in(backend);
         let (hours, rest) = hours_and_rest(s, e);
-        let (tallied_sql, counted_sql) = (tallied_groups_sql(), counted_groups_sql(backend));
+        let (tallied_sql, counted_sql) = (tallied_groups_sql(), counted_groups_sql(&in_period));
         let answerers_sql = format!("SELECT COUNT(DISTINCT a.user_id) {in_period}");
         let (best_sql, quoted_sql) = (best_answers_sql(backend), format!("SELECT {ANSWER_COLUMNS} {QUOTED}"));
         let reactions_sql = format!("SELECT COUNT(*) {POST_REACTIONS}");
@@ -409,16 +360,6 @@ fn group(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_period_is_split_into_whole_hours_and_the_rest() {
-        let h = HOUR_MS;
-        assert_eq!(hours_and_rest(24 * h, 48 * h), ((24 * h, 48 * h), vec![]), "a day in UTC");
-        let (start, end) = (18 * h + h / 2, 42 * h + h / 2); // a day at UTC+5:30
-        assert_eq!(hours_and_rest(start, end), ((19 * h, 42 * h), vec![(start, 19 * h), (42 * h, end)]));
-        let short = (h + 1, 2 * h - 1);
-        assert_eq!(hours_and_rest(short.0, short.1), ((short.0, short.0), vec![short]), "no whole hour");
-    }
 
     #[test]
     fn each_of_the_first_three_people_is_quoted_once_by_their_best() {

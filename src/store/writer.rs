@@ -26,18 +26,18 @@ const MAX_BATCH: usize = 1024;
 
 /// Transactions written at once on PostgreSQL, each on its own
 /// connection (SQLite has one writer whatever the number).
-const POSTGRES_WRITERS: usize = 4;
+const POSTGRES_WRITERS: i32 = 4;
 
 impl Writer {
     pub(super) fn spawn(pool: Pool) -> Writer {
-        let writers = match pool {
+        let writers: i32 = match pool {
             Pool::Sqlite(_) => 1,
             Pool::Postgres(_) => POSTGRES_WRITERS,
         };
         let (tx, rx) = mpsc::unbounded_channel();
         let rx = Arc::new(Mutex::new(rx));
-        for _ in 0..writers {
-            tokio::spawn(write_loop(Store::without_writer(pool.clone()), rx.clone()));
+        for slot in 0..writers {
+            tokio::spawn(write_loop(Store::without_writer(pool.clone()), rx.clone(), slot));
         }
         Writer(tx)
     }
@@ -71,7 +71,8 @@ async fn next_batch(rx: &Mutex<mpsc::UnboundedReceiver<Write>>) -> Option<Vec<Wr
     Some(batch)
 }
 
-async fn write_loop(store: Store, rx: Arc<Mutex<mpsc::UnboundedReceiver<Write>>>) {
+/// Writes batches as they come; `slot` keeps this writer's tallies apart.
+async fn write_loop(store: Store, rx: Arc<Mutex<mpsc::UnboundedReceiver<Write>>>, slot: i32) {
     while let Some(batch) = next_batch(&rx).await {
         let (mut answers, mut answered, mut reactions, mut reacted) = (vec![], vec![], vec![], vec![]);
         for write in batch {
@@ -89,7 +90,7 @@ async fn write_loop(store: Store, rx: Arc<Mutex<mpsc::UnboundedReceiver<Write>>>
         let answer_refs: Vec<&NewAnswer> = answers.iter().collect();
         let reaction_refs: Vec<&ReactionEvent> = reactions.iter().collect();
         let started = Instant::now();
-        let written = store.write_batch(&answer_refs, &reaction_refs).await;
+        let written = store.write_batch(&answer_refs, &reaction_refs, slot).await;
         metrics::histogram!("advocate_db_write_seconds").record(started.elapsed().as_secs_f64());
         match written {
             Ok((ids, logged)) => {
@@ -109,10 +110,11 @@ async fn write_loop(store: Store, rx: Arc<Mutex<mpsc::UnboundedReceiver<Write>>>
             // One bad row must not lose the others: retry each alone.
             Err(_) => {
                 for (a, reply) in answer_refs.into_iter().zip(answered) {
-                    let _ = reply.send(store.write_batch(&[a], &[]).await.map(|(mut ids, _)| ids.remove(0)));
+                    let _ = reply.send(store.write_batch(&[a], &[], slot).await.map(|(mut ids, _)| ids.remove(0)));
                 }
                 for (r, reply) in reaction_refs.into_iter().zip(reacted) {
-                    let _ = reply.send(store.write_batch(&[], &[r]).await.map(|(_, mut logged)| logged.remove(0)));
+                    let _ =
+                        reply.send(store.write_batch(&[], &[r], slot).await.map(|(_, mut logged)| logged.remove(0)));
                 }
             }
         }
