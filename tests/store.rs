@@ -531,6 +531,8 @@ async fn retention_and_guild_deletion_remove_rows() {
         assert_eq!(removed, 2, "{}: the old answer and its meeting", db.backend);
         assert!(s.meeting_by_thread(70).await.unwrap().is_none());
         assert_eq!(s.meeting_stats(m_new.id).await.unwrap().answers, 1);
+        let tallies = "SELECT COUNT(*) FROM answer_tallies";
+        assert_eq!(common::count(&db, tallies).await, 1, "{}: only the new answer's hour is counted", db.backend);
 
         s.set_guild_left(GUILD, Some(old)).await.unwrap();
         assert_eq!(s.guilds_left_before(now).await.unwrap(), vec![GUILD]);
@@ -538,6 +540,7 @@ async fn retention_and_guild_deletion_remove_rows() {
         s.delete_guild(GUILD).await.unwrap();
         assert!(s.find_guild_settings(GUILD, &Defaults::default()).await.unwrap().is_none(), "{}", db.backend);
         assert!(s.meeting_by_thread(71).await.unwrap().is_none());
+        assert_eq!(common::count(&db, tallies).await, 0, "{}", db.backend);
         db.finish().await;
     }
 }

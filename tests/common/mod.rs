@@ -137,6 +137,17 @@ pub async fn schema_columns(db: &TestStore) -> std::collections::BTreeSet<(Strin
     rows.into_iter().collect()
 }
 
+/// The number a `SELECT COUNT(*) …` reads, straight from the database.
+pub async fn count(db: &TestStore, sql: &str) -> i64 {
+    if db.backend == "sqlite" {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap()
+    } else {
+        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap()
+    }
+}
+
 /// Every (table, column) holding `needle` anywhere in its text.
 pub async fn columns_holding(db: &TestStore, needle: &str) -> Vec<(String, String)> {
     let like = format!("%{needle}%");
