@@ -1,7 +1,8 @@
 //! Answers, their follow-ups and reactions written as one batch: the
 //! answers in one statement (SQLite: a VALUES list of `?`, whose binding
 //! stays linear; PostgreSQL: one array per column through UNNEST, one
-//! cached plan), their follow-ups in one more, all in one transaction.
+//! cached plan, which also counts them in the tallies), their tallies
+//! (SQLite) and follow-ups in one more each, all in one transaction.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -120,7 +121,7 @@ fn key_of(a: &NewAnswer) -> Option<Key> {
 
 type Inserted = Vec<(i64, Option<i64>, Option<i64>)>;
 
-/// The two statements whose form differs between the backends.
+/// The statements whose form differs between the backends.
 trait BatchSql {
     /// Inserts up to `MAX_ROWS` answers; (id, message, interaction) of each inserted.
     async fn insert_answers(&mut self, rows: &[Row<'_>], slot: i32) -> Result<Inserted>;
