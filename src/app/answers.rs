@@ -68,7 +68,6 @@ impl App {
         } else {
             None
         };
-        let evidence = classification.has_evidence.then(|| text.clone());
         let answer = NewAnswer {
             guild_id: m.guild_id,
             channel_id: m.thread_id,
@@ -83,12 +82,9 @@ impl App {
             created_at: m.at,
             follow_up,
         };
-        let logged = self.log(answer).await?;
-        // A reply with evidence answers its author's challenged assumptions here.
-        if let (Some(logged), Some(evidence)) = (&logged, evidence) {
-            self.store.validate_by_reply(meeting, m.user_id, logged.answer_id, &evidence, m.at).await?;
-        }
-        Ok(logged)
+        // Logged with it: a reply with evidence answers its author's
+        // challenged assumptions here.
+        self.log(answer).await
     }
 
     /// Stores an answer (and its follow-up) in one transaction; `None` if

@@ -121,12 +121,30 @@ fn key_of(a: &NewAnswer) -> Option<Key> {
 
 type Inserted = Vec<(i64, Option<i64>, Option<i64>)>;
 
+/// The answers `$1` as SQLite reads a list bound as JSON.
+const SQLITE_IDS: &str = "SELECT value FROM json_each($1)";
+
+/// A thread reply with evidence among the answers `ids` (a SELECT of
+/// their ids) validates its author's open challenges in its meeting, with
+/// its text, in the batch's transaction: no query of its own per reply.
+pub(super) fn validate_sql(ids: &str) -> String {
+    format!(
+        "UPDATE answers SET challenge = 'validated', resolved_at = r.created_at, resolution = r.body \
+        FROM answers r WHERE r.id IN ({ids}) AND r.via = 'thread' AND r.has_evidence \
+        AND answers.challenge = 'open' AND answers.meeting_id = r.meeting_id \
+        AND answers.user_id = r.user_id AND answers.id <> r.id"
+    )
+}
+
 /// The statements whose form differs between the backends.
 trait BatchSql {
     /// Inserts up to `MAX_ROWS` answers; (id, message, interaction) of each inserted.
     async fn insert_answers(&mut self, rows: &[Row<'_>], slot: i32) -> Result<Inserted>;
     /// Counts the answers inserted in the tallies of writer `slot`.
     async fn tally(&mut self, ids: &[i64], slot: i32) -> Result<()>;
+    /// Lets the thread replies inserted with evidence validate their
+    /// authors' open challenges in their meetings (see [`validate_sql`]).
+    async fn validate_challenges(&mut self, ids: &[i64]) -> Result<()>;
     /// Inserts follow-ups of answers; (answer id, follow-up id) of each.
     async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>>;
 }
@@ -168,7 +186,14 @@ impl BatchSql for SqliteConnection {
     /// (one writer at a time, so one slot).
     async fn tally(&mut self, ids: &[i64], _slot: i32) -> Result<()> {
         static SQL: OnceLock<String> = OnceLock::new();
-        let sql = SQL.get_or_init(|| tallies::add("answers a WHERE a.id IN (SELECT value FROM json_each($1))", "0"));
+        let sql = SQL.get_or_init(|| tallies::add(&format!("answers a WHERE a.id IN ({SQLITE_IDS})"), "0"));
+        let ids = serde_json::to_string(ids).expect("ids serialise");
+        sqlx::query(sql).bind(ids).execute(self).await.map(drop)
+    }
+
+    async fn validate_challenges(&mut self, ids: &[i64]) -> Result<()> {
+        static SQL: OnceLock<String> = OnceLock::new();
+        let sql = SQL.get_or_init(|| validate_sql(SQLITE_IDS));
         let ids = serde_json::to_string(ids).expect("ids serialise");
         sqlx::query(sql).bind(ids).execute(self).await.map(drop)
     }
@@ -226,6 +251,12 @@ impl BatchSql for PgConnection {
     /// Counted by the insert itself.
     async fn tally(&mut self, _ids: &[i64], _slot: i32) -> Result<()> {
         Ok(())
+    }
+
+    async fn validate_challenges(&mut self, ids: &[i64]) -> Result<()> {
+        static SQL: OnceLock<String> = OnceLock::new();
+        let sql = SQL.get_or_init(|| validate_sql("SELECT UNNEST($1::bigint[])"));
+        sqlx::query(sql).bind(ids).execute(self).await.map(drop)
     }
 
     async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>> {
@@ -311,6 +342,15 @@ async fn insert_answers(conn: &mut impl BatchSql, answers: &[&NewAnswer], slot: 
     let inserted: Vec<i64> = ids.iter().flatten().map(|id| id.answer).collect();
     if !inserted.is_empty() {
         conn.tally(&inserted, slot).await?;
+    }
+    let evidence: Vec<i64> = answers
+        .iter()
+        .zip(&ids)
+        .filter(|(a, _)| a.via == Via::Thread && a.classification.has_evidence)
+        .filter_map(|(_, id)| Some(id.as_ref()?.answer))
+        .collect();
+    if !evidence.is_empty() {
+        conn.validate_challenges(&evidence).await?;
     }
     let asked: Vec<(NewFollowUp, Timestamp)> = answers
         .iter()

@@ -5,15 +5,6 @@ use jiff::Timestamp;
 use super::{db_id, from_db_id, ms, on_pool, Result, Store};
 use crate::domain::challenge::{Challenged, Resolution};
 
-/// Whether an author has an open challenge in a meeting (per evidence reply).
-pub(super) const HAS_OPEN_CHALLENGE: &str =
-    "SELECT id FROM answers WHERE meeting_id = $1 AND user_id = $2 AND challenge = 'open' LIMIT 1";
-
-/// See [`Store::validate_by_reply`].
-pub(super) const VALIDATE_BY_REPLY: &str =
-    "UPDATE answers SET challenge = 'validated', resolved_at = $5, resolution = $4 \
-    WHERE meeting_id = $1 AND user_id = $2 AND id <> $3 AND challenge = 'open'";
-
 impl Store {
     /// Marks the answer logged from `message_id` in a meeting thread as
     /// challenged, the first time only; `None` otherwise (not an answer,
@@ -51,35 +42,6 @@ impl Store {
             .bind(note)
             .execute(p).await.map(|r| r.rows_affected()))?;
         Ok(done == 1)
-    }
-
-    /// Validates `author`'s open challenges in a meeting with the evidence
-    /// in their reply `reply_id` (per evidence reply). Most such replies
-    /// answer no challenge: they are looked for first, so that those
-    /// replies take no write lock (on SQLite an UPDATE that changes
-    /// nothing still waits for the answer writer's transaction).
-    pub async fn validate_by_reply(
-        &self,
-        meeting_id: i64,
-        author: u64,
-        reply_id: i64,
-        evidence: &str,
-        now: Timestamp,
-    ) -> Result<u64> {
-        on_pool!(self, p => {
-            let open: Option<i64> =
-                sqlx::query_scalar(HAS_OPEN_CHALLENGE).bind(meeting_id).bind(db_id(author)).fetch_optional(p).await?;
-            if open.is_none() {
-                return Ok(0);
-            }
-            sqlx::query(VALIDATE_BY_REPLY)
-                .bind(meeting_id)
-                .bind(db_id(author))
-                .bind(reply_id)
-                .bind(evidence)
-                .bind(ms(now))
-                .execute(p).await.map(|r| r.rows_affected())
-        })
     }
 
     /// A meeting's answers still challenged: (answer id, its text).

@@ -206,8 +206,7 @@ pub fn per_event_queries() -> Vec<(&'static str, String)> {
         ("guilds whose summary is due", guilds::due_guilds_sql(Scheduled::Summary)),
         ("follow-ups to remind", follow_ups::UNREMINDED.into()),
         ("customers waiting on follow-ups", follow_ups::WAITING.into()),
-        ("an author's open challenge", challenges::HAS_OPEN_CHALLENGE.into()),
-        ("validate a challenge by reply", challenges::VALIDATE_BY_REPLY.into()),
+        ("validate challenges by reply", batch::validate_sql("SELECT value FROM json_each($1)")),
         ("daily posts not confirmed sent", posts::unfinished_sql()),
     ]
 }
