@@ -122,7 +122,7 @@ fn key_of(a: &NewAnswer) -> Option<Key> {
 type Inserted = Vec<(i64, Option<i64>, Option<i64>)>;
 
 /// The answers `$1` as SQLite reads a list bound as JSON.
-const SQLITE_IDS: &str = "SELECT value FROM json_each($1)";
+pub(super) const SQLITE_IDS: &str = "SELECT value FROM json_each($1)";
 
 /// A thread reply with evidence among the answers `ids` (a SELECT of
 /// their ids) validates its author's open challenges in its meeting, with

@@ -206,7 +206,7 @@ pub fn per_event_queries() -> Vec<(&'static str, String)> {
         ("guilds whose summary is due", guilds::due_guilds_sql(Scheduled::Summary)),
         ("follow-ups to remind", follow_ups::UNREMINDED.into()),
         ("customers waiting on follow-ups", follow_ups::WAITING.into()),
-        ("validate challenges by reply", batch::validate_sql("SELECT value FROM json_each($1)")),
+        ("validate challenges by reply", batch::validate_sql(batch::SQLITE_IDS)),
         ("daily posts not confirmed sent", posts::unfinished_sql()),
     ]
 }

@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use serde::Serialize;
 
+use super::tallies::HOUR_MS;
 use super::{db_id, from_db_id, ms, on_pool, Result, Store};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, sqlx::FromRow)]
@@ -189,8 +190,8 @@ impl Store {
                 removed += sqlx::query(sql).bind(g).bind(c).execute(p).await?.rows_affected();
             }
             // The hours before the cutoff now count nothing.
-            let tallies = "DELETE FROM answer_tallies WHERE guild_id = $1 AND hour <= $2 - 3600000";
-            sqlx::query(tallies).bind(g).bind(c).execute(p).await?;
+            let tallies = format!("DELETE FROM answer_tallies WHERE guild_id = $1 AND hour <= $2 - {HOUR_MS}");
+            sqlx::query(&tallies).bind(g).bind(c).execute(p).await?;
             sqlx::query("DELETE FROM deleted_messages WHERE deleted_at < $1").bind(c).execute(p).await?;
             sqlx::query("DELETE FROM reaction_removals WHERE removed_at < $1").bind(c).execute(p).await?;
             Ok(removed)

@@ -25,6 +25,11 @@ const COUNTS: [(&str, &str); 12] = [
     ("reach_unknown", "a.reach = 'unknown'"),
 ];
 
+/// A tally's count columns, `answers` first, in [`counts`]' order.
+fn columns() -> impl Iterator<Item = &'static str> {
+    std::iter::once("answers").chain(COUNTS.map(|(column, _)| column))
+}
+
 /// `COUNT(*)` and each of [`COUNTS`] over answers `a`: a tally's counts.
 fn counts() -> String {
     let each = COUNTS.map(|(_, condition)| format!("COUNT(*) FILTER (WHERE {condition})"));
@@ -36,11 +41,7 @@ fn counts() -> String {
 /// order, so concurrent writers never deadlock, and in rows of their own
 /// slot, so they never wait on each other (PostgreSQL).
 pub(super) fn add(from: &str, slot: &str) -> String {
-    let sums = std::iter::once("answers")
-        .chain(COUNTS.map(|(column, _)| column))
-        .map(|c| format!("{c} = answer_tallies.{c} + excluded.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let sums = columns().map(|c| format!("{c} = answer_tallies.{c} + excluded.{c}")).collect::<Vec<_>>().join(", ");
     format!(
         "INSERT INTO answer_tallies SELECT a.guild_id, a.created_at - a.created_at % {HOUR_MS}, \
             COALESCE(a.home_channel_id, 0), a.segments, {slot}, {} \
@@ -53,7 +54,7 @@ pub(super) fn add(from: &str, slot: &str) -> String {
 /// Counts by segments over the whole UTC hours `[$2, $3)` of guild `$1`
 /// (`$4`: one home channel, or NULL for all), added up from the tallies.
 pub(super) fn tallied_groups_sql() -> String {
-    let sums = std::iter::once("answers").chain(COUNTS.map(|(c, _)| c)).map(|c| format!("CAST(SUM({c}) AS BIGINT)"));
+    let sums = columns().map(|c| format!("CAST(SUM({c}) AS BIGINT)"));
     format!(
         "SELECT segments, {} FROM answer_tallies WHERE guild_id = $1 AND hour >= $2 AND hour < $3 \
         AND ($4 IS NULL OR channel_id = $4) GROUP BY segments",
