@@ -169,9 +169,17 @@ pub(super) fn reply_of(
     content: &str,
     at: Option<serenity::model::Timestamp>,
 ) -> Option<ThreadMessage> {
-    let me = ctx.cache.current_user().id;
-    let text = content.replace(&format!("<@{me}>"), "").replace(&format!("<@!{me}>"), "");
-    if author.bot || text.trim().is_empty() {
+    if author.bot {
+        return None;
+    }
+    let text = match content.contains("<@") {
+        true => {
+            let me = ctx.cache.current_user().id;
+            content.replace(&format!("<@{me}>"), "").replace(&format!("<@!{me}>"), "")
+        }
+        false => content.to_string(),
+    };
+    if text.trim().is_empty() {
         return None;
     }
     let at = at.and_then(|t| jiff::Timestamp::from_second(t.unix_timestamp()).ok()).unwrap_or_else(|| app.clock.now());

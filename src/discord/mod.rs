@@ -16,7 +16,10 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use serenity::all::{ClientBuilder, CreateAllowedMentions, GatewayIntents, HttpBuilder, ShardManager};
+use tokio::sync::mpsc;
 
+use crate::app::answers::ThreadMessage;
+use crate::app::inflight::Working;
 use crate::app::App;
 use crate::config::Config;
 
@@ -97,18 +100,22 @@ impl Running {
 }
 
 /// Every event, commands included, counts as running work from the moment
-/// it arrives until its handler ends, so a stop can wait for it. At most
-/// [`MAX_HANDLERS`] handlers run at once. serenity spawns a task per event
-/// and has no back-pressure, so what waits for a turn is kept small: a new
-/// message (most of a burst) is cut down to what logging needs, or dropped
-/// at once when it cannot be an answer, before it waits.
+/// it arrives until its handler ends, so a stop can wait for it. serenity
+/// spawns a task per event and has no back-pressure, so a burst must not
+/// leave its tasks waiting: a new message (most of a burst) is cut down to
+/// what logging needs, or dropped at once when it cannot be an answer, and
+/// queued for [`reply_handlers`], which ends serenity's task (and frees
+/// its copy of the event) at once. Other events wait for one of
+/// [`MAX_HANDLERS`] turns.
 struct Tracked {
     inner: poise::Framework<Data, Error>,
     app: App,
     turns: tokio::sync::Semaphore,
+    replies: mpsc::UnboundedSender<(ThreadMessage, Working)>,
 }
 
-/// Handlers running at once; enough to keep the database writer's batches full.
+/// Handlers running at once, of each kind; enough to keep the database
+/// writer's batches full.
 const MAX_HANDLERS: usize = 256;
 
 type Dispatch<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>;
@@ -135,17 +142,29 @@ impl serenity::framework::Framework for Tracked {
                 self.inner.dispatch(ctx, event).await
             });
         };
-        let reply = events::arriving_reply(&ctx, &self.app, &new_message);
-        drop((ctx, new_message));
-        Box::pin(async move {
-            let _working = working;
-            let Some(reply) = reply else { return };
-            let _turn = self.turns.acquire().await;
-            // Boxed: only a running handler holds the logging's state.
-            if let Err(error) = Box::pin(self.app.log_thread_reply(&reply)).await {
+        if let Some(reply) = events::arriving_reply(&ctx, &self.app, &new_message) {
+            // Sent only while the client (and so this framework) lives;
+            // the handlers finish what was queued before they stop.
+            let _ = self.replies.send((reply, working));
+        }
+        Box::pin(std::future::ready(()))
+    }
+}
+
+/// Logs queued thread replies, at most [`MAX_HANDLERS`] at once, until
+/// the queue's sender is gone and the queue is empty.
+async fn reply_handlers(app: App, mut queue: mpsc::UnboundedReceiver<(ThreadMessage, Working)>) {
+    let app = Arc::new(app);
+    let turns = Arc::new(tokio::sync::Semaphore::new(MAX_HANDLERS));
+    while let Some((reply, working)) = queue.recv().await {
+        let turn = turns.clone().acquire_owned().await.expect("the semaphore is never closed");
+        let app = app.clone();
+        tokio::spawn(async move {
+            if let Err(error) = app.log_thread_reply(&reply).await {
                 tracing::error!(event = "message", error = %describe(&error), "handling an event failed");
             }
-        })
+            drop((turn, working));
+        });
     }
 }
 
@@ -208,9 +227,12 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
             })
         })
         .build();
+    let (replies, queue) = mpsc::unbounded_channel();
+    tokio::spawn(reply_handlers(tracked_app.clone(), queue));
+    let turns = tokio::sync::Semaphore::new(MAX_HANDLERS);
     let mut client = ClientBuilder::new_with_http(http, intents)
         .cache_settings(lean_cache())
-        .framework(Tracked { inner: framework, app: tracked_app, turns: tokio::sync::Semaphore::new(MAX_HANDLERS) })
+        .framework(Tracked { inner: framework, app: tracked_app, turns, replies })
         .await
         .context("setting up the Discord client failed")?;
     let shards = client.shard_manager.clone();
