@@ -158,6 +158,23 @@ async fn apply_fault(conn: &mut sqlx::SqliteConnection, fault: Arc<AtomicU8>) ->
     Ok(())
 }
 
+/// A SQLite pool of `connections` that applies the test's `fault` to
+/// each connection as it is handed out.
+async fn sqlite_pool(options: SqliteConnectOptions, connections: u32, fault: Arc<AtomicU8>) -> Result<SqlitePool> {
+    let on_acquire = fault.clone();
+    SqlitePoolOptions::new()
+        .max_connections(connections)
+        // A SQLite connection is a file handle: nothing to ping.
+        .test_before_acquire(false)
+        .after_connect(move |c, _| Box::pin(apply_fault(c, fault.clone())))
+        .before_acquire(move |c, _| {
+            let fault = on_acquire.clone();
+            Box::pin(async move { apply_fault(c, fault).await.map(|()| true) })
+        })
+        .connect_with(options)
+        .await
+}
+
 /// The file part of a `sqlite:` URL (`None` for another database).
 pub fn sqlite_file(url: &str) -> Option<&str> {
     let rest = url.strip_prefix("sqlite:")?;
@@ -216,7 +233,7 @@ impl Store {
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
         let shown = redact_url(url);
         let fault = Arc::new(AtomicU8::new(NEVER_FAULTED));
-        let pool = if url.starts_with("sqlite:") {
+        let (pool, writer_pool) = if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .with_context(|| format!("DATABASE_URL `{shown}` is not a valid SQLite URL; write sqlite:advocate.db"))?
                 .create_if_missing(true)
@@ -224,21 +241,12 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let hook = fault.clone();
-            let hook2 = fault.clone();
-            let pool = SqlitePoolOptions::new()
-                .max_connections(4)
-                // A SQLite connection is a file handle: nothing to ping.
-                .test_before_acquire(false)
-                .after_connect(move |c, _| Box::pin(apply_fault(c, hook.clone())))
-                .before_acquire(move |c, _| {
-                    let fault = hook2.clone();
-                    Box::pin(async move { apply_fault(c, fault).await.map(|()| true) })
-                })
-                .connect_with(options)
-                .await
-                .with_context(|| format!("cannot open the SQLite database `{shown}` (DATABASE_URL): check that its folder exists and is writable"))?;
-            Pool::Sqlite(pool)
+            let opened = |connections| sqlite_pool(options.clone(), connections, fault.clone());
+            let pool = opened(4).await.with_context(|| format!("cannot open the SQLite database `{shown}` (DATABASE_URL): check that its folder exists and is writable"))?;
+            // The answer writer keeps one connection of its own, so its
+            // page cache stays warm between batches.
+            let writer = opened(1).await?;
+            (Pool::Sqlite(pool), Pool::Sqlite(writer))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).with_context(|| {
                 format!("DATABASE_URL `{shown}` is not a valid PostgreSQL URL; write postgres://user@host:5432/dbname")
@@ -249,11 +257,11 @@ impl Store {
                 .connect_with(options)
                 .await
                 .with_context(|| format!("cannot reach PostgreSQL at `{shown}` (DATABASE_URL): check that the server runs and the URL, user and database are right"))?;
-            Pool::Postgres(pool)
+            (Pool::Postgres(pool.clone()), Pool::Postgres(pool))
         } else {
             anyhow::bail!("DATABASE_URL `{shown}` must start with sqlite: or postgres://, e.g. sqlite:advocate.db");
         };
-        Ok(Store { writer: Some(writer::Writer::spawn(pool.clone())), pool, fault })
+        Ok(Store { writer: Some(writer::Writer::spawn(writer_pool)), pool, fault })
     }
 
     /// Opens a database that must exist and be up to date, for a command
@@ -364,7 +372,10 @@ impl Store {
     }
 
     pub async fn close(&self) {
-        on_pool!(self, p => p.close().await)
+        on_pool!(self, p => p.close().await);
+        if let Some(writer) = &self.writer {
+            writer.close().await;
+        }
     }
 }
 

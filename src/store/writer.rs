@@ -19,7 +19,7 @@ enum Write {
 }
 
 #[derive(Clone, Debug)]
-pub(super) struct Writer(mpsc::UnboundedSender<Write>);
+pub(super) struct Writer(mpsc::UnboundedSender<Write>, Pool);
 
 /// Most writes one transaction takes, so a burst still commits steadily.
 const MAX_BATCH: usize = 1024;
@@ -29,6 +29,7 @@ const MAX_BATCH: usize = 1024;
 const POSTGRES_WRITERS: i32 = 4;
 
 impl Writer {
+    /// Writes through `pool` (on SQLite, one connection of its own).
     pub(super) fn spawn(pool: Pool) -> Writer {
         let writers: i32 = match pool {
             Pool::Sqlite(_) => 1,
@@ -39,7 +40,14 @@ impl Writer {
         for slot in 0..writers {
             tokio::spawn(write_loop(Store::without_writer(pool.clone()), rx.clone(), slot));
         }
-        Writer(tx)
+        Writer(tx, pool)
+    }
+
+    pub(super) async fn close(&self) {
+        match &self.1 {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
     }
 
     pub(super) async fn answer(&self, a: NewAnswer) -> Result<Option<AnswerIds>> {
