@@ -52,7 +52,7 @@ async fn four_processes_post_each_slot_once() {
             app(&db.url, &clock).await,
         ];
         for guild in [1u64, 2] {
-            let mut s = apps[0].settings(guild).await.unwrap();
+            let mut s = (*apps[0].settings(guild).await.unwrap()).clone();
             for (k, v) in [
                 ("post_time", "16:00"),
                 ("summary_channel", &format!("{}", guild * 100)),
@@ -126,7 +126,7 @@ async fn a_process_posts_for_the_guilds_of_its_shards_only() {
         [app(&db.url, &clock).await.with_shards(shard("0/2")), app(&db.url, &clock).await.with_shards(shard("1/2"))];
     let guilds = [2u64 << 22, 3 << 22]; // on shards 0 and 1 of 2
     for guild in guilds {
-        let mut s = apps[0].settings(guild).await.unwrap();
+        let mut s = (*apps[0].settings(guild).await.unwrap()).clone();
         s.set("post_time", "16:00").unwrap();
         apps[0].save_settings(&s).await.unwrap();
         apps[0].set_channel(guild, guild + 1, ChannelPurpose::Insight, true).await.unwrap();

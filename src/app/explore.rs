@@ -64,7 +64,7 @@ impl App {
         guild_id: u64,
         filters: &Filters,
     ) -> anyhow::Result<Result<AnswerFilter, String>> {
-        let zone = self.settings(guild_id).await?.zone;
+        let zone = self.settings(guild_id).await?.zone.clone();
         let read = || -> Result<AnswerFilter, String> {
             let period = match given(&filters.period) {
                 Some(p) => Period::parse(p)?,

@@ -58,7 +58,7 @@ pub struct App {
     /// Guild settings read recently: every message needs them, and they
     /// rarely change. Saved here, they are fresh at once in this process;
     /// another process sharing the database sees a change within the TTL.
-    settings: Arc<Mutex<HashMap<u64, (std::time::Instant, GuildSettings)>>>,
+    settings: Arc<Mutex<HashMap<u64, (std::time::Instant, Arc<GuildSettings>)>>>,
     /// Bumped whenever settings are saved, so that a read which started
     /// before a save does not put the old values back in the cache.
     settings_generation: Arc<std::sync::atomic::AtomicU64>,
@@ -133,14 +133,15 @@ impl App {
         self
     }
 
-    /// A guild's settings, created with the defaults on first sight.
-    pub async fn settings(&self, guild_id: u64) -> anyhow::Result<GuildSettings> {
+    /// A guild's settings, created with the defaults on first sight;
+    /// shared, as every message reads them.
+    pub async fn settings(&self, guild_id: u64) -> anyhow::Result<Arc<GuildSettings>> {
         if let Some((at, s)) = self.settings.lock().unwrap().get(&guild_id) {
             if at.elapsed() < SETTINGS_TTL {
                 return Ok(s.clone());
             }
         }
-        self.fresh_settings(guild_id).await
+        self.fresh_settings(guild_id).await.map(Arc::new)
     }
 
     /// A guild's settings read from the database (and cached): what the
@@ -151,7 +152,7 @@ impl App {
         self.prompts.holidays.attach(&mut fresh);
         let mut cache = self.settings.lock().unwrap();
         if generation == self.settings_generation.load(std::sync::atomic::Ordering::SeqCst) {
-            cache.insert(guild_id, (std::time::Instant::now(), fresh.clone()));
+            cache.insert(guild_id, (std::time::Instant::now(), Arc::new(fresh.clone())));
         }
         Ok(fresh)
     }

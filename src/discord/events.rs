@@ -48,8 +48,6 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
         FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
             app.guild_removed(incomplete.id.get()).await?;
         }
-        FullEvent::ReactionAdd { add_reaction } => reaction(ctx, data, add_reaction, true).await?,
-        FullEvent::ReactionRemove { removed_reaction } => reaction(ctx, data, removed_reaction, false).await?,
         FullEvent::GuildScheduledEventUpdate { event } if event.status == ScheduledEventStatus::Active => {
             if let Some(meeting) = scheduled_meeting(ctx, data, event).await? {
                 super::commands::post_prompt(&ctx.http, app, &meeting).await?;
@@ -229,23 +227,27 @@ async fn modal(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Resu
     Ok(())
 }
 
-/// Logs a reaction on one of the bot's own posts; the challenge emoji on
-/// an answer in a meeting thread asks it for its data; others are ignored.
-async fn reaction(ctx: &SerenityContext, data: &Data, r: &Reaction, added: bool) -> Result<(), Error> {
-    let (Some(guild), Some(user)) = (r.guild_id, r.user_id) else { return Ok(()) };
-    let event = ReactionEvent {
+/// A reaction as it arrives, cut down to what logging needs; `None`
+/// outside guilds.
+pub(super) fn arriving_reaction(ctx: &SerenityContext, r: &Reaction, at: jiff::Timestamp) -> Option<ReactionEvent> {
+    Some(ReactionEvent {
         on_bot_message: r.message_author_id == Some(ctx.cache.current_user().id),
-        guild_id: guild.get(),
+        guild_id: r.guild_id?.get(),
         channel_id: r.channel_id.get(),
         message_id: r.message_id.get(),
-        user_id: user.get(),
+        user_id: r.user_id?.get(),
         emoji: r.emoji.to_string(),
-        at: data.app.clock.now(),
-    };
-    data.app.log_reaction(&event, added).await?;
+        at,
+    })
+}
+
+/// Logs a reaction on one of the bot's own posts; the challenge emoji on
+/// an answer in a meeting thread asks it for its data; others are ignored.
+pub(super) async fn reaction(ctx: &SerenityContext, app: &App, r: &ReactionEvent, added: bool) -> Result<(), Error> {
+    app.log_reaction(r, added).await?;
     if added {
-        if let Some((challenged, text)) = data.app.challenge(&event).await? {
-            super::evidence::ask(ctx, data, &challenged, &text).await?;
+        if let Some((challenged, text)) = app.challenge(r).await? {
+            super::evidence::ask(ctx, app, &challenged, &text).await?;
         }
     }
     Ok(())

@@ -9,6 +9,7 @@ use serenity::all::{
 
 use super::answer::modal_field;
 use super::{Data, Error};
+use crate::app::App;
 use crate::domain::answer::MAX_ANSWER_CHARS;
 use crate::domain::challenge::Challenged;
 
@@ -17,9 +18,9 @@ const FORM_PREFIX: &str = "evidence-form:";
 
 /// Asks in the answer's thread for its data, with the button (no pings but
 /// the author's).
-pub async fn ask(ctx: &SerenityContext, data: &Data, c: &Challenged, text: &str) -> Result<(), Error> {
+pub async fn ask(ctx: &SerenityContext, app: &App, c: &Challenged, text: &str) -> Result<(), Error> {
     let button = CreateButton::new(format!("{BUTTON_PREFIX}{}", c.answer_id))
-        .label(data.app.prompts.texts.text("answers.evidence_button"))
+        .label(app.prompts.texts.text("answers.evidence_button"))
         .style(ButtonStyle::Primary);
     let mut mentions = serenity::all::CreateAllowedMentions::new();
     if let Some(author) = crate::domain::answer::author(c.author) {

@@ -22,6 +22,7 @@ use crate::app::answers::ThreadMessage;
 use crate::app::inflight::Working;
 use crate::app::App;
 use crate::config::Config;
+use crate::domain::reaction::ReactionEvent;
 
 /// Shared state of every handler.
 pub struct Data {
@@ -102,16 +103,22 @@ impl Running {
 /// Every event, commands included, counts as running work from the moment
 /// it arrives until its handler ends, so a stop can wait for it. serenity
 /// spawns a task per event and has no back-pressure, so a burst must not
-/// leave its tasks waiting: a new message (most of a burst) is cut down to
-/// what logging needs, or dropped at once when it cannot be an answer, and
-/// queued for [`reply_handlers`], which ends serenity's task (and frees
-/// its copy of the event) at once. Other events wait for one of
-/// [`MAX_HANDLERS`] turns.
+/// leave its tasks waiting: a new message or a reaction (a burst is made
+/// of them) is cut down to what logging needs, or dropped at once when it
+/// cannot be an answer, and queued for [`handle_arrivals`], which ends
+/// serenity's task (and frees its copy of the event) at once. Other
+/// events wait for one of [`MAX_HANDLERS`] turns.
 struct Tracked {
     inner: poise::Framework<Data, Error>,
     app: App,
     turns: tokio::sync::Semaphore,
-    replies: mpsc::UnboundedSender<(ThreadMessage, Working)>,
+    arrivals: mpsc::UnboundedSender<(Arrival, Working)>,
+}
+
+/// A message or reaction waiting for its handler: only what it needs.
+enum Arrival {
+    Reply(ThreadMessage),
+    Reaction { ctx: serenity::all::Context, event: ReactionEvent, added: bool },
 }
 
 /// Handlers running at once, of each kind; enough to keep the database
@@ -133,35 +140,55 @@ impl serenity::framework::Framework for Tracked {
         's: 'a,
         Self: 'a,
     {
+        use serenity::all::FullEvent;
         let working = self.app.work.start();
         metrics::counter!("advocate_gateway_events_total", "event" => event.snake_case_name()).increment(1);
-        let serenity::all::FullEvent::Message { new_message } = event else {
-            return Box::pin(async move {
-                let _working = working;
-                let _turn = self.turns.acquire().await;
-                self.inner.dispatch(ctx, event).await
-            });
+        let arrival = match &event {
+            FullEvent::Message { new_message } => {
+                events::arriving_reply(&ctx, &self.app, new_message).map(Arrival::Reply)
+            }
+            FullEvent::ReactionAdd { add_reaction: r } | FullEvent::ReactionRemove { removed_reaction: r } => {
+                let added = matches!(event, FullEvent::ReactionAdd { .. });
+                events::arriving_reaction(&ctx, r, self.app.clock.now()).map(|event| Arrival::Reaction {
+                    ctx: ctx.clone(),
+                    event,
+                    added,
+                })
+            }
+            _ => {
+                return Box::pin(async move {
+                    let _working = working;
+                    let _turn = self.turns.acquire().await;
+                    self.inner.dispatch(ctx, event).await
+                })
+            }
         };
-        if let Some(reply) = events::arriving_reply(&ctx, &self.app, &new_message) {
+        if let Some(arrival) = arrival {
             // Sent only while the client (and so this framework) lives;
             // the handlers finish what was queued before they stop.
-            let _ = self.replies.send((reply, working));
+            let _ = self.arrivals.send((arrival, working));
         }
         Box::pin(std::future::ready(()))
     }
 }
 
-/// Logs queued thread replies, at most [`MAX_HANDLERS`] at once, until
-/// the queue's sender is gone and the queue is empty.
-async fn reply_handlers(app: App, mut queue: mpsc::UnboundedReceiver<(ThreadMessage, Working)>) {
+/// Handles queued messages and reactions, at most [`MAX_HANDLERS`] at
+/// once, until the queue's sender is gone and the queue is empty.
+async fn handle_arrivals(app: App, mut queue: mpsc::UnboundedReceiver<(Arrival, Working)>) {
     let app = Arc::new(app);
     let turns = Arc::new(tokio::sync::Semaphore::new(MAX_HANDLERS));
-    while let Some((reply, working)) = queue.recv().await {
+    while let Some((arrival, working)) = queue.recv().await {
         let turn = turns.clone().acquire_owned().await.expect("the semaphore is never closed");
         let app = app.clone();
         tokio::spawn(async move {
-            if let Err(error) = app.log_thread_reply(&reply).await {
-                tracing::error!(event = "message", error = %describe(&error), "handling an event failed");
+            let (name, handled) = match &arrival {
+                Arrival::Reply(reply) => ("message", app.log_thread_reply(reply).await.map(drop)),
+                Arrival::Reaction { ctx, event, added } => {
+                    ("reaction", events::reaction(ctx, &app, event, *added).await)
+                }
+            };
+            if let Err(error) = handled {
+                tracing::error!(event = name, error = %describe(&error), "handling an event failed");
             }
             drop((turn, working));
         });
@@ -227,12 +254,12 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
             })
         })
         .build();
-    let (replies, queue) = mpsc::unbounded_channel();
-    tokio::spawn(reply_handlers(tracked_app.clone(), queue));
+    let (arrivals, queue) = mpsc::unbounded_channel();
+    tokio::spawn(handle_arrivals(tracked_app.clone(), queue));
     let turns = tokio::sync::Semaphore::new(MAX_HANDLERS);
     let mut client = ClientBuilder::new_with_http(http, intents)
         .cache_settings(lean_cache())
-        .framework(Tracked { inner: framework, app: tracked_app, turns, replies })
+        .framework(Tracked { inner: framework, app: tracked_app, turns, arrivals })
         .await
         .context("setting up the Discord client failed")?;
     let shards = client.shard_manager.clone();

@@ -58,7 +58,7 @@ pub async fn overview(web: &Web, m: Manager) -> Response {
     let guild = m.viewer.guild_id;
     let now = app.clock.now();
     let zone = match app.settings(guild).await {
-        Ok(s) => s.zone,
+        Ok(s) => s.zone.clone(),
         Err(e) => return web.unavailable(e),
     };
     let weekly = match app.weekly(guild, IsoWeek::containing(now, &zone), OVERVIEW_WEEKS, None).await {
@@ -189,7 +189,7 @@ pub async fn answers(web: &Web, m: Manager, filters: &Filters, before: Option<i6
         Err(e) => return web.unavailable(e),
     };
     let (page, zone) = match (web.app.answers(&filter, before, PAGE).await, web.app.settings(guild).await) {
-        (Ok(page), Ok(settings)) => (page, settings.zone),
+        (Ok(page), Ok(settings)) => (page, settings.zone.clone()),
         (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
     };
     let rows: Vec<Listed> = page.rows.iter().map(|a| listed(a, &zone)).collect();
@@ -251,7 +251,7 @@ fn task(f: &FollowUp, overdue: bool, zone: &crate::domain::time::Zone) -> Task {
 pub async fn follow_ups(web: &Web, m: Manager) -> Response {
     let guild = m.viewer.guild_id;
     let (board, zone) = match (web.app.follow_up_board(guild).await, web.app.settings(guild).await) {
-        (Ok(board), Ok(settings)) => (board, settings.zone),
+        (Ok(board), Ok(settings)) => (board, settings.zone.clone()),
         (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
     };
     let (open, done) = board;
@@ -395,7 +395,7 @@ pub async fn meetings(web: &Web, m: Manager, filters: &Filters) -> Response {
     let guild = m.viewer.guild_id;
     let base = context! { guild => guild.to_string(), csrf => m.csrf, page => "meetings", f => filters };
     let (listed, zone) = match (web.app.meetings_in(guild, filters).await, web.app.settings(guild).await) {
-        (Ok(Ok(listed)), Ok(settings)) => (listed, settings.zone),
+        (Ok(Ok(listed)), Ok(settings)) => (listed, settings.zone.clone()),
         (Ok(Err(problem)), _) => {
             return web.pages.render(StatusCode::BAD_REQUEST, "meetings.html", context! { problem, ..base })
         }
@@ -409,7 +409,7 @@ pub async fn meetings(web: &Web, m: Manager, filters: &Filters) -> Response {
 pub async fn meeting(web: &Web, m: Manager, id: i64) -> Response {
     let guild = m.viewer.guild_id;
     let (found, zone) = match (web.app.meeting_with_answers(guild, id).await, web.app.settings(guild).await) {
-        (Ok(found), Ok(settings)) => (found, settings.zone),
+        (Ok(found), Ok(settings)) => (found, settings.zone.clone()),
         (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
     };
     let Some((recapped, answers, anonymous)) = found else {

@@ -1,6 +1,8 @@
 //! /setup show | set | channel | skip | pause | resume — Manage Server
 //! only; /setup api-token — managers.
 
+use std::sync::Arc;
+
 use serenity::all::{ChannelId, Permissions};
 
 use super::{guild, listing, manager_only, reply_private, Context, Error};
@@ -142,7 +144,7 @@ async fn set(
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
     let app = &ctx.data().app;
-    let mut settings = app.settings(guild(ctx)).await?;
+    let mut settings = Arc::unwrap_or_clone(app.settings(guild(ctx)).await?);
     settings.set(setting.trim(), &value).map_err(UserError)?;
     app.save_settings(&settings).await?;
     let saved = minijinja::context! { setting => setting.trim(), value => value.trim() };
