@@ -622,6 +622,55 @@ async fn a_reaction_removal_seen_before_its_add_wins() {
     }
 }
 
+/// Reactions arriving together share two statements: each caller still
+/// hears whether its own was logged. Of two copies of one, the first is;
+/// an add whose removal was seen first takes that removal, once.
+#[tokio::test]
+async fn reactions_written_together_each_get_their_own_answer() {
+    for db in common::stores().await {
+        let s = &db.store;
+        let now = t("2026-11-25T10:00:00Z");
+        let (m, _) = s.open_meeting(&meeting(91), now).await.unwrap();
+        s.set_prompt_message(m.id, 910).await.unwrap();
+        let r = |message, user, emoji: &str| ReactionEvent {
+            on_bot_message: true,
+            guild_id: GUILD,
+            channel_id: 91,
+            message_id: message,
+            user_id: user,
+            emoji: emoji.into(),
+            at: now,
+        };
+        // Removed before its add arrives: the add takes the removal.
+        assert!(!s.reaction_removed(&r(910, 1, "🔥")).await.unwrap());
+        let batch: Vec<ReactionEvent> = (0..300u64)
+            .map(|n| match n % 3 {
+                0 => r(910, 100 + n, "👍"),
+                1 => r(911, 100 + n, "👍"),     // not the bot's post
+                _ => r(910, 100 + n - 2, "👍"), // a copy of the add two before
+            })
+            .chain([r(910, 1, "🔥"), r(910, 1, "🔥")])
+            .collect();
+        let logged: Vec<bool> = futures_util::future::join_all(batch.iter().map(|r| s.reaction_added(r)))
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        let adds = logged[..300].iter().step_by(3).filter(|l| **l).count();
+        let copies = logged[..300].iter().skip(2).step_by(3).filter(|l| **l).count();
+        assert_eq!((adds, copies), (100, 0), "{}: each add once, its copy not", db.backend);
+        assert!(logged[..300].iter().skip(1).step_by(3).all(|l| !l), "{}: other messages are not logged", db.backend);
+        // The removed one is logged as added and removed; its second add is live.
+        assert_eq!(&logged[300..], &[true, true], "{}", db.backend);
+        let data = s.personal_data(GUILD, 1).await.unwrap();
+        let removed: Vec<bool> = data.reactions.iter().map(|r| r.removed_at.is_some()).collect();
+        assert_eq!(removed.iter().filter(|r| **r).count(), 1, "{}: {removed:?}", db.backend);
+        assert_eq!(removed.len(), 2, "{}", db.backend);
+        assert_eq!(common::count(&db, "SELECT COUNT(*) FROM reactions").await, 102, "{}", db.backend);
+        db.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn an_answer_and_the_follow_up_it_asks_for_are_one_write() {
     for db in common::stores().await {

@@ -58,13 +58,16 @@ pub struct App {
     /// Guild settings read recently: every message needs them, and they
     /// rarely change. Saved here, they are fresh at once in this process;
     /// another process sharing the database sees a change within the TTL.
-    settings: Arc<Mutex<HashMap<u64, (std::time::Instant, Arc<GuildSettings>)>>>,
+    settings: Arc<Mutex<HashMap<u64, CachedSettings>>>,
     /// Bumped whenever settings are saved, so that a read which started
     /// before a save does not put the old values back in the cache.
     settings_generation: Arc<std::sync::atomic::AtomicU64>,
     /// Suggestions waiting for their author to confirm them.
     drafts: Arc<insights::Drafts>,
 }
+
+/// A guild's settings and when they were read.
+type CachedSettings = (std::time::Instant, Arc<GuildSettings>);
 
 /// A guild's classifier and the extra patterns it was built with.
 type GuildPatterns = (Vec<(Signal, String)>, Arc<Patterns>);

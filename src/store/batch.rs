@@ -10,8 +10,7 @@ use std::sync::OnceLock;
 use jiff::Timestamp;
 use sqlx::{PgConnection, SqliteConnection};
 
-use super::reactions::add_reaction;
-use super::{db_id, ms, on_pool, tallies, Result, Store};
+use super::{db_id, ms, on_pool, reactions, tallies, Result, Store};
 use crate::domain::answer::{AnswerIds, AnswerRef, NewAnswer, Via, ANONYMOUS};
 use crate::domain::follow_up::NewFollowUp;
 use crate::domain::reaction::ReactionEvent;
@@ -54,16 +53,55 @@ fn question_marks(rows: usize, columns: usize) -> String {
     vec![row; rows].join(", ")
 }
 
-/// SQLite's statement for a batch of `rows` answers, rounded up to a power
-/// of two so that a handful of prepared statements serve every size.
-pub(super) fn sqlite_insert(rows: usize) -> (&'static str, usize) {
-    static SQL: [OnceLock<String>; 9] = [const { OnceLock::new() }; 9];
+/// Prepared statements of one kind, by batch size.
+type Sizes = [OnceLock<String>; 9];
+
+/// SQLite's `WITH batch (columns) AS (VALUES …) body` for `rows` rows,
+/// rounded up to a power of two so that a handful of prepared statements
+/// serve every size; the statement and the rows to bind (the rest NULL).
+fn sqlite_batch(
+    sizes: &'static Sizes,
+    rows: usize,
+    columns: &str,
+    body: impl FnOnce() -> String,
+) -> (&'static str, usize) {
     let size = rows.clamp(1, MAX_ROWS).next_power_of_two();
-    let sql = SQL[size.trailing_zeros() as usize].get_or_init(|| {
-        let insert = insert_from_batch("id, message_id, interaction_id");
-        format!("WITH batch ({COLUMNS}) AS (VALUES {}) {insert}", question_marks(size, COLUMN_COUNT))
+    let sql = sizes[size.trailing_zeros() as usize].get_or_init(|| {
+        let values = question_marks(size, columns.split(',').count());
+        format!("WITH batch ({columns}) AS (VALUES {values}) {}", body())
     });
     (sql, size)
+}
+
+/// SQLite's statement for a batch of `rows` answers.
+pub(super) fn sqlite_insert(rows: usize) -> (&'static str, usize) {
+    static SQL: Sizes = [const { OnceLock::new() }; 9];
+    sqlite_batch(&SQL, rows, COLUMNS, || insert_from_batch("id, message_id, interaction_id"))
+}
+
+/// SQLite's statements for a batch of `rows` reactions: taking their early
+/// removals, and inserting them.
+pub(super) fn sqlite_reactions(rows: usize) -> [(&'static str, usize); 2] {
+    static TAKE: Sizes = [const { OnceLock::new() }; 9];
+    static INSERT: Sizes = [const { OnceLock::new() }; 9];
+    let with_removal = format!("{}, removed_at", reactions::BATCH_COLUMNS);
+    [
+        sqlite_batch(&TAKE, rows, reactions::BATCH_COLUMNS, || reactions::TAKE_EARLY_REMOVALS.into()),
+        sqlite_batch(&INSERT, rows, &with_removal, || reactions::INSERT.into()),
+    ]
+}
+
+/// PostgreSQL's batch of reactions as arrays, `extra` columns more.
+fn postgres_reactions(body: &str, extra: &str) -> String {
+    let arrays = "$1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[]";
+    format!(
+        "WITH batch ({}{extra}) AS (SELECT * FROM UNNEST({arrays}{})) {body}",
+        reactions::BATCH_COLUMNS,
+        match extra {
+            "" => "",
+            _ => ", $8::bigint[]",
+        }
+    )
 }
 
 /// PostgreSQL's statement for any number of answers: one array a column;
@@ -147,7 +185,52 @@ trait BatchSql {
     async fn validate_challenges(&mut self, ids: &[i64]) -> Result<()>;
     /// Inserts follow-ups of answers; (answer id, follow-up id) of each.
     async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>>;
+    /// Takes the removals of up to `MAX_ROWS` reactions seen before their adds.
+    async fn take_early_removals(&mut self, rs: &[&ReactionEvent]) -> Result<Vec<(ReactionKey, i64)>>;
+    /// Inserts up to `MAX_ROWS` reactions (each with its removal time, if
+    /// it was removed already); the key of each inserted.
+    async fn insert_reactions(&mut self, rs: &[(&ReactionEvent, Option<i64>)]) -> Result<Vec<ReactionKey>>;
 }
+
+/// A reaction as (message, user, emoji).
+type ReactionKey = (i64, i64, String);
+
+fn reaction_key(r: &ReactionEvent) -> ReactionKey {
+    (db_id(r.message_id), db_id(r.user_id), r.emoji.clone())
+}
+
+/// The earliest time a removal may have been seen for its add to take it.
+fn removal_cutoff(r: &ReactionEvent) -> i64 {
+    ms(r.at - reactions::EARLY_REMOVAL_WINDOW)
+}
+
+/// Binds a SQLite batch of reactions, padded to `size` rows.
+fn bind_sqlite_reactions<'q>(
+    mut q: SqliteQuery<'q>,
+    rs: &[(&'q ReactionEvent, Option<Option<i64>>)],
+    size: usize,
+) -> SqliteQuery<'q> {
+    let columns = if rs.first().is_some_and(|(_, removed)| removed.is_some()) { 8 } else { 7 };
+    for (r, removed) in rs {
+        q = q
+            .bind(db_id(r.guild_id))
+            .bind(db_id(r.channel_id))
+            .bind(db_id(r.message_id))
+            .bind(db_id(r.user_id))
+            .bind(r.emoji.as_str())
+            .bind(ms(r.at))
+            .bind(removal_cutoff(r));
+        if let Some(removed) = removed {
+            q = q.bind(*removed);
+        }
+    }
+    for _ in rs.len() * columns..size * columns {
+        q = q.bind(None::<i64>);
+    }
+    q
+}
+
+type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
 
 const FOLLOW_UP_COLUMNS: &str =
     "guild_id, answer_id, meeting_id, body, owner_id, created_by, due_date, created_at, customer";
@@ -219,6 +302,25 @@ impl BatchSql for SqliteConnection {
         }
         q.fetch_all(self).await
     }
+
+    async fn take_early_removals(&mut self, rs: &[&ReactionEvent]) -> Result<Vec<(ReactionKey, i64)>> {
+        let [(sql, size), _] = sqlite_reactions(rs.len());
+        let rows: Vec<_> = rs.iter().map(|r| (*r, None)).collect();
+        let rows: Vec<(i64, i64, String, i64)> = bind_sqlite_reactions(sqlx::query(sql), &rows, size)
+            .try_map(|row| sqlx::FromRow::from_row(&row))
+            .fetch_all(self)
+            .await?;
+        Ok(rows.into_iter().map(|(m, u, e, at)| ((m, u, e), at)).collect())
+    }
+
+    async fn insert_reactions(&mut self, rs: &[(&ReactionEvent, Option<i64>)]) -> Result<Vec<ReactionKey>> {
+        let [_, (sql, size)] = sqlite_reactions(rs.len());
+        let rows: Vec<_> = rs.iter().map(|(r, removed)| (*r, Some(*removed))).collect();
+        bind_sqlite_reactions(sqlx::query(sql), &rows, size)
+            .try_map(|row| sqlx::FromRow::from_row(&row))
+            .fetch_all(self)
+            .await
+    }
 }
 
 impl BatchSql for PgConnection {
@@ -279,6 +381,62 @@ impl BatchSql for PgConnection {
             .fetch_all(self)
             .await
     }
+
+    async fn take_early_removals(&mut self, rs: &[&ReactionEvent]) -> Result<Vec<(ReactionKey, i64)>> {
+        static SQL: OnceLock<String> = OnceLock::new();
+        let sql = SQL.get_or_init(|| postgres_reactions(reactions::TAKE_EARLY_REMOVALS, ""));
+        let rows: Vec<(i64, i64, String, i64)> =
+            bind_postgres_reactions(sqlx::query_as(sql), rs.iter().copied()).fetch_all(self).await?;
+        Ok(rows.into_iter().map(|(m, u, e, at)| ((m, u, e), at)).collect())
+    }
+
+    async fn insert_reactions(&mut self, rs: &[(&ReactionEvent, Option<i64>)]) -> Result<Vec<ReactionKey>> {
+        static SQL: OnceLock<String> = OnceLock::new();
+        let sql = SQL.get_or_init(|| postgres_reactions(reactions::INSERT, ", removed_at"));
+        bind_postgres_reactions(sqlx::query_as(sql), rs.iter().map(|(r, _)| *r))
+            .bind(rs.iter().map(|(_, removed)| *removed).collect::<Vec<_>>())
+            .fetch_all(self)
+            .await
+    }
+}
+
+/// Binds a PostgreSQL batch of reactions, one array a column.
+fn bind_postgres_reactions<'q, O>(
+    q: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
+    rs: impl Iterator<Item = &'q ReactionEvent> + Clone,
+) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
+    let ids = |f: fn(&ReactionEvent) -> i64| rs.clone().map(f).collect::<Vec<i64>>();
+    q.bind(ids(|r| db_id(r.guild_id)))
+        .bind(ids(|r| db_id(r.channel_id)))
+        .bind(ids(|r| db_id(r.message_id)))
+        .bind(ids(|r| db_id(r.user_id)))
+        .bind(rs.clone().map(|r| r.emoji.as_str()).collect::<Vec<&str>>())
+        .bind(ids(|r| ms(r.at)))
+        .bind(ids(removal_cutoff))
+}
+
+/// Logs reactions on `conn` (inside a transaction): two statements per
+/// `MAX_ROWS`. Whether each was logged (a replayed add of a live
+/// reaction is not); of two copies of one in a batch, the first is.
+async fn log_reactions(conn: &mut impl BatchSql, rs: &[&ReactionEvent]) -> Result<Vec<bool>> {
+    let mut logged = Vec::with_capacity(rs.len());
+    for chunk in rs.chunks(MAX_ROWS) {
+        let mut removals: HashMap<ReactionKey, i64> = conn.take_early_removals(chunk).await?.into_iter().collect();
+        let rows: Vec<(&ReactionEvent, Option<i64>)> =
+            chunk.iter().map(|r| (*r, removals.remove(&reaction_key(r)))).collect();
+        let mut inserted: HashMap<ReactionKey, usize> = HashMap::new();
+        for key in conn.insert_reactions(&rows).await? {
+            *inserted.entry(key).or_default() += 1;
+        }
+        logged.extend(chunk.iter().map(|r| match inserted.get_mut(&reaction_key(r)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                true
+            }
+            _ => false,
+        }));
+    }
+    Ok(logged)
 }
 
 /// Which answers of a batch to insert: a second copy of the same event,
@@ -382,10 +540,7 @@ impl Store {
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let ids = insert_answers(&mut *tx, answers, slot).await?;
-            let mut logged = Vec::with_capacity(reactions.len());
-            for r in reactions {
-                logged.push(add_reaction!(r, tx)?);
-            }
+            let logged = if reactions.is_empty() { vec![] } else { log_reactions(&mut *tx, reactions).await? };
             tx.commit().await?;
             Ok((ids, logged))
         })

@@ -8,21 +8,30 @@ use crate::domain::reaction::ReactionEvent;
 /// How long a removal seen before its add waits for that add.
 pub(super) const EARLY_REMOVAL_WINDOW: SignedDuration = SignedDuration::from_secs(60);
 
-/// The reaction as a row, live or (with `$7`) already removed, if it is on
-/// one of the bot's posts. A replayed add of a live reaction changes nothing.
+/// The columns of a batch of added reactions (see `batch.rs`), in bind order.
+pub(super) const BATCH_COLUMNS: &str = "guild_id, channel_id, message_id, user_id, emoji, added_at, cutoff";
+
+/// After `WITH batch (BATCH_COLUMNS) AS (…)`: takes the removals of the
+/// batch's reactions seen before their adds, within the window.
+pub(super) const TAKE_EARLY_REMOVALS: &str = "DELETE FROM reaction_removals \
+    WHERE (message_id, user_id, emoji) IN (SELECT message_id, user_id, emoji FROM batch) \
+    AND EXISTS (SELECT 1 FROM batch WHERE batch.message_id = reaction_removals.message_id \
+        AND batch.user_id = reaction_removals.user_id AND batch.emoji = reaction_removals.emoji \
+        AND reaction_removals.removed_at >= batch.cutoff) \
+    RETURNING message_id, user_id, emoji, removed_at";
+
+/// After `WITH batch (BATCH_COLUMNS, removed_at) AS (…)`: the reactions
+/// on the bot's posts as rows, live or already removed. A replayed add of
+/// a live reaction changes nothing.
 pub(super) const INSERT: &str =
     "INSERT INTO reactions (guild_id, channel_id, message_id, user_id, emoji, post_id, meeting_id, \
     added_at, removed_at) \
-    SELECT $1, $2, $3, $4, $5, \
-        (SELECT id FROM insight_posts WHERE message_id = $3), \
-        (SELECT id FROM meetings WHERE prompt_message_id = $3), $6, $7 \
-    WHERE EXISTS (SELECT 1 FROM insight_posts WHERE message_id = $3) \
-       OR EXISTS (SELECT 1 FROM meetings WHERE prompt_message_id = $3) \
-    ON CONFLICT DO NOTHING";
-
-/// A removal seen before its add (per event).
-pub(super) const TAKE_EARLY_REMOVAL: &str = "DELETE FROM reaction_removals \
-    WHERE message_id = $1 AND user_id = $2 AND emoji = $3 AND removed_at >= $4 RETURNING removed_at";
+    SELECT batch.guild_id, batch.channel_id, batch.message_id, batch.user_id, batch.emoji, \
+        (SELECT id FROM insight_posts WHERE message_id = batch.message_id), \
+        (SELECT id FROM meetings WHERE prompt_message_id = batch.message_id), batch.added_at, batch.removed_at \
+    FROM batch WHERE EXISTS (SELECT 1 FROM insight_posts WHERE message_id = batch.message_id) \
+       OR EXISTS (SELECT 1 FROM meetings WHERE prompt_message_id = batch.message_id) \
+    ON CONFLICT DO NOTHING RETURNING message_id, user_id, emoji";
 
 /// Marks a live reaction removed (per event).
 pub(super) const REMOVE: &str = "UPDATE reactions SET removed_at = $4 \
@@ -34,37 +43,6 @@ pub(super) const REMEMBER_REMOVAL: &str = "INSERT INTO reaction_removals (messag
     WHERE EXISTS (SELECT 1 FROM insight_posts WHERE message_id = $1) \
     OR EXISTS (SELECT 1 FROM meetings WHERE prompt_message_id = $1) \
     ON CONFLICT (message_id, user_id, emoji) DO UPDATE SET removed_at = excluded.removed_at";
-
-/// Logs a reaction inside the transaction `$tx` (see `reaction_added`).
-macro_rules! add_reaction {
-    ($r:expr, $tx:expr) => {{
-        let r: &$crate::domain::reaction::ReactionEvent = $r;
-        let (m, u) = ($crate::store::db_id(r.message_id), $crate::store::db_id(r.user_id));
-        let cutoff = $crate::store::ms(r.at - $crate::store::reactions::EARLY_REMOVAL_WINDOW);
-        async {
-            let removed: Option<i64> = sqlx::query_scalar($crate::store::reactions::TAKE_EARLY_REMOVAL)
-                .bind(m)
-                .bind(u)
-                .bind(&r.emoji)
-                .bind(cutoff)
-                .fetch_optional(&mut *$tx)
-                .await?;
-            let done = sqlx::query($crate::store::reactions::INSERT)
-                .bind($crate::store::db_id(r.guild_id))
-                .bind($crate::store::db_id(r.channel_id))
-                .bind(m)
-                .bind(u)
-                .bind(&r.emoji)
-                .bind($crate::store::ms(r.at))
-                .bind(removed)
-                .execute(&mut *$tx)
-                .await?;
-            Ok::<bool, sqlx::Error>(done.rows_affected() == 1)
-        }
-        .await
-    }};
-}
-pub(super) use add_reaction;
 
 impl Store {
     /// The bot's posts and meeting prompts posted since `since`, as
