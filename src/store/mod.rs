@@ -241,11 +241,12 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let opened = |connections| sqlite_pool(options.clone(), connections, fault.clone());
-            let pool = opened(4).await.with_context(|| format!("cannot open the SQLite database `{shown}` (DATABASE_URL): check that its folder exists and is writable"))?;
+            let pool = sqlite_pool(options.clone(), 4, fault.clone()).await.with_context(|| format!("cannot open the SQLite database `{shown}` (DATABASE_URL): check that its folder exists and is writable"))?;
             // The answer writer keeps one connection of its own, so its
-            // page cache stays warm between batches.
-            let writer = opened(1).await?;
+            // page cache stays warm between batches, and keeps a batch's
+            // statement journal in memory rather than in a temporary file
+            // (its batches are small; the readers' sorts may be large).
+            let writer = sqlite_pool(options.pragma("temp_store", "memory"), 1, fault.clone()).await?;
             (Pool::Sqlite(pool), Pool::Sqlite(writer))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).with_context(|| {
