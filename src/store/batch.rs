@@ -91,17 +91,12 @@ pub(super) fn sqlite_reactions(rows: usize) -> [(&'static str, usize); 2] {
     ]
 }
 
-/// PostgreSQL's batch of reactions as arrays, `extra` columns more.
-fn postgres_reactions(body: &str, extra: &str) -> String {
+/// PostgreSQL's batch of reactions as arrays, with their removal times
+/// as `$8` if `with_removals`.
+fn postgres_reactions(body: &str, with_removals: bool) -> String {
     let arrays = "$1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[]";
-    format!(
-        "WITH batch ({}{extra}) AS (SELECT * FROM UNNEST({arrays}{})) {body}",
-        reactions::BATCH_COLUMNS,
-        match extra {
-            "" => "",
-            _ => ", $8::bigint[]",
-        }
-    )
+    let (column, array) = if with_removals { (", removed_at", ", $8::bigint[]") } else { ("", "") };
+    format!("WITH batch ({}{column}) AS (SELECT * FROM UNNEST({arrays}{array})) {body}", reactions::BATCH_COLUMNS)
 }
 
 /// PostgreSQL's statement for any number of answers: one array a column;
@@ -178,18 +173,16 @@ pub(super) fn validate_sql(ids: &str) -> String {
 trait BatchSql {
     /// Inserts up to `MAX_ROWS` answers; (id, message, interaction) of each inserted.
     async fn insert_answers(&mut self, rows: &[Row<'_>], slot: i32) -> Result<Inserted>;
-    /// Counts the answers inserted in the tallies of writer `slot`.
-    async fn tally(&mut self, ids: &[i64], slot: i32) -> Result<()>;
-    /// Lets the thread replies inserted with evidence validate their
-    /// authors' open challenges in their meetings (see [`validate_sql`]).
-    async fn validate_challenges(&mut self, ids: &[i64]) -> Result<()>;
+    /// Counts the answers inserted in the tallies of writer `slot` and, with `validate`, lets the thread replies among them with
+    /// evidence validate their authors' open challenges (see [`validate_sql`]).
+    async fn tally_and_validate(&mut self, ids: &[i64], slot: i32, validate: bool) -> Result<()>;
     /// Inserts follow-ups of answers; (answer id, follow-up id) of each.
     async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>>;
     /// Takes the removals of up to `MAX_ROWS` reactions seen before their adds.
     async fn take_early_removals(&mut self, rs: &[&ReactionEvent]) -> Result<Vec<(ReactionKey, i64)>>;
-    /// Inserts up to `MAX_ROWS` reactions (each with its removal time, if
-    /// it was removed already); the key of each inserted.
-    async fn insert_reactions(&mut self, rs: &[(&ReactionEvent, Option<i64>)]) -> Result<Vec<ReactionKey>>;
+    /// Inserts up to `MAX_ROWS` reactions, each with its removal time if
+    /// it was removed already; the key of each inserted.
+    async fn insert_reactions(&mut self, rs: &[&ReactionEvent], removed: &[Option<i64>]) -> Result<Vec<ReactionKey>>;
 }
 
 /// A reaction as (message, user, emoji).
@@ -204,14 +197,15 @@ fn removal_cutoff(r: &ReactionEvent) -> i64 {
     ms(r.at - reactions::EARLY_REMOVAL_WINDOW)
 }
 
-/// Binds a SQLite batch of reactions, padded to `size` rows.
+/// Binds a SQLite batch of reactions (with their removal times, if
+/// given), padded to `size` rows.
 fn bind_sqlite_reactions<'q>(
     mut q: SqliteQuery<'q>,
-    rs: &[(&'q ReactionEvent, Option<Option<i64>>)],
+    rs: &[&'q ReactionEvent],
+    removed: Option<&[Option<i64>]>,
     size: usize,
 ) -> SqliteQuery<'q> {
-    let columns = if rs.first().is_some_and(|(_, removed)| removed.is_some()) { 8 } else { 7 };
-    for (r, removed) in rs {
+    for (n, r) in rs.iter().enumerate() {
         q = q
             .bind(db_id(r.guild_id))
             .bind(db_id(r.channel_id))
@@ -221,9 +215,10 @@ fn bind_sqlite_reactions<'q>(
             .bind(ms(r.at))
             .bind(removal_cutoff(r));
         if let Some(removed) = removed {
-            q = q.bind(*removed);
+            q = q.bind(removed[n]);
         }
     }
+    let columns = 7 + usize::from(removed.is_some());
     for _ in rs.len() * columns..size * columns {
         q = q.bind(None::<i64>);
     }
@@ -266,17 +261,18 @@ impl BatchSql for SqliteConnection {
     }
 
     /// SQLite has no data-modifying WITH: one more statement counts them
-    /// (one writer at a time, so one slot).
-    async fn tally(&mut self, ids: &[i64], _slot: i32) -> Result<()> {
-        static SQL: OnceLock<String> = OnceLock::new();
-        let sql = SQL.get_or_init(|| tallies::add(&format!("answers a WHERE a.id IN ({SQLITE_IDS})"), "0"));
-        let ids = serde_json::to_string(ids).expect("ids serialise");
-        sqlx::query(sql).bind(ids).execute(self).await.map(drop)
-    }
-
-    async fn validate_challenges(&mut self, ids: &[i64]) -> Result<()> {
-        static SQL: OnceLock<String> = OnceLock::new();
-        let sql = SQL.get_or_init(|| validate_sql(SQLITE_IDS));
+    /// (one writer at a time, so one slot); the validation goes with it in
+    /// the same call, as every call is a trip to the connection's thread.
+    async fn tally_and_validate(&mut self, ids: &[i64], _slot: i32, validate: bool) -> Result<()> {
+        static SQL: [OnceLock<String>; 2] = [const { OnceLock::new() }; 2];
+        let sql = SQL[usize::from(validate)].get_or_init(|| {
+            let tally = tallies::add(&format!("answers a WHERE a.id IN ({SQLITE_IDS})"), "0");
+            if validate {
+                format!("{tally}; {}", validate_sql(SQLITE_IDS))
+            } else {
+                tally
+            }
+        });
         let ids = serde_json::to_string(ids).expect("ids serialise");
         sqlx::query(sql).bind(ids).execute(self).await.map(drop)
     }
@@ -305,18 +301,16 @@ impl BatchSql for SqliteConnection {
 
     async fn take_early_removals(&mut self, rs: &[&ReactionEvent]) -> Result<Vec<(ReactionKey, i64)>> {
         let [(sql, size), _] = sqlite_reactions(rs.len());
-        let rows: Vec<_> = rs.iter().map(|r| (*r, None)).collect();
-        let rows: Vec<(i64, i64, String, i64)> = bind_sqlite_reactions(sqlx::query(sql), &rows, size)
+        let rows: Vec<(i64, i64, String, i64)> = bind_sqlite_reactions(sqlx::query(sql), rs, None, size)
             .try_map(|row| sqlx::FromRow::from_row(&row))
             .fetch_all(self)
             .await?;
         Ok(rows.into_iter().map(|(m, u, e, at)| ((m, u, e), at)).collect())
     }
 
-    async fn insert_reactions(&mut self, rs: &[(&ReactionEvent, Option<i64>)]) -> Result<Vec<ReactionKey>> {
+    async fn insert_reactions(&mut self, rs: &[&ReactionEvent], removed: &[Option<i64>]) -> Result<Vec<ReactionKey>> {
         let [_, (sql, size)] = sqlite_reactions(rs.len());
-        let rows: Vec<_> = rs.iter().map(|(r, removed)| (*r, Some(*removed))).collect();
-        bind_sqlite_reactions(sqlx::query(sql), &rows, size)
+        bind_sqlite_reactions(sqlx::query(sql), rs, Some(removed), size)
             .try_map(|row| sqlx::FromRow::from_row(&row))
             .fetch_all(self)
             .await
@@ -351,12 +345,11 @@ impl BatchSql for PgConnection {
     }
 
     /// Counted by the insert itself.
-    async fn tally(&mut self, _ids: &[i64], _slot: i32) -> Result<()> {
-        Ok(())
-    }
-
-    async fn validate_challenges(&mut self, ids: &[i64]) -> Result<()> {
+    async fn tally_and_validate(&mut self, ids: &[i64], _slot: i32, validate: bool) -> Result<()> {
         static SQL: OnceLock<String> = OnceLock::new();
+        if !validate {
+            return Ok(());
+        }
         let sql = SQL.get_or_init(|| validate_sql("SELECT UNNEST($1::bigint[])"));
         sqlx::query(sql).bind(ids).execute(self).await.map(drop)
     }
@@ -384,33 +377,30 @@ impl BatchSql for PgConnection {
 
     async fn take_early_removals(&mut self, rs: &[&ReactionEvent]) -> Result<Vec<(ReactionKey, i64)>> {
         static SQL: OnceLock<String> = OnceLock::new();
-        let sql = SQL.get_or_init(|| postgres_reactions(reactions::TAKE_EARLY_REMOVALS, ""));
+        let sql = SQL.get_or_init(|| postgres_reactions(reactions::TAKE_EARLY_REMOVALS, false));
         let rows: Vec<(i64, i64, String, i64)> =
-            bind_postgres_reactions(sqlx::query_as(sql), rs.iter().copied()).fetch_all(self).await?;
+            bind_postgres_reactions(sqlx::query_as(sql), rs).fetch_all(self).await?;
         Ok(rows.into_iter().map(|(m, u, e, at)| ((m, u, e), at)).collect())
     }
 
-    async fn insert_reactions(&mut self, rs: &[(&ReactionEvent, Option<i64>)]) -> Result<Vec<ReactionKey>> {
+    async fn insert_reactions(&mut self, rs: &[&ReactionEvent], removed: &[Option<i64>]) -> Result<Vec<ReactionKey>> {
         static SQL: OnceLock<String> = OnceLock::new();
-        let sql = SQL.get_or_init(|| postgres_reactions(reactions::INSERT, ", removed_at"));
-        bind_postgres_reactions(sqlx::query_as(sql), rs.iter().map(|(r, _)| *r))
-            .bind(rs.iter().map(|(_, removed)| *removed).collect::<Vec<_>>())
-            .fetch_all(self)
-            .await
+        let sql = SQL.get_or_init(|| postgres_reactions(reactions::INSERT, true));
+        bind_postgres_reactions(sqlx::query_as(sql), rs).bind(removed).fetch_all(self).await
     }
 }
 
 /// Binds a PostgreSQL batch of reactions, one array a column.
 fn bind_postgres_reactions<'q, O>(
     q: sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments>,
-    rs: impl Iterator<Item = &'q ReactionEvent> + Clone,
+    rs: &[&'q ReactionEvent],
 ) -> sqlx::query::QueryAs<'q, sqlx::Postgres, O, sqlx::postgres::PgArguments> {
-    let ids = |f: fn(&ReactionEvent) -> i64| rs.clone().map(f).collect::<Vec<i64>>();
+    let ids = |f: fn(&ReactionEvent) -> i64| rs.iter().map(|r| f(r)).collect::<Vec<i64>>();
     q.bind(ids(|r| db_id(r.guild_id)))
         .bind(ids(|r| db_id(r.channel_id)))
         .bind(ids(|r| db_id(r.message_id)))
         .bind(ids(|r| db_id(r.user_id)))
-        .bind(rs.clone().map(|r| r.emoji.as_str()).collect::<Vec<&str>>())
+        .bind(rs.iter().map(|r| r.emoji.as_str()).collect::<Vec<&str>>())
         .bind(ids(|r| ms(r.at)))
         .bind(ids(removal_cutoff))
 }
@@ -422,10 +412,9 @@ async fn log_reactions(conn: &mut impl BatchSql, rs: &[&ReactionEvent]) -> Resul
     let mut logged = Vec::with_capacity(rs.len());
     for chunk in rs.chunks(MAX_ROWS) {
         let mut removals: HashMap<ReactionKey, i64> = conn.take_early_removals(chunk).await?.into_iter().collect();
-        let rows: Vec<(&ReactionEvent, Option<i64>)> =
-            chunk.iter().map(|r| (*r, removals.remove(&reaction_key(r)))).collect();
+        let removed: Vec<Option<i64>> = chunk.iter().map(|r| removals.remove(&reaction_key(r))).collect();
         let mut inserted: HashMap<ReactionKey, usize> = HashMap::new();
-        for key in conn.insert_reactions(&rows).await? {
+        for key in conn.insert_reactions(chunk, &removed).await? {
             *inserted.entry(key).or_default() += 1;
         }
         logged.extend(chunk.iter().map(|r| match inserted.get_mut(&reaction_key(r)) {
@@ -498,17 +487,10 @@ async fn insert_answers(conn: &mut impl BatchSql, answers: &[&NewAnswer], slot: 
         ids.push(id.map(|answer| AnswerIds { answer, follow_up: None }));
     }
     let inserted: Vec<i64> = ids.iter().flatten().map(|id| id.answer).collect();
+    let evidence =
+        answers.iter().zip(&ids).any(|(a, id)| id.is_some() && a.via == Via::Thread && a.classification.has_evidence);
     if !inserted.is_empty() {
-        conn.tally(&inserted, slot).await?;
-    }
-    let evidence: Vec<i64> = answers
-        .iter()
-        .zip(&ids)
-        .filter(|(a, _)| a.via == Via::Thread && a.classification.has_evidence)
-        .filter_map(|(_, id)| Some(id.as_ref()?.answer))
-        .collect();
-    if !evidence.is_empty() {
-        conn.validate_challenges(&evidence).await?;
+        conn.tally_and_validate(&inserted, slot, evidence).await?;
     }
     let asked: Vec<(NewFollowUp, Timestamp)> = answers
         .iter()

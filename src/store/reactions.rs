@@ -22,15 +22,17 @@ pub(super) const TAKE_EARLY_REMOVALS: &str = "DELETE FROM reaction_removals \
 
 /// After `WITH batch (BATCH_COLUMNS, removed_at) AS (…)`: the reactions
 /// on the bot's posts as rows, live or already removed. A replayed add of
-/// a live reaction changes nothing.
+/// a live reaction changes nothing. Each row looks up its post and meeting
+/// by index (scalar subqueries: PostgreSQL would hash all of `meetings`
+/// for an `EXISTS` under `OR`).
 pub(super) const INSERT: &str =
     "INSERT INTO reactions (guild_id, channel_id, message_id, user_id, emoji, post_id, meeting_id, \
     added_at, removed_at) \
-    SELECT batch.guild_id, batch.channel_id, batch.message_id, batch.user_id, batch.emoji, \
-        (SELECT id FROM insight_posts WHERE message_id = batch.message_id), \
-        (SELECT id FROM meetings WHERE prompt_message_id = batch.message_id), batch.added_at, batch.removed_at \
-    FROM batch WHERE EXISTS (SELECT 1 FROM insight_posts WHERE message_id = batch.message_id) \
-       OR EXISTS (SELECT 1 FROM meetings WHERE prompt_message_id = batch.message_id) \
+    SELECT * FROM (SELECT batch.guild_id, batch.channel_id, batch.message_id, batch.user_id, batch.emoji, \
+        (SELECT id FROM insight_posts WHERE message_id = batch.message_id) AS post_id, \
+        (SELECT id FROM meetings WHERE prompt_message_id = batch.message_id) AS meeting_id, \
+        batch.added_at, batch.removed_at FROM batch) r \
+    WHERE r.post_id IS NOT NULL OR r.meeting_id IS NOT NULL \
     ON CONFLICT DO NOTHING RETURNING message_id, user_id, emoji";
 
 /// Marks a live reaction removed (per event).

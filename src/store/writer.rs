@@ -70,6 +70,9 @@ impl Writer {
 async fn next_batch(rx: &Mutex<mpsc::UnboundedReceiver<Write>>) -> Option<Vec<Write>> {
     let mut rx = rx.lock().await;
     let mut batch = vec![rx.recv().await?];
+    // The callers the last commit woke send their next writes as soon as
+    // they run: let them, so that these join this batch.
+    tokio::task::yield_now().await;
     while batch.len() < MAX_BATCH {
         match rx.try_recv() {
             Ok(next) => batch.push(next),
