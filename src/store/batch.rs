@@ -100,8 +100,8 @@ fn postgres_reactions(body: &str, with_removals: bool) -> String {
 }
 
 /// PostgreSQL's statement for any number of answers: one array a column;
-/// what it inserts is counted in the tallies of writer `$17` by the same
-/// statement.
+/// what it inserts is counted in the tallies of writer `$17`, and its
+/// thread replies with evidence validate challenges, by the same statement.
 fn postgres_insert() -> &'static str {
     static SQL: OnceLock<String> = OnceLock::new();
     SQL.get_or_init(|| {
@@ -110,11 +110,12 @@ fn postgres_insert() -> &'static str {
             .chain(["boolean", "boolean", "boolean", "bigint", "bigint", "bigint", "text"]);
         let arrays: Vec<String> = types.enumerate().map(|(i, t)| format!("${}::{t}[]", i + 1)).collect();
         format!(
-            "WITH batch ({COLUMNS}) AS (SELECT * FROM UNNEST({})), inserted AS ({}), counted AS ({}) \
-            SELECT id, message_id, interaction_id FROM inserted",
+            "WITH batch ({COLUMNS}) AS (SELECT * FROM UNNEST({})), inserted AS ({}), counted AS ({}), \
+            validated AS ({}) SELECT id, message_id, interaction_id FROM inserted",
             arrays.join(", "),
             insert_from_batch("*"),
-            tallies::add("inserted a WHERE TRUE", "$17::integer")
+            tallies::add("inserted a WHERE TRUE", "$17::integer"),
+            validate_sql("inserted r")
         )
     })
 }
@@ -157,16 +158,21 @@ type Inserted = Vec<(i64, Option<i64>, Option<i64>)>;
 /// The answers `$1` as SQLite reads a list bound as JSON.
 pub(super) const SQLITE_IDS: &str = "SELECT value FROM json_each($1)";
 
-/// A thread reply with evidence among the answers `ids` (a SELECT of
-/// their ids) validates its author's open challenges in its meeting, with
-/// its text, in the batch's transaction: no query of its own per reply.
-pub(super) fn validate_sql(ids: &str) -> String {
+/// A thread reply with evidence among the new answers `replies` (a FROM
+/// item named `r`) validates its author's open challenges in its meeting,
+/// with its text, in the batch's transaction: no query of its own per reply.
+pub(super) fn validate_sql(replies: &str) -> String {
     format!(
         "UPDATE answers SET challenge = 'validated', resolved_at = r.created_at, resolution = r.body \
-        FROM answers r WHERE r.id IN ({ids}) AND r.via = 'thread' AND r.has_evidence \
+        FROM {replies} WHERE r.via = 'thread' AND r.has_evidence \
         AND answers.challenge = 'open' AND answers.meeting_id = r.meeting_id \
         AND answers.user_id = r.user_id AND answers.id <> r.id"
     )
+}
+
+/// SQLite's new answers for [`validate_sql`]: those of the ids bound as JSON.
+pub(super) fn sqlite_new_answers() -> String {
+    format!("(SELECT * FROM answers WHERE id IN ({SQLITE_IDS})) r")
 }
 
 /// The statements whose form differs between the backends.
@@ -268,7 +274,7 @@ impl BatchSql for SqliteConnection {
         let sql = SQL[usize::from(validate)].get_or_init(|| {
             let tally = tallies::add(&format!("answers a WHERE a.id IN ({SQLITE_IDS})"), "0");
             if validate {
-                format!("{tally}; {}", validate_sql(SQLITE_IDS))
+                format!("{tally}; {}", validate_sql(&sqlite_new_answers()))
             } else {
                 tally
             }
@@ -344,14 +350,9 @@ impl BatchSql for PgConnection {
             .await
     }
 
-    /// Counted by the insert itself.
-    async fn tally_and_validate(&mut self, ids: &[i64], _slot: i32, validate: bool) -> Result<()> {
-        static SQL: OnceLock<String> = OnceLock::new();
-        if !validate {
-            return Ok(());
-        }
-        let sql = SQL.get_or_init(|| validate_sql("SELECT UNNEST($1::bigint[])"));
-        sqlx::query(sql).bind(ids).execute(self).await.map(drop)
+    /// Counted and validated by the insert itself.
+    async fn tally_and_validate(&mut self, _ids: &[i64], _slot: i32, _validate: bool) -> Result<()> {
+        Ok(())
     }
 
     async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>> {

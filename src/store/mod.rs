@@ -223,7 +223,7 @@ pub fn per_event_queries() -> Vec<(&'static str, String)> {
         ("guilds whose summary is due", guilds::due_guilds_sql(Scheduled::Summary)),
         ("follow-ups to remind", follow_ups::UNREMINDED.into()),
         ("customers waiting on follow-ups", follow_ups::WAITING.into()),
-        ("validate challenges by reply", batch::validate_sql(batch::SQLITE_IDS)),
+        ("validate challenges by reply", batch::validate_sql(&batch::sqlite_new_answers())),
         ("daily posts not confirmed sent", posts::unfinished_sql()),
     ]
 }
