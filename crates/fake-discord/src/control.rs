@@ -23,6 +23,13 @@ impl FakeDiscord {
         self.inner.dispatch(t, d).map_err(anyhow::Error::msg)
     }
 
+    /// Benchmarks: sends dispatches without first checking that serenity
+    /// parses them (a check as costly as the bot's own parse), so that the
+    /// fake's send rate measures less of itself. Tests keep the check.
+    pub fn skip_dispatch_checks(&self) {
+        self.inner.gateway.lock().unwrap().unchecked = true;
+    }
+
     /// Drops the gateway connection as a network failure would; events
     /// sent until the bot resumes are replayed then.
     pub fn drop_connection(&self) {
