@@ -41,9 +41,6 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
         FullEvent::ShardStageUpdate { event } => {
             app.health.set_shard(event.shard_id.0, event.new == serenity::gateway::ConnectionStage::Connected);
         }
-        FullEvent::GuildCreate { guild, .. } => {
-            app.guild_joined(guild.id.get(), &guild.name).await?;
-        }
         // Unavailable means an outage, not removal: keep the data then.
         FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
             app.guild_removed(incomplete.id.get()).await?;

@@ -103,11 +103,11 @@ impl Running {
 /// Every event, commands included, counts as running work from the moment
 /// it arrives until its handler ends, so a stop can wait for it. serenity
 /// spawns a task per event and has no back-pressure, so a burst must not
-/// leave its tasks waiting: a new message or a reaction (a burst is made
-/// of them) is cut down to what logging needs, or dropped at once when it
-/// cannot be an answer, and queued for [`handle_arrivals`], which ends
-/// serenity's task (and frees its copy of the event) at once. Other
-/// events wait for one of [`MAX_HANDLERS`] turns.
+/// leave its tasks waiting: a new message, a reaction or a new guild (what
+/// bursts are made of) is cut down to what its handler needs, or dropped
+/// at once when it cannot be an answer, and queued for [`handle_arrivals`],
+/// which ends serenity's task (and frees its copy of the event) at once.
+/// Other events wait for one of [`MAX_HANDLERS`] turns.
 struct Tracked {
     inner: poise::Framework<Data, Error>,
     app: App,
@@ -115,10 +115,19 @@ struct Tracked {
     arrivals: mpsc::UnboundedSender<(Arrival, Working)>,
 }
 
-/// A message or reaction waiting for its handler: only what it needs.
+/// An event waiting for its handler: only what it needs.
 enum Arrival {
     Reply(ThreadMessage),
-    Reaction { ctx: serenity::all::Context, event: ReactionEvent, added: bool },
+    Reaction {
+        ctx: serenity::all::Context,
+        event: ReactionEvent,
+        added: bool,
+    },
+    /// A GUILD_CREATE: thousands arrive together at start-up.
+    Guild {
+        id: u64,
+        name: String,
+    },
 }
 
 /// Handlers running at once, of each kind; enough to keep the database
@@ -155,6 +164,9 @@ impl serenity::framework::Framework for Tracked {
                     added,
                 })
             }
+            FullEvent::GuildCreate { guild, .. } => {
+                Some(Arrival::Guild { id: guild.id.get(), name: guild.name.clone() })
+            }
             _ => {
                 return Box::pin(async move {
                     let _working = working;
@@ -186,6 +198,7 @@ async fn handle_arrivals(app: App, mut queue: mpsc::UnboundedReceiver<(Arrival, 
                 Arrival::Reaction { ctx, event, added } => {
                     ("reaction", events::reaction(ctx, &app, event, *added).await)
                 }
+                Arrival::Guild { id, name } => ("guild_create", app.guild_joined(*id, name).await),
             };
             if let Err(error) = handled {
                 tracing::error!(event = name, error = %describe(&error), "handling an event failed");
