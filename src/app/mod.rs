@@ -144,18 +144,25 @@ impl App {
                 return Ok(s.clone());
             }
         }
-        self.fresh_settings(guild_id).await.map(Arc::new)
+        self.read_settings(guild_id).await
     }
 
     /// A guild's settings read from the database (and cached): what the
     /// scheduler acts on, since another process may have changed them.
     pub async fn fresh_settings(&self, guild_id: u64) -> anyhow::Result<GuildSettings> {
+        self.read_settings(guild_id).await.map(Arc::unwrap_or_clone)
+    }
+
+    /// Reads a guild's settings and caches them, unless they were saved
+    /// meanwhile.
+    async fn read_settings(&self, guild_id: u64) -> anyhow::Result<Arc<GuildSettings>> {
         let generation = self.settings_generation.load(std::sync::atomic::Ordering::SeqCst);
         let mut fresh = self.store.guild_settings(guild_id, &self.defaults, self.clock.now()).await?;
         self.prompts.holidays.attach(&mut fresh);
+        let fresh = Arc::new(fresh);
         let mut cache = self.settings.lock().unwrap();
         if generation == self.settings_generation.load(std::sync::atomic::Ordering::SeqCst) {
-            cache.insert(guild_id, (std::time::Instant::now(), Arc::new(fresh.clone())));
+            cache.insert(guild_id, (std::time::Instant::now(), fresh.clone()));
         }
         Ok(fresh)
     }

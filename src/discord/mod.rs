@@ -184,8 +184,8 @@ impl serenity::framework::Framework for Tracked {
     }
 }
 
-/// Handles queued messages and reactions, at most [`MAX_HANDLERS`] at
-/// once, until the queue's sender is gone and the queue is empty.
+/// Handles queued arrivals, at most [`MAX_HANDLERS`] at once, until the
+/// queue's sender is gone and the queue is empty.
 async fn handle_arrivals(app: App, mut queue: mpsc::UnboundedReceiver<(Arrival, Working)>) {
     let app = Arc::new(app);
     let turns = Arc::new(tokio::sync::Semaphore::new(MAX_HANDLERS));

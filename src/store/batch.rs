@@ -179,8 +179,9 @@ pub(super) fn sqlite_new_answers() -> String {
 trait BatchSql {
     /// Inserts up to `MAX_ROWS` answers; (id, message, interaction) of each inserted.
     async fn insert_answers(&mut self, rows: &[Row<'_>], slot: i32) -> Result<Inserted>;
-    /// Counts the answers inserted in the tallies of writer `slot` and, with `validate`, lets the thread replies among them with
-    /// evidence validate their authors' open challenges (see [`validate_sql`]).
+    /// Counts the answers inserted in the tallies of writer `slot` and,
+    /// with `validate`, lets the thread replies among them with evidence
+    /// validate their authors' open challenges (see [`validate_sql`]).
     async fn tally_and_validate(&mut self, ids: &[i64], slot: i32, validate: bool) -> Result<()>;
     /// Inserts follow-ups of answers; (answer id, follow-up id) of each.
     async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>>;
