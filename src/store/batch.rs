@@ -73,10 +73,47 @@ fn sqlite_batch(
     (sql, size)
 }
 
-/// SQLite's statement for a batch of `rows` answers.
+/// SQLite's statement inserting a batch of `rows` answers.
 pub(super) fn sqlite_insert(rows: usize) -> (&'static str, usize) {
     static SQL: Sizes = [const { OnceLock::new() }; 9];
     sqlite_batch(&SQL, rows, COLUMNS, || insert_from_batch("id, message_id, interaction_id"))
+}
+
+/// The writer connection's own table (SQLite): the ids its last insert of
+/// answers gave, so that the statements after it in the same call find
+/// them. The ids of one INSERT are consecutive: each new row takes the
+/// table's largest id plus one.
+pub const SQLITE_WRITER_SETUP: &str =
+    "CREATE TEMP TABLE answer_batch (first INTEGER NOT NULL, last INTEGER NOT NULL); \
+    INSERT INTO temp.answer_batch VALUES (1, 0)";
+
+/// Keeps the id range of the insert just completed (evaluated before
+/// this UPDATE completes, so `changes()` is still the insert's count).
+const SQLITE_KEEP_BATCH: &str =
+    "UPDATE temp.answer_batch SET first = last_insert_rowid() - changes() + 1, last = last_insert_rowid()";
+
+/// The answers of the last insert, for [`tallies::add`].
+pub(super) const SQLITE_BATCH_ANSWERS: &str =
+    "answers a WHERE a.id BETWEEN (SELECT first FROM temp.answer_batch) AND (SELECT last FROM temp.answer_batch)";
+
+/// The answers of the last insert as a FROM item named `r`, for [`validate_sql`].
+pub(super) fn sqlite_new_answers() -> String {
+    format!("(SELECT * FROM {SQLITE_BATCH_ANSWERS}) r")
+}
+
+/// SQLite's one call for a batch of `rows` answers: inserts them, counts
+/// them in the tallies and, with `validate`, lets the thread replies with
+/// evidence among them validate challenges (SQLite has no data-modifying
+/// WITH, and each call is a trip to the connection's thread).
+fn sqlite_insert_counted(rows: usize, validate: bool) -> (&'static str, usize) {
+    static SQL: [Sizes; 2] = [const { [const { OnceLock::new() }; 9] }; 2];
+    let (insert, size) = sqlite_insert(rows);
+    let sql = SQL[usize::from(validate)][size.trailing_zeros() as usize].get_or_init(|| {
+        let tally = tallies::add(SQLITE_BATCH_ANSWERS, "0");
+        let validation = if validate { format!("; {}", validate_sql(&sqlite_new_answers())) } else { String::new() };
+        format!("{insert}; {SQLITE_KEEP_BATCH}; {tally}{validation}")
+    });
+    (sql, size)
 }
 
 /// SQLite's statements for a batch of `rows` reactions: taking their early
@@ -100,22 +137,23 @@ fn postgres_reactions(body: &str, with_removals: bool) -> String {
 }
 
 /// PostgreSQL's statement for any number of answers: one array a column;
-/// what it inserts is counted in the tallies of writer `$17`, and its
-/// thread replies with evidence validate challenges, by the same statement.
-fn postgres_insert() -> &'static str {
-    static SQL: OnceLock<String> = OnceLock::new();
-    SQL.get_or_init(|| {
+/// what it inserts is counted in the tallies of writer `$17` and, with
+/// `validate`, its thread replies with evidence validate challenges, by
+/// the same statement.
+fn postgres_insert(validate: bool) -> &'static str {
+    static SQL: [OnceLock<String>; 2] = [const { OnceLock::new() }; 2];
+    SQL[usize::from(validate)].get_or_init(|| {
         let types = ["bigint", "bigint", "bigint", "bigint", "bigint", "text", "text", "text", "text"]
             .into_iter()
             .chain(["boolean", "boolean", "boolean", "bigint", "bigint", "bigint", "text"]);
         let arrays: Vec<String> = types.enumerate().map(|(i, t)| format!("${}::{t}[]", i + 1)).collect();
+        let validated = if validate { format!(", validated AS ({})", validate_sql("inserted r")) } else { String::new() };
         format!(
-            "WITH batch ({COLUMNS}) AS (SELECT * FROM UNNEST({})), inserted AS ({}), counted AS ({}), \
-            validated AS ({}) SELECT id, message_id, interaction_id FROM inserted",
+            "WITH batch ({COLUMNS}) AS (SELECT * FROM UNNEST({})), inserted AS ({}), counted AS ({}){validated} \
+            SELECT id, message_id, interaction_id FROM inserted",
             arrays.join(", "),
             insert_from_batch("*"),
             tallies::add("inserted a WHERE TRUE", "$17::integer"),
-            validate_sql("inserted r")
         )
     })
 }
@@ -155,9 +193,6 @@ fn key_of(a: &NewAnswer) -> Option<Key> {
 
 type Inserted = Vec<(i64, Option<i64>, Option<i64>)>;
 
-/// The answers `$1` as SQLite reads a list bound as JSON.
-pub(super) const SQLITE_IDS: &str = "SELECT value FROM json_each($1)";
-
 /// A thread reply with evidence among the new answers `replies` (a FROM
 /// item named `r`) validates its author's open challenges in its meeting,
 /// with its text, in the batch's transaction: no query of its own per reply.
@@ -170,19 +205,14 @@ pub(super) fn validate_sql(replies: &str) -> String {
     )
 }
 
-/// SQLite's new answers for [`validate_sql`]: those of the ids bound as JSON.
-pub(super) fn sqlite_new_answers() -> String {
-    format!("(SELECT * FROM answers WHERE id IN ({SQLITE_IDS})) r")
-}
-
 /// The statements whose form differs between the backends.
 trait BatchSql {
-    /// Inserts up to `MAX_ROWS` answers; (id, message, interaction) of each inserted.
-    async fn insert_answers(&mut self, rows: &[Row<'_>], slot: i32) -> Result<Inserted>;
-    /// Counts the answers inserted in the tallies of writer `slot` and,
-    /// with `validate`, lets the thread replies among them with evidence
-    /// validate their authors' open challenges (see [`validate_sql`]).
-    async fn tally_and_validate(&mut self, ids: &[i64], slot: i32, validate: bool) -> Result<()>;
+    /// Inserts up to `MAX_ROWS` answers and counts them in the tallies of
+    /// writer `slot`; with `validate`, the thread replies among them with
+    /// evidence validate their authors' open challenges (see
+    /// [`validate_sql`]). All in one trip to the database; (id, message,
+    /// interaction) of each inserted.
+    async fn insert_answers(&mut self, rows: &[Row<'_>], slot: i32, validate: bool) -> Result<Inserted>;
     /// Inserts follow-ups of answers; (answer id, follow-up id) of each.
     async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>>;
     /// Takes the removals of up to `MAX_ROWS` reactions seen before their adds.
@@ -238,8 +268,9 @@ const FOLLOW_UP_COLUMNS: &str =
     "guild_id, answer_id, meeting_id, body, owner_id, created_by, due_date, created_at, customer";
 
 impl BatchSql for SqliteConnection {
-    async fn insert_answers(&mut self, rows: &[Row<'_>], _slot: i32) -> Result<Inserted> {
-        let (sql, size) = sqlite_insert(rows.len());
+    /// One writer at a time: one slot.
+    async fn insert_answers(&mut self, rows: &[Row<'_>], _slot: i32, validate: bool) -> Result<Inserted> {
+        let (sql, size) = sqlite_insert_counted(rows.len(), validate);
         let mut q = sqlx::query_as(sql);
         for r in rows {
             let (a, c) = (r.a, &r.a.classification);
@@ -265,23 +296,6 @@ impl BatchSql for SqliteConnection {
             q = q.bind(None::<i64>);
         }
         q.fetch_all(self).await
-    }
-
-    /// SQLite has no data-modifying WITH: one more statement counts them
-    /// (one writer at a time, so one slot); the validation goes with it in
-    /// the same call, as every call is a trip to the connection's thread.
-    async fn tally_and_validate(&mut self, ids: &[i64], _slot: i32, validate: bool) -> Result<()> {
-        static SQL: [OnceLock<String>; 2] = [const { OnceLock::new() }; 2];
-        let sql = SQL[usize::from(validate)].get_or_init(|| {
-            let tally = tallies::add(&format!("answers a WHERE a.id IN ({SQLITE_IDS})"), "0");
-            if validate {
-                format!("{tally}; {}", validate_sql(&sqlite_new_answers()))
-            } else {
-                tally
-            }
-        });
-        let ids = serde_json::to_string(ids).expect("ids serialise");
-        sqlx::query(sql).bind(ids).execute(self).await.map(drop)
     }
 
     async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>> {
@@ -325,11 +339,11 @@ impl BatchSql for SqliteConnection {
 }
 
 impl BatchSql for PgConnection {
-    async fn insert_answers(&mut self, rows: &[Row<'_>], slot: i32) -> Result<Inserted> {
+    async fn insert_answers(&mut self, rows: &[Row<'_>], slot: i32, validate: bool) -> Result<Inserted> {
         let column = |f: &dyn Fn(&Row) -> Option<i64>| rows.iter().map(f).collect::<Vec<Option<i64>>>();
         let text = |f: &dyn Fn(&Row) -> String| rows.iter().map(f).collect::<Vec<String>>();
         let flag = |f: &dyn Fn(&Row) -> bool| rows.iter().map(f).collect::<Vec<bool>>();
-        sqlx::query_as(postgres_insert())
+        sqlx::query_as(postgres_insert(validate))
             .bind(column(&|r| Some(db_id(r.a.guild_id))))
             .bind(column(&|r| Some(db_id(r.a.channel_id))))
             .bind(column(&|r| Some(db_id(r.a.user_id))))
@@ -349,11 +363,6 @@ impl BatchSql for PgConnection {
             .bind(slot)
             .fetch_all(self)
             .await
-    }
-
-    /// Counted and validated by the insert itself.
-    async fn tally_and_validate(&mut self, _ids: &[i64], _slot: i32, _validate: bool) -> Result<()> {
-        Ok(())
     }
 
     async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>> {
@@ -465,6 +474,12 @@ fn follow_up_of(a: &NewAnswer, answer_id: i64) -> Option<NewFollowUp> {
     })
 }
 
+/// Whether an answer, once logged, may validate challenges: a thread
+/// reply with evidence.
+fn validates(a: &NewAnswer) -> bool {
+    a.via == Via::Thread && a.classification.has_evidence
+}
+
 /// Logs answers and the follow-ups they ask for on `conn` (inside a
 /// transaction): one statement per `MAX_ROWS` answers, one for their
 /// follow-ups. Each answer's ids, or `None` where it was logged before.
@@ -474,7 +489,7 @@ async fn insert_answers(conn: &mut impl BatchSql, answers: &[&NewAnswer], slot: 
         answers.iter().zip(&take).filter(|(a, take)| **take && key_of(a).is_some()).map(|(a, _)| Row::of(a)).collect();
     let mut inserted = HashMap::new();
     for chunk in keyed.chunks(MAX_ROWS) {
-        let rows = conn.insert_answers(chunk, slot).await?;
+        let rows = conn.insert_answers(chunk, slot, chunk.iter().any(|r| validates(r.a))).await?;
         inserted
             .extend(rows.into_iter().filter_map(|(id, message, interaction)| Some((key(message, interaction)?, id))));
     }
@@ -484,15 +499,9 @@ async fn insert_answers(conn: &mut impl BatchSql, answers: &[&NewAnswer], slot: 
             _ if !take => None,
             Some(k) => inserted.get(&k).copied(),
             // No source to match a returned row by: a statement of its own.
-            None => conn.insert_answers(&[Row::of(a)], slot).await?.first().map(|(id, ..)| *id),
+            None => conn.insert_answers(&[Row::of(a)], slot, validates(a)).await?.first().map(|(id, ..)| *id),
         };
         ids.push(id.map(|answer| AnswerIds { answer, follow_up: None }));
-    }
-    let inserted: Vec<i64> = ids.iter().flatten().map(|id| id.answer).collect();
-    let evidence =
-        answers.iter().zip(&ids).any(|(a, id)| id.is_some() && a.via == Via::Thread && a.classification.has_evidence);
-    if !inserted.is_empty() {
-        conn.tally_and_validate(&inserted, slot, evidence).await?;
     }
     let asked: Vec<(NewFollowUp, Timestamp)> = answers
         .iter()
@@ -508,6 +517,15 @@ async fn insert_answers(conn: &mut impl BatchSql, answers: &[&NewAnswer], slot: 
     Ok(ids)
 }
 
+/// Whether a batch is written by one statement (on PostgreSQL, which
+/// counts and validates in the insert): then it needs no transaction of
+/// its own, and saves the trips to begin and commit one.
+fn one_statement(answers: &[&NewAnswer], reactions: &[&ReactionEvent]) -> bool {
+    reactions.is_empty()
+        && answers.len() <= MAX_ROWS
+        && answers.iter().all(|a| key_of(a).is_some() && a.follow_up.is_none())
+}
+
 impl Store {
     /// Writes answers (with their follow-ups and tallies, in writer
     /// `slot`'s rows) and reactions in one transaction; each answer's ids
@@ -521,6 +539,12 @@ impl Store {
         // Always inside a transaction: in autocommit, sqlx-sqlite drops the
         // error of the implicit COMMIT after a RETURNING row (a full disk
         // would then look like success).
+        if let super::Pool::Postgres(p) = &self.pool {
+            if one_statement(answers, reactions) {
+                let mut conn = p.acquire().await?;
+                return Ok((insert_answers(&mut *conn, answers, slot).await?, vec![]));
+            }
+        }
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let ids = insert_answers(&mut *tx, answers, slot).await?;

@@ -30,6 +30,7 @@ use jiff::Timestamp;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
+pub use batch::SQLITE_WRITER_SETUP;
 pub use explore::AnswerFilter;
 pub use guilds::Scheduled;
 pub use insights::LibrarySync;
@@ -158,15 +159,29 @@ async fn apply_fault(conn: &mut sqlx::SqliteConnection, fault: Arc<AtomicU8>) ->
     Ok(())
 }
 
-/// A SQLite pool of `connections` that applies the test's `fault` to
-/// each connection as it is handed out.
-async fn sqlite_pool(options: SqliteConnectOptions, connections: u32, fault: Arc<AtomicU8>) -> Result<SqlitePool> {
+/// A SQLite pool of `connections`, each made ready by `setup` (SQL), that
+/// applies the test's `fault` to each connection as it is handed out.
+async fn sqlite_pool(
+    options: SqliteConnectOptions,
+    connections: u32,
+    setup: &'static str,
+    fault: Arc<AtomicU8>,
+) -> Result<SqlitePool> {
+    use sqlx::Executor as _;
     let on_acquire = fault.clone();
     SqlitePoolOptions::new()
         .max_connections(connections)
         // A SQLite connection is a file handle: nothing to ping.
         .test_before_acquire(false)
-        .after_connect(move |c, _| Box::pin(apply_fault(c, fault.clone())))
+        .after_connect(move |c, _| {
+            let fault = fault.clone();
+            Box::pin(async move {
+                if !setup.is_empty() {
+                    c.execute(setup).await?;
+                }
+                apply_fault(c, fault).await
+            })
+        })
         .before_acquire(move |c, _| {
             let fault = on_acquire.clone();
             Box::pin(async move { apply_fault(c, fault).await.map(|()| true) })
@@ -210,6 +225,7 @@ pub fn redact_url(url: &str) -> String {
 pub fn per_event_queries() -> Vec<(&'static str, String)> {
     vec![
         ("log answers", batch::sqlite_insert(1).0.into()),
+        ("count new answers", tallies::add(batch::SQLITE_BATCH_ANSWERS, "0")),
         ("edit an answer", answers::EDIT.into()),
         ("remember a deletion", answers::REMEMBER_DELETION.into()),
         ("delete an answer", answers::DELETE.into()),
@@ -241,12 +257,13 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let pool = sqlite_pool(options.clone(), 4, fault.clone()).await.with_context(|| format!("cannot open the SQLite database `{shown}` (DATABASE_URL): check that its folder exists and is writable"))?;
+            let pool = sqlite_pool(options.clone(), 4, "", fault.clone()).await.with_context(|| format!("cannot open the SQLite database `{shown}` (DATABASE_URL): check that its folder exists and is writable"))?;
             // The answer writer keeps one connection of its own, so its
             // page cache stays warm between batches, and keeps a batch's
             // statement journal in memory rather than in a temporary file
             // (its batches are small; the readers' sorts may be large).
-            let writer = sqlite_pool(options.pragma("temp_store", "memory"), 1, fault.clone()).await?;
+            let writer = options.pragma("temp_store", "memory");
+            let writer = sqlite_pool(writer, 1, batch::SQLITE_WRITER_SETUP, fault.clone()).await?;
             (Pool::Sqlite(pool), Pool::Sqlite(writer))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).with_context(|| {
@@ -255,10 +272,18 @@ impl Store {
             let pool = PgPoolOptions::new()
                 .max_connections(10)
                 .acquire_timeout(Duration::from_secs(10))
-                .connect_with(options)
+                .connect_with(options.clone())
                 .await
                 .with_context(|| format!("cannot reach PostgreSQL at `{shown}` (DATABASE_URL): check that the server runs and the URL, user and database are right"))?;
-            (Pool::Postgres(pool.clone()), Pool::Postgres(pool))
+            // The answer writers run the same few statements all day: one
+            // generic plan each, not a fresh plan per batch (planning cost
+            // more than running). Their plans' use of indexes is checked
+            // by the store benchmark at a million meetings.
+            let writer = PgPoolOptions::new()
+                .max_connections(writer::POSTGRES_WRITERS as u32)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_lazy_with(options.options([("plan_cache_mode", "force_generic_plan")]));
+            (Pool::Postgres(pool), Pool::Postgres(writer))
         } else {
             anyhow::bail!("DATABASE_URL `{shown}` must start with sqlite: or postgres://, e.g. sqlite:advocate.db");
         };

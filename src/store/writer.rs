@@ -26,7 +26,7 @@ const MAX_BATCH: usize = 1024;
 
 /// Transactions written at once on PostgreSQL, each on its own
 /// connection (SQLite has one writer whatever the number).
-const POSTGRES_WRITERS: i32 = 4;
+pub(super) const POSTGRES_WRITERS: i32 = 4;
 
 impl Writer {
     /// Writes through `pool` (on SQLite, one connection of its own).
