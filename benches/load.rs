@@ -117,7 +117,7 @@ async fn burst(
     let mut seen: HashMap<i64, Instant> = HashMap::with_capacity(sent.len());
     let deadline = Instant::now() + Duration::from_secs(600);
     while seen.len() < sent.len() && Instant::now() < deadline {
-        // PostgreSQL's writers commit side by side, so a lower id may land
+        // PostgreSQL takes an id before its commit, so a lower id may land
         // after a higher one: look back past the newest row seen.
         let rows = reader.replies_after((*last - LOOK_BACK).max(0)).await;
         let at = Instant::now();

@@ -1033,7 +1033,7 @@ async fn the_summary_counts_equal_the_answers_through_every_change() {
                 answers.push(a);
             }
         }
-        // All at once, so the writers batch them (PostgreSQL's four at a time).
+        // All at once, so the writer batches them.
         for logged in futures_util::future::join_all(answers.iter().map(|a| s.log_answer(a))).await {
             logged.unwrap().unwrap();
         }

@@ -35,7 +35,7 @@ impl Store {
     pub async fn log_answer(&self, a: &NewAnswer) -> Result<Option<AnswerIds>> {
         match &self.writer {
             Some(writer) => writer.answer(a.clone()).await,
-            None => self.write_batch(&[a], &[], 0).await.map(|(mut ids, _)| ids.remove(0)),
+            None => self.write_batch(&[a], &[]).await.map(|(mut ids, _)| ids.remove(0)),
         }
     }
 

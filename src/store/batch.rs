@@ -104,14 +104,20 @@ pub(super) fn sqlite_new_answers() -> String {
 /// SQLite's one call for a batch of `rows` answers: inserts them, counts
 /// them in the tallies and, with `validate`, lets the thread replies with
 /// evidence among them validate challenges (SQLite has no data-modifying
-/// WITH, and each call is a trip to the connection's thread).
-fn sqlite_insert_counted(rows: usize, validate: bool) -> (&'static str, usize) {
-    static SQL: [Sizes; 2] = [const { [const { OnceLock::new() }; 9] }; 2];
+/// WITH, and each call is a trip to the connection's thread); `alone`, in
+/// a transaction of its own.
+fn sqlite_insert_counted(rows: usize, validate: bool, alone: bool) -> (&'static str, usize) {
+    static SQL: [[Sizes; 2]; 2] = [const { [const { [const { OnceLock::new() }; 9] }; 2] }; 2];
     let (insert, size) = sqlite_insert(rows);
-    let sql = SQL[usize::from(validate)][size.trailing_zeros() as usize].get_or_init(|| {
-        let tally = tallies::add(SQLITE_BATCH_ANSWERS, "0");
+    let sql = SQL[usize::from(alone)][usize::from(validate)][size.trailing_zeros() as usize].get_or_init(|| {
+        let tally = tallies::add(SQLITE_BATCH_ANSWERS);
         let validation = if validate { format!("; {}", validate_sql(&sqlite_new_answers())) } else { String::new() };
-        format!("{insert}; {SQLITE_KEEP_BATCH}; {tally}{validation}")
+        let sql = format!("{insert}; {SQLITE_KEEP_BATCH}; {tally}{validation}");
+        if alone {
+            format!("BEGIN IMMEDIATE; {sql}; COMMIT")
+        } else {
+            sql
+        }
     });
     (sql, size)
 }
@@ -137,7 +143,7 @@ fn postgres_reactions(body: &str, with_removals: bool) -> String {
 }
 
 /// PostgreSQL's statement for any number of answers: one array a column;
-/// what it inserts is counted in the tallies of writer `$17` and, with
+/// what it inserts is counted in the tallies and, with
 /// `validate`, its thread replies with evidence validate challenges, by
 /// the same statement.
 fn postgres_insert(validate: bool) -> &'static str {
@@ -147,13 +153,14 @@ fn postgres_insert(validate: bool) -> &'static str {
             .into_iter()
             .chain(["boolean", "boolean", "boolean", "bigint", "bigint", "bigint", "text"]);
         let arrays: Vec<String> = types.enumerate().map(|(i, t)| format!("${}::{t}[]", i + 1)).collect();
-        let validated = if validate { format!(", validated AS ({})", validate_sql("inserted r")) } else { String::new() };
+        let validated =
+            if validate { format!(", validated AS ({})", validate_sql("inserted r")) } else { String::new() };
         format!(
             "WITH batch ({COLUMNS}) AS (SELECT * FROM UNNEST({})), inserted AS ({}), counted AS ({}){validated} \
             SELECT id, message_id, interaction_id FROM inserted",
             arrays.join(", "),
             insert_from_batch("*"),
-            tallies::add("inserted a WHERE TRUE", "$17::integer"),
+            tallies::add("inserted a WHERE TRUE"),
         )
     })
 }
@@ -207,12 +214,13 @@ pub(super) fn validate_sql(replies: &str) -> String {
 
 /// The statements whose form differs between the backends.
 trait BatchSql {
-    /// Inserts up to `MAX_ROWS` answers and counts them in the tallies of
-    /// writer `slot`; with `validate`, the thread replies among them with
+    /// Inserts up to `MAX_ROWS` answers and counts them in the tallies;
+    /// with `validate`, the thread replies among them with
     /// evidence validate their authors' open challenges (see
     /// [`validate_sql`]). All in one trip to the database; (id, message,
-    /// interaction) of each inserted.
-    async fn insert_answers(&mut self, rows: &[Row<'_>], slot: i32, validate: bool) -> Result<Inserted>;
+    /// interaction) of each inserted. `alone`: they are the whole batch,
+    /// on a connection outside any transaction, and commit themselves.
+    async fn insert_answers(&mut self, rows: &[Row<'_>], validate: bool, alone: bool) -> Result<Inserted>;
     /// Inserts follow-ups of answers; (answer id, follow-up id) of each.
     async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>>;
     /// Takes the removals of up to `MAX_ROWS` reactions seen before their adds.
@@ -268,9 +276,8 @@ const FOLLOW_UP_COLUMNS: &str =
     "guild_id, answer_id, meeting_id, body, owner_id, created_by, due_date, created_at, customer";
 
 impl BatchSql for SqliteConnection {
-    /// One writer at a time: one slot.
-    async fn insert_answers(&mut self, rows: &[Row<'_>], _slot: i32, validate: bool) -> Result<Inserted> {
-        let (sql, size) = sqlite_insert_counted(rows.len(), validate);
+    async fn insert_answers(&mut self, rows: &[Row<'_>], validate: bool, alone: bool) -> Result<Inserted> {
+        let (sql, size) = sqlite_insert_counted(rows.len(), validate, alone);
         let mut q = sqlx::query_as(sql);
         for r in rows {
             let (a, c) = (r.a, &r.a.classification);
@@ -295,7 +302,13 @@ impl BatchSql for SqliteConnection {
         for _ in rows.len() * COLUMN_COUNT..size * COLUMN_COUNT {
             q = q.bind(None::<i64>);
         }
-        q.fetch_all(self).await
+        let inserted = q.fetch_all(&mut *self).await;
+        if alone && inserted.is_err() {
+            // A failed statement stops the call before its COMMIT. (Without
+            // a transaction open, the ROLLBACK's own error says so.)
+            let _ = sqlx::query("ROLLBACK").execute(self).await;
+        }
+        inserted
     }
 
     async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>> {
@@ -339,7 +352,8 @@ impl BatchSql for SqliteConnection {
 }
 
 impl BatchSql for PgConnection {
-    async fn insert_answers(&mut self, rows: &[Row<'_>], slot: i32, validate: bool) -> Result<Inserted> {
+    /// A lone statement commits itself.
+    async fn insert_answers(&mut self, rows: &[Row<'_>], validate: bool, _alone: bool) -> Result<Inserted> {
         let column = |f: &dyn Fn(&Row) -> Option<i64>| rows.iter().map(f).collect::<Vec<Option<i64>>>();
         let text = |f: &dyn Fn(&Row) -> String| rows.iter().map(f).collect::<Vec<String>>();
         let flag = |f: &dyn Fn(&Row) -> bool| rows.iter().map(f).collect::<Vec<bool>>();
@@ -360,7 +374,6 @@ impl BatchSql for PgConnection {
             .bind(column(&|r| r.a.interaction_id.map(db_id)))
             .bind(column(&|r| Some(ms(r.a.created_at))))
             .bind(text(&|r| r.a.classification.reach.as_str().into()))
-            .bind(slot)
             .fetch_all(self)
             .await
     }
@@ -481,15 +494,20 @@ fn validates(a: &NewAnswer) -> bool {
 }
 
 /// Logs answers and the follow-ups they ask for on `conn` (inside a
-/// transaction): one statement per `MAX_ROWS` answers, one for their
-/// follow-ups. Each answer's ids, or `None` where it was logged before.
-async fn insert_answers(conn: &mut impl BatchSql, answers: &[&NewAnswer], slot: i32) -> Result<Vec<Option<AnswerIds>>> {
+/// transaction, unless `alone`: see [`one_statement`]): one statement per
+/// `MAX_ROWS` answers, one for their follow-ups. Each answer's ids, or
+/// `None` where it was logged before.
+async fn insert_answers(
+    conn: &mut impl BatchSql,
+    answers: &[&NewAnswer],
+    alone: bool,
+) -> Result<Vec<Option<AnswerIds>>> {
     let take = firsts(answers);
     let keyed: Vec<Row> =
         answers.iter().zip(&take).filter(|(a, take)| **take && key_of(a).is_some()).map(|(a, _)| Row::of(a)).collect();
     let mut inserted = HashMap::new();
     for chunk in keyed.chunks(MAX_ROWS) {
-        let rows = conn.insert_answers(chunk, slot, chunk.iter().any(|r| validates(r.a))).await?;
+        let rows = conn.insert_answers(chunk, chunk.iter().any(|r| validates(r.a)), alone).await?;
         inserted
             .extend(rows.into_iter().filter_map(|(id, message, interaction)| Some((key(message, interaction)?, id))));
     }
@@ -499,7 +517,7 @@ async fn insert_answers(conn: &mut impl BatchSql, answers: &[&NewAnswer], slot: 
             _ if !take => None,
             Some(k) => inserted.get(&k).copied(),
             // No source to match a returned row by: a statement of its own.
-            None => conn.insert_answers(&[Row::of(a)], slot, validates(a)).await?.first().map(|(id, ..)| *id),
+            None => conn.insert_answers(&[Row::of(a)], validates(a), false).await?.first().map(|(id, ..)| *id),
         };
         ids.push(id.map(|answer| AnswerIds { answer, follow_up: None }));
     }
@@ -517,9 +535,11 @@ async fn insert_answers(conn: &mut impl BatchSql, answers: &[&NewAnswer], slot: 
     Ok(ids)
 }
 
-/// Whether a batch is written by one statement (on PostgreSQL, which
-/// counts and validates in the insert): then it needs no transaction of
-/// its own, and saves the trips to begin and commit one.
+/// Whether a batch is one statement: answers only, with no follow-up
+/// and a source each, no more than one statement takes. It is then
+/// written in one trip to the database, with no transaction around it
+/// (PostgreSQL commits a lone statement; SQLite's call carries its own
+/// BEGIN and COMMIT).
 fn one_statement(answers: &[&NewAnswer], reactions: &[&ReactionEvent]) -> bool {
     reactions.is_empty()
         && answers.len() <= MAX_ROWS
@@ -527,27 +547,26 @@ fn one_statement(answers: &[&NewAnswer], reactions: &[&ReactionEvent]) -> bool {
 }
 
 impl Store {
-    /// Writes answers (with their follow-ups and tallies, in writer
-    /// `slot`'s rows) and reactions in one transaction; each answer's ids
+    /// Writes answers (with their follow-ups and tallies) and reactions in
+    /// one transaction; each answer's ids
     /// (or `None`: logged before) and whether each reaction was logged.
     pub(super) async fn write_batch(
         &self,
         answers: &[&NewAnswer],
         reactions: &[&ReactionEvent],
-        slot: i32,
     ) -> Result<(Vec<Option<AnswerIds>>, Vec<bool>)> {
-        // Always inside a transaction: in autocommit, sqlx-sqlite drops the
-        // error of the implicit COMMIT after a RETURNING row (a full disk
-        // would then look like success).
-        if let super::Pool::Postgres(p) = &self.pool {
-            if one_statement(answers, reactions) {
+        if one_statement(answers, reactions) {
+            return on_pool!(self, p => {
                 let mut conn = p.acquire().await?;
-                return Ok((insert_answers(&mut *conn, answers, slot).await?, vec![]));
-            }
+                Ok((insert_answers(&mut *conn, answers, true).await?, vec![]))
+            });
         }
+        // Never in autocommit on SQLite: sqlx-sqlite drops the error of
+        // the implicit COMMIT after a RETURNING row (a full disk would
+        // then look like success).
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            let ids = insert_answers(&mut *tx, answers, slot).await?;
+            let ids = insert_answers(&mut *tx, answers, false).await?;
             let logged = if reactions.is_empty() { vec![] } else { log_reactions(&mut *tx, reactions).await? };
             tx.commit().await?;
             Ok((ids, logged))

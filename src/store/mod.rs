@@ -225,7 +225,7 @@ pub fn redact_url(url: &str) -> String {
 pub fn per_event_queries() -> Vec<(&'static str, String)> {
     vec![
         ("log answers", batch::sqlite_insert(1).0.into()),
-        ("count new answers", tallies::add(batch::SQLITE_BATCH_ANSWERS, "0")),
+        ("count new answers", tallies::add(batch::SQLITE_BATCH_ANSWERS)),
         ("edit an answer", answers::EDIT.into()),
         ("remember a deletion", answers::REMEMBER_DELETION.into()),
         ("delete an answer", answers::DELETE.into()),
@@ -280,7 +280,7 @@ impl Store {
             // more than running). Their plans' use of indexes is checked
             // by the store benchmark at a million meetings.
             let writer = PgPoolOptions::new()
-                .max_connections(writer::POSTGRES_WRITERS as u32)
+                .max_connections(1)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_lazy_with(options.options([("plan_cache_mode", "force_generic_plan")]));
             (Pool::Postgres(pool), Pool::Postgres(writer))

@@ -71,7 +71,7 @@ impl Store {
     pub async fn reaction_added(&self, r: &ReactionEvent) -> Result<bool> {
         match &self.writer {
             Some(writer) => writer.reaction(r.clone()).await,
-            None => self.write_batch(&[], &[r], 0).await.map(|(_, mut logged)| logged.remove(0)),
+            None => self.write_batch(&[], &[r]).await.map(|(_, mut logged)| logged.remove(0)),
         }
     }
 

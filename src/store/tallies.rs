@@ -37,14 +37,14 @@ fn counts() -> String {
 }
 
 /// Adds the live answers `a` of `from` (which names them `a` and ends in a
-/// WHERE clause) to the tallies of writer `slot`: grouped, in a fixed
-/// order, so concurrent writers never deadlock, and in rows of their own
-/// slot, so they never wait on each other (PostgreSQL).
-pub(super) fn add(from: &str, slot: &str) -> String {
+/// WHERE clause) to the answer writer's tallies (slot 0, apart from the
+/// triggers' slot -1, so an edit never waits on the writer): grouped, in a
+/// fixed order, so writers of two processes never deadlock.
+pub(super) fn add(from: &str) -> String {
     let sums = columns().map(|c| format!("{c} = answer_tallies.{c} + excluded.{c}")).collect::<Vec<_>>().join(", ");
     format!(
         "INSERT INTO answer_tallies SELECT a.guild_id, a.created_at - a.created_at % {HOUR_MS}, \
-            COALESCE(a.home_channel_id, 0), a.segments, {slot}, {} \
+            COALESCE(a.home_channel_id, 0), a.segments, 0, {} \
         FROM {from} AND a.deleted_at IS NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 \
         ON CONFLICT (guild_id, hour, channel_id, segments, slot) DO UPDATE SET {sums}",
         counts()
@@ -86,7 +86,7 @@ impl Store {
     /// Counts every tally again from the answers: for answers written
     /// into the database by hand (the benchmarks' generated history).
     pub async fn recount_tallies(&self) -> Result<()> {
-        let recount = add("answers a WHERE TRUE", "0");
+        let recount = add("answers a WHERE TRUE");
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query("DELETE FROM answer_tallies").execute(&mut *tx).await?;
