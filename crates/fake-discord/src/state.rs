@@ -306,10 +306,8 @@ impl State {
                 })
             })
             .collect();
-        let mentions: Vec<Value> = self
-            .users
-            .values()
-            .filter(|u| m.content.contains(&format!("<@{}>", u.id)))
+        let mentions: Vec<Value> = mentioned(&m.content)
+            .filter_map(|id| self.users.get(&id))
             .map(|u| payloads::user(u.id, &u.name, u.bot))
             .collect();
         let mut emojis: Vec<&str> = m.reactions.iter().map(|(_, e)| e.as_str()).collect();
@@ -396,5 +394,27 @@ impl State {
             "stage_instances": [],
             "guild_scheduled_events": [],
         }))
+    }
+}
+
+/// The ids of the users that `content` mentions as `<@id>`, once each, in
+/// id order (read from the text, not by trying every user: a busy fake
+/// would spend its time there).
+fn mentioned(content: &str) -> impl Iterator<Item = u64> {
+    let ids: std::collections::BTreeSet<u64> = content
+        .split("<@")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('>').and_then(|(id, _)| id.parse().ok()))
+        .collect();
+    ids.into_iter()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn mentions_are_read_from_the_text() {
+        let ids: Vec<u64> = super::mentioned("<@9> hi <@12> and <@9>, not <@!5>, <@&7> or <@x>").collect();
+        assert_eq!(ids, [9, 12]);
+        assert_eq!(super::mentioned("no one").count(), 0);
     }
 }
