@@ -1,8 +1,9 @@
 //! Answers, their follow-ups and reactions written as one batch: the
-//! answers in one statement (SQLite: a VALUES list of `?`, whose binding
-//! stays linear; PostgreSQL: one array per column through UNNEST, one
-//! cached plan, which also counts them in the tallies), their tallies
-//! (SQLite) and follow-ups in one more each, all in one transaction.
+//! answers in one statement that also counts them in the tallies and
+//! validates challenges (SQLite: a VALUES list of `?`, whose binding stays
+//! linear, and the statements after it in the same call; PostgreSQL: one
+//! array per column through UNNEST, one cached plan), their follow-ups in
+//! one more and the reactions in two, all in one transaction.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -143,9 +144,8 @@ fn postgres_reactions(body: &str, with_removals: bool) -> String {
 }
 
 /// PostgreSQL's statement for any number of answers: one array a column;
-/// what it inserts is counted in the tallies and, with
-/// `validate`, its thread replies with evidence validate challenges, by
-/// the same statement.
+/// what it inserts is counted in the tallies and, with `validate`, its
+/// thread replies with evidence validate challenges, by the same statement.
 fn postgres_insert(validate: bool) -> &'static str {
     static SQL: [OnceLock<String>; 2] = [const { OnceLock::new() }; 2];
     SQL[usize::from(validate)].get_or_init(|| {
@@ -215,11 +215,11 @@ pub(super) fn validate_sql(replies: &str) -> String {
 /// The statements whose form differs between the backends.
 trait BatchSql {
     /// Inserts up to `MAX_ROWS` answers and counts them in the tallies;
-    /// with `validate`, the thread replies among them with
-    /// evidence validate their authors' open challenges (see
-    /// [`validate_sql`]). All in one trip to the database; (id, message,
-    /// interaction) of each inserted. `alone`: they are the whole batch,
-    /// on a connection outside any transaction, and commit themselves.
+    /// with `validate`, the thread replies among them with evidence
+    /// validate their authors' open challenges (see [`validate_sql`]). All
+    /// in one trip to the database; (id, message, interaction) of each
+    /// inserted. `alone`: they are the whole batch, on a connection
+    /// outside any transaction, and commit themselves.
     async fn insert_answers(&mut self, rows: &[Row<'_>], validate: bool, alone: bool) -> Result<Inserted>;
     /// Inserts follow-ups of answers; (answer id, follow-up id) of each.
     async fn insert_follow_ups(&mut self, fs: &[(NewFollowUp, Timestamp)]) -> Result<Vec<(i64, i64)>>;
@@ -548,8 +548,8 @@ fn one_statement(answers: &[&NewAnswer], reactions: &[&ReactionEvent]) -> bool {
 
 impl Store {
     /// Writes answers (with their follow-ups and tallies) and reactions in
-    /// one transaction; each answer's ids
-    /// (or `None`: logged before) and whether each reaction was logged.
+    /// one transaction; each answer's ids (or `None`: logged before) and
+    /// whether each reaction was logged.
     pub(super) async fn write_batch(
         &self,
         answers: &[&NewAnswer],

@@ -275,10 +275,11 @@ impl Store {
                 .connect_with(options.clone())
                 .await
                 .with_context(|| format!("cannot reach PostgreSQL at `{shown}` (DATABASE_URL): check that the server runs and the URL, user and database are right"))?;
-            // The answer writers run the same few statements all day: one
-            // generic plan each, not a fresh plan per batch (planning cost
-            // more than running). Their plans' use of indexes is checked
-            // by the store benchmark at a million meetings.
+            // The answer writer runs the same few statements all day, on a
+            // connection of its own: one generic plan each, not a fresh
+            // plan per batch (planning cost more than running). Their use
+            // of indexes is checked by the store benchmark at a million
+            // meetings.
             let writer = PgPoolOptions::new()
                 .max_connections(1)
                 .acquire_timeout(Duration::from_secs(10))
