@@ -167,12 +167,11 @@ pub(super) fn reply_of(
     if author.bot {
         return None;
     }
-    let text = match content.contains("<@") {
-        true => {
-            let me = ctx.cache.current_user().id;
-            content.replace(&format!("<@{me}>"), "").replace(&format!("<@!{me}>"), "")
-        }
-        false => content.to_string(),
+    let text = if content.contains("<@") {
+        let me = ctx.cache.current_user().id;
+        content.replace(&format!("<@{me}>"), "").replace(&format!("<@!{me}>"), "")
+    } else {
+        content.to_string()
     };
     if text.trim().is_empty() {
         return None;

@@ -159,12 +159,12 @@ async fn apply_fault(conn: &mut sqlx::SqliteConnection, fault: Arc<AtomicU8>) ->
     Ok(())
 }
 
-/// A SQLite pool of `connections`, each made ready by `setup` (SQL), that
+/// A SQLite pool of `connections`, each made ready by `setup` (SQL) if any, that
 /// applies the test's `fault` to each connection as it is handed out.
 async fn sqlite_pool(
     options: SqliteConnectOptions,
     connections: u32,
-    setup: &'static str,
+    setup: Option<&'static str>,
     fault: Arc<AtomicU8>,
 ) -> Result<SqlitePool> {
     use sqlx::Executor as _;
@@ -176,7 +176,7 @@ async fn sqlite_pool(
         .after_connect(move |c, _| {
             let fault = fault.clone();
             Box::pin(async move {
-                if !setup.is_empty() {
+                if let Some(setup) = setup {
                     c.execute(setup).await?;
                 }
                 apply_fault(c, fault).await
@@ -257,13 +257,13 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let pool = sqlite_pool(options.clone(), 4, "", fault.clone()).await.with_context(|| format!("cannot open the SQLite database `{shown}` (DATABASE_URL): check that its folder exists and is writable"))?;
+            let pool = sqlite_pool(options.clone(), 4, None, fault.clone()).await.with_context(|| format!("cannot open the SQLite database `{shown}` (DATABASE_URL): check that its folder exists and is writable"))?;
             // The answer writer keeps one connection of its own, so its
             // page cache stays warm between batches, and keeps a batch's
             // statement journal in memory rather than in a temporary file
             // (its batches are small; the readers' sorts may be large).
             let writer = options.pragma("temp_store", "memory");
-            let writer = sqlite_pool(writer, 1, batch::SQLITE_WRITER_SETUP, fault.clone()).await?;
+            let writer = sqlite_pool(writer, 1, Some(batch::SQLITE_WRITER_SETUP), fault.clone()).await?;
             (Pool::Sqlite(pool), Pool::Sqlite(writer))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url).with_context(|| {
