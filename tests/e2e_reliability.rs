@@ -6,6 +6,7 @@ mod common;
 
 use std::time::Duration;
 
+use advocate::app::inflight::RetryPolicy;
 use advocate::store::SqliteFault;
 use common::bot::{eventually, Harness};
 use common::proxy::{host_port, Proxy};
@@ -135,6 +136,31 @@ async fn a_locked_sqlite_database_is_waited_out() {
     sqlx::query("COMMIT").execute(&mut locker).await.unwrap();
     check_all_saved(&h, &m, 12, &forms).await;
     assert_eq!(h.app.work.lost(), 0);
+    h.finish().await;
+}
+
+/// A long outage holds no more than the policy allows, counting the
+/// replies queued behind those retrying (handlers are few), and every
+/// reply refused beyond it is counted as lost; the rest are saved.
+#[tokio::test]
+async fn an_outage_holds_at_most_its_bound_and_counts_each_reply_refused() {
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let policy = RetryPolicy { retry_for: Duration::from_secs(600), max_waiting: 300, max_waiting_bytes: 1 << 20 };
+    h.app = h.app.clone().with_retry(policy);
+    let m = meeting(&mut h).await;
+    h.db.store.inflict(SqliteFault::ReadOnly);
+    h.fake.say(m.people[0], m.thread, "3 customers asked for exports").unwrap();
+    eventually("the first reply to wait", || async { (h.app.work.waiting() == 1).then_some(()) }).await;
+    for n in 0..399 {
+        h.fake.say(m.people[n % 2], m.thread, &format!("reply {n}: customers asked again")).unwrap();
+    }
+    let held = || async { (h.app.work.waiting() + h.app.work.lost() as usize == 400).then_some(h.app.work.lost()) };
+    let lost = eventually("each reply to be held or refused", held).await;
+    assert!(h.app.work.waiting() <= 300 && lost >= 100, "held {}, lost {lost}", h.app.work.waiting());
+    h.db.store.inflict(SqliteFault::None);
+    let saved = 400 - lost as i64;
+    eventually("the held replies to be stored", || async { (stored(&h, &m).await == saved).then_some(()) }).await;
+    assert_eq!(h.app.work.lost(), lost, "none lost after the outage");
     h.finish().await;
 }
 

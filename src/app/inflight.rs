@@ -14,7 +14,8 @@ use tokio::sync::watch;
 pub struct RetryPolicy {
     /// An answer is retried this long before its loss is logged.
     pub retry_for: Duration,
-    /// At most this many answers wait at once…
+    /// At most this many answers (and reactions) wait at once, retrying
+    /// or queued behind those retrying…
     pub max_waiting: usize,
     /// …holding at most this many bytes of text.
     pub max_waiting_bytes: usize,
@@ -50,10 +51,12 @@ impl Drop for Working {
     }
 }
 
-/// A place in the bounded queue of waiting answers.
-struct Waiting<'a>(&'a Inflight, usize);
+/// A place in the bounded queue of what waits for the database.
+#[must_use]
+#[derive(Debug)]
+pub struct Waiting(Arc<Inflight>, usize);
 
-impl Drop for Waiting<'_> {
+impl Drop for Waiting {
     fn drop(&mut self) {
         let mut w = self.0.waiting.lock().unwrap();
         w.0 -= 1;
@@ -104,7 +107,7 @@ impl Inflight {
     /// waits in the bounded queue and is tried again with backoff, for up
     /// to the policy's `retry_for`. `what` names the work in logs (never
     /// the person's text); `bytes` is what it holds.
-    pub async fn retrying<T, F, Fut>(&self, what: &str, bytes: usize, mut attempt: F) -> anyhow::Result<T>
+    pub async fn retrying<T, F, Fut>(self: &Arc<Self>, what: &str, bytes: usize, mut attempt: F) -> anyhow::Result<T>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = anyhow::Result<T>>,
@@ -138,14 +141,28 @@ impl Inflight {
         }
     }
 
-    fn wait_in_queue(&self, bytes: usize) -> Option<Waiting<'_>> {
+    /// A place for an event queued for its handler while answers wait
+    /// out an outage (handlers busy retrying cannot take it yet), so the
+    /// policy's bound covers all that is held for the database. `Ok(None)`
+    /// while nothing waits; refused (and counted as lost) when full.
+    pub fn hold(self: &Arc<Self>, what: &str, bytes: usize) -> anyhow::Result<Option<Waiting>> {
+        if self.waiting() == 0 {
+            return Ok(None);
+        }
+        match self.wait_in_queue(bytes) {
+            Some(place) => Ok(Some(place)),
+            None => Err(self.give_up(what, NotSaved::QueueFull, &anyhow::anyhow!("the database is failing"))),
+        }
+    }
+
+    fn wait_in_queue(self: &Arc<Self>, bytes: usize) -> Option<Waiting> {
         let mut w = self.waiting.lock().unwrap();
         if w.0 >= self.policy.max_waiting || w.1 + bytes > self.policy.max_waiting_bytes {
             return None;
         }
         w.0 += 1;
         w.1 += bytes;
-        Some(Waiting(self, bytes))
+        Some(Waiting(self.clone(), bytes))
     }
 
     fn give_up(&self, what: &str, why: NotSaved, last: &anyhow::Error) -> anyhow::Error {
@@ -226,6 +243,20 @@ mod tests {
         let result: anyhow::Result<()> = work.retrying("answer", 101, || async { Err(busy()) }).await;
         assert!(matches!(result.unwrap_err().downcast_ref(), Some(NotSaved::QueueFull)));
         assert_eq!(work.lost(), 1);
+    }
+
+    #[test]
+    fn queued_events_take_places_only_while_answers_wait() {
+        let work = Inflight::new(policy(2));
+        assert!(work.hold("reply", 10).unwrap().is_none(), "nothing waits: no place needed");
+        let retrying = work.wait_in_queue(10).unwrap();
+        let queued = work.hold("reply", 10).unwrap();
+        assert!(queued.is_some());
+        assert_eq!(work.waiting(), 2);
+        assert!(matches!(work.hold("reply", 10).unwrap_err().downcast_ref(), Some(NotSaved::QueueFull)));
+        assert_eq!(work.lost(), 1, "a refusal is a counted loss");
+        drop((retrying, queued));
+        assert_eq!(work.waiting(), 0);
     }
 
     #[tokio::test(start_paused = true)]

@@ -19,7 +19,7 @@ use serenity::all::{ClientBuilder, CreateAllowedMentions, GatewayIntents, HttpBu
 use tokio::sync::mpsc;
 
 use crate::app::answers::ThreadMessage;
-use crate::app::inflight::Working;
+use crate::app::inflight::{Waiting, Working};
 use crate::app::App;
 use crate::config::Config;
 use crate::domain::reaction::ReactionEvent;
@@ -112,8 +112,12 @@ struct Tracked {
     inner: poise::Framework<Data, Error>,
     app: App,
     turns: tokio::sync::Semaphore,
-    arrivals: mpsc::UnboundedSender<(Arrival, Working)>,
+    arrivals: mpsc::UnboundedSender<Queued>,
 }
+
+/// An arrival with its running work and, during an outage, its place
+/// among what waits for the database.
+type Queued = (Arrival, Working, Option<Waiting>);
 
 /// An event waiting for its handler: only what it needs.
 enum Arrival {
@@ -175,10 +179,16 @@ impl serenity::framework::Framework for Tracked {
                 })
             }
         };
-        if let Some(arrival) = arrival {
-            // Sent only while the client (and so this framework) lives;
-            // the handlers finish what was queued before they stop.
-            let _ = self.arrivals.send((arrival, working));
+        let Some(arrival) = arrival else { return Box::pin(std::future::ready(())) };
+        let place = match &arrival {
+            Arrival::Reply(reply) => self.app.work.hold("thread reply", reply.text.len()),
+            Arrival::Reaction { event, .. } => self.app.work.hold("reaction", event.emoji.len()),
+            Arrival::Guild { .. } => Ok(None),
+        };
+        // A refusal was logged as a loss; sent only while the client (and
+        // so this framework) lives: the handlers finish what was queued.
+        if let Ok(place) = place {
+            let _ = self.arrivals.send((arrival, working, place));
         }
         Box::pin(std::future::ready(()))
     }
@@ -186,12 +196,14 @@ impl serenity::framework::Framework for Tracked {
 
 /// Handles queued arrivals, at most [`MAX_HANDLERS`] at once, until the
 /// queue's sender is gone and the queue is empty.
-async fn handle_arrivals(app: App, mut queue: mpsc::UnboundedReceiver<(Arrival, Working)>) {
+async fn handle_arrivals(app: App, mut queue: mpsc::UnboundedReceiver<Queued>) {
     let app = Arc::new(app);
     let turns = Arc::new(tokio::sync::Semaphore::new(MAX_HANDLERS));
-    while let Some((arrival, working)) = queue.recv().await {
+    while let Some((arrival, working, place)) = queue.recv().await {
         let turn = turns.clone().acquire_owned().await.expect("the semaphore is never closed");
         let app = app.clone();
+        // Its handler takes a place of its own if it has to wait.
+        drop(place);
         tokio::spawn(async move {
             let (name, handled) = match &arrival {
                 Arrival::Reply(reply) => ("message", app.log_thread_reply(reply).await.map(drop)),
