@@ -22,7 +22,7 @@ async fn run(guilds: usize) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("advocate.db").display());
     let start = Instant::now();
-    let mut bot = spawn_bot(&fake, &url, dir.path());
+    let mut bot = spawn_bot(&fake, &url, dir.path(), None);
     let pid = bot.id().unwrap();
     fake.wait_connected(1).await.unwrap();
     let db = sqlx::SqlitePool::connect(&format!("{url}?mode=ro")).await;

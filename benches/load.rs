@@ -5,7 +5,8 @@
 //! a channel that is no meeting. Prints, per burst: replies committed per
 //! second (dispatch of the first to commit of the last), p50/p99 from
 //! dispatch to commit, the bot's CPU per event, and its RSS (peak and
-//! after). SQLite always; PostgreSQL too when ADVOCATE_TEST_POSTGRES_URL
+//! after), and how often its gateway paused for its handlers to catch up
+//! (read from its /metrics). SQLite always; PostgreSQL too when ADVOCATE_TEST_POSTGRES_URL
 //! is set. Then, when discord.py is installed (`pip install discord.py`),
 //! the same bursts against the minimal peer in `benches/peer/` (thread
 //! replies to SQLite, one commit each), and Advocate's figures over the
@@ -68,6 +69,14 @@ struct Scene {
     reacted: usize,
 }
 
+/// The bot under load: its process, and where it serves its metrics
+/// (Advocate; not the peer).
+#[derive(Clone, Copy)]
+struct Bot<'a> {
+    pid: u32,
+    metrics: Option<&'a str>,
+}
+
 /// What one burst measured.
 #[derive(Clone, Copy)]
 struct Figures {
@@ -83,11 +92,16 @@ async fn burst(
     fake: &FakeDiscord,
     scene: &mut Scene,
     reader: &Reader,
-    pid: u32,
+    bot: Bot<'_>,
     n: usize,
     last: &mut i64,
 ) -> Figures {
+    let Bot { pid, metrics } = bot;
     let reactions_before = reader.reactions().await;
+    let pauses_before = match metrics {
+        Some(addr) => support::counter(addr, "advocate_gateway_pauses_total").await,
+        None => 0.0,
+    };
     let cpu_before = process_stats(pid).cpu;
     let mut sent: HashMap<i64, Instant> = HashMap::with_capacity(n);
     let texts =
@@ -129,6 +143,13 @@ async fn burst(
     let total = seen.values().max().map_or(start.elapsed(), |t| t.duration_since(start));
     tokio::time::sleep(Duration::from_millis(300)).await;
     let support::ProcessStats { rss, peak, cpu: cpu_after } = process_stats(pid);
+    let pauses = match metrics {
+        Some(addr) => {
+            let n = support::counter(addr, "advocate_gateway_pauses_total").await - pauses_before;
+            format!("; the gateway paused {n} times")
+        }
+        None => String::new(),
+    };
     let stored_reactions = reader.reactions().await - reactions_before;
     let mut latencies: Vec<Duration> =
         sent.iter().filter_map(|(id, at)| Some(seen.get(id)?.saturating_duration_since(*at))).collect();
@@ -147,7 +168,7 @@ async fn burst(
     if let (Some(p50), Some(max)) = (latencies.first().map(|_| percentile(&latencies, 0.5)), latencies.last()) {
         println!(
             "load[{name}]: {rate:.0} replies/s; dispatch to commit p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; \
-             CPU {:.1} µs/event; RSS {rss:.1} MiB (peak {peak:.1} MiB)",
+             CPU {:.1} µs/event; RSS {rss:.1} MiB (peak {peak:.1} MiB){pauses}",
             p50.as_secs_f64() * 1e3,
             percentile(&latencies, 0.99).as_secs_f64() * 1e3,
             max.as_secs_f64() * 1e3,
@@ -179,15 +200,22 @@ async fn world() -> World {
     World { fake, people, guild, channel, chatter }
 }
 
-/// Sends every burst to the bot `pid`, storing in `url`, and prints.
-async fn bursts(name: &str, world: &World, scene: &mut Scene, url: &str, pid: u32, bursts: &[usize]) -> Vec<Figures> {
+/// Sends every burst to `bot`, storing in `url`, and prints.
+async fn bursts(
+    name: &str,
+    world: &World,
+    scene: &mut Scene,
+    url: &str,
+    bot: Bot<'_>,
+    bursts: &[usize],
+) -> Vec<Figures> {
     let reader = Reader::open(url).await;
-    println!("load[{name}]: connected, idle RSS {:.1} MiB", process_stats(pid).rss);
+    println!("load[{name}]: connected, idle RSS {:.1} MiB", process_stats(bot.pid).rss);
     let mut last = 0;
     let mut figures = vec![];
     for (round, &n) in bursts.iter().enumerate() {
         let name = format!("{name} #{} of {n}", round + 1);
-        figures.push(burst(&name, &world.fake, scene, &reader, pid, n, &mut last).await);
+        figures.push(burst(&name, &world.fake, scene, &reader, bot, n, &mut last).await);
     }
     figures
 }
@@ -196,7 +224,8 @@ async fn bursts(name: &str, world: &World, scene: &mut Scene, url: &str, pid: u3
 async fn advocate(backend: &str, url: &str, sizes: &[usize]) -> Vec<Figures> {
     let w = world().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut bot = spawn_bot(&w.fake, url, dir.path());
+    let metrics = support::free_addr();
+    let mut bot = spawn_bot(&w.fake, url, dir.path(), Some(&metrics));
     w.fake.wait_connected(1).await.unwrap();
     w.fake.wait_for("commands", |s| (!s.commands.is_empty()).then_some(())).await.unwrap();
     let i = w.fake.slash(w.people[0], w.channel, &Command::new("meeting").sub("start").opt("topic", "load")).unwrap();
@@ -210,7 +239,8 @@ async fn advocate(backend: &str, url: &str, sizes: &[usize]) -> Vec<Figures> {
         .await
         .unwrap();
     let mut scene = Scene { people: w.people.clone(), thread, prompt, chatter: w.chatter, reacted: 0 };
-    let figures = bursts(backend, &w, &mut scene, url, bot.id().unwrap(), sizes).await;
+    let figures =
+        bursts(backend, &w, &mut scene, url, Bot { pid: bot.id().unwrap(), metrics: Some(&metrics) }, sizes).await;
     let _ = bot.kill().await;
     figures
 }
@@ -251,7 +281,7 @@ async fn peer(sizes: &[usize]) -> Option<Vec<Figures>> {
         .unwrap();
     w.fake.wait_connected(1).await.unwrap();
     let mut scene = Scene { people: w.people.clone(), thread, prompt, chatter: w.chatter, reacted: 0 };
-    let figures = bursts("peer", &w, &mut scene, &db.url, bot.id().unwrap(), sizes).await;
+    let figures = bursts("peer", &w, &mut scene, &db.url, Bot { pid: bot.id().unwrap(), metrics: None }, sizes).await;
     let _ = bot.kill().await;
     db.finish().await;
     Some(figures)

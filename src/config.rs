@@ -68,6 +68,8 @@ pub struct Reliability {
     pub shutdown_timeout: Duration,
     /// Longest wait for one Discord REST call.
     pub http_timeout: Duration,
+    /// Events queued for handlers before the gateway stops reading.
+    pub event_backlog: usize,
 }
 
 impl Default for Reliability {
@@ -76,6 +78,7 @@ impl Default for Reliability {
             retry: RetryPolicy::default(),
             shutdown_timeout: Duration::from_secs(10),
             http_timeout: Duration::from_secs(30),
+            event_backlog: 4096,
         }
     }
 }
@@ -140,6 +143,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ),
     ("ADVOCATE_SHUTDOWN_TIMEOUT", "shutdown_timeout", "how long a stop waits to save work in progress (default 10s)"),
     ("ADVOCATE_HTTP_TIMEOUT", "http_timeout", "longest wait for one Discord API call (default 30s)"),
+    (
+        "ADVOCATE_EVENT_BACKLOG",
+        "event_backlog",
+        "events waiting for handlers before the gateway stops reading for a moment (default 4096)",
+    ),
     ("ADVOCATE_HTTP_ADDR", "http_addr", "host:port to serve /healthz, /metrics and the dashboard on (default: off)"),
     (
         "ADVOCATE_PUBLIC_URL",
@@ -228,6 +236,14 @@ impl Config {
         }
         if let Some(v) = lookup("ADVOCATE_HTTP_TIMEOUT") {
             check("ADVOCATE_HTTP_TIMEOUT", parse_duration(&v).map(|d| reliability.http_timeout = d));
+        }
+        if let Some(v) = lookup("ADVOCATE_EVENT_BACKLOG") {
+            let n = v.trim().parse::<usize>().ok().filter(|n| (1..=1_000_000).contains(n));
+            check(
+                "ADVOCATE_EVENT_BACKLOG",
+                n.map(|n| reliability.event_backlog = n)
+                    .ok_or_else(|| format!("`{v}` is not a number of events from 1 to 1000000, e.g. 4096")),
+            );
         }
         let http_addr = lookup("ADVOCATE_HTTP_ADDR");
         if let Some(addr) = &http_addr {
@@ -422,6 +438,11 @@ mod tests {
         let err = load(&[("ADVOCATE_HTTP_TIMEOUT", "soon")], None).unwrap_err().to_string();
         assert!(err.starts_with("ADVOCATE_HTTP_TIMEOUT (or http_timeout in advocate.toml): `soon`"), "{err}");
         assert!(load(&[("ADVOCATE_HTTP_TIMEOUT", "0s")], None).is_err());
+        assert_eq!(load(&[("ADVOCATE_EVENT_BACKLOG", "64")], None).unwrap().reliability.event_backlog, 64);
+        for bad in ["0", "many"] {
+            let err = load(&[("ADVOCATE_EVENT_BACKLOG", bad)], None).unwrap_err().to_string();
+            assert!(err.contains("is not a number of events"), "{err}");
+        }
         let err = load(&[("ADVOCATE_HTTP_ADDR", "9108")], None).unwrap_err().to_string();
         assert!(err.contains("is not host:port"), "{err}");
         assert_eq!(load(&[], None).unwrap().discord_rate, 50);

@@ -164,6 +164,57 @@ async fn an_outage_holds_at_most_its_bound_and_counts_each_reply_refused() {
     h.finish().await;
 }
 
+/// The number of times the gateway stopped reading, in this process.
+fn gateway_pauses() -> f64 {
+    let metrics = advocate::web::metrics::render();
+    let line = metrics.lines().find(|l| l.starts_with("advocate_gateway_pauses_total "));
+    line.and_then(|l| l.rsplit(' ').next()?.parse().ok()).unwrap_or(0.0)
+}
+
+/// A burst the database cannot keep up with (another writer holds its
+/// lock for a few seconds, shorter than any timeout) is paced: the
+/// gateway stops reading while more replies wait for handlers than the
+/// backlog allows, and every reply is stored, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_the_database_cannot_keep_up_with_is_paced_and_stored_once() {
+    advocate::web::metrics::install();
+    for db in common::stores().await {
+        let mut h = Harness::with_settings(db, MONDAY_MORNING, &[("ADVOCATE_EVENT_BACKLOG", "8")]).await;
+        let m = meeting(&mut h).await;
+        let pauses = gateway_pauses();
+        let sqlite = (h.db.backend == "sqlite").then_some(&h.db.url);
+        let mut sqlite_lock = match sqlite {
+            Some(url) => Some(sqlx::SqliteConnection::connect(url).await.unwrap()),
+            None => None,
+        };
+        let mut pg_lock = match sqlite {
+            Some(_) => None,
+            None => Some(sqlx::PgConnection::connect(&h.db.url).await.unwrap()),
+        };
+        if let Some(c) = &mut sqlite_lock {
+            sqlx::query("BEGIN IMMEDIATE").execute(&mut *c).await.unwrap();
+        }
+        if let Some(c) = &mut pg_lock {
+            sqlx::raw_sql("BEGIN; LOCK TABLE answers IN EXCLUSIVE MODE").execute(&mut *c).await.unwrap();
+        }
+        for n in 0..600 {
+            h.fake.say(m.people[n % 2], m.thread, &format!("reply {n}: 2 customers asked")).unwrap();
+        }
+        eventually("the gateway to pause", || async { (gateway_pauses() > pauses).then_some(()) }).await;
+        if let Some(c) = &mut sqlite_lock {
+            sqlx::query("COMMIT").execute(&mut *c).await.unwrap();
+        }
+        if let Some(c) = &mut pg_lock {
+            sqlx::query("COMMIT").execute(&mut *c).await.unwrap();
+        }
+        eventually("every reply to be stored", || async { (stored(&h, &m).await == 600).then_some(()) }).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(stored(&h, &m).await, 600, "no duplicates");
+        assert_eq!(h.app.work.lost(), 0);
+        h.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn an_unreachable_postgresql_is_waited_out() {
     let Some(db) = common::postgres().await else { return };

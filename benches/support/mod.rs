@@ -8,17 +8,18 @@ use std::process::Stdio;
 
 use fake_discord::FakeDiscord;
 
-/// `advocate run` against `fake`, storing in `url`; killed when dropped.
+/// `advocate run` against `fake`, storing in `url`, serving its metrics
+/// at `metrics` (host:port) if given; killed when dropped.
 /// `ADVOCATE_BENCH_WRAPPER` runs it under a tool, e.g. `heaptrack` (the
 /// figures are then the tool's process's).
-pub fn spawn_bot(fake: &FakeDiscord, url: &str, dir: &Path) -> tokio::process::Child {
+pub fn spawn_bot(fake: &FakeDiscord, url: &str, dir: &Path, metrics: Option<&str>) -> tokio::process::Child {
     let bot = env!("CARGO_BIN_EXE_advocate");
     let wrapper = std::env::var("ADVOCATE_BENCH_WRAPPER").unwrap_or_default();
     let mut command: Vec<&str> = wrapper.split_whitespace().collect();
     command.extend([bot, "run"]);
     let path = std::env::var("PATH").unwrap_or_default();
-    tokio::process::Command::new(command[0])
-        .args(&command[1..])
+    let mut bot = tokio::process::Command::new(command[0]);
+    bot.args(&command[1..])
         .current_dir(dir)
         .env_clear()
         .env("PATH", path)
@@ -30,9 +31,27 @@ pub fn spawn_bot(fake: &FakeDiscord, url: &str, dir: &Path) -> tokio::process::C
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the advocate binary starts")
+        .kill_on_drop(true);
+    if let Some(addr) = metrics {
+        bot.env("ADVOCATE_HTTP_ADDR", addr);
+    }
+    bot.spawn().expect("the advocate binary starts")
+}
+
+/// A free port on this machine, as host:port.
+pub fn free_addr() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().to_string()
+}
+
+/// A counter's value from the bot's /metrics at `addr` (0 when absent).
+pub async fn counter(addr: &str, name: &str) -> f64 {
+    let text = match reqwest::get(format!("http://{addr}/metrics")).await {
+        Ok(response) => response.text().await.unwrap_or_default(),
+        Err(_) => return 0.0,
+    };
+    let line = text.lines().find(|l| l.split(' ').next() == Some(name));
+    line.and_then(|l| l.rsplit(' ').next()?.parse().ok()).unwrap_or(0.0)
 }
 
 /// A process's memory and CPU time so far.

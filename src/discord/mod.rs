@@ -2,6 +2,7 @@
 //! calls on the app; results become messages. No business rules here.
 
 mod answer;
+mod arrivals;
 mod backfill;
 mod commands;
 mod events;
@@ -16,13 +17,10 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use serenity::all::{ClientBuilder, CreateAllowedMentions, GatewayIntents, HttpBuilder, ShardManager};
-use tokio::sync::mpsc;
 
-use crate::app::answers::ThreadMessage;
-use crate::app::inflight::{Waiting, Working};
+use self::arrivals::{Arrival, Arrivals, MAX_HANDLERS};
 use crate::app::App;
 use crate::config::Config;
-use crate::domain::reaction::ReactionEvent;
 
 /// Shared state of every handler.
 pub struct Data {
@@ -105,38 +103,15 @@ impl Running {
 /// spawns a task per event and has no back-pressure, so a burst must not
 /// leave its tasks waiting: a new message, a reaction or a new guild (what
 /// bursts are made of) is cut down to what its handler needs, or dropped
-/// at once when it cannot be an answer, and queued for [`handle_arrivals`],
-/// which ends serenity's task (and frees its copy of the event) at once.
-/// Other events wait for one of [`MAX_HANDLERS`] turns.
+/// at once when it cannot be an answer, and queued for its handler
+/// ([`arrivals`]), which ends serenity's task (and frees its copy of the
+/// event) at once. Other events wait for one of [`MAX_HANDLERS`] turns.
 struct Tracked {
     inner: poise::Framework<Data, Error>,
     app: App,
     turns: tokio::sync::Semaphore,
-    arrivals: mpsc::UnboundedSender<Queued>,
+    arrivals: Arrivals,
 }
-
-/// An arrival with its running work and, during an outage, its place
-/// among what waits for the database.
-type Queued = (Arrival, Working, Option<Waiting>);
-
-/// An event waiting for its handler: only what it needs.
-enum Arrival {
-    Reply(ThreadMessage),
-    Reaction {
-        ctx: serenity::all::Context,
-        event: ReactionEvent,
-        added: bool,
-    },
-    /// A GUILD_CREATE: thousands arrive together at start-up.
-    Guild {
-        id: u64,
-        name: String,
-    },
-}
-
-/// Handlers running at once, of each kind; enough to keep the database
-/// writer's batches full.
-const MAX_HANDLERS: usize = 256;
 
 type Dispatch<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>;
 
@@ -172,61 +147,30 @@ impl serenity::framework::Framework for Tracked {
                 Some(Arrival::Guild { id: guild.id.get(), name: guild.name.clone() })
             }
             _ => {
+                if let FullEvent::Ready { .. } = event {
+                    self.arrivals.pace(&ctx.shard);
+                }
                 return Box::pin(async move {
                     let _working = working;
                     let _turn = self.turns.acquire().await;
                     self.inner.dispatch(ctx, event).await
-                })
+                });
             }
         };
-        let Some(arrival) = arrival else { return Box::pin(std::future::ready(())) };
-        let place = match &arrival {
-            Arrival::Reply(reply) => self.app.work.hold("thread reply", reply.text.len()),
-            Arrival::Reaction { event, .. } => self.app.work.hold("reaction", event.emoji.len()),
-            Arrival::Guild { .. } => Ok(None),
-        };
-        // A refusal was logged as a loss; sent only while the client (and
-        // so this framework) lives: the handlers finish what was queued.
-        if let Ok(place) = place {
-            let _ = self.arrivals.send((arrival, working, place));
+        if let Some(arrival) = arrival {
+            self.arrivals.send(arrival, working);
         }
         Box::pin(std::future::ready(()))
     }
 }
 
-/// Handles queued arrivals, at most [`MAX_HANDLERS`] at once, until the
-/// queue's sender is gone and the queue is empty.
-async fn handle_arrivals(app: App, mut queue: mpsc::UnboundedReceiver<Queued>) {
-    let app = Arc::new(app);
-    let turns = Arc::new(tokio::sync::Semaphore::new(MAX_HANDLERS));
-    while let Some((arrival, working, place)) = queue.recv().await {
-        let turn = turns.clone().acquire_owned().await.expect("the semaphore is never closed");
-        let app = app.clone();
-        // Its handler takes a place of its own if it has to wait.
-        drop(place);
-        tokio::spawn(async move {
-            let (name, handled) = match &arrival {
-                Arrival::Reply(reply) => ("message", app.log_thread_reply(reply).await.map(drop)),
-                Arrival::Reaction { ctx, event, added } => {
-                    ("reaction", events::reaction(ctx, &app, event, *added).await)
-                }
-                Arrival::Guild { id, name } => ("guild_create", app.guild_joined(*id, name).await),
-            };
-            if let Err(error) = handled {
-                tracing::error!(event = name, error = %describe(&error), "handling an event failed");
-            }
-            drop((turn, working));
-        });
-    }
-}
-
-/// What the scheduler sends through: its own HTTP client, so scheduled
-/// sends never queue behind a command's requests.
 /// Members' standing for the web pages, read from Discord.
 pub fn members(config: &Config, clock: crate::clock::Clock) -> anyhow::Result<members::DiscordMembers> {
     Ok(members::DiscordMembers::new(Arc::new(build_http(config)?), clock))
 }
 
+/// What the scheduler sends through: its own HTTP client, so scheduled
+/// sends never queue behind a command's requests.
 pub fn poster(config: &Config, prompts: Arc<crate::prompts::Prompts>) -> anyhow::Result<posts::DiscordPoster> {
     let pace = pace::Pace::per_second(config.discord_rate);
     Ok(posts::DiscordPoster { http: Arc::new(build_http(config)?), prompts, pace })
@@ -279,8 +223,7 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
             })
         })
         .build();
-    let (arrivals, queue) = mpsc::unbounded_channel();
-    tokio::spawn(handle_arrivals(tracked_app.clone(), queue));
+    let arrivals = Arrivals::start(tracked_app.clone(), config.reliability.event_backlog);
     let turns = tokio::sync::Semaphore::new(MAX_HANDLERS);
     let mut client = ClientBuilder::new_with_http(http, intents)
         .cache_settings(lean_cache())

@@ -31,6 +31,7 @@ fn describe() {
     metrics::describe_counter!("advocate_gateway_events_total", "Gateway events received, by type");
     metrics::describe_counter!("advocate_gateway_sessions_total", "New gateway sessions (READY)");
     metrics::describe_counter!("advocate_gateway_resumes_total", "Resumed gateway sessions (RESUMED)");
+    metrics::describe_counter!("advocate_gateway_pauses_total", "Times the gateway stopped reading for handlers");
     metrics::describe_counter!("advocate_answers_logged_total", "Answers stored, by how they came");
     metrics::describe_counter!("advocate_answers_failed_total", "Answers that could not be stored");
     metrics::describe_gauge!("advocate_answers_waiting", "Answers waiting for the database");
