@@ -38,9 +38,6 @@ pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Re
             metrics::counter!("advocate_gateway_resumes_total").increment(1);
             app.health.set_shard(ctx.shard_id.0, true);
         }
-        FullEvent::ShardStageUpdate { event } => {
-            app.health.set_shard(event.shard_id.0, event.new == serenity::gateway::ConnectionStage::Connected);
-        }
         // Unavailable means an outage, not removal: keep the data then.
         FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
             app.guild_removed(incomplete.id.get()).await?;
