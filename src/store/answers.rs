@@ -33,10 +33,7 @@ impl Store {
     /// message or interaction was logged before, so a replayed event
     /// changes nothing. Returns once the rows are committed.
     pub async fn log_answer(&self, a: &NewAnswer) -> Result<Option<AnswerIds>> {
-        match &self.writer {
-            Some(writer) => writer.answer(a.clone()).await,
-            None => self.write_batch(&[a], &[]).await.map(|(mut ids, _)| ids.remove(0)),
-        }
+        self.writer.answer(a.clone()).await
     }
 
     /// Applies an edit of a logged thread reply; false if none was logged.

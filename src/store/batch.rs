@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use jiff::Timestamp;
 use sqlx::{PgConnection, SqliteConnection};
 
-use super::{db_id, ms, on_pool, reactions, tallies, Result, Store};
+use super::{db_id, ms, on_pool, reactions, tallies, Pool, Result};
 use crate::domain::answer::{AnswerIds, AnswerRef, NewAnswer, Via, ANONYMOUS};
 use crate::domain::follow_up::NewFollowUp;
 use crate::domain::reaction::ReactionEvent;
@@ -546,7 +546,7 @@ fn one_statement(answers: &[&NewAnswer], reactions: &[&ReactionEvent]) -> bool {
         && answers.iter().all(|a| key_of(a).is_some() && a.follow_up.is_none())
 }
 
-impl Store {
+impl Pool {
     /// Writes answers (with their follow-ups and tallies) and reactions in
     /// one transaction; each answer's ids (or `None`: logged before) and
     /// whether each reaction was logged.
@@ -556,7 +556,7 @@ impl Store {
         reactions: &[&ReactionEvent],
     ) -> Result<(Vec<Option<AnswerIds>>, Vec<bool>)> {
         if one_statement(answers, reactions) {
-            return on_pool!(self, p => {
+            return on_pool!(@pool self, p => {
                 let mut conn = p.acquire().await?;
                 Ok((insert_answers(&mut *conn, answers, true).await?, vec![]))
             });
@@ -564,7 +564,7 @@ impl Store {
         // Never in autocommit on SQLite: sqlx-sqlite drops the error of
         // the implicit COMMIT after a RETURNING row (a full disk would
         // then look like success).
-        on_pool!(self, p => {
+        on_pool!(@pool self, p => {
             let mut tx = p.begin().await?;
             let ids = insert_answers(&mut *tx, answers, false).await?;
             let logged = if reactions.is_empty() { vec![] } else { log_reactions(&mut *tx, reactions).await? };

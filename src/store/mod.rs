@@ -46,13 +46,17 @@ enum Pool {
     Postgres(PgPool),
 }
 
-/// Runs `$body` with `$pool` bound to whichever pool the store holds.
+/// Runs `$body` with `$pool` bound to whichever pool the store holds
+/// (or, after `@pool`, the given `&Pool`).
 macro_rules! on_pool {
-    ($store:expr, $pool:ident => $body:expr) => {
-        match &$store.pool {
+    (@pool $of:expr, $pool:ident => $body:expr) => {
+        match $of {
             $crate::store::Pool::Sqlite($pool) => $body,
             $crate::store::Pool::Postgres($pool) => $body,
         }
+    };
+    ($store:expr, $pool:ident => $body:expr) => {
+        $crate::store::on_pool!(@pool &$store.pool, $pool => $body)
     };
 }
 pub(crate) use on_pool;
@@ -61,7 +65,7 @@ pub(crate) use on_pool;
 pub struct Store {
     pool: Pool,
     /// Groups concurrent answer and reaction writes into shared transactions.
-    writer: Option<writer::Writer>,
+    writer: writer::Writer,
     fault: Arc<AtomicU8>,
 }
 
@@ -288,7 +292,7 @@ impl Store {
         } else {
             anyhow::bail!("DATABASE_URL `{shown}` must start with sqlite: or postgres://, e.g. sqlite:advocate.db");
         };
-        Ok(Store { writer: Some(writer::Writer::spawn(writer_pool)), pool, fault })
+        Ok(Store { writer: writer::Writer::spawn(writer_pool), pool, fault })
     }
 
     /// Opens a database that must exist and be up to date, for a command
@@ -305,12 +309,6 @@ impl Store {
         let store = Store::connect(url).await?;
         store.check_schema().await?;
         Ok(store)
-    }
-
-    /// A store that writes each answer and reaction in its own
-    /// transaction: the writer tasks' own handle.
-    fn without_writer(pool: Pool) -> Store {
-        Store { pool, writer: None, fault: Arc::new(AtomicU8::new(NEVER_FAULTED)) }
     }
 
     /// Tests: makes the SQLite database full or read-only for this
@@ -400,9 +398,7 @@ impl Store {
 
     pub async fn close(&self) {
         on_pool!(self, p => p.close().await);
-        if let Some(writer) = &self.writer {
-            writer.close().await;
-        }
+        self.writer.close().await;
     }
 }
 

@@ -69,10 +69,7 @@ impl Store {
     /// Logs a reaction if it is on one of the bot's posts. True if logged.
     /// If its removal was seen first, it is logged as added and removed.
     pub async fn reaction_added(&self, r: &ReactionEvent) -> Result<bool> {
-        match &self.writer {
-            Some(writer) => writer.reaction(r.clone()).await,
-            None => self.write_batch(&[], &[r]).await.map(|(_, mut logged)| logged.remove(0)),
-        }
+        self.writer.reaction(r.clone()).await
     }
 
     /// Marks a live reaction removed. True if there was one; otherwise the

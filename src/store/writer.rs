@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Pool, Result, Store};
+use super::{Pool, Result};
 use crate::domain::answer::{AnswerIds, NewAnswer};
 use crate::domain::reaction::ReactionEvent;
 
@@ -29,7 +29,7 @@ impl Writer {
     /// has one writer whatever the number; PostgreSQL measured no faster).
     pub(super) fn spawn(pool: Pool) -> Writer {
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(write_loop(Store::without_writer(pool.clone()), rx));
+        tokio::spawn(write_loop(pool.clone(), rx));
         Writer(tx, pool)
     }
 
@@ -72,7 +72,7 @@ async fn next_batch(rx: &mut mpsc::UnboundedReceiver<Write>) -> Option<Vec<Write
 }
 
 /// Writes batches as they come.
-async fn write_loop(store: Store, mut rx: mpsc::UnboundedReceiver<Write>) {
+async fn write_loop(pool: Pool, mut rx: mpsc::UnboundedReceiver<Write>) {
     while let Some(batch) = next_batch(&mut rx).await {
         let (mut answers, mut answered, mut reactions, mut reacted) = (vec![], vec![], vec![], vec![]);
         for write in batch {
@@ -90,7 +90,7 @@ async fn write_loop(store: Store, mut rx: mpsc::UnboundedReceiver<Write>) {
         let answer_refs: Vec<&NewAnswer> = answers.iter().collect();
         let reaction_refs: Vec<&ReactionEvent> = reactions.iter().collect();
         let started = Instant::now();
-        let written = store.write_batch(&answer_refs, &reaction_refs).await;
+        let written = pool.write_batch(&answer_refs, &reaction_refs).await;
         metrics::histogram!("advocate_db_write_seconds").record(started.elapsed().as_secs_f64());
         match written {
             Ok((ids, logged)) => {
@@ -110,10 +110,10 @@ async fn write_loop(store: Store, mut rx: mpsc::UnboundedReceiver<Write>) {
             // One bad row must not lose the others: retry each alone.
             Err(_) => {
                 for (a, reply) in answer_refs.into_iter().zip(answered) {
-                    let _ = reply.send(store.write_batch(&[a], &[]).await.map(|(mut ids, _)| ids.remove(0)));
+                    let _ = reply.send(pool.write_batch(&[a], &[]).await.map(|(mut ids, _)| ids.remove(0)));
                 }
                 for (r, reply) in reaction_refs.into_iter().zip(reacted) {
-                    let _ = reply.send(store.write_batch(&[], &[r]).await.map(|(_, mut logged)| logged.remove(0)));
+                    let _ = reply.send(pool.write_batch(&[], &[r]).await.map(|(_, mut logged)| logged.remove(0)));
                 }
             }
         }
