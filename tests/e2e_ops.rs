@@ -66,3 +66,30 @@ async fn healthz_follows_the_database_and_metrics_count_what_was_stored() {
     println!("503 after {:?}", started.elapsed());
     h.finish().await;
 }
+
+/// /healthz says so while the gateway cannot be reached (its shard
+/// reconnecting in vain), and is healthy again once it reconnects.
+#[tokio::test]
+async fn healthz_follows_the_gateway() {
+    let settings = [("ADVOCATE_HTTP_ADDR", "127.0.0.1:0")];
+    let mut h = Harness::with_settings(common::sqlite().await, "2026-11-23T09:00:00Z", &settings).await;
+    h.start_bot(true).await;
+    let healthz = format!("http://{}/healthz", h.http_addr().expect("the server runs"));
+    let status_is = |want: u16| {
+        let healthz = healthz.clone();
+        move || {
+            let healthz = healthz.clone();
+            async move {
+                let (status, body) = get(&healthz).await;
+                (status == want).then_some(body)
+            }
+        }
+    };
+    eventually("a healthy bot", status_is(200)).await;
+    h.fake.gateway_down();
+    let body = eventually("healthz to see the gateway down", status_is(503)).await;
+    assert!(body.contains("shard(s) 0 not connected"), "{body}");
+    h.fake.gateway_up(true);
+    eventually("healthz to see the gateway back", status_is(200)).await;
+    h.finish().await;
+}

@@ -59,6 +59,14 @@ impl Health {
         self.shards.lock().unwrap().insert(shard, connected);
     }
 
+    /// The shards running now and whether each is connected: one seen
+    /// before and missing now (its connection being remade) is down.
+    pub fn set_shards(&self, running: &HashMap<u32, bool>) {
+        let mut shards = self.shards.lock().unwrap();
+        shards.values_mut().for_each(|up| *up = false);
+        shards.extend(running);
+    }
+
     /// A problem with the gateway, if any: none connected yet, or some down.
     pub fn gateway_problem(&self) -> Option<String> {
         let shards = self.shards.lock().unwrap();
@@ -103,5 +111,10 @@ mod tests {
         assert_eq!(h.gateway_problem(), None);
         h.set_shard(1, false);
         assert_eq!(h.gateway_problem().as_deref(), Some("Discord gateway shard(s) 1 not connected"));
+        h.set_shards(&HashMap::from([(0, true), (1, true)]));
+        assert_eq!(h.gateway_problem(), None);
+        h.set_shards(&HashMap::from([(0, true)]));
+        let missing = h.gateway_problem();
+        assert_eq!(missing.as_deref(), Some("Discord gateway shard(s) 1 not connected"), "one being reconnected");
     }
 }

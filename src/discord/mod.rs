@@ -196,6 +196,7 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
     let dev_guild = config.dev_guild;
     let web = web_client(config)?;
     let tracked_app = app.clone();
+    let health = app.health.clone();
     let offline = config.discord_addr.is_some();
     let framework = poise::Framework::builder()
         .initialize_owners(false)
@@ -232,14 +233,38 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
         .context("setting up the Discord client failed")?;
     let shards = client.shard_manager.clone();
     let shards_to_run = config.shards;
+    let watch = watch_shards(shards.clone(), health);
     let task = tokio::spawn(async move {
-        match shards_to_run {
-            // serenity takes the range's end as the last shard, inclusive.
-            Some(s) => client.start_shard_range(s.first..s.last, s.total).await,
-            None => client.start_autosharded().await,
+        let run = async {
+            match shards_to_run {
+                // serenity takes the range's end as the last shard, inclusive.
+                Some(s) => client.start_shard_range(s.first..s.last, s.total).await,
+                None => client.start_autosharded().await,
+            }
+        };
+        tokio::select! {
+            ended = run => ended,
+            never = watch => match never {},
         }
     });
     Ok(Running { shards, task })
+}
+
+/// How often `/healthz`'s view of the shards is refreshed.
+const SHARD_WATCH: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Keeps the health's view of each shard current from serenity's shard
+/// manager, which drops a shard's runner while its connection is remade
+/// (serenity tells only event handlers of stage changes, not the
+/// framework, and an event handler costs a task per event).
+async fn watch_shards(shards: Arc<ShardManager>, health: Arc<crate::app::health::Health>) -> std::convert::Infallible {
+    let mut tick = tokio::time::interval(SHARD_WATCH);
+    loop {
+        tick.tick().await;
+        let runners = shards.runners.lock().await;
+        let connected = runners.iter().map(|(id, r)| (id.0, r.stage == serenity::gateway::ConnectionStage::Connected));
+        health.set_shards(&connected.collect());
+    }
 }
 
 /// Runs until `stop` completes, then closes the gateway within the

@@ -50,7 +50,8 @@ impl FakeDiscord {
     }
 
     /// The gateway becomes unreachable: the connection drops and new ones
-    /// fail. Events meanwhile are kept (history, and replay on RESUME).
+    /// are closed before their WebSocket handshake. Events meanwhile are
+    /// kept (history, and replay on RESUME).
     pub fn gateway_down(&self) {
         let mut gw = self.inner.gateway.lock().unwrap();
         gw.down = true;

@@ -129,6 +129,11 @@ impl Inner {
 
 pub(super) async fn serve(inner: Arc<Inner>, listener: TcpListener) {
     while let Ok((stream, _)) = listener.accept().await {
+        // Down: the connection is closed before the WebSocket handshake,
+        // as when Discord's gateway cannot be reached.
+        if inner.gateway.lock().unwrap().down {
+            continue;
+        }
         let inner = inner.clone();
         tokio::spawn(async move {
             if let Ok(ws) = tokio_tungstenite::accept_async(stream).await {
