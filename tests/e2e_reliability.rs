@@ -19,6 +19,8 @@ const THANKS: &str = "Thanks, your answer is logged";
 
 struct Meeting {
     people: [u64; 2],
+    /// The thread's parent: a channel of plain chatter.
+    channel: u64,
     thread: u64,
     prompt: u64,
     id: i64,
@@ -42,7 +44,7 @@ async fn meeting(h: &mut Harness) -> Meeting {
         .await
         .unwrap();
     let id = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap().id;
-    Meeting { people: [alice, bob], thread, prompt, id }
+    Meeting { people: [alice, bob], channel, thread, prompt, id }
 }
 
 async fn stored(h: &Harness, m: &Meeting) -> i64 {
@@ -161,6 +163,32 @@ async fn an_outage_holds_at_most_its_bound_and_counts_each_reply_refused() {
     let saved = 400 - lost as i64;
     eventually("the held replies to be stored", || async { (stored(&h, &m).await == saved).then_some(()) }).await;
     assert_eq!(h.app.work.lost(), lost, "none lost after the outage");
+    h.finish().await;
+}
+
+/// The number of MESSAGE_UPDATE events the bots in this process received.
+fn message_updates() -> f64 {
+    let metrics = advocate::web::metrics::render();
+    let line = metrics.lines().find(|l| l.starts_with("advocate_gateway_events_total{event=\"message_update\"}"));
+    line.and_then(|l| l.rsplit(' ').next()?.parse().ok()).unwrap_or(0.0)
+}
+
+/// An edit outside meeting threads (chatter, a link's preview) touches
+/// no table: a locked database does not hold it up.
+#[tokio::test]
+async fn an_edit_outside_meeting_threads_waits_for_no_database() {
+    advocate::web::metrics::install();
+    let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
+    let m = meeting(&mut h).await;
+    let chatter = h.fake.say(m.people[0], m.channel, "lunch anyone?").unwrap();
+    let mut locker = sqlx::SqliteConnection::connect(&h.db.url).await.unwrap();
+    sqlx::query("BEGIN EXCLUSIVE").execute(&mut locker).await.unwrap();
+    let updates = message_updates();
+    h.fake.edit(chatter, "lunch at noon, anyone?").unwrap();
+    eventually("the edit to arrive", || async { (message_updates() > updates).then_some(()) }).await;
+    assert_eq!(h.app.work.drained(Duration::from_secs(3)).await, 0, "the edit waits for the database");
+    assert_eq!(h.app.work.waiting(), 0);
+    sqlx::query("COMMIT").execute(&mut locker).await.unwrap();
     h.finish().await;
 }
 

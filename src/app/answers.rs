@@ -96,10 +96,21 @@ impl App {
     }
 
     /// Applies an edit to a logged reply; false if it was never logged.
-    pub async fn edit_thread_reply(&self, guild_id: u64, message_id: u64, text: &str) -> anyhow::Result<bool> {
+    pub async fn edit_thread_reply(
+        &self,
+        guild_id: u64,
+        thread_id: u64,
+        message_id: u64,
+        text: &str,
+    ) -> anyhow::Result<bool> {
         let Ok(text) = check_text(text) else { return Ok(false) };
         self.work
             .retrying("edited reply", text.len(), || async {
+                // Only meeting threads hold logged replies: an edit
+                // elsewhere (chatter, a link's preview) costs no query.
+                if self.meeting_id_in_thread(guild_id, thread_id).await?.is_none() {
+                    return Ok(false);
+                }
                 let settings = self.settings(guild_id).await?;
                 let classification = self.patterns_for(&settings).classify(&text);
                 Ok(self.store.edit_answer(guild_id, message_id, &text, &classification, self.clock.now()).await?)

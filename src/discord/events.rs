@@ -137,7 +137,7 @@ pub(super) fn arriving_reply(ctx: &SerenityContext, app: &App, m: &Message) -> O
 /// yet is logged as the reply, and its creation then changes nothing.
 async fn thread_edit(ctx: &SerenityContext, data: &Data, e: &MessageUpdateEvent) -> Result<(), Error> {
     let (Some(guild), Some(content)) = (e.guild_id, &e.content) else { return Ok(()) };
-    if data.app.edit_thread_reply(guild.get(), e.id.get(), content).await? {
+    if data.app.edit_thread_reply(guild.get(), e.channel_id.get(), e.id.get(), content).await? {
         return Ok(());
     }
     let Some(author) = &e.author else { return Ok(()) };
