@@ -162,7 +162,7 @@ async fn time_reactions(store: &Store, prompt: u64, first_user: u64) -> f64 {
             user_id: user,
             emoji: "👍".into(),
             at: Timestamp::now(),
-            on_bot_message: true,
+            on_bot_message: Some(true),
         };
         assert!(store.reaction_added(&r).await.unwrap(), "the reaction is on a prompt");
     }

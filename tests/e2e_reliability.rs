@@ -166,27 +166,31 @@ async fn an_outage_holds_at_most_its_bound_and_counts_each_reply_refused() {
     h.finish().await;
 }
 
-/// The number of MESSAGE_UPDATE events the bots in this process received.
-fn message_updates() -> f64 {
+/// How many gateway events of a kind the bots in this process received.
+fn events(kind: &str) -> f64 {
     let metrics = advocate::web::metrics::render();
-    let line = metrics.lines().find(|l| l.starts_with("advocate_gateway_events_total{event=\"message_update\"}"));
+    let series = format!("advocate_gateway_events_total{{event=\"{kind}\"}} ");
+    let line = metrics.lines().find(|l| l.starts_with(&series));
     line.and_then(|l| l.rsplit(' ').next()?.parse().ok()).unwrap_or(0.0)
 }
 
-/// An edit outside meeting threads (chatter, a link's preview) touches
-/// no table: a locked database does not hold it up.
+/// An edit outside meeting threads (chatter, a link's preview) and a
+/// reaction on a message that is not the bot's touch no table: a locked
+/// database does not hold them up.
 #[tokio::test]
-async fn an_edit_outside_meeting_threads_waits_for_no_database() {
+async fn chatter_edits_and_reactions_wait_for_no_database() {
     advocate::web::metrics::install();
     let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
     let m = meeting(&mut h).await;
     let chatter = h.fake.say(m.people[0], m.channel, "lunch anyone?").unwrap();
     let mut locker = sqlx::SqliteConnection::connect(&h.db.url).await.unwrap();
     sqlx::query("BEGIN EXCLUSIVE").execute(&mut locker).await.unwrap();
-    let updates = message_updates();
+    let before = (events("message_update"), events("reaction_add"));
     h.fake.edit(chatter, "lunch at noon, anyone?").unwrap();
-    eventually("the edit to arrive", || async { (message_updates() > updates).then_some(()) }).await;
-    assert_eq!(h.app.work.drained(Duration::from_secs(3)).await, 0, "the edit waits for the database");
+    h.fake.react(m.people[1], chatter, "👍").unwrap();
+    let arrived = || async { (events("message_update") > before.0 && events("reaction_add") > before.1).then_some(()) };
+    eventually("the edit and the reaction to arrive", arrived).await;
+    assert_eq!(h.app.work.drained(Duration::from_secs(3)).await, 0, "they wait for the database");
     assert_eq!(h.app.work.waiting(), 0);
     sqlx::query("COMMIT").execute(&mut locker).await.unwrap();
     h.finish().await;

@@ -357,7 +357,7 @@ async fn only_reactions_on_the_bots_posts_are_logged() {
         let (m, _) = s.open_meeting(&meeting(30), now).await.unwrap();
         s.set_prompt_message(m.id, 300).await.unwrap();
         let r = |message| ReactionEvent {
-            on_bot_message: true,
+            on_bot_message: Some(true),
             guild_id: GUILD,
             channel_id: 30,
             message_id: message,
@@ -458,7 +458,7 @@ async fn a_person_can_see_and_forget_their_data() {
         let mine = s.log_answer(&answer(AnswerRef::Meeting(m.id), BIG, Some(601), now)).await.unwrap().unwrap();
         s.log_answer(&answer(AnswerRef::Meeting(m.id), 2, Some(602), now)).await.unwrap();
         let reaction = ReactionEvent {
-            on_bot_message: true,
+            on_bot_message: Some(true),
             guild_id: GUILD,
             channel_id: 60,
             message_id: 600,
@@ -599,7 +599,7 @@ async fn a_reaction_removal_seen_before_its_add_wins() {
         let (m, _) = s.open_meeting(&meeting(90), now).await.unwrap();
         s.set_prompt_message(m.id, 900).await.unwrap();
         let r = ReactionEvent {
-            on_bot_message: true,
+            on_bot_message: Some(true),
             guild_id: GUILD,
             channel_id: 90,
             message_id: 900,
@@ -633,7 +633,7 @@ async fn reactions_written_together_each_get_their_own_answer() {
         let (m, _) = s.open_meeting(&meeting(91), now).await.unwrap();
         s.set_prompt_message(m.id, 910).await.unwrap();
         let r = |message, user, emoji: &str| ReactionEvent {
-            on_bot_message: true,
+            on_bot_message: Some(true),
             guild_id: GUILD,
             channel_id: 91,
             message_id: message,
@@ -838,7 +838,7 @@ async fn the_weeks_numbers_are_counted_by_the_database() {
                 user_id: user,
                 emoji: "👍".into(),
                 at: now,
-                on_bot_message: true,
+                on_bot_message: Some(true),
             };
             assert!(s.reaction_added(&r).await.unwrap());
         }

@@ -137,6 +137,10 @@ impl App {
     /// for that record (people react within a second of a post).
     #[tracing::instrument(skip_all, fields(guild = r.guild_id, message = r.message_id, added))]
     pub async fn log_reaction(&self, r: &ReactionEvent, added: bool) -> anyhow::Result<()> {
+        // A 👍 on chatter costs no write.
+        if added && r.on_bot_message == Some(false) {
+            return Ok(());
+        }
         for _ in 0..RECORD_WAITS {
             let logged = self
                 .work
@@ -147,7 +151,7 @@ impl App {
                     })
                 })
                 .await?;
-            if logged || !r.on_bot_message || !self.store.post_in_flight(r.guild_id, r.channel_id).await? {
+            if logged || r.on_bot_message != Some(true) || !self.store.post_in_flight(r.guild_id, r.channel_id).await? {
                 return Ok(());
             }
             tokio::time::sleep(RECORD_WAIT).await;

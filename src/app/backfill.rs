@@ -62,7 +62,7 @@ impl App {
             user_id: *user_id,
             emoji: emoji.clone(),
             at: self.clock.now(),
-            on_bot_message: false,
+            on_bot_message: None,
         };
         let (mut added, mut removed) = (0, 0);
         for r in seen.iter().filter(|r| !live.contains(r)) {

@@ -13,7 +13,7 @@ impl App {
     /// challenge emoji on an answer in a meeting thread not challenged
     /// before: returns it with the question to post in its thread.
     pub async fn challenge(&self, r: &ReactionEvent) -> anyhow::Result<Option<(Challenged, String)>> {
-        if r.on_bot_message || self.settings(r.guild_id).await?.challenge_emoji != r.emoji {
+        if r.on_bot_message == Some(true) || self.settings(r.guild_id).await?.challenge_emoji != r.emoji {
             return Ok(None);
         }
         let Some(c) = self.store.challenge_answer(r.guild_id, r.message_id, self.clock.now()).await? else {

@@ -224,7 +224,7 @@ async fn modal(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Resu
 /// outside guilds.
 pub(super) fn arriving_reaction(ctx: &SerenityContext, r: &Reaction, at: jiff::Timestamp) -> Option<ReactionEvent> {
     Some(ReactionEvent {
-        on_bot_message: r.message_author_id == Some(ctx.cache.current_user().id),
+        on_bot_message: r.message_author_id.map(|author| author == ctx.cache.current_user().id),
         guild_id: r.guild_id?.get(),
         channel_id: r.channel_id.get(),
         message_id: r.message_id.get(),

@@ -10,7 +10,8 @@ pub struct ReactionEvent {
     pub user_id: u64,
     pub emoji: String,
     pub at: Timestamp,
-    /// The message is the bot's own (Discord says so on adds): it may be
-    /// a post whose send is not recorded yet.
-    pub on_bot_message: bool,
+    /// Whether the message is the bot's own, when known (Discord says so
+    /// on adds): the bot's may be a post whose send is not recorded yet;
+    /// another's holds no post or prompt to log the reaction on.
+    pub on_bot_message: Option<bool>,
 }
