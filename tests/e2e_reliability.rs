@@ -166,12 +166,16 @@ async fn an_outage_holds_at_most_its_bound_and_counts_each_reply_refused() {
     h.finish().await;
 }
 
+/// A counter of the bots in this process, by its series.
+fn counter(series: &str) -> f64 {
+    let metrics = advocate::web::metrics::render();
+    let line = metrics.lines().find(|l| l.strip_prefix(series).is_some_and(|rest| rest.starts_with(' ')));
+    line.and_then(|l| l.rsplit(' ').next()?.parse().ok()).unwrap_or(0.0)
+}
+
 /// How many gateway events of a kind the bots in this process received.
 fn events(kind: &str) -> f64 {
-    let metrics = advocate::web::metrics::render();
-    let series = format!("advocate_gateway_events_total{{event=\"{kind}\"}} ");
-    let line = metrics.lines().find(|l| l.starts_with(&series));
-    line.and_then(|l| l.rsplit(' ').next()?.parse().ok()).unwrap_or(0.0)
+    counter(&format!("advocate_gateway_events_total{{event=\"{kind}\"}}"))
 }
 
 /// An edit outside meeting threads (chatter, a link's preview) and a
@@ -196,11 +200,32 @@ async fn chatter_edits_and_reactions_wait_for_no_database() {
     h.finish().await;
 }
 
-/// The number of times the gateway stopped reading, in this process.
-fn gateway_pauses() -> f64 {
-    let metrics = advocate::web::metrics::render();
-    let line = metrics.lines().find(|l| l.starts_with("advocate_gateway_pauses_total "));
-    line.and_then(|l| l.rsplit(' ').next()?.parse().ok()).unwrap_or(0.0)
+/// Another connection holding the database's write lock until released.
+enum WriteLock {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+impl WriteLock {
+    async fn hold(db: &common::TestStore) -> WriteLock {
+        if db.backend == "sqlite" {
+            let mut c = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
+            sqlx::query("BEGIN IMMEDIATE").execute(&mut c).await.unwrap();
+            WriteLock::Sqlite(c)
+        } else {
+            let mut c = sqlx::PgConnection::connect(&db.url).await.unwrap();
+            sqlx::raw_sql("BEGIN; LOCK TABLE answers IN EXCLUSIVE MODE").execute(&mut c).await.unwrap();
+            WriteLock::Postgres(c)
+        }
+    }
+
+    async fn release(self) {
+        match self {
+            WriteLock::Sqlite(mut c) => sqlx::query("COMMIT").execute(&mut c).await.map(drop),
+            WriteLock::Postgres(mut c) => sqlx::query("COMMIT").execute(&mut c).await.map(drop),
+        }
+        .unwrap();
+    }
 }
 
 /// A burst the database cannot keep up with (another writer holds its
@@ -213,32 +238,16 @@ async fn a_burst_the_database_cannot_keep_up_with_is_paced_and_stored_once() {
     for db in common::stores().await {
         let mut h = Harness::with_settings(db, MONDAY_MORNING, &[("ADVOCATE_EVENT_BACKLOG", "8")]).await;
         let m = meeting(&mut h).await;
-        let pauses = gateway_pauses();
-        let sqlite = (h.db.backend == "sqlite").then_some(&h.db.url);
-        let mut sqlite_lock = match sqlite {
-            Some(url) => Some(sqlx::SqliteConnection::connect(url).await.unwrap()),
-            None => None,
-        };
-        let mut pg_lock = match sqlite {
-            Some(_) => None,
-            None => Some(sqlx::PgConnection::connect(&h.db.url).await.unwrap()),
-        };
-        if let Some(c) = &mut sqlite_lock {
-            sqlx::query("BEGIN IMMEDIATE").execute(&mut *c).await.unwrap();
-        }
-        if let Some(c) = &mut pg_lock {
-            sqlx::raw_sql("BEGIN; LOCK TABLE answers IN EXCLUSIVE MODE").execute(&mut *c).await.unwrap();
-        }
+        let pauses = counter("advocate_gateway_pauses_total");
+        let lock = WriteLock::hold(&h.db).await;
         for n in 0..600 {
             h.fake.say(m.people[n % 2], m.thread, &format!("reply {n}: 2 customers asked")).unwrap();
         }
-        eventually("the gateway to pause", || async { (gateway_pauses() > pauses).then_some(()) }).await;
-        if let Some(c) = &mut sqlite_lock {
-            sqlx::query("COMMIT").execute(&mut *c).await.unwrap();
-        }
-        if let Some(c) = &mut pg_lock {
-            sqlx::query("COMMIT").execute(&mut *c).await.unwrap();
-        }
+        eventually("the gateway to pause", || async {
+            (counter("advocate_gateway_pauses_total") > pauses).then_some(())
+        })
+        .await;
+        lock.release().await;
         eventually("every reply to be stored", || async { (stored(&h, &m).await == 600).then_some(()) }).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         assert_eq!(stored(&h, &m).await, 600, "no duplicates");
