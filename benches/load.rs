@@ -77,6 +77,17 @@ struct Bot<'a> {
     metrics: Option<&'a str>,
 }
 
+/// How often the bot serving its metrics at `metrics` paused its gateway
+/// so far (`None` for the peer, which serves none; 0 if unreadable).
+async fn gateway_pauses(metrics: Option<&str>) -> Option<f64> {
+    let response = reqwest::get(format!("http://{}/metrics", metrics?)).await;
+    let text = match response {
+        Ok(response) => response.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    Some(common::counter(&text, "advocate_gateway_pauses_total"))
+}
+
 /// What one burst measured.
 #[derive(Clone, Copy)]
 struct Figures {
@@ -98,10 +109,7 @@ async fn burst(
 ) -> Figures {
     let Bot { pid, metrics } = bot;
     let reactions_before = reader.reactions().await;
-    let pauses_before = match metrics {
-        Some(addr) => support::counter(addr, "advocate_gateway_pauses_total").await,
-        None => 0.0,
-    };
+    let pauses_before = gateway_pauses(metrics).await;
     let cpu_before = process_stats(pid).cpu;
     let mut sent: HashMap<i64, Instant> = HashMap::with_capacity(n);
     let texts =
@@ -143,12 +151,9 @@ async fn burst(
     let total = seen.values().max().map_or(start.elapsed(), |t| t.duration_since(start));
     tokio::time::sleep(Duration::from_millis(300)).await;
     let support::ProcessStats { rss, peak, cpu: cpu_after } = process_stats(pid);
-    let pauses = match metrics {
-        Some(addr) => {
-            let n = support::counter(addr, "advocate_gateway_pauses_total").await - pauses_before;
-            format!("; the gateway paused {n} times")
-        }
-        None => String::new(),
+    let pauses = match (gateway_pauses(metrics).await, pauses_before) {
+        (Some(after), Some(before)) => format!("; the gateway paused {} times", after - before),
+        _ => String::new(),
     };
     let stored_reactions = reader.reactions().await - reactions_before;
     let mut latencies: Vec<Duration> =

@@ -168,9 +168,7 @@ async fn an_outage_holds_at_most_its_bound_and_counts_each_reply_refused() {
 
 /// A counter of the bots in this process, by its series.
 fn counter(series: &str) -> f64 {
-    let metrics = advocate::web::metrics::render();
-    let line = metrics.lines().find(|l| l.strip_prefix(series).is_some_and(|rest| rest.starts_with(' ')));
-    line.and_then(|l| l.rsplit(' ').next()?.parse().ok()).unwrap_or(0.0)
+    common::counter(&advocate::web::metrics::render(), series)
 }
 
 /// How many gateway events of a kind the bots in this process received.

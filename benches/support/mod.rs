@@ -44,16 +44,6 @@ pub fn free_addr() -> String {
     listener.local_addr().unwrap().to_string()
 }
 
-/// A counter's value from the bot's /metrics at `addr` (0 when absent).
-pub async fn counter(addr: &str, name: &str) -> f64 {
-    let text = match reqwest::get(format!("http://{addr}/metrics")).await {
-        Ok(response) => response.text().await.unwrap_or_default(),
-        Err(_) => return 0.0,
-    };
-    let line = text.lines().find(|l| l.split(' ').next() == Some(name));
-    line.and_then(|l| l.rsplit(' ').next()?.parse().ok()).unwrap_or(0.0)
-}
-
 /// A process's memory and CPU time so far.
 pub struct ProcessStats {
     /// Resident now, MiB.

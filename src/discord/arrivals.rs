@@ -34,8 +34,8 @@ pub(super) enum Arrival {
 /// among what waits for the database.
 struct Queued(Arrival, Working, Option<Waiting>);
 
-/// Handlers running at once; enough to keep the database writer's
-/// batches full.
+/// Handlers running at once, of each kind (these, and the other events'
+/// turns); enough to keep the database writer's batches full.
 pub(super) const MAX_HANDLERS: usize = 256;
 
 /// Longest the shard stops reading at a time, well within the gateway's

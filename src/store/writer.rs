@@ -34,10 +34,7 @@ impl Writer {
     }
 
     pub(super) async fn close(&self) {
-        match &self.1 {
-            Pool::Sqlite(p) => p.close().await,
-            Pool::Postgres(p) => p.close().await,
-        }
+        super::on_pool!(@pool &self.1, p => p.close().await)
     }
 
     pub(super) async fn answer(&self, a: NewAnswer) -> Result<Option<AnswerIds>> {

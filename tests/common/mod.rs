@@ -44,6 +44,13 @@ impl TestStore {
     }
 }
 
+/// A counter's value in Prometheus text: the sample of exactly `series`
+/// (name and labels), 0 when absent.
+pub fn counter(metrics: &str, series: &str) -> f64 {
+    let line = metrics.lines().find(|l| l.strip_prefix(series).is_some_and(|rest| rest.starts_with(' ')));
+    line.and_then(|l| l.rsplit(' ').next()?.parse().ok()).unwrap_or(0.0)
+}
+
 pub async fn sqlite() -> TestStore {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("advocate.db").display());
