@@ -128,10 +128,9 @@ fn sqlite_insert_counted(rows: usize, validate: bool, alone: bool) -> (&'static 
 pub(super) fn sqlite_reactions(rows: usize) -> [(&'static str, usize); 2] {
     static TAKE: Sizes = [const { OnceLock::new() }; 9];
     static INSERT: Sizes = [const { OnceLock::new() }; 9];
-    let with_removal = format!("{}, removed_at", reactions::BATCH_COLUMNS);
     [
         sqlite_batch(&TAKE, rows, reactions::BATCH_COLUMNS, || reactions::TAKE_EARLY_REMOVALS.into()),
-        sqlite_batch(&INSERT, rows, &with_removal, || reactions::INSERT.into()),
+        sqlite_batch(&INSERT, rows, reactions::BATCH_COLUMNS_REMOVED, || reactions::INSERT.into()),
     ]
 }
 
@@ -139,8 +138,12 @@ pub(super) fn sqlite_reactions(rows: usize) -> [(&'static str, usize); 2] {
 /// as `$8` if `with_removals`.
 fn postgres_reactions(body: &str, with_removals: bool) -> String {
     let arrays = "$1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[]";
-    let (column, array) = if with_removals { (", removed_at", ", $8::bigint[]") } else { ("", "") };
-    format!("WITH batch ({}{column}) AS (SELECT * FROM UNNEST({arrays}{array})) {body}", reactions::BATCH_COLUMNS)
+    let (columns, array) = if with_removals {
+        (reactions::BATCH_COLUMNS_REMOVED, ", $8::bigint[]")
+    } else {
+        (reactions::BATCH_COLUMNS, "")
+    };
+    format!("WITH batch ({columns}) AS (SELECT * FROM UNNEST({arrays}{array})) {body}")
 }
 
 /// PostgreSQL's statement for any number of answers: one array a column;

@@ -9,7 +9,14 @@ use crate::domain::reaction::ReactionEvent;
 pub(super) const EARLY_REMOVAL_WINDOW: SignedDuration = SignedDuration::from_secs(60);
 
 /// The columns of a batch of added reactions (see `batch.rs`), in bind order.
-pub(super) const BATCH_COLUMNS: &str = "guild_id, channel_id, message_id, user_id, emoji, added_at, cutoff";
+macro_rules! batch_columns {
+    () => {
+        "guild_id, channel_id, message_id, user_id, emoji, added_at, cutoff"
+    };
+}
+pub(super) const BATCH_COLUMNS: &str = batch_columns!();
+/// The same, each with its removal time if it was removed already.
+pub(super) const BATCH_COLUMNS_REMOVED: &str = concat!(batch_columns!(), ", removed_at");
 
 /// After `WITH batch (BATCH_COLUMNS) AS (…)`: takes the removals of the
 /// batch's reactions seen before their adds, within the window.
@@ -20,7 +27,7 @@ pub(super) const TAKE_EARLY_REMOVALS: &str = "DELETE FROM reaction_removals \
         AND reaction_removals.removed_at >= batch.cutoff) \
     RETURNING message_id, user_id, emoji, removed_at";
 
-/// After `WITH batch (BATCH_COLUMNS, removed_at) AS (…)`: the reactions
+/// After `WITH batch (BATCH_COLUMNS_REMOVED) AS (…)`: the reactions
 /// on the bot's posts as rows, live or already removed. A replayed add of
 /// a live reaction changes nothing. Each row looks up its post and meeting
 /// by index (scalar subqueries: PostgreSQL would hash all of `meetings`
