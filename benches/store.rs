@@ -5,7 +5,8 @@
 //! SQLite always; PostgreSQL when ADVOCATE_TEST_POSTGRES_URL is set.
 //! Then reactions on a meeting's prompt with 1,000 and with 1,000,000
 //! meetings stored: the per-event lookups must not grow with history.
-//! Run: cargo bench --bench store   (ADVOCATE_STORE_N=100000 for more)
+//! Run: cargo bench --bench store   (ADVOCATE_STORE_N=100000 for more rows,
+//! ADVOCATE_STORE_WRITERS=16 for one count of writers)
 //! Prints figures; asserts nothing about speed.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -108,7 +109,7 @@ async fn floor(url: &str, meeting: i64, first: u64, n: u64) -> f64 {
     }
 }
 
-async fn bench(name: &str, store: Store, url: &str, n: u64) {
+async fn bench(name: &str, store: Store, url: &str, n: u64, writer_counts: &[u64]) {
     store.migrate().await.unwrap();
     let meeting = NewMeeting {
         guild_id: 1,
@@ -124,7 +125,7 @@ async fn bench(name: &str, store: Store, url: &str, n: u64) {
     let floor = floor(url, m.id, 0, n).await;
     println!("store[{name}]: floor {floor:>8.0} answers/s ({n} rows, 10,000 per transaction, one connection)");
     let mut first = n;
-    for writers in [1, 16, 256] {
+    for &writers in writer_counts {
         let rate = through_store(&store, m.id, first, n, writers).await;
         first += n;
         println!(
@@ -183,10 +184,15 @@ async fn reactions(name: &str, store: &Store, url: &str) {
 #[tokio::main]
 async fn main() {
     let n: u64 = std::env::var("ADVOCATE_STORE_N").ok().and_then(|v| v.parse().ok()).unwrap_or(40_000);
+    let writers: Vec<u64> = std::env::var("ADVOCATE_STORE_WRITERS")
+        .unwrap_or_else(|_| "1,16,256".into())
+        .split(',')
+        .filter_map(|w| w.trim().parse().ok())
+        .collect();
     // The tests' stores: a temporary SQLite file, and a fresh PostgreSQL
     // schema when ADVOCATE_TEST_POSTGRES_URL is set (else it says so).
     for db in common::stores().await {
-        bench(db.backend, db.store.clone(), &db.url.clone(), n).await;
+        bench(db.backend, db.store.clone(), &db.url.clone(), n, &writers).await;
         reactions(db.backend, &db.store, &db.url).await;
         db.finish().await;
     }
