@@ -80,16 +80,21 @@ impl<P: Poster> Scheduler<P> {
     }
 
     /// Sends the due jobs, [`PARALLEL_SENDS`] at a time, so one slow or
-    /// broken channel never holds up another.
+    /// broken channel never holds up another, each as soon as it is
+    /// claimed, so the first need not wait for thousands of claims. An
+    /// error while claiming is returned after the sends of what was
+    /// claimed before it.
     async fn send_due(&self, now: Timestamp) -> anyhow::Result<usize> {
-        let jobs = self.app.due_jobs(now).await?;
-        let sent = futures_util::stream::iter(jobs)
+        let (jobs, claimed) = tokio::sync::mpsc::channel(PARALLEL_SENDS);
+        // Owns the sender, so the jobs end when the claiming does.
+        let claiming = async move { self.app.due_jobs(now, &jobs).await };
+        let sending = futures_util::stream::unfold(claimed, |mut rx| async move { Some((rx.recv().await?, rx)) })
             .map(|job| self.send(job, now))
             .buffer_unordered(PARALLEL_SENDS)
             .filter(|sent| std::future::ready(*sent))
-            .count()
-            .await;
-        Ok(sent)
+            .count();
+        let (claimed, sent) = tokio::join!(claiming, sending);
+        claimed.map(|()| sent)
     }
 
     /// Sends one job and records it; false (logged) if either failed.

@@ -2,11 +2,15 @@
 //! the database (so of several processes one does it), sent by the
 //! scheduler, then recorded as sent.
 
+use std::collections::HashSet;
+
 use jiff::Timestamp;
+use tokio::sync::mpsc;
 
 use super::posts::RenderedPost;
 use super::report::Summary;
 use super::App;
+use crate::domain::post::InsightPost;
 use crate::store::Scheduled;
 
 /// What a job sends.
@@ -51,35 +55,31 @@ impl Job {
     }
 }
 
+/// Where due jobs go as they are claimed: the scheduler sends the first
+/// while the rest are still being claimed (claiming thousands takes
+/// seconds that the sends would otherwise wait out).
+pub type Jobs = mpsc::Sender<Job>;
+
+async fn queue(jobs: &Jobs, job: Job) -> anyhow::Result<()> {
+    jobs.send(job).await.map_err(|_| anyhow::anyhow!("the scheduler stopped taking jobs"))
+}
+
 impl App {
-    /// Every job due at `now`, each claimed for this process. A job that
-    /// cannot be prepared is logged and left for the next pass.
-    pub async fn due_jobs(&self, now: Timestamp) -> anyhow::Result<Vec<Job>> {
-        let mut jobs = Vec::new();
-        for post in self.claim_due_posts(now).await? {
-            match self.render_post(&post).await {
-                Ok(rendered) => jobs.push(Job {
-                    guild_id: post.guild_id,
-                    channel_id: post.channel_id,
-                    out: Outgoing::Insight(Box::new(rendered)),
-                    maybe_sent: post.claimed_at.as_millisecond() < now.as_millisecond(),
-                    record: Record::Post(post.id),
-                }),
-                Err(e) => tracing::error!(post = post.id, error = %format!("{e:#}"), "cannot lay out a daily post"),
-            }
-        }
+    /// Claims every job due at `now` for this process and hands each to
+    /// `jobs` as soon as it is ready. A job that cannot be prepared is
+    /// logged and left for the next pass.
+    pub async fn due_jobs(&self, now: Timestamp, jobs: &Jobs) -> anyhow::Result<()> {
+        self.claim_due_posts(now, jobs).await?;
         for (guild_id, channel_id, week, next) in self.due_summaries(now).await? {
             let claimed = self.claim_summary_post(guild_id, channel_id, week, now).await?;
             self.store.set_due(guild_id, Scheduled::Summary, next).await?;
             let Some((nonce, maybe_sent)) = claimed else { continue };
             match self.summary(guild_id, Some(week.into()), None).await {
-                Ok(summary) => jobs.push(Job {
-                    guild_id,
-                    channel_id,
-                    out: Outgoing::Summary { summary: Box::new(summary), nonce },
-                    maybe_sent,
-                    record: Record::Summary { week: week.to_string() },
-                }),
+                Ok(summary) => {
+                    let out = Outgoing::Summary { summary: Box::new(summary), nonce };
+                    let record = Record::Summary { week: week.to_string() };
+                    queue(jobs, Job { guild_id, channel_id, out, maybe_sent, record }).await?;
+                }
                 Err(e) => {
                     tracing::error!(guild = guild_id, error = %format!("{e:#}"), "cannot compute the weekly summary")
                 }
@@ -87,15 +87,41 @@ impl App {
         }
         for r in self.due_reminders(now).await? {
             let out = Outgoing::Reminder { text: r.text, owner: r.owner_id };
-            jobs.push(Job {
-                guild_id: r.guild_id,
-                channel_id: r.channel_id,
-                out,
-                maybe_sent: false,
-                record: Record::Nothing,
-            });
+            let job =
+                Job { guild_id: r.guild_id, channel_id: r.channel_id, out, maybe_sent: false, record: Record::Nothing };
+            queue(jobs, job).await?;
         }
-        Ok(jobs)
+        Ok(())
+    }
+
+    /// Lays out a claimed daily post and hands it to `jobs`, unless
+    /// `queued` shows it was handed over in this pass already.
+    pub(super) async fn queue_post(
+        &self,
+        post: InsightPost,
+        now: Timestamp,
+        queued: &mut HashSet<i64>,
+        jobs: &Jobs,
+    ) -> anyhow::Result<()> {
+        if !queued.insert(post.id) {
+            return Ok(());
+        }
+        match self.render_post(&post).await {
+            Ok(rendered) => {
+                let job = Job {
+                    guild_id: post.guild_id,
+                    channel_id: post.channel_id,
+                    maybe_sent: post.claimed_at.as_millisecond() < now.as_millisecond(),
+                    record: Record::Post(post.id),
+                    out: Outgoing::Insight(Box::new(rendered)),
+                };
+                queue(jobs, job).await
+            }
+            Err(e) => {
+                tracing::error!(post = post.id, error = %format!("{e:#}"), "cannot lay out a daily post");
+                Ok(())
+            }
+        }
     }
 
     /// Records that a job's message reached Discord as `message_id`.

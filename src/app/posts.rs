@@ -2,6 +2,8 @@
 //! gets, and how a post reads. Each post is claimed in the database before
 //! it is sent, so a channel gets one per local day across restarts.
 
+use std::collections::HashSet;
+
 use jiff::civil::Date;
 use jiff::Timestamp;
 use minijinja::context;
@@ -47,25 +49,27 @@ fn slot_nonce(guild: u64, channel: u64, date: Date, kind: PostKind) -> String {
 }
 
 impl App {
-    /// Daily posts to send at `now`: unfinished ones to finish, and the
-    /// slots of the guilds due now, each claimed for this process. A
-    /// guild's next due time is stored once its claims are made.
-    pub(super) async fn claim_due_posts(&self, now: Timestamp) -> anyhow::Result<Vec<InsightPost>> {
-        let mut posts = self.unfinished_posts(now).await?;
+    /// Hands `jobs` the daily posts to send at `now`, each as it is
+    /// claimed for this process: unfinished ones to finish, and the slots
+    /// of the guilds due now. A guild's next due time is stored once its
+    /// claims are made.
+    pub(super) async fn claim_due_posts(&self, now: Timestamp, jobs: &super::jobs::Jobs) -> anyhow::Result<()> {
+        let mut queued = HashSet::new();
+        for post in self.unfinished_posts(now).await? {
+            self.queue_post(post, now, &mut queued, jobs).await?;
+        }
         for guild in self.due_guilds(Scheduled::DailyPost, now).await? {
             let settings = self.fresh_settings(guild).await?;
             for channel in &settings.insight_channels {
                 let Some(local_date) = self.post_day(&settings, channel, now) else { continue };
                 let slot = PostSlot { guild_id: guild, channel_id: channel.id, local_date, kind: PostKind::Daily };
                 if let Some(post) = self.claim_post(&slot, now).await? {
-                    if !posts.iter().any(|p| p.id == post.id) {
-                        posts.push(post);
-                    }
+                    self.queue_post(post, now, &mut queued, jobs).await?;
                 }
             }
             self.store.set_due(guild, Scheduled::DailyPost, settings.next_post_after(now)).await?;
         }
-        Ok(posts)
+        Ok(())
     }
 
     /// The local day whose post is due in `channel` at `now`, unless it is
