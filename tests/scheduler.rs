@@ -138,3 +138,61 @@ async fn a_process_posts_for_the_guilds_of_its_shards_only() {
     }
     db.finish().await;
 }
+
+/// Holds every send until opened, counting the sends waiting.
+#[derive(Default)]
+struct Gate {
+    open: tokio::sync::watch::Sender<bool>,
+    waiting: std::sync::atomic::AtomicUsize,
+    sent: Mutex<Vec<u64>>,
+}
+
+impl Poster for &Gate {
+    async fn send(&self, channel: u64, _: &Outgoing) -> anyhow::Result<u64> {
+        self.waiting.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.open.subscribe().wait_for(|open| *open).await?;
+        let mut sent = self.sent.lock().unwrap();
+        sent.push(channel);
+        Ok(9_000_000 + sent.len() as u64)
+    }
+
+    async fn find(&self, _: u64, _: &Outgoing) -> anyhow::Result<Option<u64>> {
+        Ok(None)
+    }
+}
+
+/// Posts go out while the rest are still being claimed: a claim waits
+/// only for the sends ahead of it, never for every claim of the pass,
+/// so it is sent long before another process may take it over.
+#[tokio::test]
+async fn posts_are_sent_while_the_rest_are_claimed() {
+    const CHANNELS: u64 = 200;
+    let db = common::sqlite().await;
+    let clock = Clock::manual("2026-11-27T16:00:00Z".parse().unwrap());
+    let app = app(&db.url, &clock).await;
+    let mut s = (*app.settings(1).await.unwrap()).clone();
+    s.set("post_time", "16:00").unwrap();
+    app.save_settings(&s).await.unwrap();
+    for channel in 1..=CHANNELS {
+        app.set_channel(1, channel, ChannelPurpose::Insight, true).await.unwrap();
+    }
+    let gate = Gate::default();
+    let mut scheduler = Scheduler::new(app.clone(), &gate);
+    let reader = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+    let claimed_while_sending = async {
+        let waiting = || async { (gate.waiting.load(std::sync::atomic::Ordering::SeqCst) >= 64).then_some(()) };
+        common::bot::eventually("64 sends in flight", waiting).await;
+        let claimed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM insight_posts").fetch_one(&reader).await.unwrap();
+        gate.open.send_replace(true);
+        claimed
+    };
+    let (passed, claimed) = tokio::join!(scheduler.pass(clock.now()), claimed_while_sending);
+    assert_eq!(passed.unwrap(), CHANNELS as usize);
+    assert!(claimed < CHANNELS as i64, "all {claimed} posts were claimed before the first was sent");
+    let mut sent = gate.sent.lock().unwrap().clone();
+    sent.sort();
+    assert_eq!(sent, (1..=CHANNELS).collect::<Vec<_>>(), "each channel once");
+    reader.close().await;
+    app.close().await;
+    db.finish().await;
+}
