@@ -139,25 +139,24 @@ async fn a_process_posts_for_the_guilds_of_its_shards_only() {
     db.finish().await;
 }
 
-/// Holds every send until opened, counting the sends waiting.
+/// Holds every send until opened, counting the sends waiting, then
+/// records it.
 #[derive(Default)]
 struct Gate {
     open: tokio::sync::watch::Sender<bool>,
     waiting: std::sync::atomic::AtomicUsize,
-    sent: Mutex<Vec<u64>>,
+    sent: Recorder,
 }
 
 impl Poster for &Gate {
-    async fn send(&self, channel: u64, _: &Outgoing) -> anyhow::Result<u64> {
+    async fn send(&self, channel: u64, out: &Outgoing) -> anyhow::Result<u64> {
         self.waiting.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.open.subscribe().wait_for(|open| *open).await?;
-        let mut sent = self.sent.lock().unwrap();
-        sent.push(channel);
-        Ok(9_000_000 + sent.len() as u64)
+        (&self.sent).send(channel, out).await
     }
 
-    async fn find(&self, _: u64, _: &Outgoing) -> anyhow::Result<Option<u64>> {
-        Ok(None)
+    async fn find(&self, channel: u64, out: &Outgoing) -> anyhow::Result<Option<u64>> {
+        (&self.sent).find(channel, out).await
     }
 }
 
@@ -189,9 +188,9 @@ async fn posts_are_sent_while_the_rest_are_claimed() {
     let (passed, claimed) = tokio::join!(scheduler.pass(clock.now()), claimed_while_sending);
     assert_eq!(passed.unwrap(), CHANNELS as usize);
     assert!(claimed < CHANNELS as i64, "all {claimed} posts were claimed before the first was sent");
-    let mut sent = gate.sent.lock().unwrap().clone();
+    let mut sent = gate.sent.0.lock().unwrap().clone();
     sent.sort();
-    assert_eq!(sent, (1..=CHANNELS).collect::<Vec<_>>(), "each channel once");
+    assert_eq!(sent, (1..=CHANNELS).map(|c| ("insight", c)).collect::<Vec<_>>(), "each channel once");
     reader.close().await;
     app.close().await;
     db.finish().await;
