@@ -8,10 +8,10 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use advocate::app::App;
-use advocate::clock::Clock;
-use advocate::config::Config;
-use advocate::domain::settings::ChannelPurpose;
+use app::clock::Clock;
+use app::config::Config;
+use app::App;
+use domain::settings::ChannelPurpose;
 use fake_discord::FakeDiscord;
 
 fn env_or(name: &str, default: usize) -> usize {

@@ -263,14 +263,14 @@ async fn peer(sizes: &[usize]) -> Option<Vec<Figures>> {
     let thread = w.fake.start_thread(w.people[0], w.channel, "load").unwrap();
     let prompt = w.fake.say(w.people[0], thread, "How does this affect customers?").unwrap();
     let db = common::sqlite().await;
-    let meeting = advocate::domain::meeting::NewMeeting {
+    let meeting = domain::meeting::NewMeeting {
         guild_id: w.guild,
         channel_id: w.channel,
         thread_id: thread,
         topic: "load".into(),
         segment: None,
         host_id: None,
-        origin: advocate::domain::meeting::Origin::Command,
+        origin: domain::meeting::Origin::Command,
         event_id: None,
     };
     db.store.open_meeting(&meeting, jiff::Timestamp::now()).await.unwrap();

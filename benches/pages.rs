@@ -9,13 +9,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use advocate::app::access::{Members, Reply};
-use advocate::app::App;
-use advocate::clock::Clock;
-use advocate::domain::access::Standing;
-use advocate::domain::api::Scope;
-use advocate::store::Store;
+use app::access::{Members, Reply};
+use app::clock::Clock;
+use app::App;
+use domain::access::Standing;
+use domain::api::Scope;
 use jiff::Timestamp;
+use store::Store;
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -40,7 +40,7 @@ async fn bench(name: &str, url: &str) {
     store.migrate().await.unwrap();
     let base: Timestamp = "2025-12-29T00:00:00Z".parse().unwrap();
     let prompts =
-        advocate::prompts::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts").as_path()).unwrap();
+        app::prompts::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts").as_path()).unwrap();
     store.sync_library(&prompts.library, base).await.unwrap();
     store.guild_settings(history::GUILD as u64, &Default::default(), base).await.unwrap();
     let t = Instant::now();
@@ -49,7 +49,7 @@ async fn bench(name: &str, url: &str) {
 
     let clock = Clock::manual("2026-12-23T12:00:00Z".parse().unwrap());
     let app = App::new(store.clone(), prompts, Default::default(), clock);
-    let server = advocate::web::Server::start("127.0.0.1:0", app.clone(), Arc::new(Managers), false).await.unwrap();
+    let server = web::Server::start("127.0.0.1:0", app.clone(), Arc::new(Managers), false).await.unwrap();
     let guild = history::GUILD as u64;
     let link = app.new_sign_in_link(guild, 7).await.unwrap();
     let (session, _) = app.sign_in(&link).await.unwrap().unwrap();

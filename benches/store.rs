@@ -13,12 +13,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use advocate::domain::answer::{AnswerRef, Impact, NewAnswer, Via};
-use advocate::domain::classify::Classification;
-use advocate::domain::meeting::{NewMeeting, Origin};
-use advocate::store::Store;
+use domain::answer::{AnswerRef, Impact, NewAnswer, Via};
+use domain::classify::Classification;
+use domain::meeting::{NewMeeting, Origin};
 use jiff::Timestamp;
 use sqlx::{Connection, Executor};
+use store::Store;
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -156,7 +156,7 @@ async fn time_reactions(store: &Store, prompt: u64, first_user: u64) -> f64 {
     const N: u64 = 2000;
     let start = Instant::now();
     for user in first_user..first_user + N {
-        let r = advocate::domain::reaction::ReactionEvent {
+        let r = domain::reaction::ReactionEvent {
             guild_id: 1,
             channel_id: 2,
             message_id: prompt,

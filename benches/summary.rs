@@ -7,9 +7,9 @@
 
 use std::time::{Duration, Instant};
 
-use advocate::domain::summary::summarize;
-use advocate::domain::time::Zone;
-use advocate::store::{Store, WeekScope};
+use domain::summary::summarize;
+use domain::time::Zone;
+use store::{Store, WeekScope};
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -40,23 +40,20 @@ async fn bench(name: &str, url: &str) {
     store.migrate().await.unwrap();
     let base: Timestamp = "2025-12-29T00:00:00Z".parse().unwrap();
     store.guild_settings(GUILD as u64, &Default::default(), base).await.unwrap();
-    let insight = advocate::domain::insight::NewInsight {
+    let insight = domain::insight::NewInsight {
         title: "t".into(),
         customer: "c".into(),
-        segment: advocate::domain::insight::Segment::parse("smb").unwrap(),
+        segment: domain::insight::Segment::parse("smb").unwrap(),
         story: "s".into(),
         evidence: "e".into(),
-        source: advocate::domain::insight::EvidenceSource::Interview,
+        source: domain::insight::EvidenceSource::Interview,
         question: "q".into(),
         tags: vec![],
         is_example: false,
         library_key: None,
         import_key: None,
     };
-    store
-        .add_insight(GUILD as u64, &insight, advocate::domain::insight::InsightStatus::Live, None, base)
-        .await
-        .unwrap();
+    store.add_insight(GUILD as u64, &insight, domain::insight::InsightStatus::Live, None, base).await.unwrap();
 
     let t = Instant::now();
     fill(url, base.as_millisecond(), 0, 4).await;

@@ -6,16 +6,16 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 
-use crate::app::import::{parse_mapping, ImportOptions};
-use crate::app::report::{self, Format};
-use crate::app::App;
-use crate::clock::Clock;
-use crate::config::{Config, SETTINGS};
-use crate::domain::insight::{EvidenceSource, Segment};
-use crate::domain::period::Period;
-use crate::domain::settings::parse_id;
-use crate::domain::time::IsoWeek;
-use crate::prompts;
+use app::clock::Clock;
+use app::config::{Config, SETTINGS};
+use app::import::{parse_mapping, ImportOptions};
+use app::prompts;
+use app::report::{self, Format};
+use app::App;
+use domain::insight::{EvidenceSource, Segment};
+use domain::period::Period;
+use domain::settings::parse_id;
+use domain::time::IsoWeek;
 
 #[derive(Parser, Debug)]
 #[command(name = "advocate", version, about = "A Discord bot that keeps the customer in every team conversation.",
@@ -198,7 +198,7 @@ async fn run_bot(config: Config) -> anyhow::Result<ExitCode> {
 }
 
 async fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
-    let store = crate::store::Store::connect(&config.database_url).await?;
+    let store = store::Store::connect(&config.database_url).await?;
     let applied = store.migrate().await?;
     match applied {
         0 => println!("The {} database is up to date; nothing to apply.", store.backend()),
@@ -251,7 +251,7 @@ async fn import(config: &Config, args: ImportArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn guilds(config: &Config) -> anyhow::Result<ExitCode> {
-    let store = crate::store::Store::open_existing(&config.database_url).await?;
+    let store = store::Store::open_existing(&config.database_url).await?;
     let guilds = store.guild_list().await?;
     if guilds.is_empty() {
         println!("No guilds yet: the bot records a guild when it joins one.");
@@ -282,9 +282,9 @@ impl ReportArgs {
 
 async fn report(config: &Config, args: ReportArgs) -> anyhow::Result<ExitCode> {
     let period = args.period().map_err(anyhow::Error::msg)?;
-    let store = crate::store::Store::open_existing(&config.database_url).await?;
+    let store = store::Store::open_existing(&config.database_url).await?;
     // The guild's public holidays come from the prompts, as the bot reads them.
-    let holidays = crate::app::load_prompts(config)?.holidays;
+    let holidays = app::load_prompts(config)?.holidays;
     let now = jiff::Timestamp::now();
     let report = report::report(&store, &config.defaults, &holidays, args.guild, period, args.channel, now).await?;
     print!("{}", report.render(args.format)?);

@@ -10,14 +10,14 @@ use anyhow::Context as _;
 use jiff::civil::Time;
 use jiff::Timestamp;
 
-use crate::app::report::{report, Format, Report};
-use crate::app::App;
-use crate::clock::Clock;
-use crate::config::Config;
-use crate::domain::summary::Headline;
-use crate::domain::time::{IsoWeek, Zone};
-use crate::store::Store;
+use app::clock::Clock;
+use app::config::Config;
+use app::report::{report, Format, Report};
+use app::App;
+use domain::summary::Headline;
+use domain::time::{IsoWeek, Zone};
 use fake_discord::{Command, FakeDiscord};
+use store::Store;
 
 /// What the script did, counted as it went, and what the report says.
 pub struct DemoRun {

@@ -1,18 +1,12 @@
-//! Advocate: a Discord bot that keeps the customer in every team conversation.
+//! Advocate: a Discord bot that keeps the customer in every team
+//! conversation. This crate is the composition root: the command line,
+//! the running service (bot, scheduler, web server) and the offline demo.
+//! The layers live in their own crates, so that a forbidden import does
+//! not compile: `domain` ← `store` ← `app` ← `discord` | `web`.
 
-pub mod app;
-pub mod chart;
 pub mod cli;
-pub mod clock;
-pub mod config;
 #[cfg(feature = "demo")]
 pub mod demo;
-pub mod discord;
-pub mod domain;
 pub mod logging;
-pub mod memory;
-pub mod prompts;
-pub mod scheduler;
+mod memory;
 pub mod service;
-pub mod store;
-pub mod web;

@@ -9,11 +9,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::app::App;
-use crate::config::Config;
-use crate::discord;
-use crate::scheduler::Scheduler;
-use crate::web;
+use app::config::Config;
+use app::scheduler::Scheduler;
+use app::App;
 
 /// The scheduler running beside the bot.
 struct Jobs {

@@ -162,7 +162,7 @@ async fn a_manager_uses_the_dashboard_in_a_real_browser() {
     screenshot(&client, "insights").await;
     click_button(&client, &format!("Approve insight {}", suggested.id)).await;
     eventually("the suggestion approved from the page", || async {
-        let live = h.app.list_insights(guild, Some(advocate::domain::insight::InsightStatus::Live)).await.unwrap();
+        let live = h.app.list_insights(guild, Some(domain::insight::InsightStatus::Live)).await.unwrap();
         live.iter().any(|i| i.id == suggested.id).then_some(())
     })
     .await;

@@ -41,7 +41,7 @@ async fn an_anonymous_answer_leaves_no_trace_of_its_author() {
         let text = "Acme asked twice; 12 tickets mention the export";
         let submit = h.fake.submit_modal(carol, thread, &form.modal_id().unwrap(), &[("text", text)]).unwrap();
         assert!(h.fake.response_message(submit).await.unwrap().content.contains("logged"), "{backend}");
-        let week = advocate::domain::period::Period::parse("2026-W48").unwrap();
+        let week = domain::period::Period::parse("2026-W48").unwrap();
         let report = eventually("the answer counted", || async {
             let r = h.app.report(guild, Some(week), None).await.unwrap();
             (r.this_week.headline.answers == 1).then_some(r)
@@ -51,12 +51,12 @@ async fn an_anonymous_answer_leaves_no_trace_of_its_author() {
         let id = carol.to_string();
         let holding = common::columns_holding(&h.db, &id).await;
         assert!(holding.is_empty(), "{backend}: the author's id is stored in {holding:?}");
-        for format in [advocate::app::report::Format::Md, advocate::app::report::Format::Json] {
+        for format in [app::report::Format::Md, app::report::Format::Json] {
             let out = report.render(format).unwrap();
             assert!(!out.contains(&id), "{backend}: {out}");
         }
         assert!(report.this_week.quotes.is_empty(), "{backend}: never quoted");
-        let filters = advocate::app::explore::Filters { period: Some("2026-W48".into()), ..Default::default() };
+        let filters = app::explore::Filters { period: Some("2026-W48".into()), ..Default::default() };
         let filter = h.app.answer_filter(guild, &filters).await.unwrap().unwrap();
         let csv = String::from_utf8(h.app.answers_csv(&filter).await.unwrap()).unwrap();
         assert!(csv.contains(text) && csv.contains("anonymous") && !csv.contains(&id), "{backend}: {csv}");

@@ -109,7 +109,7 @@ async fn tokens_read_their_guild_ingest_feedback_and_match_the_openapi_document(
         let (status, _, summary) = api.call("GET", &format!("{g}/summary?period=2026-W48"), Some(&read), None).await;
         assert_eq!(status, 200, "{summary}");
         conforms(&doc, "/api/v1/guilds/{guild}/summary", "get", 200, &summary);
-        let period = advocate::domain::period::Period::parse("2026-W48").unwrap();
+        let period = domain::period::Period::parse("2026-W48").unwrap();
         let report = h.app.report(guild, Some(period), None).await.unwrap();
         assert_eq!(summary, serde_json::to_value(&report).unwrap(), "the same as advocate report --format json");
 

@@ -41,7 +41,7 @@ async fn a_challenged_assumption_is_asked_once_validated_with_evidence_or_refute
         let thread = h.fake.threads_in(channel).last().unwrap().id;
         let guessed = h.fake.say(bob, thread, "I think small shops will not mind the new price").unwrap();
         let hunch = h.fake.say(carol, thread, "Probably nobody uses the old plan").unwrap();
-        let week = advocate::domain::period::Period::parse("2026-W48").unwrap();
+        let week = domain::period::Period::parse("2026-W48").unwrap();
         eventually("the answers", || async {
             (h.app.report(guild, Some(week), None).await.unwrap().this_week.headline.answers == 2).then_some(())
         })

@@ -2,8 +2,8 @@
 
 mod common;
 
-use advocate::domain::time::IsoWeek;
 use common::bot::{eventually, Harness};
+use domain::time::IsoWeek;
 use fake_discord::Command;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
@@ -204,7 +204,7 @@ async fn answers_and_reactions_on_the_daily_post_are_logged() {
     h.fake.react(carol, post.id, "🔥").unwrap();
     // Removed at once: the bot may see the removal before the add.
     h.fake.unreact(carol, post.id, "🔥").unwrap();
-    let (start, end) = IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
+    let (start, end) = IsoWeek::parse("2026-W48").unwrap().window(&domain::time::Zone::utc());
     // Both reactions are logged, and the removal too.
     let reactions = eventually("two reactions, one removed", || async {
         let r = h.app.personal_data(g.id, carol).await.unwrap().reactions;
@@ -289,7 +289,7 @@ async fn a_channel_whose_send_hangs_holds_up_no_other_and_the_stop_keeps_its_tim
 /// finds its post in the channel and adopts it rather than posting again.
 #[tokio::test]
 async fn a_post_sent_but_not_recorded_is_adopted_after_a_long_stop_not_posted_twice() {
-    use advocate::store::SqliteFault;
+    use store::SqliteFault;
     let settings = [("ADVOCATE_SHUTDOWN_TIMEOUT", "1s")];
     let mut h = Harness::with_settings(common::sqlite().await, "2026-11-23T06:00:00Z", &settings).await;
     h.start_bot(true).await;
@@ -335,7 +335,7 @@ async fn a_fan_out_under_discords_global_limit_posts_each_channel_once() {
     let g = guild(&h, "Fan-out", "UTC", 0).await; // posting at 09:00, the default
     let channels: Vec<u64> = (0..50).map(|n| h.fake.add_channel(g.id, &format!("c{n}")).unwrap()).collect();
     for &c in &channels {
-        let purpose = advocate::domain::settings::ChannelPurpose::Insight;
+        let purpose = domain::settings::ChannelPurpose::Insight;
         h.db.store.set_channel(g.id, c, purpose, true).await.unwrap();
     }
     h.fake.set_global_limit(20);

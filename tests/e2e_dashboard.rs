@@ -156,11 +156,8 @@ async fn a_manager_signs_in_from_discord_once_and_sees_the_guilds_numbers() {
         assert_eq!(overview.headers["x-frame-options"], "DENY");
 
         // The period view shows the report's numbers for the same period.
-        let report = h
-            .app
-            .report(t.guild, Some(advocate::domain::period::Period::parse("2026-W48").unwrap()), None)
-            .await
-            .unwrap();
+        let report =
+            h.app.report(t.guild, Some(domain::period::Period::parse("2026-W48").unwrap()), None).await.unwrap();
         let week = browser.get(&format!("/guilds/{}/summary?period=2026-W48", t.guild)).await;
         assert_eq!(week.status, 200, "{}", week.body);
         let answers = report.this_week.headline.answers;
@@ -176,10 +173,8 @@ async fn a_manager_signs_in_from_discord_once_and_sees_the_guilds_numbers() {
         let evidence_share = report.this_week.headline.evidence_pct.unwrap();
         let shares = overview.body.split("<th scope=\"col\">Evidence share (%)</th>").nth(1).unwrap();
         assert!(
-            shares.contains(&format!(
-                "<th scope=\"row\">W48</th><td>{}</td>",
-                advocate::app::report::show(Some(&evidence_share))
-            )),
+            shares
+                .contains(&format!("<th scope=\"row\">W48</th><td>{}</td>", app::report::show(Some(&evidence_share)))),
             "{shares}"
         );
         let listed = browser.get(&format!("/guilds/{}/answers?period=2026-W48", t.guild)).await;
@@ -359,7 +354,7 @@ async fn a_manager_closes_follow_ups_and_reviews_insights_from_the_pages() {
     assert!(waiting.contains("Clinics print every invoice"), "{}", page.body);
     let approve = format!("/guilds/{}/insights/{}/approve", t.guild, suggested.id);
     assert_eq!(browser.post(&approve, &[("csrf", &csrf_in(&page.body))]).await.status, 303);
-    let live = h.app.list_insights(t.guild, Some(advocate::domain::insight::InsightStatus::Live)).await.unwrap();
+    let live = h.app.list_insights(t.guild, Some(domain::insight::InsightStatus::Live)).await.unwrap();
     assert!(live.iter().any(|i| i.id == suggested.id), "approved from the page");
     let told = h
         .fake
@@ -373,7 +368,7 @@ async fn a_manager_closes_follow_ups_and_reviews_insights_from_the_pages() {
 
     let retire = format!("/guilds/{}/insights/{}/retire", t.guild, suggested.id);
     assert_eq!(browser.post(&retire, &[("csrf", &csrf_in(&page.body))]).await.status, 303);
-    let live = h.app.list_insights(t.guild, Some(advocate::domain::insight::InsightStatus::Live)).await.unwrap();
+    let live = h.app.list_insights(t.guild, Some(domain::insight::InsightStatus::Live)).await.unwrap();
     assert!(live.iter().all(|i| i.id != suggested.id), "retired from the page");
     let _ = t.dana;
     h.finish().await;

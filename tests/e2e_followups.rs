@@ -33,7 +33,7 @@ async fn say(h: &Harness, user: u64, channel: u64, command: &Command) -> String 
 }
 
 /// The only follow-up open in the guild, once it is stored.
-async fn open_follow_up(h: &Harness, guild: u64) -> advocate::domain::follow_up::FollowUp {
+async fn open_follow_up(h: &Harness, guild: u64) -> domain::follow_up::FollowUp {
     eventually("the follow-up", || async {
         let open = h.app.open_follow_ups(guild, None).await.unwrap();
         (open.len() == 1).then(|| open[0].clone())
@@ -117,7 +117,7 @@ async fn a_loop_closed_is_said_where_it_began_reminded_while_waiting_and_counted
         let note = h.fake.messages_in(thread).into_iter().rfind(|m| m.content.contains("Loop closed")).unwrap();
         assert!(note.content.contains("Globex has not been told yet"), "{backend}: {}", note.content);
 
-        let week = advocate::domain::period::Period::parse("2026-W51").unwrap();
+        let week = domain::period::Period::parse("2026-W51").unwrap();
         let headline = h.app.report(t.guild, Some(week), None).await.unwrap().this_week.headline;
         assert_eq!((headline.loops_closed, headline.customers_told), (2, 1), "{backend}");
         assert_eq!(headline.median_days_to_close_loop, Some(10.5), "{backend}: 21 days and 0 days");

@@ -107,8 +107,7 @@ async fn a_members_suggestion_waits_for_review_and_the_member_is_told() {
     let t = team(&h).await;
     let thanks = fill_form(&h, t.member, t.channel, suggest(&h, t.member, t.channel)).await;
     assert!(thanks.content.contains("waiting for a manager's review"), "{}", thanks.content);
-    let pending =
-        h.db.store.list_insights(t.guild, Some(advocate::domain::insight::InsightStatus::Pending)).await.unwrap();
+    let pending = h.db.store.list_insights(t.guild, Some(domain::insight::InsightStatus::Pending)).await.unwrap();
     assert_eq!(pending.len(), 1);
     let id = pending[0].id;
     assert_eq!(pending[0].body.segment.as_str(), "public-sector");
@@ -217,7 +216,7 @@ async fn with_a_development_guild_commands_are_registered_there_only() {
 #[tokio::test]
 async fn a_process_can_run_a_chosen_shard_range() {
     let mut h = Harness::new(common::sqlite().await, NOW).await;
-    h.config.shards = Some(advocate::config::ShardRange { first: 0, last: 0, total: 1 });
+    h.config.shards = Some(app::config::ShardRange { first: 0, last: 0, total: 1 });
     h.start_bot(true).await;
     let t = team(&h).await;
     let show = h.fake.slash(t.owner, t.channel, &Command::new("setup").sub("show")).unwrap();
@@ -230,11 +229,8 @@ async fn an_insight_with_every_field_at_its_maximum_is_posted_within_discords_li
     let mut h = Harness::new(common::sqlite().await, NOW).await;
     h.start_bot(true).await;
     let t = team(&h).await;
-    let longest: Vec<(&str, String)> = advocate::domain::insight::LIMITS
-        .iter()
-        .filter(|(f, _)| *f != "tags")
-        .map(|(f, max)| (*f, "W".repeat(*max)))
-        .collect();
+    let longest: Vec<(&str, String)> =
+        domain::insight::LIMITS.iter().filter(|(f, _)| *f != "tags").map(|(f, max)| (*f, "W".repeat(*max))).collect();
     let fields: Vec<(&str, &str)> = longest.iter().map(|(f, v)| (*f, v.as_str())).collect();
     let thanks = fill_form_with(&h, t.lead, t.channel, suggest(&h, t.lead, t.channel), &fields).await;
     assert!(thanks.content.contains("is live"), "{}", thanks.content);

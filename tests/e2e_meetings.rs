@@ -2,8 +2,8 @@
 
 mod common;
 
-use advocate::domain::answer::AnswerRef;
 use common::bot::{eventually, Harness};
+use domain::answer::AnswerRef;
 use fake_discord::Command;
 use serde_json::json;
 
@@ -78,8 +78,7 @@ async fn a_reply_in_a_prompted_thread_is_stored_with_its_classification_once() {
         let thread = start_meeting(&h, &t, "Onboarding").await;
 
         let reply = h.fake.say(t.bob, thread, "Churn is 4% for #smb accounts, see ABC-123").unwrap();
-        let (start, end) =
-            advocate::domain::time::IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
+        let (start, end) = domain::time::IsoWeek::parse("2026-W48").unwrap().window(&domain::time::Zone::utc());
         let counts = eventually("the reply to be stored", || async {
             let c = common::headline(&h.db.store, guild_of(&h, thread), start, end).await;
             (c.answers == 1).then_some(c)
@@ -125,8 +124,7 @@ async fn messages_outside_prompted_threads_are_not_stored() {
     assert!(h.db.store.meeting_by_thread(lunch).await.unwrap().is_none());
     h.fake.say(t.bob, sync, "#enterprise customers asked for this 3 times").unwrap();
     let guild = guild_of(&h, t.channel);
-    let (start, end) =
-        advocate::domain::time::IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
+    let (start, end) = domain::time::IsoWeek::parse("2026-W48").unwrap().window(&domain::time::Zone::utc());
     eventually("the sync reply", || async {
         (common::headline(&h.db.store, guild, start, end).await.answers == 1).then_some(())
     })
@@ -383,7 +381,7 @@ async fn a_forum_post_whose_name_matches_is_prompted() {
         .unwrap();
     assert!(prompt.content.to_lowercase().contains("customer"), "{}", prompt.content);
     let meeting = h.db.store.meeting_by_thread(post).await.unwrap().unwrap();
-    assert_eq!((meeting.body.channel_id, meeting.body.origin), (forum, advocate::domain::meeting::Origin::Pattern));
+    assert_eq!((meeting.body.channel_id, meeting.body.origin), (forum, domain::meeting::Origin::Pattern));
     h.finish().await;
 }
 
@@ -471,8 +469,7 @@ async fn a_meeting_resting_on_one_customers_voice_is_flagged_in_its_recap_and_co
         let mut h = Harness::new(db, MONDAY_MORNING).await;
         let t = team(&h).await;
         h.start_bot(true).await;
-        let (start, end) =
-            advocate::domain::time::IsoWeek::parse("2026-W48").unwrap().window(&advocate::domain::time::Zone::utc());
+        let (start, end) = domain::time::IsoWeek::parse("2026-W48").unwrap().window(&domain::time::Zone::utc());
         let one = start_meeting(&h, &t, "Export redesign").await;
         h.fake.say(t.bob, one, "Acme asked for this").unwrap();
         h.fake.say(t.alice, one, "I think it would help them").unwrap();
@@ -497,7 +494,7 @@ async fn a_meeting_resting_on_one_customers_voice_is_flagged_in_its_recap_and_co
         let not_flagged = recap(broad).await;
         assert!(!not_flagged.contains("One voice"), "{backend}: most customers is more than one: {not_flagged}");
 
-        let week = advocate::domain::period::Period::parse("2026-W48").unwrap();
+        let week = domain::period::Period::parse("2026-W48").unwrap();
         let reach = h.app.report(guild, Some(week), None).await.unwrap().this_week.reach;
         assert_eq!((reach.one, reach.many, reach.unknown), (1, 1, 1), "{backend}: {reach:?}");
         h.finish().await;

@@ -20,7 +20,7 @@ async fn without_message_content_the_bot_falls_back_and_answers_still_arrive() {
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let (app, config) = (h.app.clone(), h.config.clone());
     let bot = tokio::spawn(async move {
-        advocate::discord::serve(app, &config, async {
+        discord::serve(app, &config, async {
             let _ = stop_rx.await;
         })
         .await

@@ -3,8 +3,8 @@
 
 mod common;
 
-use advocate::domain::period::Period;
 use common::bot::Harness;
+use domain::period::Period;
 use fake_discord::Command;
 
 /// 200 NPS responses over the four weeks from Monday 2 November 2026 (half
@@ -65,7 +65,7 @@ async fn an_nps_export_gives_each_weeks_summary_its_nps_and_churn() {
             assert_eq!((headline.csat, headline.csat_responses), (None, 0));
         }
         let report = h.app.report(guild, Some(Period::parse("2026-W45").unwrap()), None).await.unwrap();
-        let md = report.render(advocate::app::report::Format::Md).unwrap();
+        let md = report.render(app::report::Format::Md).unwrap();
         assert!(md.contains("| NPS (imported) |"), "{md}");
         let channel_only = h.app.report(guild, Some(Period::parse("2026-W45").unwrap()), Some(channel)).await.unwrap();
         assert_eq!(channel_only.this_week.headline.nps_responses, 0, "outcomes are the guild's, not a channel's");

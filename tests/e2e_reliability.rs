@@ -6,12 +6,12 @@ mod common;
 
 use std::time::Duration;
 
-use advocate::app::inflight::RetryPolicy;
-use advocate::store::SqliteFault;
+use app::inflight::RetryPolicy;
 use common::bot::{eventually, Harness};
 use common::proxy::{host_port, Proxy};
 use fake_discord::Command;
 use sqlx::Connection as _;
+use store::SqliteFault;
 
 const MONDAY_MORNING: &str = "2026-11-23T09:00:00Z";
 const WAITING: &str = "The database is not answering right now";
@@ -168,7 +168,7 @@ async fn an_outage_holds_at_most_its_bound_and_counts_each_reply_refused() {
 
 /// A counter of the bots in this process, by its series.
 fn counter(series: &str) -> f64 {
-    common::counter(&advocate::web::metrics::render(), series)
+    common::counter(&web::metrics::render(), series)
 }
 
 /// How many gateway events of a kind the bots in this process received.
@@ -181,7 +181,7 @@ fn events(kind: &str) -> f64 {
 /// database does not hold them up.
 #[tokio::test]
 async fn chatter_edits_and_reactions_wait_for_no_database() {
-    advocate::web::metrics::install();
+    web::metrics::install();
     let mut h = Harness::new(common::sqlite().await, MONDAY_MORNING).await;
     let m = meeting(&mut h).await;
     let chatter = h.fake.say(m.people[0], m.channel, "lunch anyone?").unwrap();
@@ -232,7 +232,7 @@ impl WriteLock {
 /// backlog allows, and every reply is stored, once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_the_database_cannot_keep_up_with_is_paced_and_stored_once() {
-    advocate::web::metrics::install();
+    web::metrics::install();
     for db in common::stores().await {
         let mut h = Harness::with_settings(db, MONDAY_MORNING, &[("ADVOCATE_EVENT_BACKLOG", "8")]).await;
         let m = meeting(&mut h).await;

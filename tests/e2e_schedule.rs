@@ -5,8 +5,8 @@ mod common;
 
 use std::collections::HashMap;
 
-use advocate::domain::insight::{EvidenceSource, InsightStatus, NewInsight, Segment};
 use common::bot::Harness;
+use domain::insight::{EvidenceSource, InsightStatus, NewInsight, Segment};
 use fake_discord::state::Message;
 use fake_discord::Command;
 use jiff::civil::{date, Date, Weekday};
@@ -184,7 +184,7 @@ async fn posts_come_on_the_chosen_days_at_each_channels_time_skipping_days_off_a
         let days_off = |team: usize, week: &str| {
             let guild = h.fake.read(|s| s.channels[&teams[team].general].guild_id);
             let app = h.app.clone();
-            let week = advocate::domain::period::Period::parse(week).unwrap();
+            let week = domain::period::Period::parse(week).unwrap();
             async move {
                 let report = app.report(guild, Some(week), None).await.unwrap();
                 report.this_week.days_off.iter().map(|d| format!("{} {}", d.day, d.reason)).collect::<Vec<_>>()
@@ -291,10 +291,10 @@ async fn a_guild_following_a_countrys_public_holidays_gets_no_post_on_them() {
     let sent: Vec<Timestamp> = posts(&h, team.late).iter().map(|m| m.timestamp.parse().unwrap()).collect();
     assert_eq!(sent, [team.at(date(2026, 10, 2), 9, 0), team.at(date(2026, 10, 4), 9, 0)]);
     let guild = h.fake.read(|s| s.channels[&general].guild_id);
-    let week = advocate::domain::period::Period::parse("2026-W40").unwrap();
+    let week = domain::period::Period::parse("2026-W40").unwrap();
     let report = h.app.report(guild, Some(week), None).await.unwrap();
     let off: Vec<String> = report.this_week.days_off.iter().map(|d| format!("{} {}", d.day, d.reason)).collect();
     assert_eq!(off, ["2026-10-03 German Unity Day"]);
-    assert!(report.render(advocate::app::report::Format::Md).unwrap().contains("2026-10-03 (German Unity Day)"));
+    assert!(report.render(app::report::Format::Md).unwrap().contains("2026-10-03 (German Unity Day)"));
     h.finish().await;
 }

@@ -3,8 +3,8 @@
 
 mod common;
 
-use advocate::domain::period::Period;
 use common::bot::{eventually, Harness};
+use domain::period::Period;
 use fake_discord::Command;
 use jiff::Timestamp;
 use serde_json::json;
@@ -104,8 +104,7 @@ async fn a_manager_gets_the_summary_with_chart_and_csv_and_it_matches_the_report
         let report = h.app.report(t.guild, Some(Period::parse("2026-W48").unwrap()), None).await.unwrap();
         let h1 = &report.this_week.headline;
         assert_eq!((h1.meetings, h1.meetings_answered, h1.answers, h1.answerers, h1.with_evidence), (1, 1, 2, 2, 1));
-        let json: serde_json::Value =
-            serde_json::from_str(&report.render(advocate::app::report::Format::Json).unwrap()).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&report.render(app::report::Format::Json).unwrap()).unwrap();
         assert_eq!(json["this_week"]["headline"]["coverage_pct"], 100.0);
         h.finish().await;
     }
@@ -139,7 +138,7 @@ async fn a_month_a_quarter_or_a_range_of_days_is_summarised_against_the_period_b
         assert_eq!(december.change["answers"], -2.0);
         let quarter = h.app.report(t.guild, Some(Period::parse("2026-Q4").unwrap()), None).await.unwrap();
         let json: serde_json::Value =
-            serde_json::from_str(&quarter.render(advocate::app::report::Format::Json).unwrap()).unwrap();
+            serde_json::from_str(&quarter.render(app::report::Format::Json).unwrap()).unwrap();
         assert_eq!(json["week"], serde_json::Value::Null);
         assert_eq!(
             json["period"],

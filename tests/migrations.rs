@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use advocate::store::{GUILD_TABLES, PERSON_COLUMNS};
+use store::{GUILD_TABLES, PERSON_COLUMNS};
 
 /// A migration's statements with comments dropped and the one accepted
 /// difference, how an id column is declared, made equal.

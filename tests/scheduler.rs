@@ -5,12 +5,12 @@ mod common;
 
 use std::sync::Mutex;
 
-use advocate::app::jobs::Outgoing;
-use advocate::app::App;
-use advocate::clock::Clock;
-use advocate::domain::settings::ChannelPurpose;
-use advocate::scheduler::{Poster, Scheduler};
-use advocate::store::Store;
+use app::clock::Clock;
+use app::jobs::Outgoing;
+use app::scheduler::{Poster, Scheduler};
+use app::App;
+use domain::settings::ChannelPurpose;
+use store::Store;
 
 /// Records what would have been sent, as (kind, channel).
 #[derive(Default)]
@@ -35,8 +35,7 @@ impl Poster for &Recorder {
 
 async fn app(url: &str, clock: &Clock) -> App {
     let store = Store::connect(url).await.unwrap();
-    let prompts =
-        advocate::prompts::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))).unwrap();
+    let prompts = app::prompts::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"))).unwrap();
     store.sync_library(&prompts.library, clock.now()).await.unwrap();
     App::new(store, prompts, Default::default(), clock.clone())
 }
@@ -67,18 +66,18 @@ async fn four_processes_post_each_slot_once() {
             }
         }
         // A follow-up due today in guild 1's meeting thread 500.
-        let meeting = advocate::domain::meeting::NewMeeting {
+        let meeting = domain::meeting::NewMeeting {
             guild_id: 1,
             channel_id: 10,
             thread_id: 500,
             topic: "Pricing".into(),
             segment: None,
             host_id: None,
-            origin: advocate::domain::meeting::Origin::Command,
+            origin: domain::meeting::Origin::Command,
             event_id: None,
         };
         let (m, _) = apps[0].open_meeting(&meeting).await.unwrap();
-        let follow_up = advocate::domain::follow_up::NewFollowUp {
+        let follow_up = domain::follow_up::NewFollowUp {
             guild_id: 1,
             answer_id: None,
             meeting_id: Some(m.id),
@@ -121,7 +120,7 @@ async fn four_processes_post_each_slot_once() {
 async fn a_process_posts_for_the_guilds_of_its_shards_only() {
     let db = common::sqlite().await;
     let clock = Clock::manual("2026-11-27T16:00:00Z".parse().unwrap());
-    let shard = |s: &str| Some(advocate::config::ShardRange::parse(s).unwrap());
+    let shard = |s: &str| Some(app::config::ShardRange::parse(s).unwrap());
     let apps =
         [app(&db.url, &clock).await.with_shards(shard("0/2")), app(&db.url, &clock).await.with_shards(shard("1/2"))];
     let guilds = [2u64 << 22, 3 << 22]; // on shards 0 and 1 of 2

@@ -2,21 +2,21 @@
 
 mod common;
 
-use advocate::domain::answer::{AnswerRef, NewAnswer};
-use advocate::domain::answer::{Impact, Via};
-use advocate::domain::calendar::{Pause, Skip};
-use advocate::domain::challenge::Resolution;
-use advocate::domain::classify::Classification;
-use advocate::domain::follow_up::NewFollowUp;
-use advocate::domain::insight::{EvidenceSource, InsightStatus, NewInsight, Segment};
-use advocate::domain::meeting::{NewMeeting, Origin};
-use advocate::domain::post::{Claim, PostKind, PostSlot};
-use advocate::domain::reaction::ReactionEvent;
-use advocate::domain::settings::{ChannelPurpose, Defaults, InsightChannel};
-use advocate::domain::time::LocalTime;
-use advocate::store::Store;
+use domain::answer::{AnswerRef, NewAnswer};
+use domain::answer::{Impact, Via};
+use domain::calendar::{Pause, Skip};
+use domain::challenge::Resolution;
+use domain::classify::Classification;
+use domain::follow_up::NewFollowUp;
+use domain::insight::{EvidenceSource, InsightStatus, NewInsight, Segment};
+use domain::meeting::{NewMeeting, Origin};
+use domain::post::{Claim, PostKind, PostSlot};
+use domain::reaction::ReactionEvent;
+use domain::settings::{ChannelPurpose, Defaults, InsightChannel};
+use domain::time::LocalTime;
 use jiff::civil::date;
 use jiff::{SignedDuration, Timestamp};
+use store::Store;
 
 const GUILD: u64 = 1_000_000_000_000_000_001;
 /// Above i64::MAX: must survive the trip through a signed BIGINT.
@@ -106,7 +106,7 @@ async fn a_new_guild_gets_defaults_and_keeps_its_changes() {
 /// back, has it worked out again at the next tick.
 #[tokio::test]
 async fn only_guilds_due_are_read_and_changes_make_a_guild_due_again() {
-    use advocate::store::Scheduled::{DailyPost, Summary};
+    use store::Scheduled::{DailyPost, Summary};
     for db in common::stores().await {
         let s = &db.store;
         let (defaults, now) = (Defaults::default(), t("2026-11-25T08:00:00Z"));
@@ -175,9 +175,7 @@ async fn rotation_pool_holds_live_visible_insights_only() {
         let pending =
             s.add_insight(GUILD, &insight("wait", "edu"), InsightStatus::Pending, Some(8), now).await.unwrap();
         let other = s.add_insight(GUILD + 1, &insight("other", "edu"), InsightStatus::Live, None, now).await.unwrap();
-        let ids = |pool: Vec<advocate::domain::rotation::Candidate>| {
-            pool.into_iter().map(|c| (c.id, c.own)).collect::<Vec<_>>()
-        };
+        let ids = |pool: Vec<domain::rotation::Candidate>| pool.into_iter().map(|c| (c.id, c.own)).collect::<Vec<_>>();
         let pool = ids(s.rotation_pool(GUILD).await.unwrap());
         assert_eq!(pool.len(), 2, "{}: {pool:?}", db.backend);
         assert!(pool.contains(&(own, true)) && !pool.iter().any(|(id, _)| *id == pending || *id == other));
@@ -204,8 +202,8 @@ async fn import_skips_rows_seen_before() {
         let now = t("2026-11-25T08:00:00Z");
         let rows: Vec<_> =
             ["k1", "k2"].iter().map(|k| NewInsight { import_key: Some(k.to_string()), ..insight(k, "smb") }).collect();
-        let nps = advocate::domain::outcome::NewOutcome {
-            kind: advocate::domain::outcome::OutcomeKind::Nps,
+        let nps = domain::outcome::NewOutcome {
+            kind: domain::outcome::OutcomeKind::Nps,
             score: Some(9.0),
             day: None,
             key: "k3".into(),
@@ -284,7 +282,7 @@ fn answer(to: AnswerRef, user: u64, message: Option<u64>, at: Timestamp) -> NewA
             has_assumption: false,
             wants_follow_up: false,
             segments: vec![Segment::parse("smb").unwrap()],
-            reach: advocate::domain::classify::Reach::Many,
+            reach: domain::classify::Reach::Many,
         },
         message_id: message,
         interaction_id: None,
@@ -488,7 +486,7 @@ async fn a_person_can_see_and_forget_their_data() {
         s.add_sign_in_link("used", (GUILD, BIG), later).await.unwrap();
         s.add_sign_in_link("waiting", (GUILD, BIG), later).await.unwrap();
         let session = s.exchange_sign_in_link("used", "session", now, later).await.unwrap();
-        let scope = advocate::domain::api::Scope::Read;
+        let scope = domain::api::Scope::Read;
         s.add_api_token(GUILD, "dashboards", scope, "token hash", BIG, now).await.unwrap();
         assert_eq!(session, Some((GUILD, BIG)), "{}", db.backend);
         let day = date(2026, 12, 24);
@@ -677,7 +675,7 @@ async fn an_answer_and_the_follow_up_it_asks_for_are_one_write() {
         let s = &db.store;
         let now = t("2026-11-25T10:00:00Z");
         let (m, _) = s.open_meeting(&meeting(30), now).await.unwrap();
-        let spec = advocate::domain::follow_up::parse("call Acme 2026-12-01").unwrap();
+        let spec = domain::follow_up::parse("call Acme 2026-12-01").unwrap();
         let a = NewAnswer { follow_up: spec, ..answer(AnswerRef::Meeting(m.id), 7, Some(900), now) };
         let ids = s.log_answer(&a).await.unwrap().unwrap();
         let follow_up = ids.follow_up.expect("a follow-up was opened");
@@ -704,7 +702,7 @@ async fn answers_written_together_each_get_their_own_ids() {
                 let mut a = answer(AnswerRef::Meeting(m.id), 100 + n % 7, Some(5_000 + n % 500), now);
                 a.body = format!("answer {}", n % 500);
                 if n % 5 == 0 {
-                    a.follow_up = advocate::domain::follow_up::parse(&format!("call customer {}", n % 500)).unwrap();
+                    a.follow_up = domain::follow_up::parse(&format!("call customer {}", n % 500)).unwrap();
                 }
                 a
             })
@@ -742,7 +740,7 @@ async fn answers_written_together_each_get_their_own_ids() {
 /// out for a row that was rolled back, and nothing half-written remains.
 #[tokio::test]
 async fn a_full_or_read_only_sqlite_database_fails_every_write_loudly() {
-    use advocate::store::{is_transient, SqliteFault};
+    use store::{is_transient, SqliteFault};
     let db = common::sqlite().await;
     let s = &db.store;
     let now = t("2026-11-25T10:00:00Z");
@@ -784,8 +782,8 @@ async fn per_event_statements_use_indexes_not_table_scans() {
     let db = common::sqlite().await;
     let mut conn = sqlx::SqliteConnection::connect(&db.url).await.unwrap();
     // The writer's own table of its last insert's ids.
-    conn.execute(advocate::store::SQLITE_WRITER_SETUP).await.unwrap();
-    for (name, sql) in advocate::store::per_event_queries() {
+    conn.execute(store::SQLITE_WRITER_SETUP).await.unwrap();
+    for (name, sql) in store::per_event_queries() {
         let plan: Vec<(i64, i64, i64, String)> =
             sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}")).fetch_all(&mut conn).await.unwrap();
         let scans: Vec<&str> = plan
@@ -845,14 +843,14 @@ async fn the_weeks_numbers_are_counted_by_the_database() {
         let drew = s.insight_activity(GUILD).await.unwrap();
         assert_eq!(drew, [(id, 1, 2, 1)], "{}: the insight's post, its reactions and answer", db.backend);
         assert!(s.insight_activity(GUILD + 1).await.unwrap().is_empty(), "{}: not another guild's", db.backend);
-        let scope = advocate::store::WeekScope::new(
+        let scope = store::WeekScope::new(
             GUILD,
             now - SignedDuration::from_hours(1),
             now + SignedDuration::from_hours(1),
-            &advocate::domain::time::Zone::utc(),
+            &domain::time::Zone::utc(),
             None,
         );
-        let summary = advocate::domain::summary::summarize(&s.week_data(&scope).await.unwrap());
+        let summary = domain::summary::summarize(&s.week_data(&scope).await.unwrap());
         let h = &summary.headline;
         assert_eq!((h.answers, h.answerers, h.with_evidence, h.with_assumption), (4, 3, 3, 1), "{}", db.backend);
         assert_eq!(
@@ -868,7 +866,7 @@ async fn the_weeks_numbers_are_counted_by_the_database() {
         let quoted: Vec<(&str, usize)> =
             summary.quotes.iter().map(|q| (q.user_id.as_str(), q.text.chars().count())).collect();
         assert_eq!(quoted, [("1", 281), ("7", 13)], "{}: each person's most substantial, evidence only", db.backend);
-        let every = |channel_id| advocate::store::AnswerFilter {
+        let every = |channel_id| store::AnswerFilter {
             guild_id: GUILD,
             start: scope.start,
             end: scope.end,
@@ -879,8 +877,8 @@ async fn the_weeks_numbers_are_counted_by_the_database() {
         assert_eq!(listed.len(), 4, "{}: the CSV has every answer", db.backend);
         // One channel's summary counts only what was given there.
         for (channel, answers, quotes) in [(10, 4, 2), (11, 0, 0)] {
-            let scope = advocate::store::WeekScope { channel_id: Some(channel), ..scope };
-            let summary = advocate::domain::summary::summarize(&s.week_data(&scope).await.unwrap());
+            let scope = store::WeekScope { channel_id: Some(channel), ..scope };
+            let summary = domain::summary::summarize(&s.week_data(&scope).await.unwrap());
             let h = &summary.headline;
             assert_eq!((h.answers, h.meetings, summary.quotes.len()), (answers, answers / 2, quotes), "{}", db.backend);
             assert_eq!(s.answers_matching(&every(Some(channel)), None, 100).await.unwrap().len(), answers as usize);
@@ -894,7 +892,7 @@ async fn the_weeks_numbers_are_counted_by_the_database() {
 /// cursor without repeats or gaps.
 #[tokio::test]
 async fn the_explorer_filters_answers_and_pages_through_them() {
-    use advocate::store::AnswerFilter;
+    use store::AnswerFilter;
     for db in common::stores().await {
         let s = &db.store;
         s.migrate().await.unwrap();
@@ -1008,7 +1006,7 @@ async fn an_edit_that_adds_evidence_validates_an_open_challenge_once() {
 async fn the_summary_counts_equal_the_answers_through_every_change() {
     for db in common::stores().await {
         let s = &db.store;
-        let zone = &advocate::domain::time::Zone::parse("Asia/Kolkata").unwrap();
+        let zone = &domain::time::Zone::parse("Asia/Kolkata").unwrap();
         let (start, end) = (t("2026-11-24T18:30:00Z"), t("2026-11-25T18:30:00Z"));
         let opened = t("2026-11-20T10:00:00Z");
         let (here, _) = s.open_meeting(&meeting(70), t("2026-11-24T00:00:00Z")).await.unwrap();
@@ -1045,7 +1043,7 @@ async fn the_summary_counts_equal_the_answers_through_every_change() {
             let (tallied, live) = (common::count(test_db, tallied).await, common::count(test_db, live).await);
             assert_eq!(tallied, live, "{}: {step}", test_db.backend);
             for channel in [None, Some(10), Some(12), Some(13)] {
-                let scope = advocate::store::WeekScope::new(GUILD, start, end, zone, channel);
+                let scope = store::WeekScope::new(GUILD, start, end, zone, channel);
                 let data = s.week_data(&scope).await.unwrap();
                 let tallied = data.answer_groups.iter().fold([0; 5], |n, g| {
                     let smb = if g.segments == ["smb"] { g.answers } else { 0 };
@@ -1057,17 +1055,11 @@ async fn the_summary_counts_equal_the_answers_through_every_change() {
                         n[4] + smb,
                     ]
                 });
-                let filter = advocate::store::AnswerFilter {
-                    guild_id: GUILD,
-                    start,
-                    end,
-                    channel_id: channel,
-                    ..Default::default()
-                };
+                let filter =
+                    store::AnswerFilter { guild_id: GUILD, start, end, channel_id: channel, ..Default::default() };
                 let rows = s.answers_matching(&filter, None, 1000).await.unwrap();
-                let count = |f: &dyn Fn(&advocate::domain::summary::AnswerRow) -> bool| {
-                    rows.iter().filter(|a| f(a)).count() as i64
-                };
+                let count =
+                    |f: &dyn Fn(&domain::summary::AnswerRow) -> bool| rows.iter().filter(|a| f(a)).count() as i64;
                 let read = [
                     rows.len() as i64,
                     count(&|a| a.has_evidence),
@@ -1137,14 +1129,9 @@ async fn quotes_are_three_people_however_many_answers_one_gives() {
             a.body = body;
             s.log_answer(&a).await.unwrap().unwrap();
         }
-        let scope = advocate::store::WeekScope::new(
-            GUILD,
-            now,
-            now + SignedDuration::from_hours(1),
-            &advocate::domain::time::Zone::utc(),
-            None,
-        );
-        let summary = advocate::domain::summary::summarize(&s.week_data(&scope).await.unwrap());
+        let scope =
+            store::WeekScope::new(GUILD, now, now + SignedDuration::from_hours(1), &domain::time::Zone::utc(), None);
+        let summary = domain::summary::summarize(&s.week_data(&scope).await.unwrap());
         let quoted: Vec<(&str, &str)> =
             summary.quotes.iter().map(|q| (q.user_id.as_str(), q.text.split(':').next().unwrap())).collect();
         assert_eq!(quoted, [("1", "00"), ("2", "ticket #90"), ("3", "ticket #91")], "{}", db.backend);

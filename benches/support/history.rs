@@ -40,7 +40,7 @@ pub async fn fill(url: &str, base_ms: i64, from_week: i64, to_week: i64) {
     // The recursive generator goes deep; run it through sqlx directly.
     // Then count the answers as the writer would have.
     let recount = || async {
-        let store = advocate::store::Store::connect(url).await.unwrap();
+        let store = store::Store::connect(url).await.unwrap();
         store.recount_tallies().await.unwrap();
         store.close().await;
     };

@@ -6,11 +6,11 @@ use std::future::Future;
 use std::path::Path;
 use std::time::Duration;
 
-use advocate::app::App;
-use advocate::clock::Clock;
-use advocate::config::Config;
-use advocate::prompts;
 use advocate::service::Running;
+use app::clock::Clock;
+use app::config::Config;
+use app::prompts;
+use app::App;
 use fake_discord::FakeDiscord;
 
 use super::TestStore;

@@ -9,7 +9,7 @@ use std::io::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Once;
 
-use advocate::store::Store;
+use store::Store;
 
 pub const POSTGRES_ENV: &str = "ADVOCATE_TEST_POSTGRES_URL";
 
@@ -102,18 +102,14 @@ pub async fn headline(
     guild_id: u64,
     start: jiff::Timestamp,
     end: jiff::Timestamp,
-) -> advocate::domain::summary::Headline {
-    let scope = advocate::store::WeekScope::new(guild_id, start, end, &advocate::domain::time::Zone::utc(), None);
-    advocate::domain::summary::summarize(&store.week_data(&scope).await.unwrap()).headline
+) -> domain::summary::Headline {
+    let scope = store::WeekScope::new(guild_id, start, end, &domain::time::Zone::utc(), None);
+    domain::summary::summarize(&store.week_data(&scope).await.unwrap()).headline
 }
 
 /// A member's suggestion (pending review) of an insight unlike any shipped.
-pub async fn suggest_clinic_insight(
-    app: &advocate::app::App,
-    guild: u64,
-    member: u64,
-) -> advocate::domain::insight::Insight {
-    let suggestion = advocate::app::insights::Suggestion {
+pub async fn suggest_clinic_insight(app: &app::App, guild: u64, member: u64) -> domain::insight::Insight {
+    let suggestion = app::insights::Suggestion {
         title: "Clinics print every invoice".into(),
         customer: "A dental clinic".into(),
         segment: "healthcare".into(),
@@ -123,8 +119,8 @@ pub async fn suggest_clinic_insight(
         question: "Should invoices be printable?".into(),
     };
     match app.suggest_insight(guild, member, false, &suggestion).await.unwrap() {
-        advocate::app::insights::Suggested::Saved(insight) => *insight,
-        advocate::app::insights::Suggested::LooksLike { look_alikes, .. } => panic!("looks like {look_alikes:?}"),
+        app::insights::Suggested::Saved(insight) => *insight,
+        app::insights::Suggested::LooksLike { look_alikes, .. } => panic!("looks like {look_alikes:?}"),
     }
 }
 

@@ -1,0 +1,36 @@
+//! The one error split: a [`UserError`] is the person's to fix and is
+//! shown to them; anything else is ours, logged and apologised for.
+
+/// A problem the user caused and can fix: shown to them, not logged as
+/// an internal error.
+#[derive(Debug)]
+pub struct UserError(pub String);
+
+impl std::fmt::Display for UserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+/// Returns early with a [`UserError`].
+#[macro_export]
+macro_rules! user_error {
+    ($($arg:tt)*) => {
+        return Err(anyhow::Error::new($crate::UserError(format!($($arg)*))))
+    };
+}
+
+/// What to tell the person: `Some` for their own mistake, `None` for an
+/// internal failure (log it, apologise).
+pub fn user_message(error: &anyhow::Error) -> Option<&str> {
+    error.downcast_ref::<UserError>().map(|u| u.0.as_str())
+}
+
+impl super::App {
+    /// A [`UserError`] worded by the prompts text `key`.
+    pub fn refuse(&self, key: &str) -> anyhow::Error {
+        UserError(self.prompts.texts.text(key)).into()
+    }
+}

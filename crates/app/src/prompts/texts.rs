@@ -1,0 +1,342 @@
+//! prompts/texts.toml: every text the bot posts, as minijinja templates.
+//! The spec below lists each text, whether it has variants, and the
+//! placeholders it may use; anything else in the file is a problem.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use minijinja::{AutoEscape, Environment, Value};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Problem, Source};
+
+/// (section.key, holds a list of variants, placeholders it may use,
+/// Discord's length limit for it or 0)
+const SPEC: &[(&str, bool, &[&str], usize)] = &[
+    ("daily_post.content", false, &["weekday", "date"], 0),
+    ("daily_post.title", false, &["title", "customer", "segment"], 256),
+    ("daily_post.footer", false, &["source", "is_example"], 0),
+    ("daily_post.button", false, &[], 80),
+    ("daily_post.customer_label", false, &[], 256),
+    ("daily_post.evidence_label", false, &[], 256),
+    ("daily_post.question_label", false, &[], 256),
+    ("answer_modal.title", false, &[], 45),
+    ("answer_modal.anonymous_title", false, &[], 45),
+    ("answer_modal.anonymous_button", false, &[], 80),
+    ("answer_modal.text_label", false, &[], 45),
+    ("answer_modal.impact_label", false, &[], 45),
+    ("answer_modal.segments_label", false, &[], 45),
+    ("answer_modal.customers_label", false, &[], 45),
+    ("answer_modal.follow_up_label", false, &[], 45),
+    ("answer_modal.thanks", false, &["has_evidence", "has_assumption", "follow_up_id"], 0),
+    ("meeting.prompt", true, &["topic", "segment"], 0),
+    ("meeting.button", false, &[], 80),
+    (
+        "meeting.recap",
+        false,
+        &["topic", "answers", "answerers", "evidence", "assumptions", "follow_ups", "one_voice"],
+        0,
+    ),
+    ("meeting.reminder", false, &["mentions", "topic"], 0),
+    ("meeting.open_assumptions", false, &["open"], 0),
+    ("answers.challenge", false, &["author", "id", "text"], 2000),
+    ("answers.evidence_button", false, &[], 80),
+    ("answers.evidence_title", false, &[], 45),
+    ("answers.evidence_label", false, &[], 45),
+    ("answers.validated", false, &["id"], 2000),
+    ("answers.settled", false, &["id", "resolution"], 2000),
+    ("follow_ups.loop_closed", false, &["by", "text", "outcome", "customer", "told"], 2000),
+    ("follow_ups.customer_waiting", false, &["owner", "id", "text", "customer", "days"], 2000),
+    ("meeting.follow_up_due", false, &["owner", "text", "due", "id"], 0),
+    ("summary.title", false, &["kind", "period", "week"], 256),
+    ("summary.insights", false, &[], 0),
+    ("summary.meetings", false, &[], 0),
+    ("summary.answers", false, &[], 0),
+    ("summary.evidence", false, &[], 0),
+    ("summary.segments", false, &[], 0),
+    ("summary.missing_segments", false, &[], 0),
+    ("summary.follow_ups", false, &[], 0),
+    ("summary.outcomes", false, &[], 0),
+    ("summary.quotes", false, &[], 0),
+    ("summary.days_off", false, &[], 0),
+    ("replies.meeting_opened", false, &["thread"], 2000),
+    ("replies.asked_again", false, &[], 2000),
+    ("replies.everyone_answered", false, &[], 2000),
+    ("replies.reminded", false, &["count"], 2000),
+    ("replies.meeting_closed", false, &[], 2000),
+    ("replies.insight_posted", false, &[], 2000),
+    ("replies.suggestion_live", false, &["id"], 2000),
+    ("replies.suggestion_pending", false, &["id"], 2000),
+    ("replies.suggestion_outcome", false, &["title", "approved"], 2000),
+    ("replies.review_done", false, &["id", "approved"], 2000),
+    ("replies.insight_retired", false, &["id"], 2000),
+    ("replies.imported", false, &["added", "file", "already", "outcomes", "notes"], 2000),
+    ("replies.no_follow_ups", false, &[], 2000),
+    ("replies.follow_up_done", false, &["id", "text"], 2000),
+    ("replies.answer_already_logged", false, &[], 2000),
+    ("replies.answer_waiting", false, &[], 2000),
+    ("replies.forget_confirm", false, &[], 2000),
+    ("replies.forget_button", false, &[], 80),
+    ("replies.forgotten", false, &["answers", "reactions", "follow_ups"], 2000),
+    ("replies.apology", false, &[], 2000),
+    ("replies.help", false, &["message_content"], 2000),
+    ("replies.dashboard_link", false, &["url", "minutes"], 2000),
+    ("replies.insight_list", false, &["own", "library", "page", "pages"], 2000),
+    ("replies.look_alikes", false, &[], 1500),
+    ("replies.draft_save", false, &[], 80),
+    ("replies.draft_drop", false, &[], 80),
+    ("replies.draft_dropped", false, &[], 2000),
+    ("replies.edit_form_title", false, &["id"], 45),
+    ("replies.insight_edited", false, &["id", "now"], 2000),
+    ("replies.insight_line", false, &["id", "title", "customer", "segment", "status"], 2000),
+    ("replies.no_suggestions", false, &[], 2000),
+    ("replies.review_list", false, &[], 2000),
+    ("replies.review_line", false, &["id", "title", "customer", "source", "evidence"], 2000),
+    ("replies.follow_up_list", false, &["count"], 2000),
+    ("replies.follow_up_line", false, &["id", "text", "owner", "due"], 2000),
+    ("replies.more", false, &[], 100),
+    ("replies.setting_saved", false, &["setting", "value"], 2000),
+    ("replies.channel_set", false, &["channel", "added", "purpose", "time", "segments"], 2000),
+    ("replies.skip_added", false, &["id", "days"], 2000),
+    ("replies.paused", false, &["from", "until"], 2000),
+    ("replies.resumed", false, &[], 2000),
+    (
+        "replies.privacy_show",
+        false,
+        &["answers", "reactions", "owned", "created", "hosted", "added", "anonymous_answers"],
+        2000,
+    ),
+    ("suggestion_form.title", false, &[], 45),
+    ("suggestion_form.title_label", false, &[], 45),
+    ("suggestion_form.customer_label", false, &[], 45),
+    ("suggestion_form.story_label", false, &[], 45),
+    ("suggestion_form.evidence_label", false, &[], 45),
+    ("suggestion_form.question_label", false, &[], 45),
+    ("errors.not_allowed", false, &[], 2000),
+    ("errors.bad_option", false, &["option", "error"], 2000),
+    ("errors.command_changed", false, &[], 2000),
+    ("errors.dashboard_off", false, &[], 2000),
+    ("errors.managers_only", false, &[], 2000),
+    ("errors.manage_server_only", false, &[], 2000),
+    ("errors.form_out_of_date", false, &[], 2000),
+    ("errors.answer_not_saved", false, &["problem"], 2000),
+    ("errors.suggestion_not_saved", false, &["problem"], 2000),
+    ("errors.evidence_not_saved", false, &["problem"], 2000),
+    ("errors.no_live_insight", false, &[], 2000),
+    ("errors.not_the_asker", false, &[], 2000),
+    ("errors.all_follow_ups_for_managers", false, &[], 2000),
+    ("errors.ask_outside_thread", false, &[], 2000),
+    ("errors.not_a_meeting_thread", false, &[], 2000),
+    ("errors.no_open_meeting", false, &[], 2000),
+    ("errors.blank_topic", false, &[], 2000),
+    ("errors.prompt_not_posted", false, &["thread"], 2000),
+    ("import.title", false, &["customer", "segment", "score", "source"], 0),
+    ("import.question", false, &["customer", "segment"], 0),
+];
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Text {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// The loaded texts, each compiled once.
+#[derive(Debug)]
+pub struct Texts {
+    env: Environment<'static>,
+    variants: BTreeMap<&'static str, usize>,
+}
+
+impl Texts {
+    /// Renders a text; `ctx` is built with `minijinja::context!`.
+    pub fn render(&self, key: &str, ctx: Value) -> String {
+        self.render_name(key, ctx)
+    }
+
+    /// Renders a text that has no placeholders.
+    pub fn text(&self, key: &str) -> String {
+        self.render_name(key, Value::UNDEFINED)
+    }
+
+    /// How many variants a list text has.
+    pub fn variant_count(&self, key: &str) -> usize {
+        self.variants.get(key).copied().unwrap_or(0)
+    }
+
+    /// Renders variant `n` (wrapping around) of a list text.
+    pub fn render_variant(&self, key: &str, n: usize, ctx: Value) -> String {
+        let count = self.variant_count(key).max(1);
+        self.render_name(&format!("{key}#{}", n % count), ctx)
+    }
+
+    fn render_name(&self, name: &str, ctx: Value) -> String {
+        // Every template was compiled and its placeholders checked at load,
+        // so a failure here is a bug worth logging, not a user's problem.
+        self.env.get_template(name).and_then(|t| t.render(ctx)).unwrap_or_else(|e| {
+            tracing::error!(text = name, error = %e, "rendering a prompts text failed");
+            String::new()
+        })
+    }
+}
+
+type FileShape = BTreeMap<String, BTreeMap<String, Spanned<Text>>>;
+
+pub fn parse(path: impl AsRef<Path>, text: &str) -> Result<Texts, Vec<Problem>> {
+    let source = Source { path: path.as_ref(), text };
+    let file: FileShape = toml::from_str(text).map_err(|e| vec![source.toml_problem(&e)])?;
+    let mut env = Environment::new();
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    let mut variants = BTreeMap::new();
+    let mut problems = Vec::new();
+
+    for (section, keys) in &file {
+        for (key, value) in keys {
+            let name = format!("{section}.{key}");
+            if !SPEC.iter().any(|(k, ..)| *k == name) {
+                problems.push(source.problem(value.span().start, format!("unknown text `{name}`; is it misspelt?")));
+            }
+        }
+    }
+    for &(name, many, vars, max) in SPEC {
+        let (section, key) = name.split_once('.').expect("spec names are section.key");
+        let Some(value) = file.get(section).and_then(|s| s.get(key)) else {
+            problems.push(source.problem(text.len(), format!("missing text `{key}` in [{section}]")));
+            continue;
+        };
+        let at = |msg: String| source.problem(value.span().start, msg);
+        let templates = match (value.get_ref(), many) {
+            (Text::One(t), false) => vec![(name.to_string(), t.clone())],
+            (Text::Many(list), true) if !list.is_empty() => {
+                variants.insert(name, list.len());
+                list.iter().enumerate().map(|(i, t)| (format!("{name}#{i}"), t.clone())).collect()
+            }
+            (_, false) => {
+                problems.push(at(format!("`{name}` must be one string")));
+                continue;
+            }
+            (_, true) => {
+                problems.push(at(format!("`{name}` must be a list of one or more strings")));
+                continue;
+            }
+        };
+        for (template_name, body) in templates {
+            if let Err(msg) = add_template(&mut env, template_name, body, vars, max) {
+                problems.push(at(format!("`{name}`: {msg}")));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(Texts { env, variants })
+    } else {
+        Err(problems)
+    }
+}
+
+fn add_template(
+    env: &mut Environment<'static>,
+    name: String,
+    body: String,
+    vars: &[&str],
+    max: usize,
+) -> Result<(), String> {
+    env.add_template_owned(name.clone(), body).map_err(|e| e.to_string())?;
+    let template = env.get_template(&name).map_err(|e| e.to_string())?;
+    let mut unknown: Vec<_> =
+        template.undeclared_variables(false).into_iter().filter(|v| !vars.contains(&v.as_str())).collect();
+    if unknown.is_empty() {
+        // A text without placeholders renders the same every time, so
+        // Discord's limit on it can be checked now.
+        let len = template.render(()).map(|t| t.chars().count()).unwrap_or(0);
+        if max > 0 && vars.is_empty() && len > max {
+            return Err(format!("is {len} characters; Discord allows {max} here"));
+        }
+        return Ok(());
+    }
+    unknown.sort();
+    let allowed = if vars.is_empty() { "none".to_string() } else { vars.join(", ") };
+    Err(format!("unknown placeholder {}; this text may use: {allowed}", unknown.join(", ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    fn shipped_text() -> String {
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../prompts/texts.toml")).unwrap()
+    }
+
+    #[test]
+    fn shipped_texts_render_with_placeholders() {
+        let texts = parse("texts.toml", &shipped_text()).unwrap();
+        let title = texts
+            .render("daily_post.title", context! { title => "Slow exports", customer => "Acme", segment => "smb" });
+        assert!(title.contains("Acme"), "{title}");
+        assert!(texts.variant_count("meeting.prompt") >= 3);
+        let prompt = texts.render_variant("meeting.prompt", 0, context! { topic => "pricing" });
+        assert!(prompt.to_lowercase().contains("customer"), "{prompt}");
+    }
+
+    #[test]
+    fn unknown_placeholder_is_reported_on_its_line() {
+        let text = shipped_text().replace("{{ customer }}", "{{ custmer }}");
+        let problems = parse("texts.toml", &text).unwrap_err();
+        let first = problems[0].to_string();
+        assert!(first.contains("unknown placeholder custmer") && first.contains("may use: title, customer"), "{first}");
+        let line = text.lines().position(|l| l.contains("custmer")).unwrap() + 1;
+        assert!(first.starts_with(&format!("texts.toml:{line}:")), "{first}");
+    }
+
+    #[test]
+    fn template_syntax_error_is_reported() {
+        let text = shipped_text().replace("{{ customer }}", "{{ customer ");
+        let problems = parse("texts.toml", &text).unwrap_err();
+        assert!(problems.iter().any(|p| p.message.contains("daily_post.title")), "{problems:?}");
+    }
+
+    #[test]
+    fn an_over_long_label_is_refused() {
+        let text = shipped_text()
+            .replace("title = \"How does this affect customers?\"", &format!("title = \"{}\"", "x".repeat(46)));
+        let problems = parse("texts.toml", &text).unwrap_err();
+        assert!(problems[0].message.contains("is 46 characters; Discord allows 45"), "{problems:?}");
+    }
+
+    /// Every `"section.key"` the code renders, from its source.
+    fn keys_used_in_code() -> Vec<(String, String)> {
+        let call = regex::Regex::new(r#"\b(?:text|render|render_variant|refuse)\(\s*"([a-z_]+\.[a-z_]+)""#).unwrap();
+        let mut found = Vec::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut dirs = vec![root.join("src"), root.join("crates")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let code = std::fs::read_to_string(&path).unwrap();
+                    found.extend(call.captures_iter(&code).map(|c| (path.display().to_string(), c[1].to_string())));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_text_the_code_uses_exists() {
+        let used = keys_used_in_code();
+        assert!(used.len() > 40, "the scan finds the code's texts: {}", used.len());
+        let unknown: Vec<_> = used.iter().filter(|(_, key)| !SPEC.iter().any(|(k, ..)| k == key)).collect();
+        assert!(unknown.is_empty(), "texts used in code but not in prompts/texts.toml: {unknown:?}");
+    }
+
+    #[test]
+    fn missing_and_misspelt_texts_are_reported() {
+        let text = shipped_text().replace("button =", "buton =");
+        let problems: Vec<String> = parse("texts.toml", &text).unwrap_err().iter().map(|p| p.message.clone()).collect();
+        assert!(problems.iter().any(|p| p.contains("unknown text `daily_post.buton`")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("missing text `button` in [daily_post]")), "{problems:?}");
+    }
+}

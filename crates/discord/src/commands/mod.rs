@@ -1,0 +1,116 @@
+//! Slash commands, one module per family.
+
+mod assumption;
+mod dashboard;
+mod followup;
+mod help;
+mod insight;
+mod meeting;
+mod privacy;
+mod setup;
+mod summary;
+
+use serenity::all::{ChannelType, GuildId, Member, Permissions};
+
+use app::App;
+use domain::access::Standing;
+
+use super::{Context, Data, Error};
+pub use insight::{confirm_suggestion, submit_edit, submit_suggestion};
+pub use meeting::post_prompt;
+pub use privacy::confirm_forget;
+
+pub fn all() -> Vec<poise::Command<Data, Error>> {
+    vec![
+        help::help(),
+        insight::insight(),
+        meeting::meeting(),
+        setup::setup(),
+        summary::summary(),
+        dashboard::dashboard(),
+        followup::followups(),
+        followup::followup(),
+        assumption::assumption(),
+        privacy::privacy(),
+    ]
+}
+
+/// The guild a `guild_only` command ran in.
+pub fn guild(ctx: Context<'_>) -> u64 {
+    ctx.guild_id().expect("commands that need a guild are guild_only").get()
+}
+
+/// `header` and as many `lines` as fit in one message (Discord allows
+/// 2,000 characters), ending with `more` when some are left out.
+pub fn listing(header: String, lines: impl IntoIterator<Item = String>, more: String) -> String {
+    const ROOM: usize = 2000;
+    let room = ROOM - 1 - more.chars().count();
+    let mut used = header.chars().count();
+    let mut text = header;
+    for line in lines {
+        used += 1 + line.chars().count();
+        if used > room {
+            text.push('\n');
+            text.push_str(&more);
+            break;
+        }
+        text.push('\n');
+        text.push_str(&line);
+    }
+    text
+}
+
+/// Replies only to the person who ran the command.
+pub async fn reply_private(ctx: Context<'_>, text: impl Into<String>) -> Result<(), Error> {
+    let text = crate::limits::content(&text.into());
+    ctx.send(poise::CreateReply::default().content(text).ephemeral(true)).await?;
+    Ok(())
+}
+
+/// The kind of channel the command ran in, as Discord reported it.
+pub fn channel_kind(ctx: Context<'_>) -> Option<ChannelType> {
+    match ctx {
+        poise::Context::Application(a) => a.interaction.channel.as_ref().map(|c| c.kind),
+        poise::Context::Prefix(_) => None,
+    }
+}
+
+pub fn in_thread(ctx: Context<'_>) -> bool {
+    matches!(channel_kind(ctx), Some(ChannelType::PublicThread | ChannelType::PrivateThread))
+}
+
+/// Managers are the guild's manager role or anyone with Manage Server.
+/// Checked here, not only through Discord's default permissions, which a
+/// server admin can change.
+pub async fn is_manager(ctx: Context<'_>) -> Result<bool, Error> {
+    match (ctx, ctx.guild_id()) {
+        (poise::Context::Application(a), Some(guild)) => {
+            member_is_manager(&ctx.data().app, guild, a.interaction.member.as_deref()).await
+        }
+        _ => Ok(false),
+    }
+}
+
+/// The same rule for any interaction's member (buttons and modals too).
+pub async fn member_is_manager(app: &App, guild: GuildId, member: Option<&Member>) -> Result<bool, Error> {
+    let Some(member) = member else { return Ok(false) };
+    let standing = Standing {
+        roles: member.roles.iter().map(|r| r.get()).collect(),
+        manages_guild: member.permissions.is_some_and(manages_guild),
+    };
+    app.is_manager(guild.get(), &standing).await
+}
+
+/// Permissions that make a manager whatever the manager role.
+pub fn manages_guild(permissions: Permissions) -> bool {
+    permissions.intersects(Permissions::MANAGE_GUILD | Permissions::ADMINISTRATOR)
+}
+
+/// A poise check: refuses non-managers with a message that says why.
+pub async fn manager_only(ctx: Context<'_>) -> Result<bool, Error> {
+    ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
+    if !is_manager(ctx).await? {
+        return Err(ctx.data().app.refuse("errors.managers_only"));
+    }
+    Ok(true)
+}

@@ -1,0 +1,33 @@
+//! /summary [period] [channel] — managers only, private.
+
+use serenity::all::{ChannelId, CreateAttachment};
+
+use super::{guild, manager_only, Context, Error};
+use crate::summary;
+use app::UserError;
+use domain::period::Period;
+
+/// Customer focus over a week, month, quarter or days: numbers, chart, answers as CSV (managers)
+#[poise::command(slash_command, guild_only, check = "manager_only")]
+pub async fn summary(
+    ctx: Context<'_>,
+    #[description = "2026-W47, 2026-11, 2026-Q4 or 2026-11-01..2026-11-15 (default: the last complete week)"]
+    #[max_length = 22]
+    period: Option<String>,
+    #[description = "Only this channel's posts and meetings"] channel: Option<ChannelId>,
+) -> Result<(), Error> {
+    let period = period.as_deref().map(Period::parse).transpose().map_err(UserError)?;
+    ctx.defer_ephemeral().await?;
+    let app = &ctx.data().app;
+    let guild = guild(ctx);
+    let channel = channel.map(|c| c.get());
+    let app::report::Summary { report, chart } = app.summary(guild, period, channel).await?;
+    let csv = app.answers_csv(&report.answer_filter()).await?;
+    let reply = poise::CreateReply::default()
+        .embed(summary::embed(&report, &app.prompts.texts, true))
+        .attachment(summary::chart_file(chart))
+        .attachment(CreateAttachment::bytes(csv, format!("answers-{}.csv", report.period)))
+        .ephemeral(true);
+    ctx.send(reply).await?;
+    Ok(())
+}

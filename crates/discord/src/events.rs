@@ -1,0 +1,276 @@
+//! Gateway events other than slash commands.
+
+use serenity::all::{
+    AutoArchiveDuration, ChannelId, ChannelType, ComponentInteraction, Context as SerenityContext,
+    CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateThread,
+    FullEvent, GuildId, Interaction, Message, MessageId, MessageUpdateEvent, ModalInteraction, Permissions, Reaction,
+    ScheduledEvent, ScheduledEventStatus, User,
+};
+
+use super::{answer, Data, Error};
+use app::answers::ThreadMessage;
+use app::meetings::NewThread;
+use app::App;
+use domain::meeting::{Meeting, NewMeeting, Origin};
+use domain::reaction::ReactionEvent;
+
+pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Result<(), Error> {
+    let app = &data.app;
+    match event {
+        FullEvent::Ready { data_about_bot } => {
+            let guilds = data_about_bot.guilds.len();
+            match data.offline {
+                true => tracing::info!(guilds, "connected to the fake Discord (offline)"),
+                false => tracing::info!(
+                    user = %data_about_bot.user.name,
+                    guilds,
+                    invite = %invite_url(data_about_bot.application.id.get()),
+                    "connected to Discord; add the bot to a server with the invite link"
+                ),
+            }
+            metrics::counter!("advocate_gateway_sessions_total").increment(1);
+            app.health.set_shard(ctx.shard_id.0, true);
+            // A new session: what was said while there was none is read back.
+            let guilds = data_about_bot.guilds.iter().map(|g| g.id.get()).collect();
+            super::backfill::run(ctx, data, guilds).await;
+        }
+        FullEvent::Resume { .. } => {
+            metrics::counter!("advocate_gateway_resumes_total").increment(1);
+            app.health.set_shard(ctx.shard_id.0, true);
+        }
+        // Unavailable means an outage, not removal: keep the data then.
+        FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
+            app.guild_removed(incomplete.id.get()).await?;
+        }
+        FullEvent::GuildScheduledEventUpdate { event } if event.status == ScheduledEventStatus::Active => {
+            if let Some(meeting) = scheduled_meeting(ctx, data, event).await? {
+                super::commands::post_prompt(&ctx.http, app, &meeting).await?;
+            }
+        }
+        FullEvent::ThreadCreate { thread } => {
+            let Some(parent) = thread.parent_id else { return Ok(()) };
+            let new = NewThread {
+                guild_id: thread.guild_id.get(),
+                parent_id: parent.get(),
+                thread_id: thread.id.get(),
+                name: thread.name.clone(),
+                owner_id: thread.owner_id.map(|o| o.get()),
+            };
+            // Threads the bot opened itself are prompted by their command.
+            if new.owner_id == Some(ctx.cache.current_user().id.get()) {
+                return Ok(());
+            }
+            if let Some(meeting) = app.meeting_for_thread(&new).await? {
+                super::commands::post_prompt(&ctx.http, app, &meeting).await?;
+            }
+        }
+        FullEvent::MessageUpdate { event, .. } => thread_edit(ctx, data, event).await?,
+        FullEvent::MessageDelete { channel_id, deleted_message_id, guild_id: Some(guild) } => {
+            app.delete_thread_reply(guild.get(), channel_id.get(), deleted_message_id.get()).await?;
+        }
+        FullEvent::MessageDeleteBulk { channel_id, multiple_deleted_messages_ids, guild_id: Some(guild) } => {
+            for message in multiple_deleted_messages_ids {
+                app.delete_thread_reply(guild.get(), channel_id.get(), message.get()).await?;
+            }
+        }
+        FullEvent::InteractionCreate { interaction } => {
+            let handled = match interaction {
+                Interaction::Component(i) => component(ctx, i, data).await,
+                Interaction::Modal(i) => modal(ctx, i, data).await,
+                _ => Ok(()),
+            };
+            if let Err(e) = handled {
+                apologise(ctx, data, interaction).await;
+                return Err(e);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Never leaves a button or form unanswered: apologises privately, handing
+/// back what the person wrote, as the response or (after a deferral) as
+/// its follow-up.
+async fn apologise(ctx: &SerenityContext, data: &Data, interaction: &Interaction) {
+    let sorry = data.app.prompts.texts.text("replies.apology");
+    let handed_back = match interaction {
+        Interaction::Modal(i) => Some(answer::modal_field(i, "text")).filter(|t| !t.is_empty()),
+        _ => None,
+    };
+    let mut response = CreateInteractionResponseMessage::new().content(&sorry).ephemeral(true);
+    let mut followup = CreateInteractionResponseFollowup::new().content(&sorry).ephemeral(true);
+    if let Some(text) = &handed_back {
+        response = response.add_file(answer::your_answer(text));
+        followup = followup.add_file(answer::your_answer(text));
+    }
+    let response = CreateInteractionResponse::Message(response);
+    let answered = match interaction {
+        Interaction::Component(i) => i.create_response(&ctx.http, response).await,
+        Interaction::Modal(i) => i.create_response(&ctx.http, response).await,
+        _ => return,
+    };
+    if answered.is_err() {
+        // Deferred already: the follow-up becomes the reply.
+        let _ = match interaction {
+            Interaction::Component(i) => i.create_followup(&ctx.http, followup).await.map(|_| ()),
+            Interaction::Modal(i) => i.create_followup(&ctx.http, followup).await.map(|_| ()),
+            _ => Ok(()),
+        };
+    }
+}
+
+/// A new message as it arrives, before it waits for a handler's turn:
+/// `None` when it cannot be an answer (a bot's, no text, or in a channel
+/// known to hold no meeting), so chatter is dropped at once; otherwise
+/// only what logging needs, far smaller than the gateway's message.
+/// Messages outside meeting threads are never stored.
+pub(super) fn arriving_reply(ctx: &SerenityContext, app: &App, m: &Message) -> Option<ThreadMessage> {
+    let guild = m.guild_id?;
+    if !app.may_be_meeting(m.channel_id.get()) {
+        return None;
+    }
+    reply_of(ctx, app, guild, m.channel_id, &m.author, m.id, &m.content, Some(m.timestamp))
+}
+
+/// An edit. Events can arrive out of order: an edit of a reply not seen
+/// yet is logged as the reply, and its creation then changes nothing.
+async fn thread_edit(ctx: &SerenityContext, data: &Data, e: &MessageUpdateEvent) -> Result<(), Error> {
+    let (Some(guild), Some(content)) = (e.guild_id, &e.content) else { return Ok(()) };
+    if data.app.edit_thread_reply(guild.get(), e.channel_id.get(), e.id.get(), content).await? {
+        return Ok(());
+    }
+    let Some(author) = &e.author else { return Ok(()) };
+    if let Some(reply) = reply_of(ctx, &data.app, guild, e.channel_id, author, e.id, content, e.timestamp) {
+        data.app.log_thread_reply(&reply).await?;
+    }
+    Ok(())
+}
+
+/// A person's message as an answer candidate; `None` for bots and for
+/// messages with no text (without Message Content, a reply reaches us
+/// only when it mentions the bot, and the mention is not the answer).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn reply_of(
+    ctx: &SerenityContext,
+    app: &App,
+    guild: GuildId,
+    channel: ChannelId,
+    author: &User,
+    id: MessageId,
+    content: &str,
+    at: Option<serenity::model::Timestamp>,
+) -> Option<ThreadMessage> {
+    if author.bot {
+        return None;
+    }
+    let text = if content.contains("<@") {
+        let me = ctx.cache.current_user().id;
+        content.replace(&format!("<@{me}>"), "").replace(&format!("<@!{me}>"), "")
+    } else {
+        content.to_string()
+    };
+    if text.trim().is_empty() {
+        return None;
+    }
+    let at = at.and_then(|t| jiff::Timestamp::from_second(t.unix_timestamp()).ok()).unwrap_or_else(|| app.clock.now());
+    Some(ThreadMessage {
+        guild_id: guild.get(),
+        thread_id: channel.get(),
+        user_id: author.id.get(),
+        message_id: id.get(),
+        text,
+        at,
+    })
+}
+
+/// The link that adds the bot to a server with the permissions it needs.
+pub fn invite_url(application_id: u64) -> String {
+    let permissions = Permissions::VIEW_CHANNEL
+        | Permissions::SEND_MESSAGES
+        | Permissions::SEND_MESSAGES_IN_THREADS
+        | Permissions::CREATE_PUBLIC_THREADS
+        | Permissions::EMBED_LINKS
+        | Permissions::ATTACH_FILES
+        | Permissions::READ_MESSAGE_HISTORY
+        | Permissions::ADD_REACTIONS;
+    format!(
+        "https://discord.com/oauth2/authorize?client_id={application_id}&scope=bot%20applications.commands&permissions={}",
+        permissions.bits()
+    )
+}
+
+async fn component(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data) -> Result<(), Error> {
+    if !answer::button(ctx, i, data).await?
+        && !super::evidence::button(ctx, i, data).await?
+        && !super::commands::confirm_suggestion(ctx, i, data).await?
+    {
+        super::commands::confirm_forget(ctx, i, data).await?;
+    }
+    Ok(())
+}
+
+async fn modal(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Result<(), Error> {
+    if !answer::submit(ctx, i, data).await?
+        && !super::evidence::submit(ctx, i, data).await?
+        && !super::commands::submit_suggestion(ctx, i, data).await?
+    {
+        super::commands::submit_edit(ctx, i, data).await?;
+    }
+    Ok(())
+}
+
+/// A reaction as it arrives, cut down to what logging needs; `None`
+/// outside guilds.
+pub(super) fn arriving_reaction(ctx: &SerenityContext, r: &Reaction, at: jiff::Timestamp) -> Option<ReactionEvent> {
+    Some(ReactionEvent {
+        on_bot_message: r.message_author_id.map(|author| author == ctx.cache.current_user().id),
+        guild_id: r.guild_id?.get(),
+        channel_id: r.channel_id.get(),
+        message_id: r.message_id.get(),
+        user_id: r.user_id?.get(),
+        emoji: r.emoji.to_string(),
+        at,
+    })
+}
+
+/// Logs a reaction on one of the bot's own posts; the challenge emoji on
+/// an answer in a meeting thread asks it for its data; others are ignored.
+pub(super) async fn reaction(ctx: &SerenityContext, app: &App, r: &ReactionEvent, added: bool) -> Result<(), Error> {
+    app.log_reaction(r, added).await?;
+    if added {
+        if let Some((challenged, text)) = app.challenge(r).await? {
+            super::evidence::ask(ctx, app, &challenged, &text).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A scheduled event that became active gets a thread in the guild's
+/// first meeting channel, once.
+async fn scheduled_meeting(
+    ctx: &SerenityContext,
+    data: &Data,
+    event: &ScheduledEvent,
+) -> Result<Option<Meeting>, Error> {
+    let app = &data.app;
+    let guild = event.guild_id.get();
+    let Some(channel) = app.channel_for_event(guild, event.id.get()).await? else { return Ok(None) };
+    let name = super::limits::cut(event.name.trim(), super::limits::THREAD_NAME);
+    let create = CreateThread::new(name.clone())
+        .kind(ChannelType::PublicThread)
+        .auto_archive_duration(AutoArchiveDuration::OneDay);
+    let thread = ChannelId::new(channel).create_thread(&ctx.http, create).await?;
+    let new = NewMeeting {
+        guild_id: guild,
+        channel_id: channel,
+        thread_id: thread.id.get(),
+        topic: name,
+        segment: None,
+        host_id: event.creator_id.map(|u| u.get()),
+        origin: Origin::Event,
+        event_id: Some(event.id.get()),
+    };
+    let (meeting, new) = app.open_meeting(&new).await?;
+    Ok(new.then_some(meeting))
+}

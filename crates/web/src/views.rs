@@ -1,0 +1,424 @@
+//! What each page shows: the app's numbers shaped for the templates.
+
+use std::collections::BTreeMap;
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse as _, Redirect, Response};
+use minijinja::{context, Value};
+use serde::Serialize;
+
+use super::dashboard::{Manager, Web};
+use super::svg;
+use app::access::Viewer;
+use app::explore::{Filters, PAGE};
+use app::meetings::Recapped;
+use app::report::{show, signed};
+use app::user_message;
+use domain::follow_up::FollowUp;
+use domain::period::Period;
+use domain::summary::{AnswerRow, Headline, WeekSummary};
+use domain::time::IsoWeek;
+
+/// Follow-ups listed in each section of the board.
+const BOARD_ROWS: usize = 150;
+
+/// Weeks the overview shows.
+const OVERVIEW_WEEKS: usize = 12;
+
+/// A week's value of one trend.
+type Measure = fn(&Headline) -> Option<f64>;
+
+/// The overview's small charts: (title, the week's value).
+const TRENDS: [(&str, Measure); 6] = [
+    ("Answers", |h| Some(h.answers as f64)),
+    ("Evidence share (%)", |h| h.evidence_pct),
+    ("Meeting coverage (%)", |h| h.coverage_pct),
+    ("Daily-post engagement (people)", |h| Some(h.people_engaged as f64)),
+    ("Follow-ups open", |h| Some(h.follow_ups_open as f64)),
+    ("Follow-ups overdue", |h| Some(h.follow_ups_overdue as f64)),
+];
+
+#[derive(Serialize)]
+struct Trend {
+    title: &'static str,
+    svg: Value,
+    /// (week, value as shown): the chart as text.
+    values: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+struct HeatRow {
+    segment: String,
+    /// (answers, shade 0–4) per week.
+    cells: Vec<(i64, u8)>,
+}
+
+pub async fn overview(web: &Web, m: Manager) -> Response {
+    let app = &web.app;
+    let guild = m.viewer.guild_id;
+    let now = app.clock.now();
+    let zone = match app.settings(guild).await {
+        Ok(s) => s.zone.clone(),
+        Err(e) => return web.unavailable(e),
+    };
+    let weekly = match app.weekly(guild, IsoWeek::containing(now, &zone), OVERVIEW_WEEKS, None).await {
+        Ok(w) => w,
+        Err(e) => return web.unavailable(e),
+    };
+    let labels: Vec<String> = weekly.iter().map(|(w, _)| w.short_name()).collect();
+    let trends: Vec<Trend> = TRENDS
+        .iter()
+        .map(|(title, value)| {
+            let points: Vec<(String, Option<f64>)> =
+                weekly.iter().zip(&labels).map(|((_, s), l)| (l.clone(), value(&s.headline))).collect();
+            Trend {
+                title,
+                svg: Value::from_safe_string(svg::bars(title, &points)),
+                values: points.into_iter().map(|(l, v)| (l, show(v.as_ref()))).collect(),
+            }
+        })
+        .collect();
+    let (heat, never) = heat_map(&weekly);
+    let context = context! {
+        guild => guild.to_string(), csrf => m.csrf, page => "overview",
+        timezone => zone.name(), weeks => labels, trends, heat, never,
+        first => weekly.first().map(|(w, _)| w.to_string()), last => weekly.last().map(|(w, _)| w.to_string()),
+    };
+    web.pages.render(StatusCode::OK, "overview.html", context)
+}
+
+/// Answers per segment per week, shaded against the busiest cell; and
+/// the known segments nobody discussed in any of the weeks.
+fn heat_map(weekly: &[(IsoWeek, WeekSummary)]) -> (Vec<HeatRow>, Vec<String>) {
+    let mut by_segment: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for (i, (_, s)) in weekly.iter().enumerate() {
+        for c in &s.segments {
+            by_segment.entry(c.segment.clone()).or_insert_with(|| vec![0; weekly.len()])[i] += c.answers;
+        }
+        for segment in &s.segments_not_discussed {
+            by_segment.entry(segment.clone()).or_insert_with(|| vec![0; weekly.len()]);
+        }
+    }
+    let top = by_segment.values().flatten().copied().max().unwrap_or(0).max(1);
+    let shade = |n: i64| if n == 0 { 0 } else { (1 + (n * 3) / top).min(4) as u8 };
+    let never = by_segment.iter().filter(|(_, v)| v.iter().all(|n| *n == 0)).map(|(s, _)| s.clone()).collect();
+    let rows = by_segment
+        .into_iter()
+        .map(|(segment, counts)| HeatRow { segment, cells: counts.into_iter().map(|n| (n, shade(n))).collect() })
+        .collect();
+    (rows, never)
+}
+
+pub async fn period(web: &Web, m: Manager, asked: Option<&str>) -> Response {
+    let guild = m.viewer.guild_id;
+    let base = context! { guild => guild.to_string(), csrf => m.csrf, page => "period", asked };
+    let period = match asked.map(str::trim).filter(|p| !p.is_empty()).map(Period::parse).transpose() {
+        Ok(p) => p,
+        Err(problem) => {
+            let context = context! { problem, ..base };
+            return web.pages.render(StatusCode::BAD_REQUEST, "period.html", context);
+        }
+    };
+    let report = match web.app.report(guild, period, None).await {
+        Ok(r) => r,
+        Err(e) => return web.unavailable(e),
+    };
+    let rows: Vec<Value> = report
+        .rows()
+        .into_iter()
+        .map(|r| {
+            context! {
+                label => r.field.label, now => r.field.show(r.now), before => r.field.show(r.before),
+                change => signed(r.change.as_ref()),
+            }
+        })
+        .collect();
+    let s = &report.this_week;
+    let context = context! {
+        title => format!("{} {}", capitalized(report.period.noun()), report.period), noun => report.period.noun(),
+        period => report.period.to_string(), first_day => report.period.first_day().to_string(),
+        last_day => report.period.last_day().to_string(), timezone => report.timezone.name(),
+        rows, impact => s.impact.clone(), segments => s.segments.clone(),
+        not_discussed => s.segments_not_discussed.clone(), owners => s.follow_up_owners.clone(),
+        quotes => s.quotes.clone(), ..base
+    };
+    web.pages.render(StatusCode::OK, "period.html", context)
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// One answer as the explorer lists it.
+#[derive(Serialize)]
+struct Listed {
+    at: String,
+    user_id: String,
+    segments: String,
+    impact: String,
+    evidence: bool,
+    assumption: bool,
+    text: String,
+    link: String,
+}
+
+fn listed(a: &AnswerRow, zone: &domain::time::Zone) -> Listed {
+    let at = jiff::Timestamp::from_millisecond(a.created_ms).unwrap_or_default();
+    Listed {
+        at: zone.clock_time(at),
+        user_id: domain::answer::author(a.user_id).unwrap_or_else(|| "anonymous".into()),
+        segments: a.segments.join(", "),
+        impact: a.impact.clone(),
+        evidence: a.has_evidence,
+        assumption: a.has_assumption,
+        text: a.body.clone(),
+        link: a.link.clone(),
+    }
+}
+
+pub async fn answers(web: &Web, m: Manager, filters: &Filters, before: Option<i64>) -> Response {
+    let guild = m.viewer.guild_id;
+    let query = serde_urlencoded::to_string(filters).unwrap_or_default();
+    let base = context! { guild => guild.to_string(), csrf => m.csrf, page => "answers", f => filters, query };
+    let filter = match web.app.answer_filter(guild, filters).await {
+        Ok(Ok(filter)) => filter,
+        Ok(Err(problem)) => {
+            return web.pages.render(StatusCode::BAD_REQUEST, "answers.html", context! { problem, ..base })
+        }
+        Err(e) => return web.unavailable(e),
+    };
+    let (page, zone) = match (web.app.answers(&filter, before, PAGE).await, web.app.settings(guild).await) {
+        (Ok(page), Ok(settings)) => (page, settings.zone.clone()),
+        (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
+    };
+    let rows: Vec<Listed> = page.rows.iter().map(|a| listed(a, &zone)).collect();
+    let context = context! { rows, next => page.next, timezone => zone.name(), ..base };
+    web.pages.render(StatusCode::OK, "answers.html", context)
+}
+
+pub async fn answers_csv(web: &Web, m: Manager, filters: &Filters) -> Response {
+    let guild = m.viewer.guild_id;
+    let filter = match web.app.answer_filter(guild, filters).await {
+        Ok(Ok(filter)) => filter,
+        Ok(Err(problem)) => return web.pages.message(StatusCode::BAD_REQUEST, "Cannot export", &problem),
+        Err(e) => return web.unavailable(e),
+    };
+    match web.app.answers_csv(&filter).await {
+        Ok(csv) => {
+            let name = format!("attachment; filename=\"answers-{guild}.csv\"");
+            let headers =
+                [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)];
+            (headers, csv).into_response()
+        }
+        Err(e) => web.unavailable(e),
+    }
+}
+
+/// The page after a write action: the app's refusal if it refused
+/// (shown to the manager), else back to `to` (post, redirect, get).
+fn after_action(web: &Web, result: anyhow::Result<()>, to: String) -> Response {
+    match result {
+        Ok(()) => Redirect::to(&to).into_response(),
+        Err(e) => match user_message(&e) {
+            Some(refusal) => web.pages.message(StatusCode::CONFLICT, "Not done", refusal),
+            None => web.unavailable(e),
+        },
+    }
+}
+
+#[derive(Serialize)]
+struct Task {
+    id: i64,
+    text: String,
+    owner: Option<String>,
+    due: Option<String>,
+    overdue: bool,
+    done_at: Option<String>,
+}
+
+fn task(f: &FollowUp, overdue: bool, zone: &domain::time::Zone) -> Task {
+    Task {
+        id: f.id,
+        text: f.body.text.clone(),
+        owner: f.body.owner_id.map(|o| o.to_string()),
+        due: f.body.due_date.map(|d| d.to_string()),
+        overdue,
+        done_at: f.done_at.map(|t| zone.clock_time(t)),
+    }
+}
+
+pub async fn follow_ups(web: &Web, m: Manager) -> Response {
+    let guild = m.viewer.guild_id;
+    let (board, zone) = match (web.app.follow_up_board(guild).await, web.app.settings(guild).await) {
+        (Ok(board), Ok(settings)) => (board, settings.zone.clone()),
+        (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
+    };
+    let (open, done) = board;
+    let (overdue, open): (Vec<_>, Vec<_>) = open.iter().partition(|(_, late)| *late);
+    // A page stays small: the first of each list, and how many in all.
+    let section = |tasks: Vec<Task>| context! { total => tasks.len(), shown => tasks.into_iter().take(BOARD_ROWS).collect::<Vec<_>>() };
+    let context = context! {
+        guild => guild.to_string(), csrf => m.csrf, page => "follow-ups", timezone => zone.name(), most => BOARD_ROWS,
+        overdue => section(overdue.iter().map(|(f, late)| task(f, *late, &zone)).collect()),
+        open => section(open.iter().map(|(f, late)| task(f, *late, &zone)).collect()),
+        done => section(done.iter().map(|f| task(f, false, &zone)).collect()),
+    };
+    web.pages.render(StatusCode::OK, "follow_ups.html", context)
+}
+
+pub async fn close_follow_up(web: &Web, m: Manager, id: i64) -> Response {
+    let Viewer { guild_id, user_id } = m.viewer;
+    let closed = web.app.complete_follow_up(guild_id, id, user_id, true, &Default::default()).await.map(drop);
+    if closed.is_ok() {
+        tracing::info!(guild = guild_id, user = user_id, follow_up = id, "dashboard: a manager closed a follow-up");
+    }
+    after_action(web, closed, format!("/guilds/{guild_id}/follow-ups"))
+}
+
+#[derive(Serialize)]
+struct Entry {
+    id: i64,
+    title: String,
+    customer: String,
+    segment: String,
+    source: String,
+    status: &'static str,
+    own: bool,
+    posts: i64,
+    reactions: i64,
+    answers: i64,
+}
+
+pub async fn insights(web: &Web, m: Manager) -> Response {
+    let guild = m.viewer.guild_id;
+    let listed = match web.app.insights_with_activity(guild).await {
+        Ok(listed) => listed,
+        Err(e) => return web.unavailable(e),
+    };
+    let entries: Vec<Entry> = listed
+        .into_iter()
+        .map(|(i, [posts, reactions, answers])| Entry {
+            id: i.id,
+            title: i.body.title,
+            customer: i.body.customer,
+            segment: i.body.segment.as_str().to_string(),
+            source: i.body.source.as_str().to_string(),
+            status: i.status.as_str(),
+            own: i.guild_id.is_some(),
+            posts,
+            reactions,
+            answers,
+        })
+        .collect();
+    let (pending, rest): (Vec<Entry>, Vec<Entry>) = entries.into_iter().partition(|e| e.status == "pending");
+    let context = context! { guild => guild.to_string(), csrf => m.csrf, page => "insights", pending, rest };
+    web.pages.render(StatusCode::OK, "insights.html", context)
+}
+
+/// Approves, rejects or retires an insight; the person who suggested
+/// one hears the outcome of its review, as from `/insight review`.
+pub async fn act_on_insight(web: &Web, m: Manager, id: i64, action: &str) -> Response {
+    let Viewer { guild_id, user_id } = m.viewer;
+    let app = &web.app;
+    let done = match action {
+        "approve" | "reject" => {
+            let approved = action == "approve";
+            app.review_insight(guild_id, id, approved).await.map(|insight| {
+                let note = app
+                    .prompts
+                    .texts
+                    .render("replies.suggestion_outcome", context! { title => insight.body.title, approved });
+                (insight.added_by, note)
+            })
+        }
+        "retire" => app.retire_insight(guild_id, id, user_id).await.map(|()| (None, String::new())),
+        _ => return web.pages.message(StatusCode::NOT_FOUND, "Not found", "There is no such action."),
+    };
+    let done = match done {
+        Ok((suggester, note)) => {
+            tracing::info!(
+                guild = guild_id,
+                user = user_id,
+                insight = id,
+                action,
+                "dashboard: a manager acted on an insight"
+            );
+            if let Some(by) = suggester {
+                // A closed DM is not worth failing the review for.
+                if let Err(e) = web.members.tell(by, note).await {
+                    tracing::warn!(user = by, error = %format!("{e:#}"), "could not tell a suggester the outcome");
+                }
+            }
+            Ok(())
+        }
+        Err(e) => Err(e),
+    };
+    after_action(web, done, format!("/guilds/{guild_id}/insights"))
+}
+
+#[derive(Serialize)]
+struct MeetingLine {
+    id: i64,
+    topic: String,
+    channel: String,
+    thread_link: String,
+    opened: String,
+    closed: Option<String>,
+    answers: i64,
+    answerers: i64,
+    evidence: i64,
+    assumptions: i64,
+    open_follow_ups: i64,
+    recap: String,
+}
+
+fn meeting_line(r: &Recapped, zone: &domain::time::Zone) -> MeetingLine {
+    let m = &r.meeting;
+    MeetingLine {
+        id: m.id,
+        topic: m.body.topic.clone(),
+        channel: m.body.channel_id.to_string(),
+        thread_link: format!("https://discord.com/channels/{}/{}", m.body.guild_id, m.body.thread_id),
+        opened: zone.clock_time(m.opened_at),
+        closed: m.closed_at.map(|t| zone.clock_time(t)),
+        answers: r.stats.answers,
+        answerers: r.stats.answerers,
+        evidence: r.stats.with_evidence,
+        assumptions: r.stats.with_assumption,
+        open_follow_ups: r.stats.open_follow_ups,
+        recap: r.recap.clone(),
+    }
+}
+
+pub async fn meetings(web: &Web, m: Manager, filters: &Filters) -> Response {
+    let guild = m.viewer.guild_id;
+    let base = context! { guild => guild.to_string(), csrf => m.csrf, page => "meetings", f => filters };
+    let (listed, zone) = match (web.app.meetings_in(guild, filters).await, web.app.settings(guild).await) {
+        (Ok(Ok(listed)), Ok(settings)) => (listed, settings.zone.clone()),
+        (Ok(Err(problem)), _) => {
+            return web.pages.render(StatusCode::BAD_REQUEST, "meetings.html", context! { problem, ..base })
+        }
+        (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
+    };
+    let meetings: Vec<MeetingLine> = listed.iter().map(|r| meeting_line(r, &zone)).collect();
+    let context = context! { meetings, timezone => zone.name(), ..base };
+    web.pages.render(StatusCode::OK, "meetings.html", context)
+}
+
+pub async fn meeting(web: &Web, m: Manager, id: i64) -> Response {
+    let guild = m.viewer.guild_id;
+    let (found, zone) = match (web.app.meeting_with_answers(guild, id).await, web.app.settings(guild).await) {
+        (Ok(found), Ok(settings)) => (found, settings.zone.clone()),
+        (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
+    };
+    let Some((recapped, answers, anonymous)) = found else {
+        return web.pages.message(StatusCode::NOT_FOUND, "Not found", "There is no such meeting in this server.");
+    };
+    let rows: Vec<Listed> = answers.iter().map(|a| listed(a, &zone)).collect();
+    let context = context! {
+        guild => guild.to_string(), csrf => m.csrf, page => "meetings",
+        meeting => meeting_line(&recapped, &zone), rows, anonymous, timezone => zone.name(),
+    };
+    web.pages.render(StatusCode::OK, "meeting.html", context)
+}
