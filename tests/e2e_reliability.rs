@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use app::inflight::RetryPolicy;
+use app::config::RetryPolicy;
 use common::bot::{eventually, Harness};
 use common::proxy::{host_port, Proxy};
 use fake_discord::Command;

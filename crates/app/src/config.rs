@@ -7,8 +7,6 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::inflight::RetryPolicy;
-
 use domain::settings::{parse_id, Defaults, ThreadPattern};
 use domain::time::{LocalTime, Zone};
 
@@ -58,6 +56,24 @@ pub struct Config {
     /// Requests per second scheduled posts may make: Discord's global
     /// limit (50 unless Discord raised it for the bot).
     pub discord_rate: u32,
+}
+
+/// How long and how much the bot holds answers while the database fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// An answer is retried this long before its loss is logged.
+    pub retry_for: Duration,
+    /// At most this many answers (and reactions) wait at once, retrying
+    /// or queued behind those retrying…
+    pub max_waiting: usize,
+    /// …holding at most this many bytes of text.
+    pub max_waiting_bytes: usize,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy { retry_for: Duration::from_secs(15 * 60), max_waiting: 10_000, max_waiting_bytes: 32 << 20 }
+    }
 }
 
 /// How long the bot waits on what fails, and how long it holds on.

@@ -9,23 +9,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-/// How long and how much the bot holds answers while the database fails.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// An answer is retried this long before its loss is logged.
-    pub retry_for: Duration,
-    /// At most this many answers (and reactions) wait at once, retrying
-    /// or queued behind those retrying…
-    pub max_waiting: usize,
-    /// …holding at most this many bytes of text.
-    pub max_waiting_bytes: usize,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy { retry_for: Duration::from_secs(15 * 60), max_waiting: 10_000, max_waiting_bytes: 32 << 20 }
-    }
-}
+use crate::config::RetryPolicy;
 
 /// Longest pause between two tries of a waiting answer.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);

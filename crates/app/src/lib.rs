@@ -33,7 +33,8 @@ use anyhow::Context as _;
 pub use error::{user_message, UserError};
 pub use schedule::PoolShortfall;
 
-use self::inflight::{Inflight, RetryPolicy};
+use self::config::RetryPolicy;
+use self::inflight::Inflight;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::prompts::Prompts;
