@@ -490,21 +490,6 @@ impl super::App {
         Ok(Summary { report, chart })
     }
 
-    /// Claims the weekly post of a guild's week; `Some(nonce)` when this
-    /// process should send it (see [`Store::claim_summary_post`]).
-    pub(super) async fn claim_summary_post(
-        &self,
-        guild_id: u64,
-        channel_id: u64,
-        week: IsoWeek,
-        now: Timestamp,
-    ) -> anyhow::Result<Option<(String, bool)>> {
-        let name = week.to_string();
-        let nonce = super::posts::nonce(&format!("summary/{guild_id}/{name}"));
-        let stale_before = now - super::posts::CLAIM_STALE_AFTER;
-        Ok(self.store.claim_summary_post(guild_id, &name, channel_id, &nonce, now, stale_before).await?)
-    }
-
     /// Weekly summaries due at `now` over the guilds due: (guild,
     /// channel, week, when the guild's next summary is due). A post early
     /// in the week (Monday to Wednesday) reports the week before; later,
