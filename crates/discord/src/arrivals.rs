@@ -1,15 +1,18 @@
 //! The queue between the gateway and the handlers of what bursts are made
 //! of (thread replies, reactions, new guilds). Its length is bounded by
 //! back-pressure: while too many events wait, the shard stops reading its
-//! socket, so a burst waits in the network rather than in memory.
+//! socket, so a burst waits in the network rather than in memory. Events
+//! are cut down here to what their handler needs, both as they arrive and
+//! as the backfill reads them back.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use serenity::all::{ChannelId, Context as SerenityContext, GuildId, Message, MessageId, Reaction, User};
 use tokio::sync::mpsc;
 
-use super::{describe, events};
+use super::{describe, Error};
 use app::answers::ThreadMessage;
 use app::inflight::{Inflight, Waiting, Working};
 use app::App;
@@ -130,9 +133,7 @@ async fn handle(app: App, mut queue: mpsc::UnboundedReceiver<Queued>, backlog: A
         tokio::spawn(async move {
             let (name, handled) = match &arrival {
                 Arrival::Reply(reply) => ("message", app.log_thread_reply(reply).await.map(drop)),
-                Arrival::Reaction { ctx, event, added } => {
-                    ("reaction", events::reaction(ctx, &app, event, *added).await)
-                }
+                Arrival::Reaction { ctx, event, added } => ("reaction", reaction(ctx, &app, event, *added).await),
                 Arrival::Guild { id, name } => ("guild_create", app.guild_joined(*id, name).await),
             };
             if let Err(error) = handled {
@@ -141,4 +142,80 @@ async fn handle(app: App, mut queue: mpsc::UnboundedReceiver<Queued>, backlog: A
             drop((turn, working));
         });
     }
+}
+
+/// A new message as it arrives, before it waits for a handler's turn:
+/// `None` when it cannot be an answer (a bot's, no text, or in a channel
+/// known to hold no meeting), so chatter is dropped at once; otherwise
+/// only what logging needs, far smaller than the gateway's message.
+/// Messages outside meeting threads are never stored.
+pub(super) fn arriving_reply(ctx: &SerenityContext, app: &App, m: &Message) -> Option<ThreadMessage> {
+    let guild = m.guild_id?;
+    if !app.may_be_meeting(m.channel_id.get()) {
+        return None;
+    }
+    reply_of(ctx, app, guild, m.channel_id, &m.author, m.id, &m.content, Some(m.timestamp))
+}
+
+/// A person's message as an answer candidate; `None` for bots and for
+/// messages with no text (without Message Content, a reply reaches us
+/// only when it mentions the bot, and the mention is not the answer).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn reply_of(
+    ctx: &SerenityContext,
+    app: &App,
+    guild: GuildId,
+    channel: ChannelId,
+    author: &User,
+    id: MessageId,
+    content: &str,
+    at: Option<serenity::model::Timestamp>,
+) -> Option<ThreadMessage> {
+    if author.bot {
+        return None;
+    }
+    let text = if content.contains("<@") {
+        let me = ctx.cache.current_user().id;
+        content.replace(&format!("<@{me}>"), "").replace(&format!("<@!{me}>"), "")
+    } else {
+        content.to_string()
+    };
+    if text.trim().is_empty() {
+        return None;
+    }
+    let at = at.and_then(|t| jiff::Timestamp::from_second(t.unix_timestamp()).ok()).unwrap_or_else(|| app.clock.now());
+    Some(ThreadMessage {
+        guild_id: guild.get(),
+        thread_id: channel.get(),
+        user_id: author.id.get(),
+        message_id: id.get(),
+        text,
+        at,
+    })
+}
+
+/// A reaction as it arrives, cut down to what logging needs; `None`
+/// outside guilds.
+pub(super) fn arriving_reaction(ctx: &SerenityContext, r: &Reaction, at: jiff::Timestamp) -> Option<ReactionEvent> {
+    Some(ReactionEvent {
+        on_bot_message: r.message_author_id.map(|author| author == ctx.cache.current_user().id),
+        guild_id: r.guild_id?.get(),
+        channel_id: r.channel_id.get(),
+        message_id: r.message_id.get(),
+        user_id: r.user_id?.get(),
+        emoji: r.emoji.to_string(),
+        at,
+    })
+}
+
+/// Logs a reaction on one of the bot's own posts; the challenge emoji on
+/// an answer in a meeting thread asks it for its data; others are ignored.
+pub(super) async fn reaction(ctx: &SerenityContext, app: &App, r: &ReactionEvent, added: bool) -> Result<(), Error> {
+    app.log_reaction(r, added).await?;
+    if added {
+        if let Some((challenged, text)) = app.challenge(r).await? {
+            super::evidence::ask(ctx, app, &challenged, &text).await?;
+        }
+    }
+    Ok(())
 }

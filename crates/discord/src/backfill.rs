@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serenity::all::{ChannelId, Context as SerenityContext, GetMessages, MessageId};
 
-use super::events::reply_of;
+use super::arrivals::reply_of;
 use super::Data;
 use app::backfill::{Gap, Reactions, MAX_MESSAGES};
 

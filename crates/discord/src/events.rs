@@ -3,16 +3,13 @@
 use serenity::all::{
     AutoArchiveDuration, ChannelId, ChannelType, ComponentInteraction, Context as SerenityContext,
     CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateThread,
-    FullEvent, GuildId, Interaction, Message, MessageId, MessageUpdateEvent, ModalInteraction, Permissions, Reaction,
-    ScheduledEvent, ScheduledEventStatus, User,
+    FullEvent, Interaction, MessageUpdateEvent, ModalInteraction, Permissions, ScheduledEvent, ScheduledEventStatus,
 };
 
+use super::arrivals::reply_of;
 use super::{answer, Data, Error};
-use app::answers::ThreadMessage;
 use app::meetings::NewThread;
-use app::App;
 use domain::meeting::{Meeting, NewMeeting, Origin};
-use domain::reaction::ReactionEvent;
 
 pub async fn handle(ctx: &SerenityContext, event: &FullEvent, data: &Data) -> Result<(), Error> {
     let app = &data.app;
@@ -120,19 +117,6 @@ async fn apologise(ctx: &SerenityContext, data: &Data, interaction: &Interaction
     }
 }
 
-/// A new message as it arrives, before it waits for a handler's turn:
-/// `None` when it cannot be an answer (a bot's, no text, or in a channel
-/// known to hold no meeting), so chatter is dropped at once; otherwise
-/// only what logging needs, far smaller than the gateway's message.
-/// Messages outside meeting threads are never stored.
-pub(super) fn arriving_reply(ctx: &SerenityContext, app: &App, m: &Message) -> Option<ThreadMessage> {
-    let guild = m.guild_id?;
-    if !app.may_be_meeting(m.channel_id.get()) {
-        return None;
-    }
-    reply_of(ctx, app, guild, m.channel_id, &m.author, m.id, &m.content, Some(m.timestamp))
-}
-
 /// An edit. Events can arrive out of order: an edit of a reply not seen
 /// yet is logged as the reply, and its creation then changes nothing.
 async fn thread_edit(ctx: &SerenityContext, data: &Data, e: &MessageUpdateEvent) -> Result<(), Error> {
@@ -145,43 +129,6 @@ async fn thread_edit(ctx: &SerenityContext, data: &Data, e: &MessageUpdateEvent)
         data.app.log_thread_reply(&reply).await?;
     }
     Ok(())
-}
-
-/// A person's message as an answer candidate; `None` for bots and for
-/// messages with no text (without Message Content, a reply reaches us
-/// only when it mentions the bot, and the mention is not the answer).
-#[allow(clippy::too_many_arguments)]
-pub(super) fn reply_of(
-    ctx: &SerenityContext,
-    app: &App,
-    guild: GuildId,
-    channel: ChannelId,
-    author: &User,
-    id: MessageId,
-    content: &str,
-    at: Option<serenity::model::Timestamp>,
-) -> Option<ThreadMessage> {
-    if author.bot {
-        return None;
-    }
-    let text = if content.contains("<@") {
-        let me = ctx.cache.current_user().id;
-        content.replace(&format!("<@{me}>"), "").replace(&format!("<@!{me}>"), "")
-    } else {
-        content.to_string()
-    };
-    if text.trim().is_empty() {
-        return None;
-    }
-    let at = at.and_then(|t| jiff::Timestamp::from_second(t.unix_timestamp()).ok()).unwrap_or_else(|| app.clock.now());
-    Some(ThreadMessage {
-        guild_id: guild.get(),
-        thread_id: channel.get(),
-        user_id: author.id.get(),
-        message_id: id.get(),
-        text,
-        at,
-    })
 }
 
 /// The link that adds the bot to a server with the permissions it needs.
@@ -216,32 +163,6 @@ async fn modal(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Resu
         && !super::commands::submit_suggestion(ctx, i, data).await?
     {
         super::commands::submit_edit(ctx, i, data).await?;
-    }
-    Ok(())
-}
-
-/// A reaction as it arrives, cut down to what logging needs; `None`
-/// outside guilds.
-pub(super) fn arriving_reaction(ctx: &SerenityContext, r: &Reaction, at: jiff::Timestamp) -> Option<ReactionEvent> {
-    Some(ReactionEvent {
-        on_bot_message: r.message_author_id.map(|author| author == ctx.cache.current_user().id),
-        guild_id: r.guild_id?.get(),
-        channel_id: r.channel_id.get(),
-        message_id: r.message_id.get(),
-        user_id: r.user_id?.get(),
-        emoji: r.emoji.to_string(),
-        at,
-    })
-}
-
-/// Logs a reaction on one of the bot's own posts; the challenge emoji on
-/// an answer in a meeting thread asks it for its data; others are ignored.
-pub(super) async fn reaction(ctx: &SerenityContext, app: &App, r: &ReactionEvent, added: bool) -> Result<(), Error> {
-    app.log_reaction(r, added).await?;
-    if added {
-        if let Some((challenged, text)) = app.challenge(r).await? {
-            super::evidence::ask(ctx, app, &challenged, &text).await?;
-        }
     }
     Ok(())
 }

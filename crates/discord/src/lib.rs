@@ -133,11 +133,11 @@ impl serenity::framework::Framework for Tracked {
         metrics::counter!("advocate_gateway_events_total", "event" => event.snake_case_name()).increment(1);
         let arrival = match &event {
             FullEvent::Message { new_message } => {
-                events::arriving_reply(&ctx, &self.app, new_message).map(Arrival::Reply)
+                arrivals::arriving_reply(&ctx, &self.app, new_message).map(Arrival::Reply)
             }
             FullEvent::ReactionAdd { add_reaction: r } | FullEvent::ReactionRemove { removed_reaction: r } => {
                 let added = matches!(event, FullEvent::ReactionAdd { .. });
-                events::arriving_reaction(&ctx, r, self.app.clock.now()).map(|event| Arrival::Reaction {
+                arrivals::arriving_reaction(&ctx, r, self.app.clock.now()).map(|event| Arrival::Reaction {
                     ctx: ctx.clone(),
                     event,
                     added,
