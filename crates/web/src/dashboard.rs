@@ -1,40 +1,33 @@
-//! The managers' pages: sign-in from a `/dashboard` link, a session
-//! cookie, and the manager check against Discord on every request.
-//! Another guild's pages answer 404, as if they did not exist.
+//! The managers' pages: what each shows, the app's numbers shaped for
+//! the templates. Every guild page takes the signed-in [`Manager`] of
+//! that guild (see `session.rs`) and its forms a CSRF token.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
 
-use axum::extract::{Form, FromRequestParts, Path, Query, RawPathParams, State};
-use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use serde::Deserialize;
-use subtle::ConstantTimeEq as _;
+use minijinja::{context, Value};
+use serde::{Deserialize, Serialize};
 
-use super::pages::{Pages, STYLE};
-use super::views;
-use app::access::{csrf_token, Members, Viewer, SESSION_TTL};
-use app::explore::Filters;
-use app::App;
-
-#[derive(Clone)]
-pub struct Web {
-    pub app: App,
-    pub members: Arc<dyn Members>,
-    /// Cookies only over HTTPS (when the public address is https).
-    pub secure: bool,
-    pub pages: Arc<Pages>,
-}
-
-const COOKIE: &str = "advocate_session";
+use super::pages::STYLE;
+use super::session::{self, Csrf, Manager, Web};
+use super::svg;
+use app::access::Viewer;
+use app::explore::{Filters, PAGE};
+use app::meetings::Recapped;
+use app::report::{show, signed};
+use app::user_message;
+use domain::follow_up::FollowUp;
+use domain::period::Period;
+use domain::summary::{AnswerRow, Headline, WeekSummary};
+use domain::time::IsoWeek;
 
 pub fn router(web: Web) -> Router {
     Router::new()
-        .route("/", get(home))
-        .route("/sign-in", get(sign_in))
-        .route("/sign-out", post(sign_out))
+        .merge(session::routes())
         .route("/static/style.css", get(style))
         .route("/guilds/{guild}", get(overview))
         .route("/guilds/{guild}/summary", get(period))
@@ -49,170 +42,13 @@ pub fn router(web: Web) -> Router {
         .with_state(web)
 }
 
-/// A signed-in manager looking at their guild's pages.
-pub struct Manager {
-    pub viewer: Viewer,
-    /// The session's CSRF token, for the page's forms.
-    pub csrf: String,
-}
-
-/// Every page of a guild (`/guilds/{guild}/…`) starts here: the
-/// signed-in manager of that guild, or the page that refuses.
-impl FromRequestParts<Web> for Manager {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Manager, Response> {
-        let params = RawPathParams::from_request_parts(parts, web).await.map_err(IntoResponse::into_response)?;
-        let guild = params.iter().find(|(name, _)| *name == "guild").map_or("", |(_, value)| value);
-        web.manager(&parts.headers, guild).await
-    }
-}
-
-/// The session secret in the request's cookie.
-fn session_secret(headers: &HeaderMap) -> Option<&str> {
-    let cookies = headers.get_all(header::COOKIE).into_iter().filter_map(|v| v.to_str().ok());
-    cookies.flat_map(|c| c.split(';')).find_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))
-}
-
-impl Web {
-    pub fn unavailable(&self, e: anyhow::Error) -> Response {
-        tracing::error!(error = %format!("{e:#}"), "a dashboard request failed");
-        self.pages.message(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Not available right now",
-            "The bot could not reach its database or Discord. Try again in a minute; if it persists, tell whoever runs the bot.",
-        )
-    }
-
-    fn signed_out(&self) -> Response {
-        self.pages.message(
-            StatusCode::UNAUTHORIZED,
-            "Signed out",
-            "Run /dashboard in your Discord server for a sign-in link. Sessions end after 12 hours.",
-        )
-    }
-
-    fn not_found(&self) -> Response {
-        self.pages.message(StatusCode::NOT_FOUND, "Not found", "There is no such page.")
-    }
-
-    /// The session's holder, if signed in.
-    async fn viewer(&self, headers: &HeaderMap) -> Result<Option<(Viewer, String)>, Response> {
-        let Some(secret) = session_secret(headers) else { return Ok(None) };
-        match self.app.viewer(secret).await {
-            Ok(viewer) => Ok(viewer.map(|v| (v, secret.to_string()))),
-            Err(e) => Err(self.unavailable(e)),
-        }
-    }
-
-    /// The signed-in manager of `guild`, or the page that refuses.
-    async fn manager(&self, headers: &HeaderMap, guild: &str) -> Result<Manager, Response> {
-        let Some((viewer, secret)) = self.viewer(headers).await? else { return Err(self.signed_out()) };
-        if guild.parse::<u64>().ok() != Some(viewer.guild_id) {
-            return Err(self.not_found());
-        }
-        match self.app.viewer_is_manager(self.members.as_ref(), viewer).await {
-            Ok(true) => Ok(Manager { viewer, csrf: csrf_token(&secret) }),
-            Ok(false) => Err(self.pages.message(
-                StatusCode::FORBIDDEN,
-                "For managers only",
-                "These pages are for the server's managers: its manager role (see /setup) or Manage Server. Ask an admin if you should have it.",
-            )),
-            Err(e) => Err(self.unavailable(e)),
-        }
-    }
-
-    fn cookie(&self, value: &str, max_age: i64) -> HeaderValue {
-        let secure = if self.secure { "; Secure" } else { "" };
-        let cookie = format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
-        HeaderValue::from_str(&cookie).expect("a cookie of hex and fixed text")
-    }
-}
-
-async fn home(State(web): State<Web>, headers: HeaderMap) -> Response {
-    match web.viewer(&headers).await {
-        Ok(Some((viewer, _))) => Redirect::to(&format!("/guilds/{}", viewer.guild_id)).into_response(),
-        Ok(None) => web.pages.message(
-            StatusCode::OK,
-            "Advocate",
-            "Managers sign in with /dashboard in their Discord server: it answers with a link for them alone.",
-        ),
-        Err(refusal) => refusal,
-    }
-}
-
-#[derive(Deserialize)]
-struct SignIn {
-    link: String,
-}
-
-/// Uses the link once and drops it from the address bar by a redirect.
-async fn sign_in(State(web): State<Web>, Query(q): Query<SignIn>) -> Response {
-    match web.app.sign_in(&q.link).await {
-        Ok(Some((session, viewer))) => {
-            tracing::info!(guild = viewer.guild_id, user = viewer.user_id, "signed in to the dashboard");
-            let mut response = Redirect::to(&format!("/guilds/{}", viewer.guild_id)).into_response();
-            response.headers_mut().insert(header::SET_COOKIE, web.cookie(&session, SESSION_TTL.as_secs()));
-            response
-        }
-        Ok(None) => web.pages.message(
-            StatusCode::FORBIDDEN,
-            "This link no longer works",
-            "A sign-in link works once, within 10 minutes. Run /dashboard in Discord for a new one.",
-        ),
-        Err(e) => web.unavailable(e),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct Csrf {
-    pub csrf: String,
-}
-
-/// Whether a form carries the CSRF token it should (compared in constant time).
-fn csrf_matches(expected: &str, sent: &str) -> bool {
-    expected.as_bytes().ct_eq(sent.as_bytes()).into()
-}
-
-impl Web {
-    /// The refusal of a manager's form without their page's CSRF token.
-    fn refuses_form(&self, manager: &Manager, form: &Csrf) -> Option<Response> {
-        (!csrf_matches(&manager.csrf, &form.csrf)).then(|| self.stale_form())
-    }
-
-    fn stale_form(&self) -> Response {
-        self.pages.message(StatusCode::FORBIDDEN, "Refused", "This form is out of date; reload the page and try again.")
-    }
-}
-
-async fn sign_out(State(web): State<Web>, headers: HeaderMap, Form(form): Form<Csrf>) -> Response {
-    let Some(secret) = session_secret(&headers) else { return Redirect::to("/").into_response() };
-    if !csrf_matches(&csrf_token(secret), &form.csrf) {
-        return web.stale_form();
-    }
-    if let Err(e) = web.app.sign_out(secret).await {
-        return web.unavailable(e);
-    }
-    let mut response = Redirect::to("/").into_response();
-    response.headers_mut().insert(header::SET_COOKIE, web.cookie("", 0));
-    response
-}
-
 async fn style() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "max-age=3600")], STYLE)
-}
-
-async fn overview(State(web): State<Web>, manager: Manager) -> Response {
-    views::overview(&web, manager).await
 }
 
 #[derive(Deserialize)]
 pub struct PeriodQuery {
     pub period: Option<String>,
-}
-
-async fn period(State(web): State<Web>, manager: Manager, Query(q): Query<PeriodQuery>) -> Response {
-    views::period(&web, manager, q.period.as_deref()).await
 }
 
 #[derive(Deserialize)]
@@ -224,50 +60,424 @@ pub struct AnswersQuery {
     pub before: Option<String>,
 }
 
-async fn answers(State(web): State<Web>, manager: Manager, Query(q): Query<AnswersQuery>) -> Response {
-    views::answers(&web, manager, &q.filters, q.before.and_then(|b| b.parse().ok())).await
+/// Follow-ups listed in each section of the board.
+const BOARD_ROWS: usize = 150;
+
+/// Weeks the overview shows.
+const OVERVIEW_WEEKS: usize = 12;
+
+/// A week's value of one trend.
+type Measure = fn(&Headline) -> Option<f64>;
+
+/// The overview's small charts: (title, the week's value).
+const TRENDS: [(&str, Measure); 6] = [
+    ("Answers", |h| Some(h.answers as f64)),
+    ("Evidence share (%)", |h| h.evidence_pct),
+    ("Meeting coverage (%)", |h| h.coverage_pct),
+    ("Daily-post engagement (people)", |h| Some(h.people_engaged as f64)),
+    ("Follow-ups open", |h| Some(h.follow_ups_open as f64)),
+    ("Follow-ups overdue", |h| Some(h.follow_ups_overdue as f64)),
+];
+
+#[derive(Serialize)]
+struct Trend {
+    title: &'static str,
+    svg: Value,
+    /// (week, value as shown): the chart as text.
+    values: Vec<(String, String)>,
 }
 
-async fn answers_csv(State(web): State<Web>, manager: Manager, Query(filters): Query<Filters>) -> Response {
-    views::answers_csv(&web, manager, &filters).await
+#[derive(Serialize)]
+struct HeatRow {
+    segment: String,
+    /// (answers, shade 0–4) per week.
+    cells: Vec<(i64, u8)>,
 }
 
-async fn meetings(State(web): State<Web>, manager: Manager, Query(filters): Query<Filters>) -> Response {
-    views::meetings(&web, manager, &filters).await
+async fn overview(State(ref web): State<Web>, m: Manager) -> Response {
+    let app = &web.app;
+    let guild = m.viewer.guild_id;
+    let now = app.clock.now();
+    let zone = match app.settings(guild).await {
+        Ok(s) => s.zone.clone(),
+        Err(e) => return web.unavailable(e),
+    };
+    let weekly = match app.weekly(guild, IsoWeek::containing(now, &zone), OVERVIEW_WEEKS, None).await {
+        Ok(w) => w,
+        Err(e) => return web.unavailable(e),
+    };
+    let labels: Vec<String> = weekly.iter().map(|(w, _)| w.short_name()).collect();
+    let trends: Vec<Trend> = TRENDS
+        .iter()
+        .map(|(title, value)| {
+            let points: Vec<(String, Option<f64>)> =
+                weekly.iter().zip(&labels).map(|((_, s), l)| (l.clone(), value(&s.headline))).collect();
+            Trend {
+                title,
+                svg: Value::from_safe_string(svg::bars(title, &points)),
+                values: points.into_iter().map(|(l, v)| (l, show(v.as_ref()))).collect(),
+            }
+        })
+        .collect();
+    let (heat, never) = heat_map(&weekly);
+    let context = context! {
+        guild => guild.to_string(), csrf => m.csrf, page => "overview",
+        timezone => zone.name(), weeks => labels, trends, heat, never,
+        first => weekly.first().map(|(w, _)| w.to_string()), last => weekly.last().map(|(w, _)| w.to_string()),
+    };
+    web.pages.render(StatusCode::OK, "overview.html", context)
 }
 
-async fn meeting(State(web): State<Web>, manager: Manager, Path((_, id)): Path<(String, i64)>) -> Response {
-    views::meeting(&web, manager, id).await
+/// Answers per segment per week, shaded against the busiest cell; and
+/// the known segments nobody discussed in any of the weeks.
+fn heat_map(weekly: &[(IsoWeek, WeekSummary)]) -> (Vec<HeatRow>, Vec<String>) {
+    let mut by_segment: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for (i, (_, s)) in weekly.iter().enumerate() {
+        for c in &s.segments {
+            by_segment.entry(c.segment.clone()).or_insert_with(|| vec![0; weekly.len()])[i] += c.answers;
+        }
+        for segment in &s.segments_not_discussed {
+            by_segment.entry(segment.clone()).or_insert_with(|| vec![0; weekly.len()]);
+        }
+    }
+    let top = by_segment.values().flatten().copied().max().unwrap_or(0).max(1);
+    let shade = |n: i64| if n == 0 { 0 } else { (1 + (n * 3) / top).min(4) as u8 };
+    let never = by_segment.iter().filter(|(_, v)| v.iter().all(|n| *n == 0)).map(|(s, _)| s.clone()).collect();
+    let rows = by_segment
+        .into_iter()
+        .map(|(segment, counts)| HeatRow { segment, cells: counts.into_iter().map(|n| (n, shade(n))).collect() })
+        .collect();
+    (rows, never)
 }
 
-async fn follow_ups(State(web): State<Web>, manager: Manager) -> Response {
-    views::follow_ups(&web, manager).await
+async fn period(State(ref web): State<Web>, m: Manager, Query(q): Query<PeriodQuery>) -> Response {
+    let asked = q.period.as_deref();
+    let guild = m.viewer.guild_id;
+    let base = context! { guild => guild.to_string(), csrf => m.csrf, page => "period", asked };
+    let period = match asked.map(str::trim).filter(|p| !p.is_empty()).map(Period::parse).transpose() {
+        Ok(p) => p,
+        Err(problem) => {
+            let context = context! { problem, ..base };
+            return web.pages.render(StatusCode::BAD_REQUEST, "period.html", context);
+        }
+    };
+    let report = match web.app.report(guild, period, None).await {
+        Ok(r) => r,
+        Err(e) => return web.unavailable(e),
+    };
+    let rows: Vec<Value> = report
+        .rows()
+        .into_iter()
+        .map(|r| {
+            context! {
+                label => r.field.label, now => r.field.show(r.now), before => r.field.show(r.before),
+                change => signed(r.change.as_ref()),
+            }
+        })
+        .collect();
+    let s = &report.this_week;
+    let context = context! {
+        title => format!("{} {}", capitalized(report.period.noun()), report.period), noun => report.period.noun(),
+        period => report.period.to_string(), first_day => report.period.first_day().to_string(),
+        last_day => report.period.last_day().to_string(), timezone => report.timezone.name(),
+        rows, impact => s.impact.clone(), segments => s.segments.clone(),
+        not_discussed => s.segments_not_discussed.clone(), owners => s.follow_up_owners.clone(),
+        quotes => s.quotes.clone(), ..base
+    };
+    web.pages.render(StatusCode::OK, "period.html", context)
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// One answer as the explorer lists it.
+#[derive(Serialize)]
+struct Listed {
+    at: String,
+    user_id: String,
+    segments: String,
+    impact: String,
+    evidence: bool,
+    assumption: bool,
+    text: String,
+    link: String,
+}
+
+fn listed(a: &AnswerRow, zone: &domain::time::Zone) -> Listed {
+    let at = jiff::Timestamp::from_millisecond(a.created_ms).unwrap_or_default();
+    Listed {
+        at: zone.clock_time(at),
+        user_id: domain::answer::author(a.user_id).unwrap_or_else(|| "anonymous".into()),
+        segments: a.segments.join(", "),
+        impact: a.impact.clone(),
+        evidence: a.has_evidence,
+        assumption: a.has_assumption,
+        text: a.body.clone(),
+        link: a.link.clone(),
+    }
+}
+
+async fn answers(State(ref web): State<Web>, m: Manager, Query(q): Query<AnswersQuery>) -> Response {
+    let (filters, before) = (&q.filters, q.before.and_then(|b| b.parse().ok()));
+    let guild = m.viewer.guild_id;
+    let query = serde_urlencoded::to_string(filters).unwrap_or_default();
+    let base = context! { guild => guild.to_string(), csrf => m.csrf, page => "answers", f => filters, query };
+    let filter = match web.app.answer_filter(guild, filters).await {
+        Ok(Ok(filter)) => filter,
+        Ok(Err(problem)) => {
+            return web.pages.render(StatusCode::BAD_REQUEST, "answers.html", context! { problem, ..base })
+        }
+        Err(e) => return web.unavailable(e),
+    };
+    let (page, zone) = match (web.app.answers(&filter, before, PAGE).await, web.app.settings(guild).await) {
+        (Ok(page), Ok(settings)) => (page, settings.zone.clone()),
+        (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
+    };
+    let rows: Vec<Listed> = page.rows.iter().map(|a| listed(a, &zone)).collect();
+    let context = context! { rows, next => page.next, timezone => zone.name(), ..base };
+    web.pages.render(StatusCode::OK, "answers.html", context)
+}
+
+async fn answers_csv(State(ref web): State<Web>, m: Manager, Query(ref filters): Query<Filters>) -> Response {
+    let guild = m.viewer.guild_id;
+    let filter = match web.app.answer_filter(guild, filters).await {
+        Ok(Ok(filter)) => filter,
+        Ok(Err(problem)) => return web.pages.message(StatusCode::BAD_REQUEST, "Cannot export", &problem),
+        Err(e) => return web.unavailable(e),
+    };
+    match web.app.answers_csv(&filter).await {
+        Ok(csv) => {
+            let name = format!("attachment; filename=\"answers-{guild}.csv\"");
+            let headers =
+                [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)];
+            (headers, csv).into_response()
+        }
+        Err(e) => web.unavailable(e),
+    }
+}
+
+/// The page after a write action: the app's refusal if it refused
+/// (shown to the manager), else back to `to` (post, redirect, get).
+fn after_action(web: &Web, result: anyhow::Result<()>, to: String) -> Response {
+    match result {
+        Ok(()) => Redirect::to(&to).into_response(),
+        Err(e) => match user_message(&e) {
+            Some(refusal) => web.pages.message(StatusCode::CONFLICT, "Not done", refusal),
+            None => web.unavailable(e),
+        },
+    }
+}
+
+#[derive(Serialize)]
+struct Task {
+    id: i64,
+    text: String,
+    owner: Option<String>,
+    due: Option<String>,
+    overdue: bool,
+    done_at: Option<String>,
+}
+
+fn task(f: &FollowUp, overdue: bool, zone: &domain::time::Zone) -> Task {
+    Task {
+        id: f.id,
+        text: f.body.text.clone(),
+        owner: f.body.owner_id.map(|o| o.to_string()),
+        due: f.body.due_date.map(|d| d.to_string()),
+        overdue,
+        done_at: f.done_at.map(|t| zone.clock_time(t)),
+    }
+}
+
+async fn follow_ups(State(ref web): State<Web>, m: Manager) -> Response {
+    let guild = m.viewer.guild_id;
+    let (board, zone) = match (web.app.follow_up_board(guild).await, web.app.settings(guild).await) {
+        (Ok(board), Ok(settings)) => (board, settings.zone.clone()),
+        (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
+    };
+    let (open, done) = board;
+    let (overdue, open): (Vec<_>, Vec<_>) = open.iter().partition(|(_, late)| *late);
+    // A page stays small: the first of each list, and how many in all.
+    let section = |tasks: Vec<Task>| context! { total => tasks.len(), shown => tasks.into_iter().take(BOARD_ROWS).collect::<Vec<_>>() };
+    let context = context! {
+        guild => guild.to_string(), csrf => m.csrf, page => "follow-ups", timezone => zone.name(), most => BOARD_ROWS,
+        overdue => section(overdue.iter().map(|(f, late)| task(f, *late, &zone)).collect()),
+        open => section(open.iter().map(|(f, late)| task(f, *late, &zone)).collect()),
+        done => section(done.iter().map(|f| task(f, false, &zone)).collect()),
+    };
+    web.pages.render(StatusCode::OK, "follow_ups.html", context)
 }
 
 async fn close_follow_up(
-    State(web): State<Web>,
-    manager: Manager,
+    State(ref web): State<Web>,
+    m: Manager,
     Path((_, id)): Path<(String, i64)>,
     Form(form): Form<Csrf>,
 ) -> Response {
-    match web.refuses_form(&manager, &form) {
-        Some(refusal) => refusal,
-        None => views::close_follow_up(&web, manager, id).await,
+    if let Some(refusal) = web.refuses_form(&m, &form) {
+        return refusal;
     }
+    let Viewer { guild_id, user_id } = m.viewer;
+    let closed = web.app.complete_follow_up(guild_id, id, user_id, true, &Default::default()).await.map(drop);
+    if closed.is_ok() {
+        tracing::info!(guild = guild_id, user = user_id, follow_up = id, "dashboard: a manager closed a follow-up");
+    }
+    after_action(web, closed, format!("/guilds/{guild_id}/follow-ups"))
 }
 
-async fn insights(State(web): State<Web>, manager: Manager) -> Response {
-    views::insights(&web, manager).await
+#[derive(Serialize)]
+struct Entry {
+    id: i64,
+    title: String,
+    customer: String,
+    segment: String,
+    source: String,
+    status: &'static str,
+    own: bool,
+    posts: i64,
+    reactions: i64,
+    answers: i64,
 }
 
+async fn insights(State(ref web): State<Web>, m: Manager) -> Response {
+    let guild = m.viewer.guild_id;
+    let listed = match web.app.insights_with_activity(guild).await {
+        Ok(listed) => listed,
+        Err(e) => return web.unavailable(e),
+    };
+    let entries: Vec<Entry> = listed
+        .into_iter()
+        .map(|(i, [posts, reactions, answers])| Entry {
+            id: i.id,
+            title: i.body.title,
+            customer: i.body.customer,
+            segment: i.body.segment.as_str().to_string(),
+            source: i.body.source.as_str().to_string(),
+            status: i.status.as_str(),
+            own: i.guild_id.is_some(),
+            posts,
+            reactions,
+            answers,
+        })
+        .collect();
+    let (pending, rest): (Vec<Entry>, Vec<Entry>) = entries.into_iter().partition(|e| e.status == "pending");
+    let context = context! { guild => guild.to_string(), csrf => m.csrf, page => "insights", pending, rest };
+    web.pages.render(StatusCode::OK, "insights.html", context)
+}
+
+/// Approves, rejects or retires an insight; the person who suggested
+/// one hears the outcome of its review, as from `/insight review`.
 async fn act_on_insight(
-    State(web): State<Web>,
-    manager: Manager,
+    State(ref web): State<Web>,
+    m: Manager,
     Path((_, id, action)): Path<(String, i64, String)>,
     Form(form): Form<Csrf>,
 ) -> Response {
-    match web.refuses_form(&manager, &form) {
-        Some(refusal) => refusal,
-        None => views::act_on_insight(&web, manager, id, &action).await,
+    if let Some(refusal) = web.refuses_form(&m, &form) {
+        return refusal;
     }
+    let Viewer { guild_id, user_id } = m.viewer;
+    let app = &web.app;
+    let done = match action.as_str() {
+        "approve" | "reject" => {
+            let approved = action == "approve";
+            app.review_insight(guild_id, id, approved).await.map(|insight| {
+                let note = app
+                    .prompts
+                    .texts
+                    .render("replies.suggestion_outcome", context! { title => insight.body.title, approved });
+                (insight.added_by, note)
+            })
+        }
+        "retire" => app.retire_insight(guild_id, id, user_id).await.map(|()| (None, String::new())),
+        _ => return web.pages.message(StatusCode::NOT_FOUND, "Not found", "There is no such action."),
+    };
+    let done = match done {
+        Ok((suggester, note)) => {
+            tracing::info!(
+                guild = guild_id,
+                user = user_id,
+                insight = id,
+                action,
+                "dashboard: a manager acted on an insight"
+            );
+            if let Some(by) = suggester {
+                // A closed DM is not worth failing the review for.
+                if let Err(e) = web.members.tell(by, note).await {
+                    tracing::warn!(user = by, error = %format!("{e:#}"), "could not tell a suggester the outcome");
+                }
+            }
+            Ok(())
+        }
+        Err(e) => Err(e),
+    };
+    after_action(web, done, format!("/guilds/{guild_id}/insights"))
+}
+
+#[derive(Serialize)]
+struct MeetingLine {
+    id: i64,
+    topic: String,
+    channel: String,
+    thread_link: String,
+    opened: String,
+    closed: Option<String>,
+    answers: i64,
+    answerers: i64,
+    evidence: i64,
+    assumptions: i64,
+    open_follow_ups: i64,
+    recap: String,
+}
+
+fn meeting_line(r: &Recapped, zone: &domain::time::Zone) -> MeetingLine {
+    let m = &r.meeting;
+    MeetingLine {
+        id: m.id,
+        topic: m.body.topic.clone(),
+        channel: m.body.channel_id.to_string(),
+        thread_link: format!("https://discord.com/channels/{}/{}", m.body.guild_id, m.body.thread_id),
+        opened: zone.clock_time(m.opened_at),
+        closed: m.closed_at.map(|t| zone.clock_time(t)),
+        answers: r.stats.answers,
+        answerers: r.stats.answerers,
+        evidence: r.stats.with_evidence,
+        assumptions: r.stats.with_assumption,
+        open_follow_ups: r.stats.open_follow_ups,
+        recap: r.recap.clone(),
+    }
+}
+
+async fn meetings(State(ref web): State<Web>, m: Manager, Query(ref filters): Query<Filters>) -> Response {
+    let guild = m.viewer.guild_id;
+    let base = context! { guild => guild.to_string(), csrf => m.csrf, page => "meetings", f => filters };
+    let (listed, zone) = match (web.app.meetings_in(guild, filters).await, web.app.settings(guild).await) {
+        (Ok(Ok(listed)), Ok(settings)) => (listed, settings.zone.clone()),
+        (Ok(Err(problem)), _) => {
+            return web.pages.render(StatusCode::BAD_REQUEST, "meetings.html", context! { problem, ..base })
+        }
+        (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
+    };
+    let meetings: Vec<MeetingLine> = listed.iter().map(|r| meeting_line(r, &zone)).collect();
+    let context = context! { meetings, timezone => zone.name(), ..base };
+    web.pages.render(StatusCode::OK, "meetings.html", context)
+}
+
+async fn meeting(State(ref web): State<Web>, m: Manager, Path((_, id)): Path<(String, i64)>) -> Response {
+    let guild = m.viewer.guild_id;
+    let (found, zone) = match (web.app.meeting_with_answers(guild, id).await, web.app.settings(guild).await) {
+        (Ok(found), Ok(settings)) => (found, settings.zone.clone()),
+        (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
+    };
+    let Some((recapped, answers, anonymous)) = found else {
+        return web.pages.message(StatusCode::NOT_FOUND, "Not found", "There is no such meeting in this server.");
+    };
+    let rows: Vec<Listed> = answers.iter().map(|a| listed(a, &zone)).collect();
+    let context = context! {
+        guild => guild.to_string(), csrf => m.csrf, page => "meetings",
+        meeting => meeting_line(&recapped, &zone), rows, anonymous, timezone => zone.name(),
+    };
+    web.pages.render(StatusCode::OK, "meeting.html", context)
 }

@@ -7,8 +7,8 @@ mod dashboard;
 pub mod metrics;
 mod ops;
 mod pages;
+mod session;
 mod svg;
-mod views;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -40,7 +40,7 @@ impl Server {
         let pages = Arc::new(pages::Pages::new());
         let router = ops::router(app.clone())
             .merge(api::router(app.clone()))
-            .merge(dashboard::router(dashboard::Web { app, members, secure, pages }))
+            .merge(dashboard::router(session::Web { app, members, secure, pages }))
             .layer(middleware::from_fn(safe_by_default));
         let task = tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, router).await {
