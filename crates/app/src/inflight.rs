@@ -97,7 +97,7 @@ impl Inflight {
         Fut: Future<Output = anyhow::Result<T>>,
     {
         let error = match attempt().await {
-            Err(e) if is_transient(&e) => e,
+            Err(e) if store::is_transient_error(&e) => e,
             done => return done,
         };
         let Some(_place) = self.wait_in_queue(bytes) else {
@@ -110,7 +110,7 @@ impl Inflight {
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(MAX_BACKOFF);
             match attempt().await {
-                Err(e) if is_transient(&e) => {
+                Err(e) if store::is_transient_error(&e) => {
                     if tokio::time::Instant::now() >= deadline {
                         return Err(self.give_up(what, NotSaved::GaveUp(self.policy.retry_for), &e));
                     }
@@ -155,11 +155,6 @@ impl Inflight {
         tracing::error!(what, lost_since_start = lost, error = %format!("{last:#}"), "NOT SAVED: {why}");
         anyhow::Error::new(why)
     }
-}
-
-/// A transient database failure anywhere in the error's chain.
-pub fn is_transient(error: &anyhow::Error) -> bool {
-    error.chain().any(|e| e.downcast_ref::<sqlx::Error>().is_some_and(store::is_transient))
 }
 
 #[cfg(test)]

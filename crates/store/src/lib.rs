@@ -119,6 +119,12 @@ pub fn is_transient(error: &sqlx::Error) -> bool {
     }
 }
 
+/// Whether an error, anywhere in its chain, is a transient database
+/// failure: what the callers above the store retry.
+pub fn is_transient_error(error: &anyhow::Error) -> bool {
+    error.chain().any(|e| e.downcast_ref::<sqlx::Error>().is_some_and(is_transient))
+}
+
 /// Discord snowflakes are u64; both databases hold i64. The cast keeps
 /// every bit, so the round trip is lossless for any id.
 pub(crate) fn db_id(id: u64) -> i64 {
