@@ -57,7 +57,7 @@ async fn an_anonymous_answer_leaves_no_trace_of_its_author() {
         }
         assert!(report.this_week.quotes.is_empty(), "{backend}: never quoted");
         let filters = app::explore::Filters { period: Some("2026-W48".into()), ..Default::default() };
-        let filter = h.app.answer_filter(guild, &filters).await.unwrap().unwrap();
+        let filter = h.app.answer_filter(guild, &filters).await.unwrap();
         let csv = String::from_utf8(h.app.answers_csv(&filter).await.unwrap()).unwrap();
         assert!(csv.contains(text) && csv.contains("anonymous") && !csv.contains(&id), "{backend}: {csv}");
         let meeting = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap().id;

@@ -28,6 +28,11 @@ pub fn user_message(error: &anyhow::Error) -> Option<&str> {
     error.downcast_ref::<UserError>().map(|u| u.0.as_str())
 }
 
+/// The person's mistake as its message (`Ok`), or our failure as it was.
+pub fn user_problem(error: anyhow::Error) -> Result<String, anyhow::Error> {
+    user_message(&error).map(str::to_string).ok_or(error)
+}
+
 impl super::App {
     /// A [`UserError`] worded by the prompts text `key`.
     pub fn refuse(&self, key: &str) -> anyhow::Error {

@@ -58,12 +58,9 @@ pub struct AnswerPage {
 
 impl App {
     /// The query that `filters` ask for in `guild_id` (its zone's days);
-    /// a message that says what to fix when one cannot be read.
-    pub async fn answer_filter(
-        &self,
-        guild_id: u64,
-        filters: &Filters,
-    ) -> anyhow::Result<Result<AnswerFilter, String>> {
+    /// a [`UserError`](crate::UserError) that says what to fix when one
+    /// cannot be read.
+    pub async fn answer_filter(&self, guild_id: u64, filters: &Filters) -> anyhow::Result<AnswerFilter> {
         let zone = self.settings(guild_id).await?.zone.clone();
         let read = || -> Result<AnswerFilter, String> {
             let period = match given(&filters.period) {
@@ -88,7 +85,7 @@ impl App {
                 text: given(&filters.q).map(str::to_string),
             })
         };
-        Ok(read())
+        read().map_err(|problem| crate::UserError(problem).into())
     }
 
     /// Up to `limit` answers matching `filter` older than the cursor `before`.

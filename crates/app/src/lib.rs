@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
 
-pub use error::{user_message, UserError};
+pub use error::{user_message, user_problem, UserError};
 pub use schedule::PoolShortfall;
 
 use self::config::RetryPolicy;

@@ -153,22 +153,15 @@ pub struct Recapped {
 impl App {
     /// A guild's meetings in the period and channel `filters` name (the
     /// explorer's filters; the others are ignored), newest first.
-    pub async fn meetings_in(
-        &self,
-        guild_id: u64,
-        filters: &crate::explore::Filters,
-    ) -> anyhow::Result<Result<Vec<Recapped>, String>> {
-        let filter = match self.answer_filter(guild_id, filters).await? {
-            Ok(filter) => filter,
-            Err(problem) => return Ok(Err(problem)),
-        };
+    pub async fn meetings_in(&self, guild_id: u64, filters: &crate::explore::Filters) -> anyhow::Result<Vec<Recapped>> {
+        let filter = self.answer_filter(guild_id, filters).await?;
         let window = (filter.start, filter.end);
         let listed = self.store.meetings_in(guild_id, window, filter.channel_id, MEETINGS_LISTED).await?;
         let recapped = listed
             .into_iter()
             .map(|(meeting, stats)| Recapped { recap: self.recap_text(&meeting, &stats), meeting, stats })
             .collect();
-        Ok(Ok(recapped))
+        Ok(recapped)
     }
 
     /// One of a guild's meetings with its recap and answers, oldest first.

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use app::explore::Filters;
-use app::{user_message, App};
+use app::{user_message, user_problem, App};
 use domain::api::{ApiToken, Scope};
 use domain::period::Period;
 
@@ -178,10 +178,10 @@ async fn answers(State(api): State<Api>, Reader(token): Reader, Query(q): Query<
         return error(StatusCode::BAD_REQUEST, "cursor and limit are numbers");
     };
     let limit = limit.unwrap_or(app::explore::PAGE).clamp(1, MAX_PAGE);
-    let filter = match api.app.answer_filter(token.guild_id, &q.filters).await {
-        Ok(Ok(filter)) => filter,
-        Ok(Err(problem)) => return error(StatusCode::BAD_REQUEST, &problem),
-        Err(e) => return unavailable(e),
+    let filter = match api.app.answer_filter(token.guild_id, &q.filters).await.map_err(user_problem) {
+        Ok(filter) => filter,
+        Err(Ok(problem)) => return error(StatusCode::BAD_REQUEST, &problem),
+        Err(Err(e)) => return unavailable(e),
     };
     let page = match api.app.answers(&filter, cursor, limit).await {
         Ok(page) => page,
@@ -210,10 +210,10 @@ async fn answers(State(api): State<Api>, Reader(token): Reader, Query(q): Query<
 }
 
 async fn meetings(State(api): State<Api>, Reader(token): Reader, Query(filters): Query<Filters>) -> Response {
-    let listed = match api.app.meetings_in(token.guild_id, &filters).await {
-        Ok(Ok(listed)) => listed,
-        Ok(Err(problem)) => return error(StatusCode::BAD_REQUEST, &problem),
-        Err(e) => return unavailable(e),
+    let listed = match api.app.meetings_in(token.guild_id, &filters).await.map_err(user_problem) {
+        Ok(listed) => listed,
+        Err(Ok(problem)) => return error(StatusCode::BAD_REQUEST, &problem),
+        Err(Err(e)) => return unavailable(e),
     };
     let meetings: Vec<Value> = listed
         .iter()

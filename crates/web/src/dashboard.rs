@@ -19,7 +19,7 @@ use app::access::Viewer;
 use app::explore::{Filters, PAGE};
 use app::meetings::Recapped;
 use app::report::{show, signed};
-use app::user_message;
+use app::{user_message, user_problem};
 use domain::follow_up::FollowUp;
 use domain::period::Period;
 use domain::summary::{AnswerRow, Headline, WeekSummary};
@@ -224,12 +224,12 @@ async fn answers(State(ref web): State<Web>, m: Manager, Query(q): Query<Answers
     let guild = m.viewer.guild_id;
     let query = serde_urlencoded::to_string(filters).unwrap_or_default();
     let base = context! { guild => guild.to_string(), csrf => m.csrf, page => "answers", f => filters, query };
-    let filter = match web.app.answer_filter(guild, filters).await {
-        Ok(Ok(filter)) => filter,
-        Ok(Err(problem)) => {
+    let filter = match web.app.answer_filter(guild, filters).await.map_err(user_problem) {
+        Ok(filter) => filter,
+        Err(Ok(problem)) => {
             return web.pages.render(StatusCode::BAD_REQUEST, "answers.html", context! { problem, ..base })
         }
-        Err(e) => return web.unavailable(e),
+        Err(Err(e)) => return web.unavailable(e),
     };
     let (page, zone) = match (web.app.answers(&filter, before, PAGE).await, web.app.settings(guild).await) {
         (Ok(page), Ok(settings)) => (page, settings.zone.clone()),
@@ -242,10 +242,10 @@ async fn answers(State(ref web): State<Web>, m: Manager, Query(q): Query<Answers
 
 async fn answers_csv(State(ref web): State<Web>, m: Manager, Query(ref filters): Query<Filters>) -> Response {
     let guild = m.viewer.guild_id;
-    let filter = match web.app.answer_filter(guild, filters).await {
-        Ok(Ok(filter)) => filter,
-        Ok(Err(problem)) => return web.pages.message(StatusCode::BAD_REQUEST, "Cannot export", &problem),
-        Err(e) => return web.unavailable(e),
+    let filter = match web.app.answer_filter(guild, filters).await.map_err(user_problem) {
+        Ok(filter) => filter,
+        Err(Ok(problem)) => return web.pages.message(StatusCode::BAD_REQUEST, "Cannot export", &problem),
+        Err(Err(e)) => return web.unavailable(e),
     };
     match web.app.answers_csv(&filter).await {
         Ok(csv) => {
@@ -453,12 +453,13 @@ fn meeting_line(r: &Recapped, zone: &domain::time::Zone) -> MeetingLine {
 async fn meetings(State(ref web): State<Web>, m: Manager, Query(ref filters): Query<Filters>) -> Response {
     let guild = m.viewer.guild_id;
     let base = context! { guild => guild.to_string(), csrf => m.csrf, page => "meetings", f => filters };
-    let (listed, zone) = match (web.app.meetings_in(guild, filters).await, web.app.settings(guild).await) {
-        (Ok(Ok(listed)), Ok(settings)) => (listed, settings.zone.clone()),
-        (Ok(Err(problem)), _) => {
+    let listed = web.app.meetings_in(guild, filters).await.map_err(user_problem);
+    let (listed, zone) = match (listed, web.app.settings(guild).await) {
+        (Ok(listed), Ok(settings)) => (listed, settings.zone.clone()),
+        (Err(Ok(problem)), _) => {
             return web.pages.render(StatusCode::BAD_REQUEST, "meetings.html", context! { problem, ..base })
         }
-        (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
+        (Err(Err(e)), _) | (_, Err(e)) => return web.unavailable(e),
     };
     let meetings: Vec<MeetingLine> = listed.iter().map(|r| meeting_line(r, &zone)).collect();
     let context = context! { meetings, timezone => zone.name(), ..base };
