@@ -8,6 +8,7 @@ pub mod challenge;
 pub mod classify;
 pub mod follow_up;
 pub mod insight;
+pub mod link;
 pub mod meeting;
 pub mod outcome;
 pub mod period;

@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use super::tallies::{counted_groups_sql, hours_and_rest, tallied_groups_sql};
 use super::{db_id, from_db_id, ms, on_pool, Result, Store};
 use domain::challenge::ChallengeCounts;
+use domain::link::discord_link;
 use domain::outcome::OutcomeCounts;
 use domain::summary::{AnswerGroup, AnswerRow, FollowUpRow, Impact, MeetingRow, ReachCounts, WeekData, QUOTE_CHARS};
 use domain::time::Zone;
@@ -60,13 +61,13 @@ pub(super) struct AnswerSql {
 impl AnswerSql {
     /// A link to the answer itself, or else to where it was given.
     pub(super) fn into_row(self, guild: u64) -> AnswerRow {
-        let base = format!("https://discord.com/channels/{guild}");
-        let link = match (self.message_id, self.thread_id, self.post_channel, self.post_message) {
-            (Some(m), ..) => format!("{base}/{}/{}", from_db_id(self.channel_id), from_db_id(m)),
-            (None, Some(t), ..) => format!("{base}/{}", from_db_id(t)),
-            (None, None, Some(c), Some(m)) => format!("{base}/{}/{}", from_db_id(c), from_db_id(m)),
-            _ => format!("{base}/{}", from_db_id(self.channel_id)),
+        let (channel, message) = match (self.message_id, self.thread_id, self.post_channel, self.post_message) {
+            (Some(m), ..) => (self.channel_id, Some(m)),
+            (None, Some(t), ..) => (t, None),
+            (None, None, Some(c), Some(m)) => (c, Some(m)),
+            _ => (self.channel_id, None),
         };
+        let link = discord_link(guild, from_db_id(channel), message.map(from_db_id));
         AnswerRow {
             id: self.id,
             user_id: from_db_id(self.user_id),

@@ -21,6 +21,7 @@ use app::meetings::Recapped;
 use app::report::{show, signed};
 use app::{user_message, user_problem};
 use domain::follow_up::FollowUp;
+use domain::link::discord_link;
 use domain::period::Period;
 use domain::summary::{AnswerRow, Headline, WeekSummary};
 use domain::time::IsoWeek;
@@ -438,7 +439,7 @@ fn meeting_line(r: &Recapped, zone: &domain::time::Zone) -> MeetingLine {
         id: m.id,
         topic: m.body.topic.clone(),
         channel: m.body.channel_id.to_string(),
-        thread_link: format!("https://discord.com/channels/{}/{}", m.body.guild_id, m.body.thread_id),
+        thread_link: discord_link(m.body.guild_id, m.body.thread_id, None),
         opened: zone.clock_time(m.opened_at),
         closed: m.closed_at.map(|t| zone.clock_time(t)),
         answers: r.stats.answers,
