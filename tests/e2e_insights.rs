@@ -54,6 +54,28 @@ async fn a_member_is_refused_manager_and_setup_commands_privately() {
     h.finish().await;
 }
 
+/// Discord itself shows /setup and the managers' commands only to members
+/// with Manage Server until an admin allows the manager role (Server
+/// Settings → Integrations); the bot still checks on every call.
+#[tokio::test]
+async fn setup_and_managers_commands_carry_discords_own_permission_gate() {
+    let mut h = Harness::new(common::sqlite().await, NOW).await;
+    h.start_bot(true).await;
+    let commands = h.fake.wait_for("commands", |s| (!s.commands.is_empty()).then(|| s.commands.clone())).await.unwrap();
+    let gate = |name: &str| {
+        let command = commands.iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("/{name} is registered"));
+        command["default_member_permissions"].as_str().map(str::to_string)
+    };
+    let manage_server = Some("32".to_string());
+    for name in ["setup", "summary", "dashboard", "assumption"] {
+        assert_eq!(gate(name), manage_server, "/{name}");
+    }
+    for name in ["help", "meeting", "insight", "followups", "followup", "privacy"] {
+        assert_eq!(gate(name), None, "/{name} is for everyone");
+    }
+    h.finish().await;
+}
+
 #[tokio::test]
 async fn a_bad_setting_is_refused_with_what_is_valid() {
     let mut h = Harness::new(common::sqlite().await, NOW).await;

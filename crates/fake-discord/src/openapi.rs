@@ -93,7 +93,7 @@ impl OpenApi {
     pub fn check(&self, method: &str, path: &str, body: Option<&Value>) -> Result<(), String> {
         let op = self.operation(method, path).ok_or_else(|| format!("no operation {method} {path} in the spec"))?;
         let Some(body) = body else { return Ok(()) };
-        let body = &attachment_ids_as_strings(body);
+        let body = &serenity_gaps(body);
         let schema_pointer = format!("{op}/requestBody/content/application~1json/schema");
         if self.doc.pointer(&schema_pointer).is_none() {
             return Err("the spec defines no JSON body for this operation".into());
@@ -125,12 +125,17 @@ impl OpenApi {
     }
 }
 
-/// The one known gap between serenity and the spec: serenity 0.12 numbers
-/// a message's new files 0, 1, … in `attachments[].id` as JSON integers,
-/// as Discord's own documentation shows and Discord accepts, while the
-/// spec types every id as a snowflake string. Those ids are read as
-/// strings; everything else is checked as sent.
-fn attachment_ids_as_strings(body: &Value) -> Value {
+/// The known gaps between serenity and the spec, where serenity sends
+/// what Discord's own documentation shows and Discord accepts:
+/// - serenity 0.12 numbers a message's new files 0, 1, … in
+///   `attachments[].id` as JSON integers, while the spec types every id
+///   as a snowflake string: those ids are read as strings;
+/// - a command's `default_member_permissions` is a permission bit set in
+///   a string (the documentation's `?string`), which the spec types as an
+///   integer: a string of digits there is read as its number.
+///
+/// Everything else is checked as sent.
+fn serenity_gaps(body: &Value) -> Value {
     let mut body = body.clone();
     // A message body, or an interaction callback's `data`.
     for pointer in ["/attachments", "/data/attachments"] {
@@ -139,6 +144,18 @@ fn attachment_ids_as_strings(body: &Value) -> Value {
                 if let Some(id) = a.get("id").and_then(Value::as_u64) {
                     a["id"] = Value::String(id.to_string());
                 }
+            }
+        }
+    }
+    // One command, or the list a bulk registration sends.
+    let commands = match &mut body {
+        Value::Array(list) => list.iter_mut().collect(),
+        one => vec![one],
+    };
+    for command in commands {
+        if let Some(bits) = command.get("default_member_permissions").and_then(Value::as_str) {
+            if let Ok(bits) = bits.parse::<u64>() {
+                command["default_member_permissions"] = Value::from(bits);
             }
         }
     }

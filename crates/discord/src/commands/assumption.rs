@@ -4,7 +4,13 @@ use super::{guild, manager_only, reply_private, Context, Error};
 use domain::challenge::Resolution;
 
 /// Settle a challenged assumption (managers)
-#[poise::command(slash_command, guild_only, subcommands("validate", "refute"), subcommand_required)]
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("validate", "refute"),
+    subcommand_required,
+    default_member_permissions = "MANAGE_GUILD"
+)]
 pub async fn assumption(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }

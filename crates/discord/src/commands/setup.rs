@@ -32,7 +32,8 @@ async fn manage_server_only(ctx: Context<'_>) -> Result<bool, Error> {
     slash_command,
     guild_only,
     subcommands("show", "set", "channel", "skip", "pause", "resume", "api_token"),
-    subcommand_required
+    subcommand_required,
+    default_member_permissions = "MANAGE_GUILD"
 )]
 pub async fn setup(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
