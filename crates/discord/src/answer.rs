@@ -8,6 +8,7 @@ use serenity::all::{
     InputTextStyle, ModalInteraction,
 };
 
+use super::components::{answer_target, parse_answer_target, Button, Component as _, Form};
 use super::{Data, Error};
 use std::time::Duration;
 
@@ -17,55 +18,33 @@ use domain::answer::AnswerRef;
 use domain::answer::MAX_ANSWER_CHARS;
 use domain::follow_up::MAX_FOLLOW_UP_CHARS;
 
-const BUTTON_PREFIX: &str = "answer:";
-const MODAL_PREFIX: &str = "answer-modal:";
-
-/// The custom id of a daily post's Answer button: it marks the post.
-pub fn post_button_id(post_id: i64) -> String {
-    format!("{BUTTON_PREFIX}p:{post_id}")
+/// The custom id of the Answer button on what `target` names.
+pub fn button_id(target: AnswerRef, anonymous: bool) -> String {
+    Button::Answer.id(&answer_target(target, anonymous))
 }
 
 /// The Answer button, and the anonymous one when the guild takes
 /// anonymous answers (`anonymous` is its label).
-pub fn answer_button(label: &str, target: &str, anonymous: Option<&str>) -> CreateActionRow {
+pub fn answer_button(label: &str, target: AnswerRef, anonymous: Option<&str>) -> CreateActionRow {
     let button = |id: String, label: &str, style| {
         CreateButton::new(id).label(super::limits::cut(label, super::limits::BUTTON_LABEL)).style(style)
     };
-    let mut buttons = vec![button(format!("{BUTTON_PREFIX}{target}"), label, ButtonStyle::Primary)];
+    let mut buttons = vec![button(button_id(target, false), label, ButtonStyle::Primary)];
     if let Some(label) = anonymous {
-        buttons.push(button(format!("{BUTTON_PREFIX}{target}{ANONYMOUS_SUFFIX}"), label, ButtonStyle::Secondary));
+        buttons.push(button(button_id(target, true), label, ButtonStyle::Secondary));
     }
     CreateActionRow::Buttons(buttons)
 }
 
-/// Marks a button or form for an answer given without a name.
-const ANONYMOUS_SUFFIX: &str = ":anon";
-
-/// `m:12` or `p:7`, with `:anon` for an anonymous answer.
-fn parse_target(text: &str) -> Option<(AnswerRef, bool)> {
-    let (text, anonymous) = match text.strip_suffix(ANONYMOUS_SUFFIX) {
-        Some(rest) => (rest, true),
-        None => (text, false),
-    };
-    let (kind, id) = text.split_once(':')?;
-    let id = id.parse().ok()?;
-    match kind {
-        "m" => Some((AnswerRef::Meeting(id), anonymous)),
-        "p" => Some((AnswerRef::Post(id), anonymous)),
-        _ => None,
-    }
-}
-
-/// A button press: opens the answer modal.
-pub async fn button(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data) -> Result<bool, Error> {
-    let Some(target) = i.data.custom_id.strip_prefix(BUTTON_PREFIX) else { return Ok(false) };
+/// A button press: opens the answer modal for `target` (the button's payload).
+pub async fn button(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data, target: &str) -> Result<(), Error> {
+    let Some((_, anonymous)) = parse_answer_target(target) else { return Ok(()) };
     let texts = &data.app.prompts.texts;
     let input = |id: &str, label_key: &str, style: InputTextStyle, max: u16, required: bool| {
         CreateActionRow::InputText(
             CreateInputText::new(style, texts.text(label_key), id).max_length(max).required(required),
         )
     };
-    let anonymous = target.ends_with(ANONYMOUS_SUFFIX);
     let mut fields = vec![
         input("text", "answer_modal.text_label", InputTextStyle::Paragraph, MAX_ANSWER_CHARS as u16, true),
         input("impact", "answer_modal.impact_label", InputTextStyle::Short, 20, false),
@@ -78,9 +57,9 @@ pub async fn button(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data
         fields.push(input("follow_up", "answer_modal.follow_up_label", InputTextStyle::Paragraph, max, false));
     }
     let title = texts.text(if anonymous { "answer_modal.anonymous_title" } else { "answer_modal.title" });
-    let modal = CreateModal::new(format!("{MODAL_PREFIX}{target}"), title).components(fields);
+    let modal = CreateModal::new(Form::Answer.id(target), title).components(fields);
     i.create_response(&ctx.http, CreateInteractionResponse::Modal(modal)).await?;
-    Ok(true)
+    Ok(())
 }
 
 /// The text a person entered in a modal's input `id` (empty if none).
@@ -104,8 +83,7 @@ const WAITING_AFTER: Duration = Duration::from_secs(2);
 /// The interaction is deferred first, so Discord hears back within its
 /// 3 seconds whatever the database does; the reply says "logged" only
 /// after the commit, and hands the text back whenever it was not.
-pub async fn submit(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Result<bool, Error> {
-    let Some(target) = i.data.custom_id.strip_prefix(MODAL_PREFIX) else { return Ok(false) };
+pub async fn submit(ctx: &SerenityContext, i: &ModalInteraction, data: &Data, target: &str) -> Result<(), Error> {
     i.defer_ephemeral(&ctx.http).await?;
     let texts = &data.app.prompts.texts;
     let text = modal_field(i, "text");
@@ -146,7 +124,7 @@ pub async fn submit(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) ->
                         .new_attachment(your_answer(&text));
                     tracing::error!(error = %format!("{e:#}"), "logging a form answer failed");
                     i.edit_response(&ctx.http, sorry).await?;
-                    return Ok(true);
+                    return Ok(());
                 }
             };
             EditInteractionResponse::new()
@@ -156,7 +134,7 @@ pub async fn submit(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) ->
         }
     };
     i.edit_response(&ctx.http, reply).await?;
-    Ok(true)
+    Ok(())
 }
 
 /// The person's own text, handed back as a file.
@@ -166,7 +144,7 @@ pub(super) fn your_answer(text: &str) -> CreateAttachment {
 
 /// Logs the form's answer; a form out of date is the person's to fix.
 async fn log(i: &ModalInteraction, data: &Data, target: &str) -> anyhow::Result<Option<Logged>> {
-    let (Some((to, anonymous)), Some(guild)) = (parse_target(target), i.guild_id) else {
+    let (Some((to, anonymous)), Some(guild)) = (parse_answer_target(target), i.guild_id) else {
         return Err(data.app.refuse("errors.form_out_of_date"));
     };
     let field = |id: &str| modal_field(i, id);

@@ -7,7 +7,8 @@ use serenity::all::{
 };
 
 use super::arrivals::reply_of;
-use super::{answer, Data, Error};
+use super::components::{Button, Component as _, Form};
+use super::{answer, commands, evidence, Data, Error};
 use app::meetings::NewThread;
 use domain::meeting::{Meeting, NewMeeting, Origin};
 
@@ -147,24 +148,32 @@ pub fn invite_url(application_id: u64) -> String {
     )
 }
 
+/// A button press, to the one handler of its kind (see `components.rs`).
 async fn component(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data) -> Result<(), Error> {
-    if !answer::button(ctx, i, data).await?
-        && !super::evidence::button(ctx, i, data).await?
-        && !super::commands::confirm_suggestion(ctx, i, data).await?
-    {
-        super::commands::confirm_forget(ctx, i, data).await?;
+    let Some((button, payload)) = Button::parse(&i.data.custom_id) else {
+        tracing::warn!(custom_id = %i.data.custom_id, "a button this version does not know");
+        return Ok(());
+    };
+    match button {
+        Button::Answer => answer::button(ctx, i, data, payload).await,
+        Button::Evidence => evidence::button(ctx, i, data, payload).await,
+        Button::Suggestion => commands::confirm_suggestion(ctx, i, data, payload).await,
+        Button::Forget => commands::confirm_forget(ctx, i, data, payload).await,
     }
-    Ok(())
 }
 
+/// A form's submission, to the one handler of its kind.
 async fn modal(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Result<(), Error> {
-    if !answer::submit(ctx, i, data).await?
-        && !super::evidence::submit(ctx, i, data).await?
-        && !super::commands::submit_suggestion(ctx, i, data).await?
-    {
-        super::commands::submit_edit(ctx, i, data).await?;
+    let Some((form, payload)) = Form::parse(&i.data.custom_id) else {
+        tracing::warn!(custom_id = %i.data.custom_id, "a form this version does not know");
+        return Ok(());
+    };
+    match form {
+        Form::Answer => answer::submit(ctx, i, data, payload).await,
+        Form::Evidence => evidence::submit(ctx, i, data, payload).await,
+        Form::NewInsight => commands::submit_suggestion(ctx, i, data, payload).await,
+        Form::EditInsight => commands::submit_edit(ctx, i, data, payload).await,
     }
-    Ok(())
 }
 
 /// A scheduled event that became active gets a thread in the guild's

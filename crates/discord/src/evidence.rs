@@ -8,18 +8,16 @@ use serenity::all::{
 };
 
 use super::answer::modal_field;
+use super::components::{Button, Component as _, Form};
 use super::{Data, Error};
 use app::App;
 use domain::answer::MAX_ANSWER_CHARS;
 use domain::challenge::Challenged;
 
-const BUTTON_PREFIX: &str = "evidence:";
-const FORM_PREFIX: &str = "evidence-form:";
-
 /// Asks in the answer's thread for its data, with the button (no pings but
 /// the author's).
 pub async fn ask(ctx: &SerenityContext, app: &App, c: &Challenged, text: &str) -> Result<(), Error> {
-    let button = CreateButton::new(format!("{BUTTON_PREFIX}{}", c.answer_id))
+    let button = CreateButton::new(Button::Evidence.id(&c.answer_id.to_string()))
         .label(app.prompts.texts.text("answers.evidence_button"))
         .style(ButtonStyle::Primary);
     let mut mentions = serenity::all::CreateAllowedMentions::new();
@@ -35,23 +33,21 @@ pub async fn ask(ctx: &SerenityContext, app: &App, c: &Challenged, text: &str) -
 }
 
 /// The Add evidence button: opens its form.
-pub async fn button(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data) -> Result<bool, Error> {
-    let Some(id) = i.data.custom_id.strip_prefix(BUTTON_PREFIX) else { return Ok(false) };
+pub async fn button(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data, id: &str) -> Result<(), Error> {
     let texts = &data.app.prompts.texts;
     let input = CreateInputText::new(InputTextStyle::Paragraph, texts.text("answers.evidence_label"), "evidence")
         .max_length(MAX_ANSWER_CHARS as u16)
         .required(true);
-    let modal = CreateModal::new(format!("{FORM_PREFIX}{id}"), texts.text("answers.evidence_title"))
+    let modal = CreateModal::new(Form::Evidence.id(id), texts.text("answers.evidence_title"))
         .components(vec![CreateActionRow::InputText(input)]);
     i.create_response(&ctx.http, CreateInteractionResponse::Modal(modal)).await?;
-    Ok(true)
+    Ok(())
 }
 
 /// The form's submission: validates the answer, or says what is missing
 /// and hands the text back.
-pub async fn submit(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Result<bool, Error> {
-    let Some(id) = i.data.custom_id.strip_prefix(FORM_PREFIX) else { return Ok(false) };
-    let (Ok(id), Some(guild)) = (id.parse::<i64>(), i.guild_id) else { return Ok(false) };
+pub async fn submit(ctx: &SerenityContext, i: &ModalInteraction, data: &Data, id: &str) -> Result<(), Error> {
+    let (Ok(id), Some(guild)) = (id.parse::<i64>(), i.guild_id) else { return Ok(()) };
     i.defer_ephemeral(&ctx.http).await?; // answered within 3 s whatever the database does
     let evidence = modal_field(i, "evidence");
     let reply = match data.app.add_evidence(guild.get(), id, &evidence).await {
@@ -65,5 +61,5 @@ pub async fn submit(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) ->
         },
     };
     i.edit_response(&ctx.http, reply).await?;
-    Ok(true)
+    Ok(())
 }

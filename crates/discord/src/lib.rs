@@ -5,6 +5,7 @@ mod answer;
 mod arrivals;
 mod backfill;
 mod commands;
+mod components;
 mod events;
 mod evidence;
 pub mod limits;

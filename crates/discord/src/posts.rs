@@ -7,11 +7,12 @@ use serenity::all::{
     RoleId, UserId,
 };
 
-use super::answer::{answer_button, post_button_id};
+use super::answer::{answer_button, button_id};
 use super::limits::{self, Embed};
 use app::jobs::Outgoing;
 use app::posts::RenderedPost;
 use app::scheduler::Poster;
+use domain::answer::AnswerRef;
 
 pub fn message(p: &RenderedPost) -> CreateMessage {
     let mut content = p.content.clone();
@@ -31,7 +32,7 @@ pub fn message(p: &RenderedPost) -> CreateMessage {
     CreateMessage::new()
         .content(limits::content(&content))
         .embed(embed)
-        .components(vec![answer_button(&p.button, &format!("p:{}", p.post.id), p.anonymous_button.as_deref())])
+        .components(vec![answer_button(&p.button, AnswerRef::Post(p.post.id), p.anonymous_button.as_deref())])
         .allowed_mentions(mentions)
         .nonce(Nonce::String(p.post.nonce.clone()))
         .enforce_nonce(true)
@@ -70,7 +71,7 @@ impl Poster for DiscordPoster {
     async fn find(&self, channel: u64, out: &Outgoing) -> anyhow::Result<Option<u64>> {
         let is_it = |m: &Message| match out {
             Outgoing::Insight(post) => {
-                let button = post_button_id(post.post.id);
+                let button = button_id(AnswerRef::Post(post.post.id), false);
                 m.components.iter().flat_map(|row| &row.components).any(|c| {
                     matches!(c, ActionRowComponent::Button(b) if matches!(&b.data, ButtonKind::NonLink { custom_id, .. } if *custom_id == button))
                 })

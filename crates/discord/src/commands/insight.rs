@@ -8,6 +8,7 @@ use serenity::all::{
 
 use super::{guild, is_manager, listing, manager_only, member_is_manager, reply_private, Context, Error};
 use crate::answer::modal_field;
+use crate::components::{Button, Component as _, Form};
 use crate::posts;
 use crate::Data;
 use app::import::ImportOptions;
@@ -17,10 +18,6 @@ use domain::insight::{EvidenceSource, Insight, InsightStatus, Segment, LIMITS};
 
 /// The largest feedback file `/insight import` takes.
 const MAX_IMPORT_BYTES: u32 = 2 * 1024 * 1024;
-
-const FORM_PREFIX: &str = "insight-add:";
-const EDIT_PREFIX: &str = "insight-edit:";
-const DRAFT_PREFIX: &str = "insight-draft:";
 
 /// The customer insights this server sees
 #[poise::command(
@@ -92,7 +89,7 @@ async fn add(
         let label = texts.text(&format!("suggestion_form.{id}_label"));
         CreateActionRow::InputText(CreateInputText::new(style, label, id).max_length(field_limit(id)).required(true))
     };
-    let id = format!("{FORM_PREFIX}{}:{}", EvidenceSource::from(source).as_str(), segment.trim());
+    let id = Form::NewInsight.id(&format!("{}:{}", EvidenceSource::from(source).as_str(), segment.trim()));
     let modal = CreateModal::new(id, texts.text("suggestion_form.title")).components(vec![
         input("title", InputTextStyle::Short),
         input("customer", InputTextStyle::Short),
@@ -144,7 +141,7 @@ async fn edit(
         let input = CreateInputText::new(style, label, field).max_length(field_limit(field)).required(true);
         CreateActionRow::InputText(input.value(value.as_str()))
     });
-    let form_id = format!("{EDIT_PREFIX}{id}:{}:{}", source.as_str(), segment.as_str());
+    let form_id = Form::EditInsight.id(&format!("{id}:{}:{}", source.as_str(), segment.as_str()));
     let modal = CreateModal::new(form_id, texts.render("replies.edit_form_title", minijinja::context! { id }))
         .components(rows.collect());
     let poise::Context::Application(a) = ctx else { return Ok(()) };
@@ -153,14 +150,13 @@ async fn edit(
 }
 
 /// The edit form's submission: managers only, checked again here.
-pub async fn submit_edit(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Result<bool, Error> {
-    let Some(rest) = i.data.custom_id.strip_prefix(EDIT_PREFIX) else { return Ok(false) };
-    let Some(guild) = i.guild_id else { return Ok(false) };
+pub async fn submit_edit(ctx: &SerenityContext, i: &ModalInteraction, data: &Data, rest: &str) -> Result<(), Error> {
+    let Some(guild) = i.guild_id else { return Ok(()) };
     i.defer_ephemeral(&ctx.http).await?; // answered within 3 s whatever the database does
     let app = &data.app;
     let mut parts = rest.splitn(3, ':');
-    let (Some(id), Some(source), Some(segment)) = (parts.next(), parts.next(), parts.next()) else { return Ok(false) };
-    let Ok(id) = id.parse::<i64>() else { return Ok(false) };
+    let (Some(id), Some(source), Some(segment)) = (parts.next(), parts.next(), parts.next()) else { return Ok(()) };
+    let Ok(id) = id.parse::<i64>() else { return Ok(()) };
     let text = if !member_is_manager(app, guild, i.member.as_ref()).await? {
         app.prompts.texts.text("errors.managers_only")
     } else {
@@ -173,7 +169,7 @@ pub async fn submit_edit(ctx: &SerenityContext, i: &ModalInteraction, data: &Dat
         }
     };
     i.edit_response(&ctx.http, EditInteractionResponse::new().content(text)).await?;
-    Ok(true)
+    Ok(())
 }
 
 /// What an insight form (add or edit) holds, with the source and segment
@@ -206,9 +202,13 @@ fn field_limit(field: &str) -> u16 {
 }
 
 /// The suggestion form's submission.
-pub async fn submit_suggestion(ctx: &SerenityContext, i: &ModalInteraction, data: &Data) -> Result<bool, Error> {
-    let Some(rest) = i.data.custom_id.strip_prefix(FORM_PREFIX) else { return Ok(false) };
-    let Some(guild) = i.guild_id else { return Ok(false) };
+pub async fn submit_suggestion(
+    ctx: &SerenityContext,
+    i: &ModalInteraction,
+    data: &Data,
+    rest: &str,
+) -> Result<(), Error> {
+    let Some(guild) = i.guild_id else { return Ok(()) };
     i.defer_ephemeral(&ctx.http).await?; // answered within 3 s whatever the database does
     let (source, segment) = rest.split_once(':').unwrap_or((rest, ""));
     let s = form_suggestion(i, source, segment);
@@ -220,7 +220,7 @@ pub async fn submit_suggestion(ctx: &SerenityContext, i: &ModalInteraction, data
         Err(e) => EditInteractionResponse::new().content(not_saved(texts, e)?),
     };
     i.edit_response(&ctx.http, reply).await?;
-    Ok(true)
+    Ok(())
 }
 
 /// "Insight #12 is live…" or "…waiting for a manager's review".
@@ -242,7 +242,7 @@ fn look_alikes_reply(texts: &app::prompts::Texts, draft: &str, look_alikes: &[In
     });
     let text = listing(texts.text("replies.look_alikes"), lines, texts.text("replies.more"));
     let button = |action: &str, style| {
-        CreateButton::new(format!("{DRAFT_PREFIX}{action}:{draft}"))
+        CreateButton::new(Button::Suggestion.id(&format!("{action}:{draft}")))
             .label(texts.text(&format!("replies.draft_{action}")))
             .style(style)
     };
@@ -251,8 +251,12 @@ fn look_alikes_reply(texts: &app::prompts::Texts, draft: &str, look_alikes: &[In
 }
 
 /// The buttons under a suggestion with look-alikes: only its author's press counts.
-pub async fn confirm_suggestion(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data) -> Result<bool, Error> {
-    let Some(rest) = i.data.custom_id.strip_prefix(DRAFT_PREFIX) else { return Ok(false) };
+pub async fn confirm_suggestion(
+    ctx: &SerenityContext,
+    i: &ComponentInteraction,
+    data: &Data,
+    rest: &str,
+) -> Result<(), Error> {
     i.defer(&ctx.http).await?; // answered within 3 s whatever the database does
     let app = &data.app;
     let by = i.user.id.get();
@@ -268,10 +272,10 @@ pub async fn confirm_suggestion(ctx: &SerenityContext, i: &ComponentInteraction,
             app.drop_suggestion(draft, by);
             app.prompts.texts.text("replies.draft_dropped")
         }
-        _ => return Ok(false),
+        _ => return Ok(()),
     };
     i.edit_response(&ctx.http, EditInteractionResponse::new().content(text).components(vec![])).await?;
-    Ok(true)
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]

@@ -8,7 +8,7 @@ use super::{guild, in_thread, reply_private, Context, Error};
 use crate::answer::answer_button;
 use crate::limits;
 use app::{App, UserError};
-use domain::answer::{clean_text, shows_anything};
+use domain::answer::{clean_text, shows_anything, AnswerRef};
 use domain::insight::Segment;
 use domain::meeting::{Meeting, NewMeeting, Origin};
 use minijinja::context;
@@ -88,7 +88,7 @@ pub async fn post_prompt(http: &Http, app: &App, meeting: &Meeting) -> Result<()
     let texts = &app.prompts.texts;
     let anonymous = app.settings(meeting.body.guild_id).await?.anonymous_answers;
     let anonymous = anonymous.then(|| texts.text("answer_modal.anonymous_button"));
-    let buttons = answer_button(&texts.text("meeting.button"), &format!("m:{}", meeting.id), anonymous.as_deref());
+    let buttons = answer_button(&texts.text("meeting.button"), AnswerRef::Meeting(meeting.id), anonymous.as_deref());
     let message = CreateMessage::new().content(limits::content(&app.prompt_text(meeting))).components(vec![buttons]);
     let posted = ChannelId::new(meeting.body.thread_id).send_message(http, message).await?;
     app.record_prompt(meeting.id, posted.id.get()).await

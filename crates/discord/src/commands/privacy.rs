@@ -6,9 +6,8 @@ use serenity::all::{
 };
 
 use super::{guild, Context, Error};
+use crate::components::{Button, Component as _};
 use crate::Data;
-
-const FORGET_PREFIX: &str = "privacy-forget:";
 
 /// What Advocate stores about you, and deleting it
 #[poise::command(slash_command, guild_only, subcommands("show", "forget"), subcommand_required)]
@@ -46,7 +45,7 @@ async fn show(ctx: Context<'_>) -> Result<(), Error> {
 #[poise::command(slash_command, guild_only)]
 async fn forget(ctx: Context<'_>) -> Result<(), Error> {
     let texts = &ctx.data().app.prompts.texts;
-    let confirm = CreateButton::new(format!("{FORGET_PREFIX}{}", ctx.author().id))
+    let confirm = CreateButton::new(Button::Forget.id(&ctx.author().id.to_string()))
         .label(texts.text("replies.forget_button"))
         .style(ButtonStyle::Danger);
     let reply = poise::CreateReply::default()
@@ -58,8 +57,12 @@ async fn forget(ctx: Context<'_>) -> Result<(), Error> {
 }
 
 /// The confirmation button: only the person who asked can press it.
-pub async fn confirm_forget(ctx: &SerenityContext, i: &ComponentInteraction, data: &Data) -> Result<bool, Error> {
-    let Some(user) = i.data.custom_id.strip_prefix(FORGET_PREFIX) else { return Ok(false) };
+pub async fn confirm_forget(
+    ctx: &SerenityContext,
+    i: &ComponentInteraction,
+    data: &Data,
+    user: &str,
+) -> Result<(), Error> {
     i.defer(&ctx.http).await?; // answered within 3 s whatever the database does
     let text = match (i.guild_id, user == i.user.id.to_string()) {
         (Some(guild), true) => {
@@ -70,5 +73,5 @@ pub async fn confirm_forget(ctx: &SerenityContext, i: &ComponentInteraction, dat
         _ => data.app.prompts.texts.text("errors.not_the_asker"),
     };
     i.edit_response(&ctx.http, EditInteractionResponse::new().content(text).components(vec![])).await?;
-    Ok(true)
+    Ok(())
 }
