@@ -66,13 +66,15 @@ pub struct Store {
     pool: Pool,
     /// Groups concurrent answer and reaction writes into shared transactions.
     writer: writer::Writer,
+    /// The fault its SQLite connections are given (tests only).
+    #[cfg(feature = "testing")]
     fault: Arc<AtomicU8>,
 }
 
 /// A fault a test inflicts on a SQLite store, without root: SQLite's
 /// limits are per connection, so it is applied to each connection as the
-/// pool hands it out.
-#[doc(hidden)]
+/// pool hands it out. Only with the `testing` feature.
+#[cfg(feature = "testing")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SqliteFault {
     None = 0,
@@ -298,7 +300,12 @@ impl Store {
         } else {
             anyhow::bail!("DATABASE_URL `{shown}` must start with sqlite: or postgres://, e.g. sqlite:advocate.db");
         };
-        Ok(Store { writer: writer::Writer::spawn(writer_pool), pool, fault })
+        Ok(Store {
+            writer: writer::Writer::spawn(writer_pool),
+            pool,
+            #[cfg(feature = "testing")]
+            fault,
+        })
     }
 
     /// Opens a database that must exist and be up to date, for a command
@@ -319,7 +326,7 @@ impl Store {
 
     /// Tests: makes the SQLite database full or read-only for this
     /// store's connections, or clears that again.
-    #[doc(hidden)]
+    #[cfg(feature = "testing")]
     pub fn inflict(&self, fault: SqliteFault) {
         self.fault.store(fault as u8, Ordering::SeqCst);
     }
