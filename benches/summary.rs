@@ -7,9 +7,10 @@
 
 use std::time::{Duration, Instant};
 
+use domain::query::WeekScope;
 use domain::summary::summarize;
 use domain::time::Zone;
-use store::{Store, WeekScope};
+use store::Store;
 
 #[path = "../tests/common/mod.rs"]
 mod common;

@@ -106,7 +106,7 @@ async fn a_new_guild_gets_defaults_and_keeps_its_changes() {
 /// back, has it worked out again at the next tick.
 #[tokio::test]
 async fn only_guilds_due_are_read_and_changes_make_a_guild_due_again() {
-    use store::Scheduled::{DailyPost, Summary};
+    use domain::calendar::Scheduled::{DailyPost, Summary};
     for db in common::stores().await {
         let s = &db.store;
         let (defaults, now) = (Defaults::default(), t("2026-11-25T08:00:00Z"));
@@ -843,7 +843,7 @@ async fn the_weeks_numbers_are_counted_by_the_database() {
         let drew = s.insight_activity(GUILD).await.unwrap();
         assert_eq!(drew, [(id, 1, 2, 1)], "{}: the insight's post, its reactions and answer", db.backend);
         assert!(s.insight_activity(GUILD + 1).await.unwrap().is_empty(), "{}: not another guild's", db.backend);
-        let scope = store::WeekScope::new(
+        let scope = domain::query::WeekScope::new(
             GUILD,
             now - SignedDuration::from_hours(1),
             now + SignedDuration::from_hours(1),
@@ -866,7 +866,7 @@ async fn the_weeks_numbers_are_counted_by_the_database() {
         let quoted: Vec<(&str, usize)> =
             summary.quotes.iter().map(|q| (q.user_id.as_str(), q.text.chars().count())).collect();
         assert_eq!(quoted, [("1", 281), ("7", 13)], "{}: each person's most substantial, evidence only", db.backend);
-        let every = |channel_id| store::AnswerFilter {
+        let every = |channel_id| domain::query::AnswerFilter {
             guild_id: GUILD,
             start: scope.start,
             end: scope.end,
@@ -877,7 +877,7 @@ async fn the_weeks_numbers_are_counted_by_the_database() {
         assert_eq!(listed.len(), 4, "{}: the CSV has every answer", db.backend);
         // One channel's summary counts only what was given there.
         for (channel, answers, quotes) in [(10, 4, 2), (11, 0, 0)] {
-            let scope = store::WeekScope { channel_id: Some(channel), ..scope };
+            let scope = domain::query::WeekScope { channel_id: Some(channel), ..scope };
             let summary = domain::summary::summarize(&s.week_data(&scope).await.unwrap());
             let h = &summary.headline;
             assert_eq!((h.answers, h.meetings, summary.quotes.len()), (answers, answers / 2, quotes), "{}", db.backend);
@@ -892,7 +892,7 @@ async fn the_weeks_numbers_are_counted_by_the_database() {
 /// cursor without repeats or gaps.
 #[tokio::test]
 async fn the_explorer_filters_answers_and_pages_through_them() {
-    use store::AnswerFilter;
+    use domain::query::AnswerFilter;
     for db in common::stores().await {
         let s = &db.store;
         s.migrate().await.unwrap();
@@ -1043,7 +1043,7 @@ async fn the_summary_counts_equal_the_answers_through_every_change() {
             let (tallied, live) = (common::count(test_db, tallied).await, common::count(test_db, live).await);
             assert_eq!(tallied, live, "{}: {step}", test_db.backend);
             for channel in [None, Some(10), Some(12), Some(13)] {
-                let scope = store::WeekScope::new(GUILD, start, end, zone, channel);
+                let scope = domain::query::WeekScope::new(GUILD, start, end, zone, channel);
                 let data = s.week_data(&scope).await.unwrap();
                 let tallied = data.answer_groups.iter().fold([0; 5], |n, g| {
                     let smb = if g.segments == ["smb"] { g.answers } else { 0 };
@@ -1055,8 +1055,13 @@ async fn the_summary_counts_equal_the_answers_through_every_change() {
                         n[4] + smb,
                     ]
                 });
-                let filter =
-                    store::AnswerFilter { guild_id: GUILD, start, end, channel_id: channel, ..Default::default() };
+                let filter = domain::query::AnswerFilter {
+                    guild_id: GUILD,
+                    start,
+                    end,
+                    channel_id: channel,
+                    ..Default::default()
+                };
                 let rows = s.answers_matching(&filter, None, 1000).await.unwrap();
                 let count =
                     |f: &dyn Fn(&domain::summary::AnswerRow) -> bool| rows.iter().filter(|a| f(a)).count() as i64;
@@ -1129,8 +1134,13 @@ async fn quotes_are_three_people_however_many_answers_one_gives() {
             a.body = body;
             s.log_answer(&a).await.unwrap().unwrap();
         }
-        let scope =
-            store::WeekScope::new(GUILD, now, now + SignedDuration::from_hours(1), &domain::time::Zone::utc(), None);
+        let scope = domain::query::WeekScope::new(
+            GUILD,
+            now,
+            now + SignedDuration::from_hours(1),
+            &domain::time::Zone::utc(),
+            None,
+        );
         let summary = domain::summary::summarize(&s.week_data(&scope).await.unwrap());
         let quoted: Vec<(&str, &str)> =
             summary.quotes.iter().map(|q| (q.user_id.as_str(), q.text.split(':').next().unwrap())).collect();

@@ -103,7 +103,7 @@ pub async fn headline(
     start: jiff::Timestamp,
     end: jiff::Timestamp,
 ) -> domain::summary::Headline {
-    let scope = store::WeekScope::new(guild_id, start, end, &domain::time::Zone::utc(), None);
+    let scope = domain::query::WeekScope::new(guild_id, start, end, &domain::time::Zone::utc(), None);
     domain::summary::summarize(&store.week_data(&scope).await.unwrap()).headline
 }
 

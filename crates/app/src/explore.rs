@@ -7,9 +7,9 @@ use serde::Deserialize;
 use super::report::spreadsheet_text;
 use super::App;
 use domain::period::Period;
+use domain::query::AnswerFilter;
 use domain::summary::AnswerRow;
 use domain::time::IsoWeek;
-use store::AnswerFilter;
 
 /// Answers on one page of the explorer.
 pub const PAGE: usize = 50;

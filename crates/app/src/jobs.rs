@@ -14,11 +14,11 @@ use tokio::sync::mpsc;
 use super::posts::RenderedPost;
 use super::report::Summary;
 use super::App;
+use domain::calendar::Scheduled;
 use domain::post::{Claim, InsightPost, PostKind, PostSlot};
 use domain::rotation::next_insight;
 use domain::settings::{GuildSettings, InsightChannel};
 use domain::time::IsoWeek;
-use store::Scheduled;
 
 /// What a job sends.
 pub enum Outgoing {

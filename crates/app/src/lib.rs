@@ -38,9 +38,10 @@ use self::inflight::Inflight;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::prompts::Prompts;
+use domain::calendar::Scheduled;
 use domain::classify::{Patterns, Signal};
 use domain::settings::{ChannelPurpose, Defaults, GuildSettings};
-use store::{Scheduled, Store};
+use store::Store;
 
 /// Shared state behind every entry point.
 #[derive(Clone, Debug)]

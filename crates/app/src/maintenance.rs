@@ -4,7 +4,7 @@
 use jiff::SignedDuration;
 
 use super::App;
-use store::{Forgotten, PersonalData};
+use domain::privacy::{Forgotten, PersonalData};
 
 /// Days a removed guild's data is kept, in case the bot is re-added.
 pub const REMOVED_GUILD_GRACE_DAYS: i64 = 30;

@@ -11,12 +11,14 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::prompts::holidays::Holidays;
+use domain::calendar::Scheduled;
 use domain::calendar::Skip;
 use domain::period::Period;
+use domain::query::{AnswerFilter, WeekScope};
 use domain::settings::{Defaults, GuildSettings};
 use domain::summary::{summarize, DayOffRow, Headline, ReachCounts, WeekSummary};
 use domain::time::{IsoWeek, Zone};
-use store::{AnswerFilter, Scheduled, Store, WeekScope};
+use store::Store;
 
 /// Weekly summaries computed at once for a series of weeks.
 const WEEKS_AT_ONCE: usize = 2;

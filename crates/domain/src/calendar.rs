@@ -7,6 +7,13 @@ use jiff::civil::Date;
 
 use super::period::parse_date;
 
+/// A guild's scheduled jobs, each with its own next due time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheduled {
+    DailyPost,
+    Summary,
+}
+
 /// The longest range one skip may cover.
 pub const MAX_SKIP_DAYS: i32 = 366;
 

@@ -13,6 +13,8 @@ pub mod meeting;
 pub mod outcome;
 pub mod period;
 pub mod post;
+pub mod privacy;
+pub mod query;
 pub mod reaction;
 pub mod rotation;
 pub mod settings;

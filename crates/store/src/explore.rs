@@ -1,28 +1,10 @@
 //! The answers explorer: a guild's answers filtered any way, newest
 //! first, a page at a time (or all of them, for an export).
 
-use jiff::Timestamp;
-
 use super::report::{AnswerSql, ANSWER_COLUMNS};
 use super::{db_id, ms, on_pool, Result, Store};
+use domain::query::AnswerFilter;
 use domain::summary::AnswerRow;
-
-/// Which answers to show; `None` leaves a field unfiltered.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AnswerFilter {
-    pub guild_id: u64,
-    pub start: Timestamp,
-    pub end: Timestamp,
-    /// Given in this channel's meetings or on its posts.
-    pub channel_id: Option<u64>,
-    pub segment: Option<String>,
-    pub impact: Option<String>,
-    pub evidence: Option<bool>,
-    pub assumption: Option<bool>,
-    pub user_id: Option<u64>,
-    /// Words the answer contains, in any case.
-    pub text: Option<String>,
-}
 
 /// `text` inside a LIKE pattern, its wildcards taken literally.
 fn like(text: &str) -> String {

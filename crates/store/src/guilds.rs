@@ -1,7 +1,7 @@
 //! Guild settings and the channels a guild assigns to insights and meetings.
 
 use super::{db_id, from_db_id, from_ms, ms, on_pool, Result, Store};
-use domain::calendar::{Pause, Skip};
+use domain::calendar::{Pause, Scheduled, Skip};
 use domain::classify::Signal;
 use domain::insight::Segment;
 use domain::settings::{ChannelPurpose, Defaults, GuildListing, GuildSettings, InsightChannel};
@@ -81,24 +81,16 @@ fn extra(s: &GuildSettings, signal: Signal) -> Option<String> {
     s.extra_patterns.iter().find(|(k, _)| *k == signal).map(|(_, p)| p.clone())
 }
 
-/// A guild's scheduled jobs, each with its own next due time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scheduled {
-    DailyPost,
-    Summary,
-}
-
-impl Scheduled {
-    fn column(self) -> &'static str {
-        match self {
-            Scheduled::DailyPost => "daily_due_at",
-            Scheduled::Summary => "summary_due_at",
-        }
+/// The column that holds a job's next due time.
+fn due_column(job: Scheduled) -> &'static str {
+    match job {
+        Scheduled::DailyPost => "daily_due_at",
+        Scheduled::Summary => "summary_due_at",
     }
 }
 
 pub(super) fn due_guilds_sql(job: Scheduled) -> String {
-    format!("SELECT guild_id FROM guilds WHERE left_at IS NULL AND {} <= $1", job.column())
+    format!("SELECT guild_id FROM guilds WHERE left_at IS NULL AND {} <= $1", due_column(job))
 }
 
 impl Store {
@@ -277,7 +269,7 @@ impl Store {
 
     /// When the guild's `job` is due next.
     pub async fn set_due(&self, guild_id: u64, job: Scheduled, at: Timestamp) -> Result<()> {
-        let sql = format!("UPDATE guilds SET {} = $2 WHERE guild_id = $1", job.column());
+        let sql = format!("UPDATE guilds SET {} = $2 WHERE guild_id = $1", due_column(job));
         on_pool!(self, p => sqlx::query(&sql).bind(db_id(guild_id)).bind(ms(at)).execute(p).await.map(|_| ()))
     }
 

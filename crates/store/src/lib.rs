@@ -31,11 +31,8 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use batch::SQLITE_WRITER_SETUP;
-pub use explore::AnswerFilter;
-pub use guilds::Scheduled;
 pub use insights::LibrarySync;
-pub use privacy::{Forget, Forgotten, PersonalData, GUILD_TABLES, PERSON_COLUMNS};
-pub use report::WeekScope;
+pub use privacy::{Forget, GUILD_TABLES, PERSON_COLUMNS};
 pub use sign_in::Holder;
 
 pub type Result<T> = std::result::Result<T, sqlx::Error>;
@@ -247,8 +244,8 @@ pub fn per_event_queries() -> Vec<(&'static str, String)> {
         ("remove a reaction", reactions::REMOVE.into()),
         ("remember an early removal", reactions::REMEMBER_REMOVAL.into()),
         ("a post in flight", posts::IN_FLIGHT.into()),
-        ("guilds whose daily post is due", guilds::due_guilds_sql(Scheduled::DailyPost)),
-        ("guilds whose summary is due", guilds::due_guilds_sql(Scheduled::Summary)),
+        ("guilds whose daily post is due", guilds::due_guilds_sql(domain::calendar::Scheduled::DailyPost)),
+        ("guilds whose summary is due", guilds::due_guilds_sql(domain::calendar::Scheduled::Summary)),
         ("follow-ups to remind", follow_ups::UNREMINDED.into()),
         ("customers waiting on follow-ups", follow_ups::WAITING.into()),
         ("validate challenges by reply", batch::validate_sql(&batch::sqlite_new_answers())),

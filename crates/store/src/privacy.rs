@@ -2,37 +2,10 @@
 //! the guild's retention period, and after the bot leaves a guild.
 
 use jiff::Timestamp;
-use serde::Serialize;
 
 use super::tallies::HOUR_MS;
 use super::{db_id, from_db_id, ms, on_pool, Result, Store};
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, sqlx::FromRow)]
-pub struct StoredAnswer {
-    pub id: i64,
-    pub body: String,
-    pub impact: String,
-    pub segments: String,
-    pub via: String,
-    pub created_at: i64,
-    pub deleted_at: Option<i64>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, sqlx::FromRow)]
-pub struct StoredReaction {
-    pub message_id: i64,
-    pub emoji: String,
-    pub added_at: i64,
-    pub removed_at: Option<i64>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, sqlx::FromRow)]
-pub struct StoredFollowUp {
-    pub id: i64,
-    pub body: String,
-    pub status: String,
-    pub due_date: Option<String>,
-}
+use domain::privacy::{Forgotten, PersonalData, StoredAnswer, StoredFollowUp, StoredReaction};
 
 /// What `/privacy forget` does to a column that names a person.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,28 +60,18 @@ pub const GUILD_TABLES: [&str; 16] = [
     "guilds",
 ];
 
-/// Everything stored about one person in one guild.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct PersonalData {
-    pub guild_id: String,
-    pub user_id: String,
-    pub answers: Vec<StoredAnswer>,
-    pub reactions: Vec<StoredReaction>,
-    pub follow_ups_owned: Vec<StoredFollowUp>,
-    pub follow_ups_created: Vec<StoredFollowUp>,
-    pub meetings_hosted: i64,
-    pub insights_added: i64,
-    /// Rows that name the person, per `table.column` (every one of
-    /// [`PERSON_COLUMNS`]).
-    pub mentions: std::collections::BTreeMap<String, i64>,
+type AnswerTuple = (i64, String, String, String, String, i64, Option<i64>);
+
+fn stored_answer((id, body, impact, segments, via, created_at, deleted_at): AnswerTuple) -> StoredAnswer {
+    StoredAnswer { id, body, impact, segments, via, created_at, deleted_at }
 }
 
-/// What forgetting removed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Forgotten {
-    pub answers: u64,
-    pub reactions: u64,
-    pub follow_ups: u64,
+fn stored_reaction((message_id, emoji, added_at, removed_at): (i64, String, i64, Option<i64>)) -> StoredReaction {
+    StoredReaction { message_id, emoji, added_at, removed_at }
+}
+
+fn stored_follow_up((id, body, status, due_date): (i64, String, String, Option<String>)) -> StoredFollowUp {
+    StoredFollowUp { id, body, status, due_date }
 }
 
 impl Store {
@@ -134,10 +97,10 @@ impl Store {
                 insights_added: mentions["insights.added_by"],
                 guild_id: guild_id.to_string(),
                 user_id: user_id.to_string(),
-                answers: sqlx::query_as(answers).bind(g).bind(u).fetch_all(p).await?,
-                reactions: sqlx::query_as(reactions).bind(g).bind(u).fetch_all(p).await?,
-                follow_ups_owned: sqlx::query_as(owned).bind(g).bind(u).fetch_all(p).await?,
-                follow_ups_created: sqlx::query_as(created).bind(g).bind(u).fetch_all(p).await?,
+                answers: sqlx::query_as(answers).bind(g).bind(u).fetch_all(p).await?.into_iter().map(stored_answer).collect(),
+                reactions: sqlx::query_as(reactions).bind(g).bind(u).fetch_all(p).await?.into_iter().map(stored_reaction).collect(),
+                follow_ups_owned: sqlx::query_as(owned).bind(g).bind(u).fetch_all(p).await?.into_iter().map(stored_follow_up).collect(),
+                follow_ups_created: sqlx::query_as(created).bind(g).bind(u).fetch_all(p).await?.into_iter().map(stored_follow_up).collect(),
                 mentions,
             })
         })

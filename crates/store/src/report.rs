@@ -3,41 +3,13 @@
 
 use std::collections::BTreeSet;
 
-use jiff::civil::Date;
-use jiff::Timestamp;
-
 use super::tallies::{counted_groups_sql, hours_and_rest, tallied_groups_sql};
 use super::{db_id, from_db_id, ms, on_pool, Result, Store};
 use domain::challenge::ChallengeCounts;
 use domain::link::discord_link;
 use domain::outcome::OutcomeCounts;
+use domain::query::WeekScope;
 use domain::summary::{AnswerGroup, AnswerRow, FollowUpRow, Impact, MeetingRow, ReachCounts, WeekData, QUOTE_CHARS};
-use domain::time::Zone;
-
-/// The week `[start, end)` of a guild, optionally only one channel's.
-#[derive(Clone, Copy, Debug)]
-pub struct WeekScope {
-    pub guild_id: u64,
-    pub start: Timestamp,
-    pub end: Timestamp,
-    pub first_day: Date,
-    pub last_day: Date,
-    pub channel_id: Option<u64>,
-}
-
-impl WeekScope {
-    /// The window `[start, end)` of a guild in its zone.
-    pub fn new(guild_id: u64, start: Timestamp, end: Timestamp, zone: &Zone, channel_id: Option<u64>) -> WeekScope {
-        WeekScope {
-            guild_id,
-            start,
-            end,
-            first_day: zone.date_of(start),
-            last_day: zone.last_date_before(end),
-            channel_id,
-        }
-    }
-}
 
 #[derive(sqlx::FromRow)]
 pub(super) struct AnswerSql {
