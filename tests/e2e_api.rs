@@ -4,13 +4,9 @@
 mod common;
 
 use common::bot::{eventually, Harness};
+use common::team::command;
 use fake_discord::Command;
 use serde_json::{json, Value};
-
-async fn command(h: &Harness, user: u64, channel: u64, command: Command) -> String {
-    let i = h.fake.slash(user, channel, &command).unwrap();
-    h.fake.response_message(i).await.unwrap().content
-}
 
 fn token_in(reply: &str) -> String {
     let found = regex::Regex::new(r"`(adv_[0-9a-f]{64})`").unwrap().captures(reply);
@@ -93,12 +89,12 @@ async fn tokens_read_their_guild_ingest_feedback_and_match_the_openapi_document(
         let create = |name: &str, scope: &str| {
             Command::new("setup").sub("api-token").sub("create").opt("name", name).opt("scope", scope)
         };
-        let refused = command(&h, sam, product, create("mine", "read")).await;
+        let refused = command(&h, sam, product, create("mine", "read")).await.content;
         assert!(refused.contains("for managers"), "{refused}");
-        let read = token_in(&command(&h, dana, product, create("dashboards", "read")).await);
-        let ingest = token_in(&command(&h, dana, product, create("helpdesk", "ingest")).await);
-        let foreign = token_in(&command(&h, dana, other_channel, create("elsewhere", "read")).await);
-        let listed = command(&h, dana, product, Command::new("setup").sub("api-token").sub("list")).await;
+        let read = token_in(&command(&h, dana, product, create("dashboards", "read")).await.content);
+        let ingest = token_in(&command(&h, dana, product, create("helpdesk", "ingest")).await.content);
+        let foreign = token_in(&command(&h, dana, other_channel, create("elsewhere", "read")).await.content);
+        let listed = command(&h, dana, product, Command::new("setup").sub("api-token").sub("list")).await.content;
         assert!(listed.contains("dashboards") && listed.contains("helpdesk") && !listed.contains("adv_"), "{listed}");
 
         let api = Caller { client: reqwest::Client::new(), base: format!("http://{}", h.http_addr().unwrap()) };
@@ -179,11 +175,12 @@ async fn tokens_read_their_guild_ingest_feedback_and_match_the_openapi_document(
 
         // Revoked tokens stop at once; a burst beyond the limit gets 429 and Retry-After.
         let id = token_number(&listed, "dashboards");
-        let revoked =
-            command(&h, dana, product, Command::new("setup").sub("api-token").sub("revoke").opt("id", id)).await;
+        let revoked = command(&h, dana, product, Command::new("setup").sub("api-token").sub("revoke").opt("id", id))
+            .await
+            .content;
         assert!(revoked.contains("revoked"), "{revoked}");
         assert_eq!(api.call("GET", &format!("{g}/insights"), Some(&read), None).await.0, 401);
-        let busy = token_in(&command(&h, dana, product, create("busy", "read")).await);
+        let busy = token_in(&command(&h, dana, product, create("busy", "read")).await.content);
         let mut limited = None;
         for _ in 0..40 {
             let (status, headers, _) = api.call("GET", &format!("{g}/follow-ups"), Some(&busy), None).await;

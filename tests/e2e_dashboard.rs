@@ -4,49 +4,26 @@
 mod common;
 
 use common::bot::{eventually, Harness};
+use common::team::{command, Team};
 use fake_discord::Command;
 use jiff::SignedDuration;
 use reqwest::header::{HeaderMap, CONTENT_SECURITY_POLICY, COOKIE, LOCATION, SET_COOKIE};
 
-struct Team {
-    dana: u64,
-    alex: u64,
-    sam: u64,
-    guild: u64,
-    other_guild: u64,
-    product: u64,
-}
-
-async fn command(h: &Harness, user: u64, channel: u64, command: Command) -> fake_discord::state::Message {
-    let i = h.fake.slash(user, channel, &command).unwrap();
-    h.fake.response_message(i).await.unwrap()
-}
-
 /// Dana owns Acme, Alex holds its manager role, Sam is a member; Dana
 /// also owns another guild. A meeting this week has three answers.
 async fn team(h: &Harness) -> Team {
-    let dana = h.fake.add_user("Dana");
-    let alex = h.fake.add_user("Alex");
-    let sam = h.fake.add_user("Sam");
-    let guild = h.fake.add_guild("Acme", dana).unwrap();
-    let leads = h.fake.add_role(guild, "leads", 0);
-    h.fake.join(guild, alex, &[leads]);
-    h.fake.join(guild, sam, &[]);
-    let product = h.fake.add_channel(guild, "product").unwrap();
-    let other_guild = h.fake.add_guild("Other", dana).unwrap();
-    let set = Command::new("setup").sub("set").opt("setting", "manager_role").opt("value", leads.to_string());
-    command(h, dana, product, set).await;
-    command(h, dana, product, Command::new("meeting").sub("start").opt("topic", "Checkout")).await;
-    let thread = h.fake.threads_in(product)[0].id;
-    h.fake.say(alex, thread, "Support saw 12 tickets about #enterprise checkout").unwrap();
-    h.fake.say(sam, thread, "I think nobody will notice").unwrap();
-    h.fake.say(dana, thread, "Churn data says 3% of #smb left over it").unwrap();
+    let t = Team::add(h, ["Dana", "Alex", "Sam"], "product").with_manager_role(h).await;
+    command(h, t.owner, t.channel, Command::new("meeting").sub("start").opt("topic", "Checkout")).await;
+    let thread = h.fake.threads_in(t.channel)[0].id;
+    h.fake.say(t.lead, thread, "Support saw 12 tickets about #enterprise checkout").unwrap();
+    h.fake.say(t.member, thread, "I think nobody will notice").unwrap();
+    h.fake.say(t.owner, thread, "Churn data says 3% of #smb left over it").unwrap();
     let meeting = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap();
     eventually("three answers", || async {
         (h.db.store.meeting_stats(meeting.id).await.unwrap().answers == 3).then_some(())
     })
     .await;
-    Team { dana, alex, sam, guild, other_guild, product }
+    t
 }
 
 /// The sign-in link in a `/dashboard` reply.
@@ -134,10 +111,10 @@ async fn a_manager_signs_in_from_discord_once_and_sees_the_guilds_numbers() {
         h.start_bot(true).await;
         let t = team(&h).await;
 
-        let refused = command(&h, t.sam, t.product, Command::new("dashboard")).await;
+        let refused = command(&h, t.member, t.channel, Command::new("dashboard")).await;
         assert!(refused.ephemeral() && refused.content.contains("for managers"), "{}", refused.content);
 
-        let reply = command(&h, t.alex, t.product, Command::new("dashboard")).await;
+        let reply = command(&h, t.lead, t.channel, Command::new("dashboard")).await;
         assert!(reply.ephemeral(), "a sign-in link is never public");
         let link = link_in(&reply.content);
         let mut browser = Browser::new(&h);
@@ -206,7 +183,7 @@ async fn a_manager_signs_in_from_discord_once_and_sees_the_guilds_numbers() {
         let out = browser.post("/sign-out", &[("csrf", &csrf_in(&overview.body))]).await;
         assert_eq!(out.status, 303);
         assert_eq!(browser.get(&format!("/guilds/{}", t.guild)).await.status, 401);
-        let _ = t.dana;
+        let _ = t.owner;
         h.finish().await;
     }
 }
@@ -218,13 +195,13 @@ async fn links_expire_and_a_demoted_manager_loses_access_within_minutes() {
     h.start_bot(true).await;
     let t = team(&h).await;
 
-    let late = link_in(&command(&h, t.alex, t.product, Command::new("dashboard")).await.content);
+    let late = link_in(&command(&h, t.lead, t.channel, Command::new("dashboard")).await.content);
     h.clock.advance(SignedDuration::from_mins(11));
     let expired = Browser::new(&h).sign_in(&late).await;
     assert_eq!(expired.status, 403);
     assert!(expired.body.contains("dashboard in Discord for a new one"), "{}", expired.body);
 
-    let link = link_in(&command(&h, t.alex, t.product, Command::new("dashboard")).await.content);
+    let link = link_in(&command(&h, t.lead, t.channel, Command::new("dashboard")).await.content);
     let mut browser = Browser::new(&h);
     assert_eq!(browser.sign_in(&link).await.status, 303);
     let overview = format!("/guilds/{}", t.guild);
@@ -240,7 +217,7 @@ async fn links_expire_and_a_demoted_manager_loses_access_within_minutes() {
         assert_eq!(page.status, 404, "{method} {path}");
     }
 
-    h.fake.join(t.guild, t.alex, &[]); // Alex loses the manager role
+    h.fake.join(t.guild, t.lead, &[]); // Alex loses the manager role
     h.clock.advance(SignedDuration::from_mins(4));
     let refused = browser.get(&overview).await;
     assert_eq!(refused.status, 403, "{}", refused.body);
@@ -258,7 +235,7 @@ async fn links_expire_and_a_demoted_manager_loses_access_within_minutes() {
     }
 
     // Sessions end after 12 hours.
-    let dana = link_in(&command(&h, t.dana, t.product, Command::new("dashboard")).await.content);
+    let dana = link_in(&command(&h, t.owner, t.channel, Command::new("dashboard")).await.content);
     let mut owner = Browser::new(&h);
     assert_eq!(owner.sign_in(&dana).await.status, 303);
     assert_eq!(owner.get(&overview).await.status, 200);
@@ -269,7 +246,7 @@ async fn links_expire_and_a_demoted_manager_loses_access_within_minutes() {
 
 /// Signs in a manager of the team's guild.
 async fn signed_in_manager(h: &Harness, t: &Team) -> Browser {
-    let link = link_in(&command(h, t.alex, t.product, Command::new("dashboard")).await.content);
+    let link = link_in(&command(h, t.lead, t.channel, Command::new("dashboard")).await.content);
     let mut browser = Browser::new(h);
     assert_eq!(browser.sign_in(&link).await.status, 303);
     browser
@@ -281,8 +258,8 @@ async fn the_answers_explorer_filters_and_exports_exactly_what_it_shows() {
     let mut h = Harness::with_settings(common::sqlite().await, "2026-11-23T10:00:00Z", &settings).await;
     h.start_bot(true).await;
     let t = team(&h).await;
-    let thread = h.fake.threads_in(t.product)[0].id;
-    h.fake.say(t.sam, thread, "=SUM(A1) <script>alert(1)</script> #enterprise").unwrap();
+    let thread = h.fake.threads_in(t.channel)[0].id;
+    h.fake.say(t.member, thread, "=SUM(A1) <script>alert(1)</script> #enterprise").unwrap();
     eventually("the fourth answer", || async {
         let meeting = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap();
         (h.db.store.meeting_stats(meeting.id).await.unwrap().answers == 4).then_some(())
@@ -322,15 +299,15 @@ async fn a_manager_closes_follow_ups_and_reviews_insights_from_the_pages() {
     let mut h = Harness::with_settings(common::sqlite().await, "2026-11-23T10:00:00Z", &settings).await;
     h.start_bot(true).await;
     let t = team(&h).await;
-    let thread = h.fake.threads_in(t.product)[0].id;
-    h.fake.say(t.sam, thread, &format!("Acme waits on refunds, follow up <@{}> 2026-11-20", t.sam)).unwrap();
+    let thread = h.fake.threads_in(t.channel)[0].id;
+    h.fake.say(t.member, thread, &format!("Acme waits on refunds, follow up <@{}> 2026-11-20", t.member)).unwrap();
     let open = eventually("the follow-up", || async {
         let open = h.app.open_follow_ups(t.guild, None).await.unwrap();
         (!open.is_empty()).then_some(open)
     })
     .await;
     let id = open[0].id;
-    let suggested = common::suggest_clinic_insight(&h.app, t.guild, t.sam).await;
+    let suggested = common::suggest_clinic_insight(&h.app, t.guild, t.member).await;
     let browser = signed_in_manager(&h, &t).await;
 
     let board = browser.get(&format!("/guilds/{}/follow-ups", t.guild)).await;
@@ -359,7 +336,7 @@ async fn a_manager_closes_follow_ups_and_reviews_insights_from_the_pages() {
     let told = h
         .fake
         .wait_for("Sam to hear the outcome", |s| {
-            let dm = s.dm_channel(t.sam)?;
+            let dm = s.dm_channel(t.member)?;
             s.messages.values().find(|m| m.channel_id == dm).map(|m| m.content.clone())
         })
         .await
@@ -370,6 +347,6 @@ async fn a_manager_closes_follow_ups_and_reviews_insights_from_the_pages() {
     assert_eq!(browser.post(&retire, &[("csrf", &csrf_in(&page.body))]).await.status, 303);
     let live = h.app.list_insights(t.guild, Some(domain::insight::InsightStatus::Live)).await.unwrap();
     assert!(live.iter().all(|i| i.id != suggested.id), "retired from the page");
-    let _ = t.dana;
+    let _ = t.owner;
     h.finish().await;
 }

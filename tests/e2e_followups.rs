@@ -6,26 +6,16 @@
 mod common;
 
 use common::bot::{eventually, Harness};
+use common::team::{command, Team};
 use fake_discord::Command;
 use jiff::{SignedDuration, Timestamp};
 
-struct Team {
-    guild: u64,
-    owner: u64,
-    bob: u64,
-    channel: u64,
-}
-
 async fn team(h: &Harness) -> Team {
-    let owner = h.fake.add_user("Olga");
-    let bob = h.fake.add_user("Bob");
-    let guild = h.fake.add_guild("Acme", owner).unwrap();
-    h.fake.join(guild, bob, &[]);
-    let channel = h.fake.add_channel(guild, "customers").unwrap();
-    let add = Command::new("setup").sub("channel").opt("purpose", "insight").opt("channel", channel);
-    let reply = h.fake.response_message(h.fake.slash(owner, channel, &add).unwrap()).await.unwrap();
+    let t = Team::add(h, ["Olga", "Lee", "Bob"], "customers");
+    let add = Command::new("setup").sub("channel").opt("purpose", "insight").opt("channel", t.channel);
+    let reply = command(h, t.owner, t.channel, add).await;
     assert!(reply.content.contains("added"), "{}", reply.content);
-    Team { guild, owner, bob, channel }
+    t
 }
 
 async fn say(h: &Harness, user: u64, channel: u64, command: &Command) -> String {
@@ -55,12 +45,12 @@ async fn a_loop_closed_is_said_where_it_began_reminded_while_waiting_and_counted
         eventually("the post recorded", || async { h.db.store.post_by_message(post.id).await.unwrap() }).await;
 
         // Bob answers the post; a customer waits on what he will do.
-        let form = h.fake.open_form(t.bob, post.id).await.unwrap();
+        let form = h.fake.open_form(t.member, post.id).await.unwrap();
         let fields = [
             ("text", "Northwind exports by hand every month end; 2 hours lost"),
             ("follow_up", "customer: Northwind Traders, send them the export fix"),
         ];
-        let thanks = h.fake.response_message(h.fake.submit_modal(t.bob, t.channel, &form, &fields).unwrap()).await;
+        let thanks = h.fake.response_message(h.fake.submit_modal(t.member, t.channel, &form, &fields).unwrap()).await;
         assert!(thanks.unwrap().content.contains("is open"), "{backend}: a follow-up was opened");
         let f = open_follow_up(&h, t.guild).await;
         assert_eq!(f.body.customer.as_deref(), Some("Northwind Traders"), "{backend}");
@@ -78,7 +68,9 @@ async fn a_loop_closed_is_said_where_it_began_reminded_while_waiting_and_counted
         h.pass_at(nine + SignedDuration::from_hours(24 * 21)).await;
         assert_eq!(reminders(&h), 2, "{backend}: a week later");
         let reminder = h.fake.messages_in(t.channel).into_iter().rfind(|m| m.content.contains("has waited")).unwrap();
-        assert!(reminder.content.contains(&format!("<@{}>", t.bob)) && reminder.content.contains("Northwind Traders"));
+        assert!(
+            reminder.content.contains(&format!("<@{}>", t.member)) && reminder.content.contains("Northwind Traders")
+        );
 
         // Closing it with an outcome replies to the post.
         let done = Command::new("followup")
@@ -86,7 +78,7 @@ async fn a_loop_closed_is_said_where_it_began_reminded_while_waiting_and_counted
             .opt("id", f.id)
             .opt("outcome", "Fix shipped; Northwind confirmed exports work")
             .opt("told_customer", true);
-        let closed = say(&h, t.bob, t.channel, &done).await;
+        let closed = say(&h, t.member, t.channel, &done).await;
         assert!(closed.contains(&format!("Follow-up #{} is done", f.id)), "{backend}: {closed}");
         let note = h.fake.messages_in(t.channel).into_iter().rfind(|m| m.content.contains("Loop closed")).unwrap();
         assert!(
@@ -109,11 +101,11 @@ async fn a_loop_closed_is_said_where_it_began_reminded_while_waiting_and_counted
         let start = Command::new("meeting").sub("start").opt("topic", "SSO rollout");
         say(&h, t.owner, t.channel, &start).await;
         let thread = h.fake.threads_in(t.channel).last().unwrap().id;
-        h.fake.say(t.bob, thread, "Follow up with Globex about the SSO date").unwrap();
+        h.fake.say(t.member, thread, "Follow up with Globex about the SSO date").unwrap();
         let g = open_follow_up(&h, t.guild).await;
         assert_eq!(g.body.customer.as_deref(), Some("Globex"));
         let done = Command::new("followup").sub("done").opt("id", g.id).opt("told_customer", false);
-        say(&h, t.bob, thread, &done).await;
+        say(&h, t.member, thread, &done).await;
         let note = h.fake.messages_in(thread).into_iter().rfind(|m| m.content.contains("Loop closed")).unwrap();
         assert!(note.content.contains("Globex has not been told yet"), "{backend}: {}", note.content);
 

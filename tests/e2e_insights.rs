@@ -3,32 +3,14 @@
 mod common;
 
 use common::bot::Harness;
+use common::team::Team;
 use fake_discord::Command;
 
 const NOW: &str = "2026-11-23T10:00:00Z";
 
-struct Team {
-    owner: u64,
-    lead: u64,
-    member: u64,
-    guild: u64,
-    channel: u64,
-}
-
 /// Owner (Manage Server), a lead with the manager role, a plain member.
 async fn team(h: &Harness) -> Team {
-    let owner = h.fake.add_user("Olga");
-    let lead = h.fake.add_user("Lee");
-    let member = h.fake.add_user("Mo");
-    let guild = h.fake.add_guild("Acme", owner).unwrap();
-    let managers = h.fake.add_role(guild, "Product leads", 0);
-    h.fake.join(guild, lead, &[managers]);
-    h.fake.join(guild, member, &[]);
-    let channel = h.fake.add_channel(guild, "product").unwrap();
-    let set = Command::new("setup").sub("set").opt("setting", "manager_role").opt("value", format!("<@&{managers}>"));
-    let i = h.fake.slash(owner, channel, &set).unwrap();
-    assert!(h.fake.response_message(i).await.unwrap().content.contains("Saved"));
-    Team { owner, lead, member, guild, channel }
+    Team::add(h, ["Olga", "Lee", "Mo"], "product").with_manager_role(h).await
 }
 
 async fn reply(h: &Harness, i: u64) -> fake_discord::state::Message {

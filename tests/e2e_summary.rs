@@ -4,35 +4,14 @@
 mod common;
 
 use common::bot::{eventually, Harness};
+use common::team::{command, Team};
 use domain::period::Period;
 use fake_discord::Command;
 use jiff::Timestamp;
 use serde_json::json;
 
-struct Team {
-    dana: u64,
-    alex: u64,
-    sam: u64,
-    guild: u64,
-    product: u64,
-    leads: u64,
-}
-
-async fn team(h: &Harness) -> Team {
-    let dana = h.fake.add_user("Dana");
-    let alex = h.fake.add_user("Alex");
-    let sam = h.fake.add_user("Sam");
-    let guild = h.fake.add_guild("Acme", dana).unwrap();
-    let leads = h.fake.add_role(guild, "leads", 0);
-    h.fake.join(guild, alex, &[leads]);
-    h.fake.join(guild, sam, &[]);
-    let product = h.fake.add_channel(guild, "product").unwrap();
-    Team { dana, alex, sam, guild, product, leads }
-}
-
-async fn command(h: &Harness, user: u64, channel: u64, command: Command) -> fake_discord::state::Message {
-    let i = h.fake.slash(user, channel, &command).unwrap();
-    h.fake.response_message(i).await.unwrap()
+fn team(h: &Harness) -> Team {
+    Team::add(h, ["Dana", "Alex", "Sam"], "product")
 }
 
 fn set(setting: &str, value: &str) -> Command {
@@ -42,10 +21,12 @@ fn set(setting: &str, value: &str) -> Command {
 /// Monday: a meeting with answers from Alex (evidence, a follow-up for
 /// Sam due Wednesday) and Sam (assumption).
 async fn week_of_work(h: &Harness, t: &Team) -> u64 {
-    command(h, t.dana, t.product, Command::new("meeting").sub("start").opt("topic", "Checkout")).await;
-    let thread = h.fake.threads_in(t.product)[0].id;
-    h.fake.say(t.alex, thread, &format!("Support saw 12 tickets about it, follow up <@{}> 2026-11-25", t.sam)).unwrap();
-    h.fake.say(t.sam, thread, "I think nobody will notice").unwrap();
+    command(h, t.owner, t.channel, Command::new("meeting").sub("start").opt("topic", "Checkout")).await;
+    let thread = h.fake.threads_in(t.channel)[0].id;
+    h.fake
+        .say(t.lead, thread, &format!("Support saw 12 tickets about it, follow up <@{}> 2026-11-25", t.member))
+        .unwrap();
+    h.fake.say(t.member, thread, "I think nobody will notice").unwrap();
     let meeting = h.db.store.meeting_by_thread(thread).await.unwrap().unwrap();
     eventually("both answers", || async {
         (h.db.store.meeting_stats(meeting.id).await.unwrap().answers == 2).then_some(())
@@ -58,8 +39,8 @@ async fn week_of_work(h: &Harness, t: &Team) -> u64 {
 async fn managed_week_of_work(db: common::TestStore) -> (Harness, Team) {
     let mut h = Harness::new(db, "2026-11-23T10:00:00Z").await;
     h.start_bot(true).await;
-    let t = team(&h).await;
-    command(&h, t.dana, t.product, set("manager_role", &t.leads.to_string())).await;
+    let t = team(&h);
+    command(&h, t.owner, t.channel, set("manager_role", &t.leads.to_string())).await;
     week_of_work(&h, &t).await;
     (h, t)
 }
@@ -70,10 +51,10 @@ async fn a_manager_gets_the_summary_with_chart_and_csv_and_it_matches_the_report
     for db in common::stores().await {
         let (h, t) = managed_week_of_work(db).await;
 
-        let refused = command(&h, t.sam, t.product, Command::new("summary").opt("period", "2026-W48")).await;
+        let refused = command(&h, t.member, t.channel, Command::new("summary").opt("period", "2026-W48")).await;
         assert!(refused.ephemeral() && refused.content.contains("for managers"), "{}", refused.content);
 
-        let reply = command(&h, t.alex, t.product, Command::new("summary").opt("period", "2026-W48")).await;
+        let reply = command(&h, t.lead, t.channel, Command::new("summary").opt("period", "2026-W48")).await;
         assert!(reply.ephemeral());
         let embed = &reply.embeds[0];
         assert!(embed["title"].as_str().unwrap().contains("2026-W48"));
@@ -90,7 +71,7 @@ async fn a_manager_gets_the_summary_with_chart_and_csv_and_it_matches_the_report
         );
         assert!(reads("Answers 2") && reads("People who answered 2"), "{text}");
         assert!(reads("Evidence 50%") && reads("Assumptions 50%"), "{text}");
-        assert!(reads("Follow-ups opened 1") && reads(&format!("<@{}>: 1 open", t.sam)), "{text}");
+        assert!(reads("Follow-ups opened 1") && reads(&format!("<@{}>: 1 open", t.member)), "{text}");
         let total: usize = text.chars().count();
         assert!(total < 6000, "embed within Discord's limit: {total}");
         let names: Vec<&str> = reply.attachments.iter().map(|a| a.filename.as_str()).collect();
@@ -114,7 +95,7 @@ async fn a_manager_gets_the_summary_with_chart_and_csv_and_it_matches_the_report
 async fn a_month_a_quarter_or_a_range_of_days_is_summarised_against_the_period_before() {
     for db in common::stores().await {
         let (h, t) = managed_week_of_work(db).await;
-        let summary = |period: &str| command(&h, t.alex, t.product, Command::new("summary").opt("period", period));
+        let summary = |period: &str| command(&h, t.lead, t.channel, Command::new("summary").opt("period", period));
 
         let month = summary("2026-11").await;
         let embed = &month.embeds[0];
@@ -153,11 +134,11 @@ async fn a_month_a_quarter_or_a_range_of_days_is_summarised_against_the_period_b
 async fn follow_ups_are_listed_reminded_when_due_and_closed() {
     let mut h = Harness::new(common::sqlite().await, "2026-11-23T10:00:00Z").await;
     h.start_bot(true).await;
-    let t = team(&h).await;
+    let t = team(&h);
     let thread = week_of_work(&h, &t).await;
-    let mine = command(&h, t.sam, t.product, Command::new("followups")).await;
+    let mine = command(&h, t.member, t.channel, Command::new("followups")).await;
     assert!(mine.content.contains("1 open follow-up") && mine.content.contains("due 2026-11-25"), "{}", mine.content);
-    let all = command(&h, t.sam, t.product, Command::new("followups").opt("scope", "all")).await;
+    let all = command(&h, t.member, t.channel, Command::new("followups").opt("scope", "all")).await;
     assert!(all.content.contains("for managers"), "{}", all.content);
 
     // Wednesday: the owner is reminded in the meeting's thread, once.
@@ -169,14 +150,14 @@ async fn follow_ups_are_listed_reminded_when_due_and_closed() {
         })
         .await
         .unwrap();
-    assert!(reminder.content.contains(&format!("<@{}>", t.sam)));
-    assert_eq!(reminder.allowed_mentions.unwrap()["users"], json!([t.sam.to_string()]));
+    assert!(reminder.content.contains(&format!("<@{}>", t.member)));
+    assert_eq!(reminder.allowed_mentions.unwrap()["users"], json!([t.member.to_string()]));
     h.clock.advance(jiff::SignedDuration::from_mins(1));
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(h.fake.messages_in(thread).iter().filter(|m| m.content.contains("is due")).count(), 1);
 
-    let id = h.app.open_follow_ups(t.guild, Some(t.sam)).await.unwrap()[0].id;
-    let other = command(&h, t.dana, t.product, Command::new("followup").sub("done").opt("id", id)).await;
+    let id = h.app.open_follow_ups(t.guild, Some(t.member)).await.unwrap()[0].id;
+    let other = command(&h, t.owner, t.channel, Command::new("followup").sub("done").opt("id", id)).await;
     assert!(other.content.contains("is done"), "the owner of the server may: {}", other.content);
     assert!(h.app.open_follow_ups(t.guild, None).await.unwrap().is_empty());
     h.finish().await;
@@ -186,20 +167,20 @@ async fn follow_ups_are_listed_reminded_when_due_and_closed() {
 async fn forgetting_a_person_removes_their_rows_from_the_next_summary() {
     let mut h = Harness::new(common::sqlite().await, "2026-11-23T10:00:00Z").await;
     h.start_bot(true).await;
-    let t = team(&h).await;
+    let t = team(&h);
     week_of_work(&h, &t).await;
-    let shown = command(&h, t.sam, t.product, Command::new("privacy").sub("show")).await;
+    let shown = command(&h, t.member, t.channel, Command::new("privacy").sub("show")).await;
     assert!(shown.content.contains("1 answers") && shown.content.contains("1 follow-ups you own"), "{}", shown.content);
     let export: serde_json::Value = serde_json::from_slice(&shown.attachments[0].bytes).unwrap();
     assert_eq!(export["answers"][0]["body"], "I think nobody will notice");
 
-    let ask = command(&h, t.sam, t.product, Command::new("privacy").sub("forget")).await;
+    let ask = command(&h, t.member, t.channel, Command::new("privacy").sub("forget")).await;
     let button = ask.buttons()[0].clone();
     // Someone else cannot confirm it.
-    let wrong = h.fake.click(t.alex, ask.id, &button).unwrap();
+    let wrong = h.fake.click(t.lead, ask.id, &button).unwrap();
     h.fake.response(wrong).await.unwrap();
-    assert_eq!(h.app.personal_data(t.guild, t.sam).await.unwrap().answers.len(), 1);
-    let click = h.fake.click(t.sam, ask.id, &button).unwrap();
+    assert_eq!(h.app.personal_data(t.guild, t.member).await.unwrap().answers.len(), 1);
+    let click = h.fake.click(t.member, ask.id, &button).unwrap();
     let done = h.fake.response(click).await.unwrap();
     assert_eq!(done.first_callback_type(), Some(6), "deferred: the database may take its time");
     let told = h
@@ -212,7 +193,7 @@ async fn forgetting_a_person_removes_their_rows_from_the_next_summary() {
         .unwrap();
     assert!(told.buttons().is_empty(), "the button is gone");
 
-    let data = h.app.personal_data(t.guild, t.sam).await.unwrap();
+    let data = h.app.personal_data(t.guild, t.member).await.unwrap();
     assert!(data.answers.is_empty() && data.follow_ups_owned.is_empty());
     let report = h.app.report(t.guild, Some(Period::parse("2026-W48").unwrap()), None).await.unwrap();
     let hl = &report.this_week.headline;
@@ -224,11 +205,11 @@ async fn forgetting_a_person_removes_their_rows_from_the_next_summary() {
 async fn the_weekly_summary_is_posted_once_at_its_time() {
     let mut h = Harness::new(common::sqlite().await, "2026-11-23T10:00:00Z").await;
     h.start_bot(true).await;
-    let t = team(&h).await;
+    let t = team(&h);
     let summaries = h.fake.add_channel(t.guild, "summaries").unwrap();
-    command(&h, t.dana, t.product, set("summary_channel", &format!("<#{summaries}>"))).await;
-    command(&h, t.dana, t.product, set("summary_weekday", "friday")).await;
-    command(&h, t.dana, t.product, set("summary_time", "16:00")).await;
+    command(&h, t.owner, t.channel, set("summary_channel", &format!("<#{summaries}>"))).await;
+    command(&h, t.owner, t.channel, set("summary_weekday", "friday")).await;
+    command(&h, t.owner, t.channel, set("summary_time", "16:00")).await;
     week_of_work(&h, &t).await;
     h.clock.set("2026-11-27T16:00:00Z".parse::<Timestamp>().unwrap());
     let post = h
@@ -250,14 +231,14 @@ async fn the_weekly_summary_is_posted_once_at_its_time() {
 async fn old_rows_are_deleted_after_the_retention_period() {
     let mut h = Harness::new(common::sqlite().await, "2026-11-23T10:00:00Z").await;
     h.start_bot(true).await;
-    let t = team(&h).await;
-    command(&h, t.dana, t.product, set("retention_days", "30")).await;
+    let t = team(&h);
+    command(&h, t.owner, t.channel, set("retention_days", "30")).await;
     week_of_work(&h, &t).await;
     h.stop_bot().await;
     h.clock.set("2027-01-10T10:00:00Z".parse::<Timestamp>().unwrap());
     let removed = h.app.forget_expired(h.clock.now()).await.unwrap();
     assert_eq!(removed, 2, "both answers; the meeting stays while its follow-up is open");
-    assert!(h.app.personal_data(t.guild, t.alex).await.unwrap().answers.is_empty());
+    assert!(h.app.personal_data(t.guild, t.lead).await.unwrap().answers.is_empty());
     assert_eq!(h.app.open_follow_ups(t.guild, None).await.unwrap().len(), 1, "open follow-ups are kept");
     // A guild that removed the bot is deleted after the grace period.
     h.db.store.set_guild_left(t.guild, Some(h.clock.now())).await.unwrap();

@@ -4,6 +4,7 @@
 
 pub mod bot;
 pub mod proxy;
+pub mod team;
 
 use std::io::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,0 +1,52 @@
+//! The team most end-to-end tests start from, built once here: a guild
+//! whose owner has Manage Server, a lead with the leads role, a plain
+//! member, a channel, and another guild of the same owner.
+
+use fake_discord::state::Message;
+use fake_discord::Command;
+
+use super::bot::Harness;
+
+pub struct Team {
+    pub guild: u64,
+    /// Owns the guild, so has Manage Server.
+    pub owner: u64,
+    /// Has the `leads` role (the manager role once [`Team::with_manager_role`] ran).
+    pub lead: u64,
+    pub member: u64,
+    /// The `leads` role.
+    pub leads: u64,
+    pub channel: u64,
+    /// Another guild of the owner's, where the others are not.
+    pub other_guild: u64,
+}
+
+impl Team {
+    /// Adds the team to the fake: `names` are the owner's, the lead's and
+    /// the member's, `channel` the channel's name.
+    pub fn add(h: &Harness, [owner, lead, member]: [&str; 3], channel: &str) -> Team {
+        let (owner, lead, member) = (h.fake.add_user(owner), h.fake.add_user(lead), h.fake.add_user(member));
+        let guild = h.fake.add_guild("Acme", owner).unwrap();
+        let leads = h.fake.add_role(guild, "leads", 0);
+        h.fake.join(guild, lead, &[leads]);
+        h.fake.join(guild, member, &[]);
+        let channel = h.fake.add_channel(guild, channel).unwrap();
+        let other_guild = h.fake.add_guild("Other", owner).unwrap();
+        Team { guild, owner, lead, member, leads, channel, other_guild }
+    }
+
+    /// Makes `leads` the guild's manager role, as its owner would.
+    pub async fn with_manager_role(self, h: &Harness) -> Team {
+        let set =
+            Command::new("setup").sub("set").opt("setting", "manager_role").opt("value", format!("<@&{}>", self.leads));
+        let reply = command(h, self.owner, self.channel, set).await;
+        assert!(reply.content.contains("Saved"), "{}", reply.content);
+        self
+    }
+}
+
+/// Runs a slash command as `user` in `channel`; the bot's reply.
+pub async fn command(h: &Harness, user: u64, channel: u64, command: Command) -> Message {
+    let i = h.fake.slash(user, channel, &command).unwrap();
+    h.fake.response_message(i).await.unwrap()
+}
