@@ -11,6 +11,7 @@ use std::process::{Child, Command as Process, Stdio};
 use std::time::Duration;
 
 use common::bot::{eventually, Harness};
+use common::team::Team;
 use fake_discord::Command;
 use fantoccini::{Client, ClientBuilder, Locator};
 
@@ -89,11 +90,8 @@ async fn a_manager_uses_the_dashboard_in_a_real_browser() {
     let settings = [("ADVOCATE_HTTP_ADDR", "127.0.0.1:0")];
     let mut h = Harness::with_settings(common::sqlite().await, "2026-11-23T10:00:00Z", &settings).await;
     h.start_bot(true).await;
-    let dana = h.fake.add_user("Dana");
-    let sam = h.fake.add_user("Sam");
-    let guild = h.fake.add_guild("Acme", dana).unwrap();
-    h.fake.join(guild, sam, &[]);
-    let product = h.fake.add_channel(guild, "product").unwrap();
+    let t = Team::add(&h, ["Dana", "Alex", "Sam"], "product");
+    let (dana, sam, guild, product) = (t.owner, t.member, t.guild, t.channel);
     let started = h.fake.slash(dana, product, &Command::new("meeting").sub("start").opt("topic", "Checkout")).unwrap();
     h.fake.response_message(started).await.unwrap();
     let thread = h.fake.threads_in(product)[0].id;
