@@ -55,6 +55,9 @@ async fn setup_and_managers_commands_carry_discords_own_permission_gate() {
     for name in ["help", "meeting", "insight", "followups", "followup", "privacy"] {
         assert_eq!(gate(name), None, "/{name} is for everyone");
     }
+    // What Discord shows under a command is the prompts' text for it.
+    let help = commands.iter().find(|c| c["name"] == "help").unwrap();
+    assert_eq!(help["description"], h.app.prompts.texts.text("commands.help"));
     h.finish().await;
 }
 

@@ -202,7 +202,7 @@ pub async fn start(app: App, config: &Config, message_content: bool) -> anyhow::
     let framework = poise::Framework::builder()
         .initialize_owners(false)
         .options(poise::FrameworkOptions {
-            commands: commands::all(),
+            commands: commands::all(&app.prompts.texts),
             on_error: |e| Box::pin(on_error(e)),
             pre_command: |ctx| {
                 Box::pin(async move {

@@ -133,7 +133,93 @@ const SPEC: &[(&str, bool, &[&str], usize)] = &[
     ("errors.prompt_not_posted", false, &["thread"], 2000),
     ("import.title", false, &["customer", "segment", "score", "source"], 0),
     ("import.question", false, &["customer", "segment"], 0),
+    // Slash commands and their options, as Discord lists them (1–100 characters).
+    ("commands.help", false, &[], 100),
+    ("commands.insight", false, &[], 100),
+    ("commands.insight_today", false, &[], 100),
+    ("commands.insight_add", false, &[], 100),
+    ("options.insight_add_source", false, &[], 100),
+    ("options.insight_add_segment", false, &[], 100),
+    ("commands.insight_edit", false, &[], 100),
+    ("options.insight_edit_id", false, &[], 100),
+    ("options.insight_edit_source", false, &[], 100),
+    ("options.insight_edit_segment", false, &[], 100),
+    ("commands.insight_list", false, &[], 100),
+    ("options.insight_list_segment", false, &[], 100),
+    ("options.insight_list_source", false, &[], 100),
+    ("options.insight_list_status", false, &[], 100),
+    ("options.insight_list_page", false, &[], 100),
+    ("commands.insight_review", false, &[], 100),
+    ("options.insight_review_id", false, &[], 100),
+    ("options.insight_review_decision", false, &[], 100),
+    ("commands.insight_retire", false, &[], 100),
+    ("options.insight_retire_id", false, &[], 100),
+    ("commands.insight_import", false, &[], 100),
+    ("options.insight_import_file", false, &[], 100),
+    ("options.insight_import_source", false, &[], 100),
+    ("options.insight_import_segment", false, &[], 100),
+    ("commands.meeting", false, &[], 100),
+    ("commands.meeting_start", false, &[], 100),
+    ("options.meeting_start_topic", false, &[], 100),
+    ("options.meeting_start_segment", false, &[], 100),
+    ("commands.meeting_ask", false, &[], 100),
+    ("commands.meeting_remind", false, &[], 100),
+    ("commands.meeting_close", false, &[], 100),
+    ("commands.setup", false, &[], 100),
+    ("commands.setup_show", false, &[], 100),
+    ("commands.setup_set", false, &[], 100),
+    ("options.setup_set_setting", false, &[], 100),
+    ("options.setup_set_value", false, &[], 100),
+    ("commands.setup_channel", false, &[], 100),
+    ("options.setup_channel_purpose", false, &[], 100),
+    ("options.setup_channel_channel", false, &[], 100),
+    ("options.setup_channel_remove", false, &[], 100),
+    ("options.setup_channel_time", false, &[], 100),
+    ("options.setup_channel_segments", false, &[], 100),
+    ("commands.setup_skip", false, &[], 100),
+    ("commands.setup_skip_add", false, &[], 100),
+    ("options.setup_skip_add_days", false, &[], 100),
+    ("options.setup_skip_add_reason", false, &[], 100),
+    ("commands.setup_skip_list", false, &[], 100),
+    ("commands.setup_skip_remove", false, &[], 100),
+    ("options.setup_skip_remove_id", false, &[], 100),
+    ("commands.setup_pause", false, &[], 100),
+    ("options.setup_pause_until", false, &[], 100),
+    ("commands.setup_resume", false, &[], 100),
+    ("commands.setup_api-token", false, &[], 100),
+    ("commands.setup_api-token_create", false, &[], 100),
+    ("options.setup_api-token_create_name", false, &[], 100),
+    ("options.setup_api-token_create_scope", false, &[], 100),
+    ("commands.setup_api-token_list", false, &[], 100),
+    ("commands.setup_api-token_revoke", false, &[], 100),
+    ("options.setup_api-token_revoke_id", false, &[], 100),
+    ("commands.summary", false, &[], 100),
+    ("options.summary_period", false, &[], 100),
+    ("options.summary_channel", false, &[], 100),
+    ("commands.dashboard", false, &[], 100),
+    ("commands.followups", false, &[], 100),
+    ("options.followups_scope", false, &[], 100),
+    ("commands.followup", false, &[], 100),
+    ("commands.followup_done", false, &[], 100),
+    ("options.followup_done_id", false, &[], 100),
+    ("options.followup_done_outcome", false, &[], 100),
+    ("options.followup_done_told_customer", false, &[], 100),
+    ("commands.assumption", false, &[], 100),
+    ("commands.assumption_validate", false, &[], 100),
+    ("options.assumption_validate_answer", false, &[], 100),
+    ("options.assumption_validate_note", false, &[], 100),
+    ("commands.assumption_refute", false, &[], 100),
+    ("options.assumption_refute_answer", false, &[], 100),
+    ("options.assumption_refute_note", false, &[], 100),
+    ("commands.privacy", false, &[], 100),
+    ("commands.privacy_show", false, &[], 100),
+    ("commands.privacy_forget", false, &[], 100),
 ];
+
+/// The keys of the spec's texts in `section` (`commands`, …).
+pub fn keys_in(section: &str) -> impl Iterator<Item = &'static str> + '_ {
+    SPEC.iter().filter_map(move |(name, ..)| name.strip_prefix(section)?.strip_prefix('.'))
+}
 
 #[derive(Deserialize)]
 #[serde(untagged)]
@@ -158,6 +244,12 @@ impl Texts {
     /// Renders a text that has no placeholders.
     pub fn text(&self, key: &str) -> String {
         self.render_name(key, Value::UNDEFINED)
+    }
+
+    /// Whether the spec has a text `key` (a dynamic key, such as a
+    /// command's, checked before it is used).
+    pub fn has(&self, key: &str) -> bool {
+        self.env.get_template(key).is_ok()
     }
 
     /// How many variants a list text has.
@@ -251,6 +343,9 @@ fn add_template(
         let len = template.render(()).map(|t| t.chars().count()).unwrap_or(0);
         if max > 0 && vars.is_empty() && len > max {
             return Err(format!("is {len} characters; Discord allows {max} here"));
+        }
+        if max > 0 && vars.is_empty() && len == 0 {
+            return Err("is empty; Discord needs at least one character here".into());
         }
         return Ok(());
     }

@@ -3,7 +3,6 @@
 use super::{guild, manager_only, reply_private, Context, Error};
 use domain::challenge::Resolution;
 
-/// Settle a challenged assumption (managers)
 #[poise::command(
     slash_command,
     guild_only,
@@ -15,27 +14,13 @@ pub async fn assumption(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// The data is in: mark a challenged answer validated
 #[poise::command(slash_command, guild_only, check = "manager_only")]
-async fn validate(
-    ctx: Context<'_>,
-    #[description = "The answer's number, from the challenge in its thread"] answer: i64,
-    #[description = "Where the data is, e.g. a link or ticket"]
-    #[max_length = 500]
-    note: String,
-) -> Result<(), Error> {
+async fn validate(ctx: Context<'_>, answer: i64, #[max_length = 500] note: String) -> Result<(), Error> {
     settle(ctx, answer, Resolution::Validated, note).await
 }
 
-/// The data says otherwise: mark a challenged answer refuted
 #[poise::command(slash_command, guild_only, check = "manager_only")]
-async fn refute(
-    ctx: Context<'_>,
-    #[description = "The answer's number, from the challenge in its thread"] answer: i64,
-    #[description = "What the data shows instead"]
-    #[max_length = 500]
-    note: String,
-) -> Result<(), Error> {
+async fn refute(ctx: Context<'_>, answer: i64, #[max_length = 500] note: String) -> Result<(), Error> {
     settle(ctx, answer, Resolution::Refuted, note).await
 }
 

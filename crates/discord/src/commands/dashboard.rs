@@ -4,7 +4,6 @@
 use super::{guild, manager_only, Context, Error};
 use app::access::LINK_TTL;
 
-/// A sign-in link to the managers' web dashboard, for you only (managers)
 #[poise::command(slash_command, guild_only, check = "manager_only", default_member_permissions = "MANAGE_GUILD")]
 pub async fn dashboard(ctx: Context<'_>) -> Result<(), Error> {
     let app = &ctx.data().app;

@@ -25,12 +25,8 @@ fn line(texts: &app::prompts::Texts, f: &FollowUp) -> String {
     texts.render("replies.follow_up_line", context)
 }
 
-/// Open follow-ups: yours, or everyone's (managers)
 #[poise::command(slash_command, guild_only)]
-pub async fn followups(
-    ctx: Context<'_>,
-    #[description = "mine (default) or all"] scope: Option<Scope>,
-) -> Result<(), Error> {
+pub async fn followups(ctx: Context<'_>, scope: Option<Scope>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
     let all = matches!(scope, Some(Scope::All));
     if all && !is_manager(ctx).await? {
@@ -48,21 +44,17 @@ pub async fn followups(
     reply_private(ctx, listing(header, lines, texts.text("replies.more"))).await
 }
 
-/// Follow-ups
 #[poise::command(slash_command, guild_only, subcommands("done"), subcommand_required)]
 pub async fn followup(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Mark a follow-up done, with what came of it; the loop-closed note goes where it came from
 #[poise::command(slash_command, guild_only)]
 async fn done(
     ctx: Context<'_>,
-    #[description = "The follow-up's number"] id: i64,
-    #[description = "What came of it, e.g. fix shipped, Acme confirmed"]
-    #[max_length = 500]
-    outcome: Option<String>,
-    #[description = "Was the customer waiting on it told?"] told_customer: Option<bool>,
+    id: i64,
+    #[max_length = 500] outcome: Option<String>,
+    told_customer: Option<bool>,
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
     let app = &ctx.data().app;

@@ -3,7 +3,6 @@
 
 use super::{reply_private, Context, Error};
 
-/// What Advocate does and how to use it
 #[poise::command(slash_command)]
 pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
     let data = ctx.data();

@@ -19,7 +19,6 @@ use domain::insight::{EvidenceSource, Insight, InsightStatus, Segment, LIMITS};
 /// The largest feedback file `/insight import` takes.
 const MAX_IMPORT_BYTES: u32 = 2 * 1024 * 1024;
 
-/// The customer insights this server sees
 #[poise::command(
     slash_command,
     guild_only,
@@ -30,7 +29,6 @@ pub async fn insight(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Post a customer insight in this channel now
 #[poise::command(slash_command, guild_only)]
 async fn today(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
@@ -74,15 +72,8 @@ impl From<Source> for EvidenceSource {
     }
 }
 
-/// Suggest an insight about a real customer (managers' go live at once)
 #[poise::command(slash_command, guild_only)]
-async fn add(
-    ctx: Context<'_>,
-    #[description = "Where the evidence comes from"] source: Source,
-    #[description = "The customer segment, e.g. enterprise or smb"]
-    #[max_length = 40]
-    segment: String,
-) -> Result<(), Error> {
+async fn add(ctx: Context<'_>, source: Source, #[max_length = 40] segment: String) -> Result<(), Error> {
     domain::insight::Segment::parse(&segment).map_err(UserError)?;
     let texts = &ctx.data().app.prompts.texts;
     let input = |id: &str, style: InputTextStyle| {
@@ -102,15 +93,12 @@ async fn add(
     Ok(())
 }
 
-/// Change an insight for future posts (managers); a form opens with its text
 #[poise::command(slash_command, guild_only)]
 async fn edit(
     ctx: Context<'_>,
-    #[description = "The insight's number (see /insight list)"] id: i64,
-    #[description = "A new evidence source (default: unchanged)"] source: Option<Source>,
-    #[description = "A new segment (default: unchanged)"]
-    #[max_length = 40]
-    segment: Option<String>,
+    id: i64,
+    source: Option<Source>,
+    #[max_length = 40] segment: Option<String>,
 ) -> Result<(), Error> {
     let app = &ctx.data().app;
     // Not the deferring `manager_only` check: a form must be the first answer.
@@ -288,18 +276,13 @@ enum Status {
     Rejected,
 }
 
-/// List this server's insights and suggestions, filtered, a page at a time
 #[poise::command(slash_command, guild_only)]
 async fn list(
     ctx: Context<'_>,
-    #[description = "Only this segment, e.g. enterprise"]
-    #[max_length = 40]
-    segment: Option<String>,
-    #[description = "Only this evidence source"] source: Option<Source>,
-    #[description = "Only live ones, suggestions pending review, or rejected ones"] status: Option<Status>,
-    #[description = "Which page (15 a page)"]
-    #[min = 1]
-    page: Option<u32>,
+    #[max_length = 40] segment: Option<String>,
+    source: Option<Source>,
+    status: Option<Status>,
+    #[min = 1] page: Option<u32>,
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
     let app = &ctx.data().app;
@@ -334,13 +317,8 @@ enum Decision {
     Reject,
 }
 
-/// Approve or reject suggested insights (managers)
 #[poise::command(slash_command, guild_only, check = "manager_only")]
-async fn review(
-    ctx: Context<'_>,
-    #[description = "The suggestion's number (leave empty to list them)"] id: Option<i64>,
-    #[description = "What to do with it"] decision: Option<Decision>,
-) -> Result<(), Error> {
+async fn review(ctx: Context<'_>, id: Option<i64>, decision: Option<Decision>) -> Result<(), Error> {
     let app = &ctx.data().app;
     let guild = guild(ctx);
     let (Some(id), Some(decision)) = (id, decision) else {
@@ -374,26 +352,19 @@ async fn review(
     reply_private(ctx, texts.render("replies.review_done", minijinja::context! { id, approved => approve })).await
 }
 
-/// Retire an insight so it is not posted again (managers)
 #[poise::command(slash_command, guild_only, check = "manager_only")]
-async fn retire(
-    ctx: Context<'_>,
-    #[description = "The insight's number (see /insight list)"] id: i64,
-) -> Result<(), Error> {
+async fn retire(ctx: Context<'_>, id: i64) -> Result<(), Error> {
     let guild = guild(ctx);
     ctx.data().app.retire_insight(guild, id, ctx.author().id.get()).await?;
     reply_private(ctx, ctx.data().app.prompts.texts.render("replies.insight_retired", minijinja::context! { id })).await
 }
 
-/// Import customer feedback (a CSV export) as this server's insights (managers)
 #[poise::command(slash_command, guild_only, check = "manager_only")]
 async fn import(
     ctx: Context<'_>,
-    #[description = "A CSV export from an NPS, survey or support tool"] file: serenity::all::Attachment,
-    #[description = "Evidence source for rows without one"] source: Option<Source>,
-    #[description = "Segment for rows without one"]
-    #[max_length = 40]
-    segment: Option<String>,
+    file: serenity::all::Attachment,
+    source: Option<Source>,
+    #[max_length = 40] segment: Option<String>,
 ) -> Result<(), Error> {
     if file.size > MAX_IMPORT_BYTES {
         app::user_error!(

@@ -13,21 +13,13 @@ use domain::insight::Segment;
 use domain::meeting::{Meeting, NewMeeting, Origin};
 use minijinja::context;
 
-/// Meeting threads that ask how things affect customers
 #[poise::command(slash_command, guild_only, subcommands("start", "ask", "remind", "close"), subcommand_required)]
 pub async fn meeting(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Open a meeting thread here and ask how it affects customers
 #[poise::command(slash_command, guild_only)]
-async fn start(
-    ctx: Context<'_>,
-    #[description = "What the meeting is about"]
-    #[max_length = 90]
-    topic: String,
-    #[description = "The customer segment in focus, e.g. enterprise"] segment: Option<String>,
-) -> Result<(), Error> {
+async fn start(ctx: Context<'_>, #[max_length = 90] topic: String, segment: Option<String>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let app = &ctx.data().app;
     let topic = limits::cut(&clean_text(&topic), limits::THREAD_NAME);
@@ -99,7 +91,6 @@ async fn meeting_here(ctx: Context<'_>) -> Result<Option<Meeting>, Error> {
     ctx.data().app.meeting_in_thread(guild, ctx.channel_id().get()).await
 }
 
-/// Ask again, in this thread, how it affects customers
 #[poise::command(slash_command, guild_only)]
 async fn ask(ctx: Context<'_>) -> Result<(), Error> {
     if !in_thread(ctx) {
@@ -127,7 +118,6 @@ async fn ask(ctx: Context<'_>) -> Result<(), Error> {
     reply_private(ctx, ctx.data().app.prompts.texts.text("replies.asked_again")).await
 }
 
-/// Nudge the thread's members who have not answered yet
 #[poise::command(slash_command, guild_only)]
 async fn remind(ctx: Context<'_>) -> Result<(), Error> {
     let Some(meeting) = meeting_here(ctx).await? else {
@@ -156,7 +146,6 @@ async fn remind(ctx: Context<'_>) -> Result<(), Error> {
         .await
 }
 
-/// Close this meeting and post a recap
 #[poise::command(slash_command, guild_only)]
 async fn close(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;

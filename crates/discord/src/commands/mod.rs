@@ -12,6 +12,7 @@ mod summary;
 
 use serenity::all::{ChannelType, GuildId, Member, Permissions};
 
+use app::prompts::Texts;
 use app::App;
 use domain::access::Standing;
 
@@ -20,8 +21,11 @@ pub use insight::{confirm_suggestion, submit_edit, submit_suggestion};
 pub use meeting::post_prompt;
 pub use privacy::confirm_forget;
 
-pub fn all() -> Vec<poise::Command<Data, Error>> {
-    vec![
+/// Every slash command, described in the words of prompts/texts.toml
+/// (`[commands]` and `[options]`), which is where Discord's text for them
+/// lives.
+pub fn all(texts: &Texts) -> Vec<poise::Command<Data, Error>> {
+    let mut commands = vec![
         help::help(),
         insight::insight(),
         meeting::meeting(),
@@ -32,7 +36,32 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         followup::followup(),
         assumption::assumption(),
         privacy::privacy(),
-    ]
+    ];
+    for command in &mut commands {
+        describe(command, "", texts);
+    }
+    commands
+}
+
+/// A command's key in the texts: its path joined by `_` (`setup_skip_add`).
+fn text_key(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_string()
+    } else {
+        format!("{parent}_{name}")
+    }
+}
+
+/// Gives a command, its options and its subcommands their descriptions.
+fn describe(command: &mut poise::Command<Data, Error>, parent: &str, texts: &Texts) {
+    let key = text_key(parent, &command.name);
+    command.description = Some(texts.text(&format!("commands.{key}")));
+    for option in &mut command.parameters {
+        option.description = Some(texts.text(&format!("options.{}", text_key(&key, &option.name))));
+    }
+    for sub in &mut command.subcommands {
+        describe(sub, &key, texts);
+    }
 }
 
 /// The guild a `guild_only` command ran in.
@@ -113,4 +142,46 @@ pub async fn manager_only(ctx: Context<'_>) -> Result<bool, Error> {
         return Err(ctx.data().app.refuse("errors.managers_only"));
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key the command tree asks the texts for, commands and options.
+    fn keys(command: &poise::Command<Data, Error>, parent: &str, out: &mut Vec<String>) {
+        let key = text_key(parent, &command.name);
+        out.extend(command.parameters.iter().map(|o| format!("options.{}", text_key(&key, &o.name))));
+        for sub in &command.subcommands {
+            keys(sub, &key, out);
+        }
+        out.push(format!("commands.{key}"));
+    }
+
+    #[test]
+    fn every_command_and_option_has_its_text_and_every_such_text_a_command() {
+        let texts = app::prompts::load_from(&app::prompts::Origin::Shipped).unwrap().texts;
+        let mut wanted = Vec::new();
+        for command in all(&texts) {
+            keys(&command, "", &mut wanted);
+        }
+        let missing: Vec<_> = wanted.iter().filter(|k| !texts.has(k)).collect();
+        assert!(missing.is_empty(), "no text in prompts/texts.toml for {missing:?}");
+        let spec = app::prompts::texts::keys_in("commands")
+            .map(|k| format!("commands.{k}"))
+            .chain(app::prompts::texts::keys_in("options").map(|k| format!("options.{k}")));
+        let stale: Vec<_> = spec.filter(|k| !wanted.contains(k)).collect();
+        assert!(stale.is_empty(), "texts for commands or options that do not exist: {stale:?}");
+    }
+
+    #[test]
+    fn commands_are_described_from_the_texts() {
+        let texts = app::prompts::load_from(&app::prompts::Origin::Shipped).unwrap().texts;
+        let commands = all(&texts);
+        let setup = commands.iter().find(|c| c.name == "setup").unwrap();
+        assert_eq!(setup.description.as_deref(), Some(texts.text("commands.setup").as_str()));
+        let skip = setup.subcommands.iter().find(|c| c.name == "skip").unwrap();
+        let add = skip.subcommands.iter().find(|c| c.name == "add").unwrap();
+        assert_eq!(add.parameters[0].description, Some(texts.text("options.setup_skip_add_days")));
+    }
 }

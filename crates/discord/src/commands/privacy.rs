@@ -9,13 +9,11 @@ use super::{guild, Context, Error};
 use crate::components::{Button, Component as _};
 use crate::Data;
 
-/// What Advocate stores about you, and deleting it
 #[poise::command(slash_command, guild_only, subcommands("show", "forget"), subcommand_required)]
 pub async fn privacy(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Show what is stored about you here, with a JSON export
 #[poise::command(slash_command, guild_only)]
 async fn show(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
@@ -41,7 +39,6 @@ async fn show(ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Delete your answers, reactions and follow-ups here (asks to confirm)
 #[poise::command(slash_command, guild_only)]
 async fn forget(ctx: Context<'_>) -> Result<(), Error> {
     let texts = &ctx.data().app.prompts.texts;

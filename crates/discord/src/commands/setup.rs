@@ -27,7 +27,6 @@ async fn manage_server_only(ctx: Context<'_>) -> Result<bool, Error> {
     Ok(true)
 }
 
-/// Configure Advocate for this server (Manage Server; API tokens: managers)
 #[poise::command(
     slash_command,
     guild_only,
@@ -118,7 +117,6 @@ fn insight_channel(c: &InsightChannel) -> String {
     text
 }
 
-/// Show every setting
 #[poise::command(slash_command, guild_only, check = "manage_server_only")]
 async fn show(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
@@ -132,16 +130,11 @@ async fn setting_names<'a>(_ctx: Context<'_>, partial: &'a str) -> impl Iterator
     SETTING_NAMES.iter().copied().filter(move |n| n.starts_with(partial))
 }
 
-/// Change one setting
 #[poise::command(slash_command, guild_only, check = "manage_server_only")]
 async fn set(
     ctx: Context<'_>,
-    #[description = "Which setting"]
-    #[autocomplete = "setting_names"]
-    setting: String,
-    #[description = "The new value (none to clear)"]
-    #[max_length = 300]
-    value: String,
+    #[autocomplete = "setting_names"] setting: String,
+    #[max_length = 300] value: String,
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
     let app = &ctx.data().app;
@@ -169,20 +162,14 @@ impl From<Purpose> for ChannelPurpose {
     }
 }
 
-/// Add or remove an insight channel or a meeting channel; an insight channel's time and segments
 #[poise::command(slash_command, guild_only, check = "manage_server_only")]
 async fn channel(
     ctx: Context<'_>,
-    #[description = "insight: gets the customer of the day; meeting: its matching threads get the question"]
     purpose: Purpose,
-    #[description = "The channel"] channel: ChannelId,
-    #[description = "Remove it instead of adding it"] remove: Option<bool>,
-    #[description = "Insight channels: its own post time, HH:MM (default: the server's post_time)"]
-    #[max_length = 10]
-    time: Option<String>,
-    #[description = "Insight channels: only these segments, e.g. enterprise,smb (all: every segment)"]
-    #[max_length = 200]
-    segments: Option<String>,
+    channel: ChannelId,
+    remove: Option<bool>,
+    #[max_length = 10] time: Option<String>,
+    #[max_length = 200] segments: Option<String>,
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?; // answered within 3 s whatever the database does
     let app = &ctx.data().app;
@@ -229,22 +216,16 @@ fn parse_segments(text: &str) -> Result<Vec<Segment>, String> {
     }
 }
 
-/// Days without the customer of the day: holidays, offsites
 #[poise::command(slash_command, guild_only, subcommands("skip_add", "skip_list", "skip_remove"), subcommand_required)]
 async fn skip(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Skip a day or a range of days; a skipped day is not caught up later
 #[poise::command(slash_command, guild_only, rename = "add", check = "manage_server_only")]
 async fn skip_add(
     ctx: Context<'_>,
-    #[description = "A day or a range, both included: 2026-12-24 or 2026-12-24..2027-01-01"]
-    #[max_length = 30]
-    days: String,
-    #[description = "Why, shown in the weekly summary, e.g. winter holidays"]
-    #[max_length = 100]
-    reason: Option<String>,
+    #[max_length = 30] days: String,
+    #[max_length = 100] reason: Option<String>,
 ) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let app = &ctx.data().app;
@@ -256,7 +237,6 @@ async fn skip_add(
     reply_private(ctx, app.prompts.texts.render("replies.skip_added", text)).await
 }
 
-/// The skipped days, past and ahead
 #[poise::command(slash_command, guild_only, rename = "list", check = "manage_server_only")]
 async fn skip_list(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
@@ -268,12 +248,8 @@ async fn skip_list(ctx: Context<'_>) -> Result<(), Error> {
     reply_private(ctx, listing("Skipped days, latest first:".into(), lines, "…and older ones.".into())).await
 }
 
-/// Post on skipped days again
 #[poise::command(slash_command, guild_only, rename = "remove", check = "manage_server_only")]
-async fn skip_remove(
-    ctx: Context<'_>,
-    #[description = "The skip's number, from /setup skip list"] id: i64,
-) -> Result<(), Error> {
+async fn skip_remove(ctx: Context<'_>, id: i64) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     if !ctx.data().app.remove_skip(guild(ctx), id).await? {
         return Err(UserError(format!("there is no skip #{id} in this server; /setup skip list shows them")).into());
@@ -281,14 +257,8 @@ async fn skip_remove(
     reply_private(ctx, format!("Skip #{id} is removed: those days get their posts again.")).await
 }
 
-/// Stop the customer of the day until a day, or until /setup resume
 #[poise::command(slash_command, guild_only, check = "manage_server_only")]
-async fn pause(
-    ctx: Context<'_>,
-    #[description = "The day posts resume, e.g. 2027-01-05 (default: until /setup resume)"]
-    #[max_length = 20]
-    until: Option<String>,
-) -> Result<(), Error> {
+async fn pause(ctx: Context<'_>, #[max_length = 20] until: Option<String>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let app = &ctx.data().app;
     let until = until.as_deref().map(parse_date).transpose().map_err(UserError)?;
@@ -297,7 +267,6 @@ async fn pause(
     reply_private(ctx, app.prompts.texts.render("replies.paused", minijinja::context! { from, until })).await
 }
 
-/// Post the customer of the day again from the next post time
 #[poise::command(slash_command, guild_only, check = "manage_server_only")]
 async fn resume(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
@@ -314,7 +283,6 @@ enum TokenScope {
     Ingest,
 }
 
-/// Tokens for other tools to use the JSON API (managers)
 #[poise::command(
     slash_command,
     guild_only,
@@ -326,16 +294,8 @@ async fn api_token(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// A new token, shown once: read (summaries, answers…) or ingest (feedback in)
 #[poise::command(slash_command, guild_only, rename = "create", check = "manager_only")]
-async fn token_create(
-    ctx: Context<'_>,
-    #[description = "What will use it, e.g. helpdesk"]
-    #[max_length = 50]
-    name: String,
-    #[description = "read: summaries, answers, meetings, follow-ups, insights; ingest: send feedback in"]
-    scope: TokenScope,
-) -> Result<(), Error> {
+async fn token_create(ctx: Context<'_>, #[max_length = 50] name: String, scope: TokenScope) -> Result<(), Error> {
     let scope = match scope {
         TokenScope::Read => Scope::Read,
         TokenScope::Ingest => Scope::Ingest,
@@ -351,7 +311,6 @@ async fn token_create(
     reply_private(ctx, text).await
 }
 
-/// The live tokens of this server
 #[poise::command(slash_command, guild_only, rename = "list", check = "manager_only")]
 async fn token_list(ctx: Context<'_>) -> Result<(), Error> {
     let tokens = ctx.data().app.api_tokens(guild(ctx)).await?;
@@ -365,12 +324,8 @@ async fn token_list(ctx: Context<'_>) -> Result<(), Error> {
     reply_private(ctx, listing("API tokens:".into(), lines, "…and more.".into())).await
 }
 
-/// End a token at once
 #[poise::command(slash_command, guild_only, rename = "revoke", check = "manager_only")]
-async fn token_revoke(
-    ctx: Context<'_>,
-    #[description = "The token's number, from /setup api-token list"] id: i64,
-) -> Result<(), Error> {
+async fn token_revoke(ctx: Context<'_>, id: i64) -> Result<(), Error> {
     ctx.data().app.revoke_api_token(guild(ctx), id).await?;
     tracing::info!(guild = guild(ctx), user = %ctx.author().id, token = id, "an API token was revoked");
     reply_private(ctx, format!("API token #{id} is revoked: requests with it now get 401.")).await

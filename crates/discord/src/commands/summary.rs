@@ -7,14 +7,11 @@ use crate::summary;
 use app::UserError;
 use domain::period::Period;
 
-/// Customer focus over a week, month, quarter or days: numbers, chart, answers as CSV (managers)
 #[poise::command(slash_command, guild_only, check = "manager_only", default_member_permissions = "MANAGE_GUILD")]
 pub async fn summary(
     ctx: Context<'_>,
-    #[description = "2026-W47, 2026-11, 2026-Q4 or 2026-11-01..2026-11-15 (default: the last complete week)"]
-    #[max_length = 22]
-    period: Option<String>,
-    #[description = "Only this channel's posts and meetings"] channel: Option<ChannelId>,
+    #[max_length = 22] period: Option<String>,
+    channel: Option<ChannelId>,
 ) -> Result<(), Error> {
     let period = period.as_deref().map(Period::parse).transpose().map_err(UserError)?;
     ctx.defer_ephemeral().await?;
