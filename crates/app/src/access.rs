@@ -109,7 +109,7 @@ impl App {
     ) -> anyhow::Result<(i64, String)> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 50 {
-            crate::user_error!("A token's name is 1 to 50 characters, e.g. helpdesk or nps-survey.");
+            return Err(self.refuse("errors.token_name"));
         }
         let secret = format!("adv_{}", new_secret()?);
         let id = self.store.add_api_token(guild_id, name, scope, &hash(&secret), by, self.clock.now()).await?;
@@ -123,7 +123,7 @@ impl App {
 
     pub async fn revoke_api_token(&self, guild_id: u64, id: i64) -> anyhow::Result<()> {
         if !self.store.revoke_api_token(guild_id, id, self.clock.now()).await? {
-            crate::user_error!("There is no live token #{id} here; /setup api-token list shows them.");
+            return Err(self.refuse_with("errors.no_such_token", minijinja::context! { id }));
         }
         Ok(())
     }

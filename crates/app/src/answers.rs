@@ -182,7 +182,7 @@ impl App {
 
         let settings = self.settings(a.guild_id).await?;
         if a.anonymous && !settings.anonymous_answers {
-            crate::user_error!("this server no longer takes anonymous answers; answer with the Answer button");
+            return Err(self.refuse("errors.no_anonymous_answers"));
         }
         let mut classification = self.patterns_for(&settings).classify(&text);
         classification.segments.extend(named);
@@ -214,9 +214,7 @@ impl App {
             AnswerRef::Post(id) => self.store.post(id).await?.map(|p| p.guild_id),
         };
         if owner != Some(guild_id) {
-            crate::user_error!(
-                "that question is no longer open here; answer in a current meeting thread or daily post"
-            );
+            return Err(self.refuse("errors.question_closed"));
         }
         Ok(())
     }

@@ -37,9 +37,7 @@ impl App {
         let evidence = check_text(evidence).map_err(UserError)?;
         let settings = self.settings(guild_id).await?;
         if !self.patterns_for(&settings).classify(&evidence).has_evidence {
-            crate::user_error!(
-                "that does not read as evidence yet: add a link, a number, a ticket or a customer's own words"
-            );
+            return Err(self.refuse("errors.not_evidence_yet"));
         }
         self.resolve(guild_id, answer_id, Resolution::Validated, &evidence).await
     }
@@ -47,7 +45,7 @@ impl App {
     /// Resolves a challenge as a manager would.
     pub async fn resolve(&self, guild_id: u64, answer_id: i64, r: Resolution, note: &str) -> anyhow::Result<()> {
         if !self.store.resolve_challenge(guild_id, answer_id, r, note, self.clock.now()).await? {
-            crate::user_error!("answer #{answer_id} has no open challenge here");
+            return Err(self.refuse_with("errors.no_open_challenge", minijinja::context! { id => answer_id }));
         }
         tracing::info!(guild = guild_id, answer = answer_id, resolution = r.as_str(), "a challenge was resolved");
         Ok(())

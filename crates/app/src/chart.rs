@@ -20,6 +20,34 @@ pub struct WeekPoint {
     pub nps_responses: i64,
 }
 
+/// The chart's words, from prompts/texts.toml (`[chart]`).
+#[derive(Clone, Debug)]
+pub struct Labels {
+    pub caption: String,
+    pub caption_with_nps: String,
+    pub answers: String,
+    pub meetings: String,
+    pub coverage: String,
+    pub nps: String,
+    pub count_axis: String,
+    pub percent_axis: String,
+}
+
+impl Labels {
+    pub fn from_texts(t: &crate::prompts::Texts) -> Labels {
+        Labels {
+            caption: t.text("chart.caption"),
+            caption_with_nps: t.text("chart.caption_with_nps"),
+            answers: t.text("chart.answers"),
+            meetings: t.text("chart.meetings"),
+            coverage: t.text("chart.coverage"),
+            nps: t.text("chart.nps"),
+            count_axis: t.text("chart.count_axis"),
+            percent_axis: t.text("chart.percent_axis"),
+        }
+    }
+}
+
 const WIDTH: u32 = 800;
 const HEIGHT: u32 = 400;
 const FONT: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
@@ -37,7 +65,7 @@ fn register_font() {
 /// Bars of answers and meetings per week; coverage (%) and the imported
 /// NPS as lines on the right axis (from -100 when an NPS is negative),
 /// each week's NPS responses under its label.
-pub fn weekly_png(points: &[WeekPoint]) -> anyhow::Result<Vec<u8>> {
+pub fn weekly_png(points: &[WeekPoint], words: &Labels) -> anyhow::Result<Vec<u8>> {
     register_font();
     let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
     {
@@ -46,12 +74,12 @@ pub fn weekly_png(points: &[WeekPoint]) -> anyhow::Result<Vec<u8>> {
         let n = points.len().max(1);
         let top = points.iter().map(|p| p.answers.max(p.meetings)).max().unwrap_or(0).max(1) as f64 * 1.15;
         let caption = match points.iter().any(|p| p.nps.is_some()) {
-            true => "Answers, meetings, coverage and imported NPS by week",
-            false => "Answers, meetings and coverage by week",
+            true => &words.caption_with_nps,
+            false => &words.caption,
         };
         let bottom = if points.iter().any(|p| p.nps.is_some_and(|v| v < 0.0)) { -100.0 } else { 0.0 };
         let mut chart = ChartBuilder::on(&root)
-            .caption(caption, ("sans-serif", 20))
+            .caption(caption.as_str(), ("sans-serif", 20))
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(44)
@@ -71,14 +99,14 @@ pub fn weekly_png(points: &[WeekPoint]) -> anyhow::Result<Vec<u8>> {
             .disable_x_mesh()
             .x_labels(n)
             .x_label_formatter(&|x| labels.get(x.floor() as usize).cloned().unwrap_or_default())
-            .y_desc("count")
+            .y_desc(words.count_axis.as_str())
             .y_label_formatter(&|v| format!("{v:.0}"))
             .label_style(("sans-serif", 13))
             .draw()
             .map_err(plot_error)?;
         chart
             .configure_secondary_axes()
-            .y_desc("coverage % · NPS")
+            .y_desc(words.percent_axis.as_str())
             .y_label_formatter(&|v| format!("{v:.0}"))
             .label_style(("sans-serif", 13))
             .draw()
@@ -92,21 +120,21 @@ pub fn weekly_png(points: &[WeekPoint]) -> anyhow::Result<Vec<u8>> {
                 points.iter().enumerate().map(|(i, p)| Rectangle::new(bar(0.1, p.answers, i), answers.filled())),
             )
             .map_err(plot_error)?
-            .label("answers")
+            .label(words.answers.as_str())
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], answers.filled()));
         chart
             .draw_series(
                 points.iter().enumerate().map(|(i, p)| Rectangle::new(bar(0.5, p.meetings, i), meetings.filled())),
             )
             .map_err(plot_error)?
-            .label("meetings")
+            .label(words.meetings.as_str())
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], meetings.filled()));
         let coverage: Vec<(f64, f64)> =
             points.iter().enumerate().filter_map(|(i, p)| Some((i as f64 + 0.5, p.coverage_pct?))).collect();
         chart
             .draw_secondary_series(LineSeries::new(coverage, RED.stroke_width(2)))
             .map_err(plot_error)?
-            .label("coverage %")
+            .label(words.coverage.as_str())
             .legend(|(x, y)| PathElement::new([(x, y), (x + 12, y)], RED.stroke_width(2)));
         let nps: Vec<(f64, f64)> =
             points.iter().enumerate().filter_map(|(i, p)| Some((i as f64 + 0.5, p.nps?))).collect();
@@ -115,7 +143,7 @@ pub fn weekly_png(points: &[WeekPoint]) -> anyhow::Result<Vec<u8>> {
             chart
                 .draw_secondary_series(LineSeries::new(nps, purple.stroke_width(2)).point_size(3))
                 .map_err(plot_error)?
-                .label("NPS (imported)")
+                .label(words.nps.as_str())
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 12, y)], purple.stroke_width(2)));
         }
         chart
@@ -144,6 +172,10 @@ fn plot_error<E: std::fmt::Debug>(e: E) -> anyhow::Error {
 mod tests {
     use super::*;
 
+    fn words() -> Labels {
+        Labels::from_texts(&crate::prompts::load_from(&crate::prompts::Origin::Shipped).unwrap().texts)
+    }
+
     #[test]
     fn a_chart_is_a_png_of_the_stated_size() {
         let points: Vec<WeekPoint> = (0..8)
@@ -156,7 +188,7 @@ mod tests {
                 nps_responses: 30,
             })
             .collect();
-        let png = weekly_png(&points).unwrap();
+        let png = weekly_png(&points, &words()).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
         let decoder = png::Decoder::new(png.as_slice());
         let info = decoder.read_info().unwrap().info().clone();
@@ -165,6 +197,6 @@ mod tests {
 
     #[test]
     fn an_empty_history_still_draws() {
-        assert!(weekly_png(&[]).is_ok());
+        assert!(weekly_png(&[], &words()).is_ok());
     }
 }

@@ -14,14 +14,6 @@ impl std::fmt::Display for UserError {
 
 impl std::error::Error for UserError {}
 
-/// Returns early with a [`UserError`].
-#[macro_export]
-macro_rules! user_error {
-    ($($arg:tt)*) => {
-        return Err(anyhow::Error::new($crate::UserError(format!($($arg)*))))
-    };
-}
-
 /// What to tell the person: `Some` for their own mistake, `None` for an
 /// internal failure (log it, apologise).
 pub fn user_message(error: &anyhow::Error) -> Option<&str> {
@@ -37,5 +29,11 @@ impl super::App {
     /// A [`UserError`] worded by the prompts text `key`.
     pub fn refuse(&self, key: &str) -> anyhow::Error {
         UserError(self.prompts.texts.text(key)).into()
+    }
+
+    /// A [`UserError`] worded by the prompts text `key`, with its
+    /// placeholders (`minijinja::context!`).
+    pub fn refuse_with(&self, key: &str, ctx: minijinja::Value) -> anyhow::Error {
+        UserError(self.prompts.texts.render(key, ctx)).into()
     }
 }

@@ -4,7 +4,7 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 use minijinja::context;
 
-use super::{App, UserError};
+use super::App;
 use domain::follow_up::{FollowUp, MAX_FOLLOW_UP_CHARS};
 
 /// What closing a follow-up says.
@@ -70,17 +70,17 @@ impl App {
         closing: &Closing,
     ) -> anyhow::Result<ClosedLoop> {
         let Some(f) = self.store.follow_up(guild_id, id).await?.filter(|f| !f.done) else {
-            return Err(UserError(format!("There is no open follow-up #{id}; /followups lists them.")).into());
+            return Err(self.refuse_with("errors.no_open_follow_up", minijinja::context! { id }));
         };
         if !manager && f.body.owner_id != Some(user) && f.body.created_by != user {
-            return Err(UserError(format!(
-                "Follow-up #{id} belongs to someone else; its owner or a manager can close it."
-            ))
-            .into());
+            return Err(self.refuse_with("errors.not_your_follow_up", minijinja::context! { id }));
         }
         let outcome = closing.outcome.as_deref().map(str::trim).filter(|o| !o.is_empty());
         if let Some(len) = outcome.map(|o| o.chars().count()).filter(|&len| len > MAX_FOLLOW_UP_CHARS) {
-            crate::user_error!("the outcome is {len} characters; the limit is {MAX_FOLLOW_UP_CHARS}");
+            return Err(self.refuse_with(
+                "errors.outcome_too_long",
+                minijinja::context! { length => len, max => MAX_FOLLOW_UP_CHARS },
+            ));
         }
         self.store.complete_follow_up(guild_id, id, self.clock.now(), outcome, closing.told_customer).await?;
         let (thread, post) = self.store.follow_up_places(id).await?;

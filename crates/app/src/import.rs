@@ -501,7 +501,7 @@ impl super::App {
         by: Option<u64>,
     ) -> anyhow::Result<Imported> {
         let parsed = parse_feedback(input, options, &self.prompts.texts).map_err(|e| {
-            super::UserError(format!("{e}\nNothing was imported; fix those rows and import the file again"))
+            self.refuse_with("errors.import_refused", minijinja::context! { problems => e.to_string() })
         })?;
         self.settings(guild_id).await?; // the guild's row must exist first
         let now = self.clock.now();
@@ -548,7 +548,8 @@ impl super::App {
         rows: &[serde_json::Map<String, serde_json::Value>],
     ) -> anyhow::Result<Imported> {
         if rows.is_empty() || rows.len() > MAX_API_ROWS {
-            crate::user_error!("send 1 to {MAX_API_ROWS} feedback rows at a time, not {}", rows.len());
+            return Err(self
+                .refuse_with("errors.too_many_rows", minijinja::context! { max => MAX_API_ROWS, rows => rows.len() }));
         }
         let csv = rows_as_csv(rows).map_err(super::UserError)?;
         let options = ImportOptions {

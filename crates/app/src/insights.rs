@@ -141,7 +141,7 @@ impl App {
     /// Saves a suggestion its author confirmed despite its look-alikes.
     pub async fn confirm_suggestion(&self, draft: &str, by: u64) -> anyhow::Result<Insight> {
         let Some(d) = self.drafts.take(draft, by) else {
-            crate::user_error!("This suggestion waited more than 15 minutes (or was answered already); send it again with /insight add.");
+            return Err(self.refuse("errors.suggestion_expired"));
         };
         self.save_suggestion(d.guild_id, by, d.manager, d.insight).await
     }
@@ -173,7 +173,7 @@ impl App {
     /// guild by its own edited copy. Returns the id future posts use.
     pub async fn edit_insight(&self, guild_id: u64, id: i64, edit: &Suggestion, by: u64) -> anyhow::Result<i64> {
         let Some(current) = self.store.visible_insight(guild_id, id).await? else {
-            crate::user_error!("There is no insight #{id} in this server; /insight list shows their numbers.");
+            return Err(self.refuse_with("errors.no_such_insight", minijinja::context! { id }));
         };
         let body = NewInsight {
             tags: current.body.tags.clone(),
@@ -206,7 +206,7 @@ impl App {
             .collect();
         let pages = matching.len().div_ceil(INSIGHTS_PER_PAGE).max(1);
         if page == 0 || page > pages {
-            crate::user_error!("There are {pages} page(s) of insights for this filter; ask for page 1 to {pages}.");
+            return Err(self.refuse_with("errors.no_such_page", minijinja::context! { pages }));
         }
         let own = matching.iter().filter(|i| i.guild_id.is_some()).count();
         let library = matching.len() - own;
@@ -243,7 +243,7 @@ impl App {
     pub async fn review_insight(&self, guild_id: u64, id: i64, approve: bool) -> anyhow::Result<Insight> {
         let insight = self.store.insight(id).await?.filter(|i| i.guild_id == Some(guild_id));
         let Some(insight) = insight.filter(|i| i.status == InsightStatus::Pending) else {
-            crate::user_error!("There is no pending suggestion #{id}; /insight review lists them.");
+            return Err(self.refuse_with("errors.no_pending_suggestion", minijinja::context! { id }));
         };
         self.store.review_insight(guild_id, id, approve).await?;
         Ok(insight)
@@ -251,7 +251,7 @@ impl App {
 
     pub async fn retire_insight(&self, guild_id: u64, id: i64, by: u64) -> anyhow::Result<()> {
         if !self.store.retire_insight(guild_id, id, by, self.clock.now()).await? {
-            crate::user_error!("There is no insight #{id} here that is still live; /insight list shows their numbers.");
+            return Err(self.refuse_with("errors.no_live_insight_numbered", minijinja::context! { id }));
         }
         Ok(())
     }

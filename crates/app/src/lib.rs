@@ -177,7 +177,7 @@ impl App {
     pub async fn save_settings(&self, settings: &GuildSettings) -> anyhow::Result<()> {
         if let Some(country) = settings.holidays.as_deref().filter(|c| self.prompts.holidays.country(c).is_none()) {
             let known = self.prompts.holidays.countries().join(", ");
-            crate::user_error!("prompts/holidays.csv has no public holidays for {country}; it has {known}");
+            return Err(self.refuse_with("errors.no_holidays", minijinja::context! { country, known }));
         }
         self.store.save_guild_settings(settings).await?;
         self.forget_settings(settings.guild_id);

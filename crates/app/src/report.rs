@@ -488,7 +488,8 @@ impl super::App {
     ) -> anyhow::Result<Summary> {
         let report = self.report(guild_id, period, channel_id).await?;
         let last_week = IsoWeek::of_date(report.period.last_day());
-        let chart = crate::chart::weekly_png(&self.history(guild_id, last_week, 8, channel_id).await?)?;
+        let words = crate::chart::Labels::from_texts(&self.prompts.texts);
+        let chart = crate::chart::weekly_png(&self.history(guild_id, last_week, 8, channel_id).await?, &words)?;
         Ok(Summary { report, chart })
     }
 

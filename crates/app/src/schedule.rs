@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 
-use super::{App, UserError};
+use super::App;
 use domain::calendar::{DayOff, Pause, Skip};
 use domain::rotation::posts_in_window;
 use domain::settings::{GuildSettings, InsightChannel};
@@ -48,10 +48,8 @@ impl App {
         let now = self.clock.now();
         let from = settings.zone.date_of(settings.next_post_after(now));
         if let Some(until) = until.filter(|&until| until <= from) {
-            return Err(UserError(format!(
-                "the next post is on {from}, so a pause until {until} would skip nothing; give a later day"
-            ))
-            .into());
+            let (from, until) = (from.to_string(), until.to_string());
+            return Err(self.refuse_with("errors.pause_skips_nothing", minijinja::context! { from, until }));
         }
         self.keep_past_pause(&settings, settings.zone.date_of(now), by).await?;
         settings.pause = Some(Pause { from, until });

@@ -245,7 +245,9 @@ async fn answers_csv(State(ref web): State<Web>, m: Manager, Query(ref filters):
     let guild = m.viewer.guild_id;
     let filter = match web.app.answer_filter(guild, filters).await.map_err(user_problem) {
         Ok(filter) => filter,
-        Err(Ok(problem)) => return web.pages.message(StatusCode::BAD_REQUEST, "Cannot export", &problem),
+        Err(Ok(problem)) => {
+            return web.pages.message(StatusCode::BAD_REQUEST, &web.texts().text("pages.cannot_export_title"), &problem)
+        }
         Err(Err(e)) => return web.unavailable(e),
     };
     match web.app.answers_csv(&filter).await {
@@ -265,7 +267,9 @@ fn after_action(web: &Web, result: anyhow::Result<()>, to: String) -> Response {
     match result {
         Ok(()) => Redirect::to(&to).into_response(),
         Err(e) => match user_message(&e) {
-            Some(refusal) => web.pages.message(StatusCode::CONFLICT, "Not done", refusal),
+            Some(refusal) => {
+                web.pages.message(StatusCode::CONFLICT, &web.texts().text("pages.not_done_title"), refusal)
+            }
             None => web.unavailable(e),
         },
     }
@@ -393,7 +397,7 @@ async fn act_on_insight(
             })
         }
         "retire" => app.retire_insight(guild_id, id, user_id).await.map(|()| (None, String::new())),
-        _ => return web.pages.message(StatusCode::NOT_FOUND, "Not found", "There is no such action."),
+        _ => return web.not_found_because(&web.texts().text("pages.no_such_action")),
     };
     let done = match done {
         Ok((suggester, note)) => {
@@ -474,7 +478,7 @@ async fn meeting(State(ref web): State<Web>, m: Manager, Path((_, id)): Path<(St
         (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
     };
     let Some((recapped, answers, anonymous)) = found else {
-        return web.pages.message(StatusCode::NOT_FOUND, "Not found", "There is no such meeting in this server.");
+        return web.not_found_because(&web.texts().text("pages.no_such_meeting"));
     };
     let rows: Vec<Listed> = answers.iter().map(|a| listed(a, &zone)).collect();
     let context = context! {

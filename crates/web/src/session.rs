@@ -16,6 +16,7 @@ use subtle::ConstantTimeEq as _;
 
 use super::pages::Pages;
 use app::access::{csrf_token, Members, Viewer, SESSION_TTL};
+use app::prompts::Texts;
 use app::App;
 
 /// What every page handler is given: the app and how pages are served.
@@ -63,23 +64,31 @@ fn session_secret(headers: &HeaderMap) -> Option<&str> {
 impl Web {
     pub fn unavailable(&self, e: anyhow::Error) -> Response {
         tracing::error!(error = %format!("{e:#}"), "a dashboard request failed");
+        let t = self.texts();
         self.pages.message(
             StatusCode::SERVICE_UNAVAILABLE,
-            "Not available right now",
-            "The bot could not reach its database or Discord. Try again in a minute; if it persists, tell whoever runs the bot.",
+            &t.text("pages.unavailable_title"),
+            &t.text("pages.unavailable"),
         )
     }
 
     fn signed_out(&self) -> Response {
-        self.pages.message(
-            StatusCode::UNAUTHORIZED,
-            "Signed out",
-            "Run /dashboard in your Discord server for a sign-in link. Sessions end after 12 hours.",
-        )
+        let t = self.texts();
+        self.pages.message(StatusCode::UNAUTHORIZED, &t.text("pages.signed_out_title"), &t.text("pages.signed_out"))
+    }
+
+    /// The prompts' texts, for what a page says.
+    pub fn texts(&self) -> &Texts {
+        &self.app.prompts.texts
+    }
+
+    /// A 404 page saying `why`.
+    pub fn not_found_because(&self, why: &str) -> Response {
+        self.pages.message(StatusCode::NOT_FOUND, &self.texts().text("pages.not_found_title"), why)
     }
 
     fn not_found(&self) -> Response {
-        self.pages.message(StatusCode::NOT_FOUND, "Not found", "There is no such page.")
+        self.not_found_because(&self.texts().text("pages.not_found"))
     }
 
     /// The session's holder, if signed in.
@@ -99,11 +108,11 @@ impl Web {
         }
         match self.app.viewer_is_manager(self.members.as_ref(), viewer).await {
             Ok(true) => Ok(Manager { viewer, csrf: csrf_token(&secret) }),
-            Ok(false) => Err(self.pages.message(
-                StatusCode::FORBIDDEN,
-                "For managers only",
-                "These pages are for the server's managers: its manager role (see /setup) or Manage Server. Ask an admin if you should have it.",
-            )),
+            Ok(false) => {
+                let t = self.texts();
+                let (title, text) = (t.text("pages.managers_only_title"), t.text("pages.managers_only"));
+                Err(self.pages.message(StatusCode::FORBIDDEN, &title, &text))
+            }
             Err(e) => Err(self.unavailable(e)),
         }
     }
@@ -118,11 +127,10 @@ impl Web {
 async fn home(State(web): State<Web>, headers: HeaderMap) -> Response {
     match web.viewer(&headers).await {
         Ok(Some((viewer, _))) => Redirect::to(&format!("/guilds/{}", viewer.guild_id)).into_response(),
-        Ok(None) => web.pages.message(
-            StatusCode::OK,
-            "Advocate",
-            "Managers sign in with /dashboard in their Discord server: it answers with a link for them alone.",
-        ),
+        Ok(None) => {
+            let t = web.texts();
+            web.pages.message(StatusCode::OK, &t.text("pages.home_title"), &t.text("pages.home"))
+        }
         Err(refusal) => refusal,
     }
 }
@@ -141,11 +149,10 @@ async fn sign_in(State(web): State<Web>, Query(q): Query<SignIn>) -> Response {
             response.headers_mut().insert(header::SET_COOKIE, web.cookie(&session, SESSION_TTL.as_secs()));
             response
         }
-        Ok(None) => web.pages.message(
-            StatusCode::FORBIDDEN,
-            "This link no longer works",
-            "A sign-in link works once, within 10 minutes. Run /dashboard in Discord for a new one.",
-        ),
+        Ok(None) => {
+            let t = web.texts();
+            web.pages.message(StatusCode::FORBIDDEN, &t.text("pages.link_used_title"), &t.text("pages.link_used"))
+        }
         Err(e) => web.unavailable(e),
     }
 }
@@ -167,7 +174,8 @@ impl Web {
     }
 
     fn stale_form(&self) -> Response {
-        self.pages.message(StatusCode::FORBIDDEN, "Refused", "This form is out of date; reload the page and try again.")
+        let t = self.texts();
+        self.pages.message(StatusCode::FORBIDDEN, &t.text("pages.stale_form_title"), &t.text("pages.stale_form"))
     }
 }
 

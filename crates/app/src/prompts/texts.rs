@@ -131,6 +131,64 @@ const SPEC: &[(&str, bool, &[&str], usize)] = &[
     ("errors.no_open_meeting", false, &[], 2000),
     ("errors.blank_topic", false, &[], 2000),
     ("errors.prompt_not_posted", false, &["thread"], 2000),
+    ("errors.no_open_challenge", false, &["id"], 2000),
+    ("errors.not_evidence_yet", false, &[], 2000),
+    ("errors.no_anonymous_answers", false, &[], 2000),
+    ("errors.question_closed", false, &[], 2000),
+    ("errors.no_holidays", false, &["country", "known"], 2000),
+    ("errors.token_name", false, &[], 2000),
+    ("errors.no_such_token", false, &["id"], 2000),
+    ("errors.no_open_follow_up", false, &["id"], 2000),
+    ("errors.not_your_follow_up", false, &["id"], 2000),
+    ("errors.outcome_too_long", false, &["length", "max"], 2000),
+    ("errors.pause_skips_nothing", false, &["from", "until"], 2000),
+    ("errors.suggestion_expired", false, &[], 2000),
+    ("errors.no_such_insight", false, &["id"], 2000),
+    ("errors.no_such_page", false, &["pages"], 2000),
+    ("errors.no_pending_suggestion", false, &["id"], 2000),
+    ("errors.no_live_insight_numbered", false, &["id"], 2000),
+    ("errors.import_refused", false, &["problems"], 0),
+    ("errors.too_many_rows", false, &["max", "rows"], 2000),
+    ("errors.file_too_large", false, &["file", "size_kb", "max_kb"], 2000),
+    ("errors.download_failed", false, &["file"], 2000),
+    ("errors.channel_options_for_insight", false, &[], 2000),
+    ("errors.no_such_skip", false, &["id"], 2000),
+    ("replies.no_skips", false, &[], 2000),
+    ("replies.skip_list", false, &[], 1000),
+    ("replies.skip_list_more", false, &[], 100),
+    ("replies.skip_removed", false, &["id"], 2000),
+    ("replies.token_created", false, &["id", "name", "scope", "secret"], 2000),
+    ("replies.no_tokens", false, &[], 2000),
+    ("replies.token_list", false, &[], 1000),
+    ("replies.token_line", false, &["id", "name", "scope", "by", "date"], 2000),
+    ("replies.token_revoked", false, &["id"], 2000),
+    ("replies.settings", false, &["s", "insight_channels", "pause", "extras", "short_pools"], 0),
+    ("pages.unavailable_title", false, &[], 0),
+    ("pages.unavailable", false, &[], 0),
+    ("pages.signed_out_title", false, &[], 0),
+    ("pages.signed_out", false, &[], 0),
+    ("pages.not_found_title", false, &[], 0),
+    ("pages.not_found", false, &[], 0),
+    ("pages.no_such_action", false, &[], 0),
+    ("pages.no_such_meeting", false, &[], 0),
+    ("pages.managers_only_title", false, &[], 0),
+    ("pages.managers_only", false, &[], 0),
+    ("pages.home_title", false, &[], 0),
+    ("pages.home", false, &[], 0),
+    ("pages.link_used_title", false, &[], 0),
+    ("pages.link_used", false, &[], 0),
+    ("pages.stale_form_title", false, &[], 0),
+    ("pages.stale_form", false, &[], 0),
+    ("pages.cannot_export_title", false, &[], 0),
+    ("pages.not_done_title", false, &[], 0),
+    ("chart.caption", false, &[], 0),
+    ("chart.caption_with_nps", false, &[], 0),
+    ("chart.answers", false, &[], 0),
+    ("chart.meetings", false, &[], 0),
+    ("chart.coverage", false, &[], 0),
+    ("chart.nps", false, &[], 0),
+    ("chart.count_axis", false, &[], 0),
+    ("chart.percent_axis", false, &[], 0),
     ("import.title", false, &["customer", "segment", "score", "source"], 0),
     ("import.question", false, &["customer", "segment"], 0),
     // Slash commands and their options, as Discord lists them (1–100 characters).
@@ -401,7 +459,8 @@ mod tests {
 
     /// Every `"section.key"` the code renders, from its source.
     fn keys_used_in_code() -> Vec<(String, String)> {
-        let call = regex::Regex::new(r#"\b(?:text|render|render_variant|refuse)\(\s*"([a-z_]+\.[a-z_]+)""#).unwrap();
+        let call = regex::Regex::new(r#"\b(?:text|render|render_variant|refuse|refuse_with)\(\s*"([a-z_]+\.[a-z_]+)""#)
+            .unwrap();
         let mut found = Vec::new();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let mut dirs = vec![root.join("src"), root.join("crates")];
@@ -417,6 +476,46 @@ mod tests {
             }
         }
         found
+    }
+
+    /// Where a string literal would reach a person (a reply, a refusal, a
+    /// label, a page's notice), in the code outside its tests.
+    const USER_VISIBLE: &str = r#"UserError\(\s*(format!\()?"|reply_private\(\s*ctx,\s*(format!\()?"|\.content\(\s*(format!\()?"|\.label\(\s*"|\.title\(\s*"|\.description\(\s*"|\.caption\(\s*"|\.y_desc\(\s*"|pages\.message\([^,]+,\s*"|listing\(\s*"|CreateEmbedFooter::new\(\s*"|CreateButton::new\([^)]*\)\s*\.label\(\s*""#;
+
+    #[test]
+    fn no_user_visible_text_is_written_in_the_code() {
+        let pattern = regex::Regex::new(USER_VISIBLE).unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut dirs: Vec<_> =
+            ["src", "crates/app/src", "crates/discord/src", "crates/web/src"].iter().map(|d| root.join(d)).collect();
+        let (mut found, mut files) = (Vec::new(), 0);
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files += 1;
+                    let code = std::fs::read_to_string(&path).unwrap();
+                    let code = code.split("#[cfg(test)]").next().unwrap_or_default();
+                    for (n, line) in code.lines().enumerate().filter(|(_, l)| pattern.is_match(l)) {
+                        found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+        assert!(files > 60, "the scan reads the code: {files} files");
+        assert!(found.is_empty(), "texts a person sees belong in prompts/texts.toml:\n{}", found.join("\n"));
+    }
+
+    #[test]
+    fn the_literal_scan_sees_a_reply_written_in_code() {
+        let pattern = regex::Regex::new(USER_VISIBLE).unwrap();
+        assert!(pattern.is_match(r#"reply_private(ctx, "No skipped days").await"#));
+        assert!(pattern.is_match(r#"return Err(UserError(format!("there is no skip #{id}")).into());"#));
+        assert!(pattern.is_match(r#"web.pages.message(StatusCode::NOT_FOUND, "Not found", "There is no such page.")"#));
+        assert!(!pattern.is_match(r#"reply_private(ctx, texts.text("replies.no_skips")).await"#));
+        assert!(!pattern.is_match(r#"tracing::warn!("a button this version does not know")"#));
     }
 
     #[test]

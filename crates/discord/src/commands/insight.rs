@@ -106,9 +106,7 @@ async fn edit(
         return Err(app.refuse("errors.managers_only"));
     }
     let Some(insight) = app.visible_insight(guild(ctx), id).await? else {
-        return Err(
-            UserError(format!("There is no insight #{id} in this server; /insight list shows their numbers.")).into()
-        );
+        return Err(app.refuse_with("errors.no_such_insight", minijinja::context! { id }));
     };
     let segment = match segment {
         Some(s) => Segment::parse(&s).map_err(UserError)?,
@@ -367,12 +365,8 @@ async fn import(
     #[max_length = 40] segment: Option<String>,
 ) -> Result<(), Error> {
     if file.size > MAX_IMPORT_BYTES {
-        app::user_error!(
-            "{} is {} KB; the limit is {} KB. Split the export and import the parts.",
-            file.filename,
-            file.size / 1024,
-            MAX_IMPORT_BYTES / 1024
-        );
+        let context = minijinja::context! { file => file.filename, size_kb => file.size / 1024, max_kb => MAX_IMPORT_BYTES / 1024 };
+        return Err(ctx.data().app.refuse_with("errors.file_too_large", context));
     }
     ctx.defer_ephemeral().await?;
     let data = ctx.data();
@@ -381,7 +375,7 @@ async fn import(
         Ok(r) => r.bytes().await?,
         Err(e) => {
             tracing::warn!(error = %e, "downloading an attachment failed");
-            app::user_error!("I could not download {}; attach it again in a minute.", file.filename);
+            return Err(data.app.refuse_with("errors.download_failed", minijinja::context! { file => file.filename }));
         }
     };
     let options = ImportOptions {

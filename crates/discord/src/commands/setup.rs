@@ -6,13 +6,15 @@ use std::sync::Arc;
 use serenity::all::{ChannelId, Permissions};
 
 use super::{guild, listing, manager_only, reply_private, Context, Error};
+use app::prompts::Texts;
 use app::{PoolShortfall, UserError};
 use domain::api::Scope;
-use domain::calendar::{Pause, Skip};
+use domain::calendar::Skip;
 use domain::insight::Segment;
 use domain::period::parse_date;
 use domain::settings::{ChannelPurpose, GuildSettings, InsightChannel, SETTING_NAMES};
 use domain::time::{weekday_name, LocalTime};
+use minijinja::context;
 
 /// Manage Server (or Administrator), from the permissions Discord put in
 /// the interaction: checked here, whatever the command's defaults say.
@@ -38,83 +40,43 @@ pub async fn setup(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-fn describe(s: &GuildSettings, short_pools: &[PoolShortfall]) -> String {
-    let channels = |ids: &[u64]| {
-        if ids.is_empty() {
-            "none".to_string()
-        } else {
-            ids.iter().map(|c| format!("<#{c}>")).collect::<Vec<_>>().join(" ")
-        }
+/// `/setup show`: every setting, laid out by `replies.settings`.
+fn describe(texts: &Texts, s: &GuildSettings, short_pools: &[PoolShortfall]) -> String {
+    let settings = context! {
+        zone => s.zone.to_string(),
+        post_time => s.post_time.to_string(),
+        post_days => s.post_days.to_string(),
+        meeting_channels => s.meeting_channels,
+        thread_pattern => s.thread_pattern.as_str(),
+        manager_role => s.manager_role,
+        mention_role => s.mention_role,
+        summary_channel => s.summary_channel,
+        summary_weekday => weekday_name(s.summary_weekday),
+        summary_time => s.summary_time.to_string(),
+        retention_days => s.retention_days,
+        catch_up_minutes => s.catch_up_minutes,
+        repeat_window_days => s.repeat_window_days,
+        customer_wait_days => s.customer_wait_days,
+        anonymous_answers => s.anonymous_answers,
+        challenge_emoji => s.challenge_emoji,
+        holidays => s.holidays,
+        skips => s.skips.len(),
     };
-    let insight_channels = match s.insight_channels.is_empty() {
-        true => "none".to_string(),
-        false => s.insight_channels.iter().map(insight_channel).collect::<Vec<_>>().join(" · "),
-    };
-    let role = |r: Option<u64>| r.map_or("none".to_string(), |r| format!("<@&{r}>"));
-    let extras: Vec<String> = s.extra_patterns.iter().map(|(k, p)| format!("extra_{}: `{p}`", k.key())).collect();
-    let pause = match s.pause {
-        None => "no".to_string(),
-        Some(Pause { from, until: Some(until) }) => format!("from {from}; posts resume on {until}"),
-        Some(Pause { from, until: None }) => format!("from {from} until /setup resume"),
-    };
-    let pools: Vec<String> = short_pools
+    let insight_channels: Vec<_> = s
+        .insight_channels
         .iter()
-        .map(|p| {
-            format!(
-                "⚠️ <#{}> has {} insights to show but posts up to {} times in {} days: insights will repeat \
-                 (oldest first) unless {} more are added or repeat_window_days is shortened.",
-                p.channel_id,
-                p.pool,
-                p.needed,
-                s.repeat_window_days,
-                p.needed - p.pool
-            )
+        .map(|c| {
+            let segments: Vec<&str> = c.segments.iter().map(|s| s.as_str()).collect();
+            context! { id => c.id, time => c.time.map(|t| t.to_string()), segments }
         })
         .collect();
-    format!(
-        "**Advocate setup**\n\
-         timezone: {}\npost_time: {}\npost_days: {}\ninsight channels: {}\nmeeting channels: {}\n\
-         thread_pattern: `{}`\nmanager_role: {}\nmention_role: {}\nsummary_channel: {}\n\
-         summary_weekday: {}\nsummary_time: {}\nretention_days: {}\ncatch_up_minutes: {}\n\
-         repeat_window_days: {}\ncustomer_wait_days: {}\nanonymous_answers: {}\nchallenge_emoji: {}\nholidays: {}\npaused: {}\nskips: {} (/setup skip list)\n{}\n{}\
-         Change one with `/setup set setting:<name> value:<value>`; channels with `/setup channel`; \
-         days off with `/setup skip` and `/setup pause`.",
-        s.zone,
-        s.post_time,
-        s.post_days,
-        insight_channels,
-        channels(&s.meeting_channels),
-        s.thread_pattern.as_str(),
-        role(s.manager_role),
-        role(s.mention_role),
-        s.summary_channel.map_or("none".into(), |c| format!("<#{c}>")),
-        weekday_name(s.summary_weekday),
-        s.summary_time,
-        s.retention_days,
-        s.catch_up_minutes,
-        s.repeat_window_days,
-        s.customer_wait_days,
-        if s.anonymous_answers { "on" } else { "off" },
-        s.challenge_emoji,
-        s.holidays.as_deref().unwrap_or("off"),
-        pause,
-        s.skips.len(),
-        if extras.is_empty() { "extra patterns: none".into() } else { extras.join("\n") },
-        pools.iter().map(|p| format!("{p}\n")).collect::<String>(),
-    )
-}
-
-/// `<#1> at 08:30, enterprise and smb only`
-fn insight_channel(c: &InsightChannel) -> String {
-    let mut text = format!("<#{}>", c.id);
-    if let Some(time) = c.time {
-        text.push_str(&format!(" at {time}"));
-    }
-    if !c.segments.is_empty() {
-        let names: Vec<&str> = c.segments.iter().map(|s| s.as_str()).collect();
-        text.push_str(&format!(", {} only", names.join(" and ")));
-    }
-    text
+    let pause = s.pause.map(|p| context! { from => p.from.to_string(), until => p.until.map(|d| d.to_string()) });
+    let extras: Vec<_> = s.extra_patterns.iter().map(|(k, p)| context! { key => k.key(), pattern => p }).collect();
+    let short_pools: Vec<_> = short_pools
+        .iter()
+        .map(|p| context! { channel => p.channel_id, pool => p.pool, needed => p.needed, missing => p.needed - p.pool })
+        .collect();
+    texts.render("replies.settings", context! { s => settings, insight_channels, pause, extras, short_pools })
 }
 
 #[poise::command(slash_command, guild_only, check = "manage_server_only")]
@@ -123,7 +85,7 @@ async fn show(ctx: Context<'_>) -> Result<(), Error> {
     let app = &ctx.data().app;
     let settings = app.settings(guild(ctx)).await?;
     let short_pools = app.pool_shortfalls(&settings).await?;
-    reply_private(ctx, describe(&settings, &short_pools)).await
+    reply_private(ctx, describe(&ctx.data().app.prompts.texts, &settings, &short_pools)).await
 }
 
 async fn setting_names<'a>(_ctx: Context<'_>, partial: &'a str) -> impl Iterator<Item = &'static str> + 'a {
@@ -178,7 +140,7 @@ async fn channel(
     let add = !remove.unwrap_or(false);
     let tuned = time.is_some() || segments.is_some();
     if tuned && (purpose != ChannelPurpose::Insight || !add) {
-        return Err(UserError("time and segments belong to an insight channel being added or changed".into()).into());
+        return Err(app.refuse("errors.channel_options_for_insight"));
     }
     let mut entry = app.settings(guild).await?.insight_channel(channel.get()).cloned();
     let entry = entry.get_or_insert_with(|| InsightChannel::new(channel.get()));
@@ -240,21 +202,24 @@ async fn skip_add(
 #[poise::command(slash_command, guild_only, rename = "list", check = "manage_server_only")]
 async fn skip_list(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
-    let settings = ctx.data().app.settings(guild(ctx)).await?;
+    let app = &ctx.data().app;
+    let texts = &app.prompts.texts;
+    let settings = app.settings(guild(ctx)).await?;
     if settings.skips.is_empty() {
-        return reply_private(ctx, "No skipped days; /setup skip add days:2026-12-24..2027-01-01 adds some.").await;
+        return reply_private(ctx, texts.text("replies.no_skips")).await;
     }
     let lines = settings.skips.iter().rev().map(|s| format!("#{} {s}", s.id));
-    reply_private(ctx, listing("Skipped days, latest first:".into(), lines, "…and older ones.".into())).await
+    reply_private(ctx, listing(texts.text("replies.skip_list"), lines, texts.text("replies.skip_list_more"))).await
 }
 
 #[poise::command(slash_command, guild_only, rename = "remove", check = "manage_server_only")]
 async fn skip_remove(ctx: Context<'_>, id: i64) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
-    if !ctx.data().app.remove_skip(guild(ctx), id).await? {
-        return Err(UserError(format!("there is no skip #{id} in this server; /setup skip list shows them")).into());
+    let app = &ctx.data().app;
+    if !app.remove_skip(guild(ctx), id).await? {
+        return Err(app.refuse_with("errors.no_such_skip", minijinja::context! { id }));
     }
-    reply_private(ctx, format!("Skip #{id} is removed: those days get their posts again.")).await
+    reply_private(ctx, app.prompts.texts.render("replies.skip_removed", minijinja::context! { id })).await
 }
 
 #[poise::command(slash_command, guild_only, check = "manage_server_only")]
@@ -300,33 +265,67 @@ async fn token_create(ctx: Context<'_>, #[max_length = 50] name: String, scope: 
         TokenScope::Read => Scope::Read,
         TokenScope::Ingest => Scope::Ingest,
     };
-    let (id, secret) = ctx.data().app.create_api_token(guild(ctx), &name, scope, ctx.author().id.get()).await?;
+    let app = &ctx.data().app;
+    let (id, secret) = app.create_api_token(guild(ctx), &name, scope, ctx.author().id.get()).await?;
     tracing::info!(guild = guild(ctx), user = %ctx.author().id, token = id, scope = scope.as_str(), "an API token was created");
-    let text = format!(
-        "API token #{id} `{}` ({}). Copy it now, it is not shown again:\n`{secret}`\n\
-        Send it as `Authorization: Bearer <token>`; /setup api-token revoke id:{id} ends it.",
-        name.trim(),
-        scope.as_str()
-    );
-    reply_private(ctx, text).await
+    let context = minijinja::context! { id, name => name.trim(), scope => scope.as_str(), secret };
+    reply_private(ctx, app.prompts.texts.render("replies.token_created", context)).await
 }
 
 #[poise::command(slash_command, guild_only, rename = "list", check = "manager_only")]
 async fn token_list(ctx: Context<'_>) -> Result<(), Error> {
-    let tokens = ctx.data().app.api_tokens(guild(ctx)).await?;
+    let app = &ctx.data().app;
+    let texts = &app.prompts.texts;
+    let tokens = app.api_tokens(guild(ctx)).await?;
     if tokens.is_empty() {
-        return reply_private(ctx, "No API tokens; /setup api-token create makes one.").await;
+        return reply_private(ctx, texts.text("replies.no_tokens")).await;
     }
     let lines = tokens.iter().map(|t| {
-        let by = t.created_by.map_or("someone forgotten".to_string(), |u| format!("<@{u}>"));
-        format!("#{} `{}` {} — made by {by} on {}", t.id, t.name, t.scope.as_str(), t.created_at.strftime("%Y-%m-%d"))
+        let by = t.created_by.map(|u| format!("<@{u}>"));
+        let date = t.created_at.strftime("%Y-%m-%d").to_string();
+        let context = minijinja::context! { id => t.id, name => t.name, scope => t.scope.as_str(), by, date };
+        texts.render("replies.token_line", context)
     });
-    reply_private(ctx, listing("API tokens:".into(), lines, "…and more.".into())).await
+    reply_private(ctx, listing(texts.text("replies.token_list"), lines, texts.text("replies.more"))).await
 }
 
 #[poise::command(slash_command, guild_only, rename = "revoke", check = "manager_only")]
 async fn token_revoke(ctx: Context<'_>, id: i64) -> Result<(), Error> {
-    ctx.data().app.revoke_api_token(guild(ctx), id).await?;
+    let app = &ctx.data().app;
+    app.revoke_api_token(guild(ctx), id).await?;
     tracing::info!(guild = guild(ctx), user = %ctx.author().id, token = id, "an API token was revoked");
-    reply_private(ctx, format!("API token #{id} is revoked: requests with it now get 401.")).await
+    reply_private(ctx, app.prompts.texts.render("replies.token_revoked", minijinja::context! { id })).await
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setup_show_lists_channels_roles_pauses_and_short_pools() {
+        let texts = app::prompts::load_from(&app::prompts::Origin::Shipped).unwrap().texts;
+        let mut s = GuildSettings::new(1, &domain::settings::Defaults::default());
+        s.meeting_channels = vec![5, 6];
+        let mut early = InsightChannel::new(7);
+        early.time = Some(LocalTime::parse("08:30").unwrap());
+        early.segments = vec![Segment::parse("smb").unwrap(), Segment::parse("enterprise").unwrap()];
+        s.insight_channels = vec![early, InsightChannel::new(8)];
+        s.manager_role = Some(9);
+        s.pause = Some(domain::calendar::Pause { from: jiff::civil::date(2026, 12, 1), until: None });
+        let shown = describe(&texts, &s, &[PoolShortfall { channel_id: 7, pool: 2, needed: 5 }]);
+        for line in [
+            "insight channels: <#7> at 08:30, smb and enterprise only · <#8>",
+            "meeting channels: <#5> <#6>",
+            "manager_role: <@&9>\nmention_role: none",
+            "paused: from 2026-12-01 until /setup resume",
+            "⚠️ <#7> has 2 insights to show but posts up to 5 times in 90 days",
+            "unless 3 more are added",
+        ] {
+            assert!(shown.contains(line), "{line:?} in:\n{shown}");
+        }
+        let bare = describe(&texts, &GuildSettings::new(1, &domain::settings::Defaults::default()), &[]);
+        assert!(
+            bare.contains("insight channels: none\nmeeting channels: none") && bare.contains("paused: no"),
+            "{bare}"
+        );
+    }
 }
