@@ -70,19 +70,19 @@ const OVERVIEW_WEEKS: usize = 12;
 /// A week's value of one trend.
 type Measure = fn(&Headline) -> Option<f64>;
 
-/// The overview's small charts: (title, the week's value).
+/// The overview's small charts: (the text of their title, the week's value).
 const TRENDS: [(&str, Measure); 6] = [
-    ("Answers", |h| Some(h.answers as f64)),
-    ("Evidence share (%)", |h| h.evidence_pct),
-    ("Meeting coverage (%)", |h| h.coverage_pct),
-    ("Daily-post engagement (people)", |h| Some(h.people_engaged as f64)),
-    ("Follow-ups open", |h| Some(h.follow_ups_open as f64)),
-    ("Follow-ups overdue", |h| Some(h.follow_ups_overdue as f64)),
+    ("dashboard.trend_answers", |h| Some(h.answers as f64)),
+    ("dashboard.trend_evidence", |h| h.evidence_pct),
+    ("dashboard.trend_coverage", |h| h.coverage_pct),
+    ("dashboard.trend_engagement", |h| Some(h.people_engaged as f64)),
+    ("dashboard.trend_follow_ups_open", |h| Some(h.follow_ups_open as f64)),
+    ("dashboard.trend_follow_ups_overdue", |h| Some(h.follow_ups_overdue as f64)),
 ];
 
 #[derive(Serialize)]
 struct Trend {
-    title: &'static str,
+    title: String,
     svg: Value,
     /// (week, value as shown): the chart as text.
     values: Vec<(String, String)>,
@@ -110,12 +110,13 @@ async fn overview(State(ref web): State<Web>, m: Manager) -> Response {
     let labels: Vec<String> = weekly.iter().map(|(w, _)| w.short_name()).collect();
     let trends: Vec<Trend> = TRENDS
         .iter()
-        .map(|(title, value)| {
+        .map(|(key, value)| {
             let points: Vec<(String, Option<f64>)> =
                 weekly.iter().zip(&labels).map(|((_, s), l)| (l.clone(), value(&s.headline))).collect();
+            let title = web.texts().text(key);
             Trend {
+                svg: Value::from_safe_string(svg::bars(&title, &points)),
                 title,
-                svg: Value::from_safe_string(svg::bars(title, &points)),
                 values: points.into_iter().map(|(l, v)| (l, show(v.as_ref()))).collect(),
             }
         })
@@ -210,7 +211,8 @@ fn listed(a: &AnswerRow, zone: &domain::time::Zone) -> Listed {
     let at = jiff::Timestamp::from_millisecond(a.created_ms).unwrap_or_default();
     Listed {
         at: zone.clock_time(at),
-        user_id: domain::answer::author(a.user_id).unwrap_or_else(|| "anonymous".into()),
+        // Empty for an anonymous answer: the page names it in its own words.
+        user_id: domain::answer::author(a.user_id).unwrap_or_default(),
         segments: a.segments.join(", "),
         impact: a.impact.clone(),
         evidence: a.has_evidence,

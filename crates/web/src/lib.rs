@@ -37,7 +37,7 @@ impl Server {
             .await
             .with_context(|| format!("ADVOCATE_HTTP_ADDR: cannot listen on {addr}; is the port free?"))?;
         let addr = listener.local_addr()?;
-        let pages = Arc::new(pages::Pages::new());
+        let pages = Arc::new(pages::Pages::new(app.prompts.clone()));
         let router = ops::router(app.clone())
             .merge(api::router(app.clone()))
             .merge(dashboard::router(session::Web { app, members, secure, pages }))

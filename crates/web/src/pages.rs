@@ -1,9 +1,14 @@
 //! The managers' pages as HTML, rendered with minijinja (the engine of
-//! `prompts/`) from templates built into the binary. Auto-escaped: a
-//! person's text can never become markup.
+//! `prompts/`) from templates built into the binary, in the words of
+//! prompts/texts.toml (`t("dashboard.…", name=value)` in a template).
+//! Auto-escaped: a person's text can never become markup.
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use std::sync::Arc;
+
+use app::prompts::Prompts;
+use minijinja::value::{Kwargs, Value};
 use minijinja::Environment;
 use serde::Serialize;
 
@@ -24,8 +29,12 @@ const TEMPLATES: [(&str, &str); 9] = [
 pub const STYLE: &str = include_str!("templates/style.css");
 
 impl Pages {
-    pub fn new() -> Pages {
+    pub fn new(prompts: Arc<Prompts>) -> Pages {
         let mut env = Environment::new();
+        // A text of prompts/texts.toml, its placeholders given by name.
+        env.add_function("t", move |key: &str, placeholders: Kwargs| {
+            prompts.texts.render(key, Value::from(placeholders))
+        });
         for (name, source) in TEMPLATES {
             env.add_template(name, source).expect("the built-in templates parse");
         }
@@ -47,5 +56,60 @@ impl Pages {
     /// A short page that says what happened and what to do.
     pub fn message(&self, status: StatusCode, title: &str, text: &str) -> Response {
         self.render(status, "message.html", minijinja::context! { title, text })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex::Regex;
+
+    fn shipped() -> Arc<Prompts> {
+        Arc::new(app::prompts::load_from(&app::prompts::Origin::Shipped).unwrap())
+    }
+
+    /// Every word a page shows comes from prompts/texts.toml, so that a
+    /// team can reword it (and the pages can be translated): what is left
+    /// of a template without its expressions and tags has no letters.
+    #[test]
+    fn the_templates_hold_no_words_of_their_own() {
+        let jinja = Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}").unwrap();
+        let shown_attribute = Regex::new(r#"(?:aria-label|placeholder|title|alt)="([^"]*)""#).unwrap();
+        let tag = Regex::new(r"(?s)<[^>]*>").unwrap();
+        for (name, source) in TEMPLATES {
+            let bare = jinja.replace_all(source, "");
+            for attribute in shown_attribute.captures_iter(&bare) {
+                assert!(!attribute[1].chars().any(char::is_alphabetic), "{name}: {}", &attribute[0]);
+            }
+            let text = tag.replace_all(&bare, " ");
+            let words: Vec<&str> = text.split_whitespace().filter(|w| w.chars().any(char::is_alphabetic)).collect();
+            assert!(words.is_empty(), "{name} writes words of its own: {words:?}");
+        }
+    }
+
+    #[test]
+    fn every_text_a_template_asks_for_exists() {
+        let prompts = shipped();
+        let asked = Regex::new(r#"\bt\("([a-z_]+\.[a-z_]+)""#).unwrap();
+        let mut count = 0;
+        for (name, source) in TEMPLATES {
+            for key in asked.captures_iter(source) {
+                count += 1;
+                assert!(prompts.texts.has(&key[1]), "{name} asks for `{}`, which prompts/texts.toml lacks", &key[1]);
+            }
+        }
+        assert!(count > 100, "the templates' texts are found: {count}");
+    }
+
+    #[test]
+    fn a_page_speaks_in_the_texts_words_with_their_placeholders() {
+        let pages = Pages::new(shipped());
+        let html = pages.0.get_template("follow_ups.html").unwrap();
+        let board = minijinja::context! { total => 0, shown => Vec::<i64>::new() };
+        let context =
+            minijinja::context! { timezone => "UTC", overdue => board.clone(), open => board.clone(), done => board };
+        let page = html.render(context).unwrap();
+        assert!(page.contains("Things to take back to customers, by owner. Dates in UTC."), "{page}");
+        assert!(page.contains("<h2>Overdue (0)</h2>"), "{page}");
     }
 }
