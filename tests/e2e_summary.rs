@@ -64,14 +64,9 @@ async fn a_manager_gets_the_summary_with_chart_and_csv_and_it_matches_the_report
             embed["description"]
         );
         let text = reply.text();
-        let reads = |s: &str| text.contains(s);
-        assert!(
-            reads("Meetings held 1") && reads("Meetings that discussed customers 1") && reads("Coverage 100%"),
-            "{text}"
-        );
-        assert!(reads("Answers 2") && reads("People who answered 2"), "{text}");
-        assert!(reads("Evidence 50%") && reads("Assumptions 50%"), "{text}");
-        assert!(reads("Follow-ups opened 1") && reads(&format!("<@{}>: 1 open", t.member)), "{text}");
+        assert!(text.contains(&format!("<@{}>: 1 open", t.member)), "the open follow-up's owner: {text}");
+        // The same embed, word for word, on every backend (ids and links aside).
+        insta::assert_snapshot!("weekly_summary_embed", common::without_ids(&text));
         let total: usize = text.chars().count();
         assert!(total < 6000, "embed within Discord's limit: {total}");
         let names: Vec<&str> = reply.attachments.iter().map(|a| a.filename.as_str()).collect();

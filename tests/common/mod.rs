@@ -175,3 +175,11 @@ pub async fn columns_holding(db: &TestStore, needle: &str) -> Vec<(String, Strin
     }
     found
 }
+
+/// `text` with Discord's ids and links replaced by placeholders, so that a
+/// snapshot holds only what a person reads the same on every run.
+pub fn without_ids(text: &str) -> String {
+    let link = regex::Regex::new(r"https://discord\.com/channels/[0-9/]+").unwrap();
+    let id = regex::Regex::new(r"[0-9]{17,20}").unwrap();
+    id.replace_all(&link.replace_all(text, "<link>"), "<id>").into_owned()
+}

@@ -102,14 +102,18 @@ mod tests {
     }
 
     #[test]
-    fn a_page_speaks_in_the_texts_words_with_their_placeholders() {
+    fn the_follow_ups_page_reads_as_reviewed() {
         let pages = Pages::new(shipped());
-        let html = pages.0.get_template("follow_ups.html").unwrap();
-        let board = minijinja::context! { total => 0, shown => Vec::<i64>::new() };
-        let context =
-            minijinja::context! { timezone => "UTC", overdue => board.clone(), open => board.clone(), done => board };
-        let page = html.render(context).unwrap();
-        assert!(page.contains("Things to take back to customers, by owner. Dates in UTC."), "{page}");
-        assert!(page.contains("<h2>Overdue (0)</h2>"), "{page}");
+        let task = |id: i64, owner: Option<&str>, due: Option<&str>| {
+            minijinja::context! { id, owner, text => format!("Call Acme about export #{id}"), due, done_at => "2026-11-20" }
+        };
+        let overdue = minijinja::context! { total => 1, shown => vec![task(3, Some("42"), Some("2026-11-20"))] };
+        let open = minijinja::context! { total => 3, shown => vec![task(4, None, None), task(5, Some("42"), None)] };
+        let done = minijinja::context! { total => 0, shown => Vec::<i64>::new() };
+        let context = minijinja::context! {
+            guild => "1", csrf => "token", page => "follow-ups", timezone => "UTC", most => 2, overdue, open, done,
+        };
+        let page = pages.0.get_template("follow_ups.html").unwrap().render(context).unwrap();
+        insta::assert_snapshot!(page);
     }
 }
