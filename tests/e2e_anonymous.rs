@@ -4,6 +4,7 @@
 mod common;
 
 use common::bot::{eventually, Harness};
+use common::team::Team;
 use fake_discord::Command;
 
 #[tokio::test]
@@ -12,11 +13,8 @@ async fn an_anonymous_answer_leaves_no_trace_of_its_author() {
         let backend = db.backend;
         let mut h = Harness::new(db, "2026-11-23T10:00:00Z").await;
         h.start_bot(true).await;
-        let owner = h.fake.add_user("Olga");
-        let carol = h.fake.add_user("Carol");
-        let guild = h.fake.add_guild("Acme", owner).unwrap();
-        h.fake.join(guild, carol, &[]);
-        let channel = h.fake.add_channel(guild, "product").unwrap();
+        let t = Team::add(&h, ["Olga", "Lee", "Carol"], "product");
+        let (owner, carol, guild, channel) = (t.owner, t.member, t.guild, t.channel);
         let say = |user, command: Command| {
             let fake = &h.fake;
             async move { fake.response_message(fake.slash(user, channel, &command).unwrap()).await.unwrap().content }

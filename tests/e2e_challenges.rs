@@ -5,6 +5,7 @@
 mod common;
 
 use common::bot::{eventually, Harness};
+use common::team::Team;
 use fake_discord::state::Message;
 use fake_discord::Command;
 
@@ -31,11 +32,8 @@ async fn a_challenged_assumption_is_asked_once_validated_with_evidence_or_refute
         let backend = db.backend;
         let mut h = Harness::new(db, "2026-11-23T10:00:00Z").await;
         h.start_bot(true).await;
-        let (alice, bob, carol) = (h.fake.add_user("Alice"), h.fake.add_user("Bob"), h.fake.add_user("Carol"));
-        let guild = h.fake.add_guild("Acme", alice).unwrap();
-        h.fake.join(guild, bob, &[]);
-        h.fake.join(guild, carol, &[]);
-        let channel = h.fake.add_channel(guild, "product").unwrap();
+        let t = Team::add(&h, ["Alice", "Bob", "Carol"], "product");
+        let (alice, bob, carol, guild, channel) = (t.owner, t.lead, t.member, t.guild, t.channel);
         let start = Command::new("meeting").sub("start").opt("topic", "Pricing");
         h.fake.response_message(h.fake.slash(alice, channel, &start).unwrap()).await.unwrap();
         let thread = h.fake.threads_in(channel).last().unwrap().id;

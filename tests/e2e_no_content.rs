@@ -3,17 +3,15 @@
 mod common;
 
 use common::bot::{eventually, Harness};
+use common::team::Team;
 use fake_discord::Command;
 
 #[tokio::test]
 async fn without_message_content_the_bot_falls_back_and_answers_still_arrive() {
     let h = Harness::new(common::sqlite().await, "2026-11-23T10:00:00Z").await;
     h.fake.allow_message_content(false);
-    let alice = h.fake.add_user("Alice");
-    let bob = h.fake.add_user("Bob");
-    let guild = h.fake.add_guild("Acme", alice).unwrap();
-    h.fake.join(guild, bob, &[]);
-    let channel = h.fake.add_channel(guild, "product").unwrap();
+    let t = Team::add(&h, ["Alice", "Lee", "Bob"], "product");
+    let (alice, bob, guild, channel) = (t.owner, t.member, t.guild, t.channel);
 
     // The production entry point: asks for Message Content, is refused
     // (close 4014), and reconnects without it.

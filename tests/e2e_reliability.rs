@@ -9,6 +9,7 @@ use std::time::Duration;
 use app::config::RetryPolicy;
 use common::bot::{eventually, Harness};
 use common::proxy::{host_port, Proxy};
+use common::team::Team;
 use fake_discord::Command;
 use sqlx::Connection as _;
 use store::SqliteFault;
@@ -28,11 +29,8 @@ struct Meeting {
 
 /// A guild with a prompted meeting thread, the bot connected.
 async fn meeting(h: &mut Harness) -> Meeting {
-    let alice = h.fake.add_user("Alice");
-    let bob = h.fake.add_user("Bob");
-    let guild = h.fake.add_guild("Acme", alice).unwrap();
-    h.fake.join(guild, bob, &[]);
-    let channel = h.fake.add_channel(guild, "product").unwrap();
+    let t = Team::add(h, ["Alice", "Lee", "Bob"], "product");
+    let (alice, bob, guild, channel) = (t.owner, t.member, t.guild, t.channel);
     h.start_bot(true).await;
     let start = Command::new("meeting").sub("start").opt("topic", "Outage drill");
     let i = h.fake.slash(alice, channel, &start).unwrap();
