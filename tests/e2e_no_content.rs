@@ -11,7 +11,7 @@ async fn without_message_content_the_bot_falls_back_and_answers_still_arrive() {
     let h = Harness::new(common::sqlite().await, "2026-11-23T10:00:00Z").await;
     h.fake.allow_message_content(false);
     let t = Team::add(&h, ["Alice", "Lee", "Bob"], "product");
-    let (alice, bob, guild, channel) = (t.owner, t.member, t.guild, t.channel);
+    let (alice, bob, channel) = (t.owner, t.member, t.channel);
 
     // The production entry point: asks for Message Content, is refused
     // (close 4014), and reconnects without it.

@@ -30,7 +30,7 @@ struct Meeting {
 /// A guild with a prompted meeting thread, the bot connected.
 async fn meeting(h: &mut Harness) -> Meeting {
     let t = Team::add(h, ["Alice", "Lee", "Bob"], "product");
-    let (alice, bob, guild, channel) = (t.owner, t.member, t.guild, t.channel);
+    let (alice, bob, channel) = (t.owner, t.member, t.channel);
     h.start_bot(true).await;
     let start = Command::new("meeting").sub("start").opt("topic", "Outage drill");
     let i = h.fake.slash(alice, channel, &start).unwrap();
