@@ -283,10 +283,10 @@ impl ReportArgs {
 async fn report(config: &Config, args: ReportArgs) -> anyhow::Result<ExitCode> {
     let period = args.period().map_err(anyhow::Error::msg)?;
     let store = store::Store::open_existing(&config.database_url).await?;
-    // The guild's public holidays come from the prompts, as the bot reads them.
-    let holidays = app::load_prompts(config)?.holidays;
+    // The guild's public holidays and the numbers' names come from the prompts, as the bot reads them.
+    let prompts = app::load_prompts(config)?;
     let now = jiff::Timestamp::now();
-    let report = report::report(&store, &config.defaults, &holidays, args.guild, period, args.channel, now).await?;
+    let report = report::report(&store, &config.defaults, &prompts, args.guild, period, args.channel, now).await?;
     print!("{}", report.render(args.format)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -314,8 +314,7 @@ async fn run_in(dir: &std::path::Path) -> anyhow::Result<DemoRun> {
     let store = Store::connect(&config.database_url).await?;
     let mut run = DemoRun {
         script: w.done.clone(),
-        report: report(&store, &config.defaults, &app.prompts.holidays, guild, Some(week.into()), None, w.clock.now())
-            .await?,
+        report: report(&store, &config.defaults, &app.prompts, guild, Some(week.into()), None, w.clock.now()).await?,
         log: String::new(),
     };
     for _ in 0..100 {
@@ -324,8 +323,7 @@ async fn run_in(dir: &std::path::Path) -> anyhow::Result<DemoRun> {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         run.report =
-            report(&store, &config.defaults, &app.prompts.holidays, guild, Some(week.into()), None, w.clock.now())
-                .await?;
+            report(&store, &config.defaults, &app.prompts, guild, Some(week.into()), None, w.clock.now()).await?;
     }
     bot.shutdown().await;
     let violations = w.fake.violations();

@@ -10,7 +10,7 @@ use jiff::civil::Time;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::prompts::holidays::Holidays;
+use crate::prompts::Prompts;
 use domain::calendar::Scheduled;
 use domain::calendar::Skip;
 use domain::period::Period;
@@ -44,6 +44,9 @@ pub struct Report {
     pub previous_week: Headline,
     /// This period minus the previous, for every headline number both have.
     pub change: BTreeMap<String, f64>,
+    /// The headline numbers' names, in [`HEADLINES`] order.
+    #[serde(skip)]
+    pub labels: Vec<String>,
 }
 
 /// Ids, weeks and zones are text in the JSON (ids exceed what JavaScript
@@ -76,7 +79,7 @@ fn period_json<S: serde::Serializer>(p: &Period, s: S) -> Result<S::Ok, S::Error
 pub async fn report(
     store: &Store,
     defaults: &Defaults,
-    holidays: &Holidays,
+    prompts: &Prompts,
     guild_id: u64,
     period: Option<Period>,
     channel_id: Option<u64>,
@@ -85,7 +88,7 @@ pub async fn report(
     let mut settings = store.find_guild_settings(guild_id, defaults).await?.ok_or_else(|| {
         anyhow::anyhow!("guild {guild_id} has no data in this database; check --guild and DATABASE_URL")
     })?;
-    holidays.attach(&mut settings);
+    prompts.holidays.attach(&mut settings);
     let zone = &settings.zone;
     let period = period.unwrap_or_else(|| IsoWeek::containing(now, zone).previous().into());
     let of = |period: Period| {
@@ -106,6 +109,7 @@ pub async fn report(
         change: change(&this_week.headline, &previous.headline),
         this_week,
         previous_week: previous.headline,
+        labels: HEADLINES.iter().map(|f| prompts.texts.text(&format!("headlines.{}", f.key))).collect(),
     })
 }
 
@@ -237,61 +241,61 @@ impl Section {
     }
 }
 
-/// One headline number: its JSON key (a field of [`Headline`]), how
-/// people read it, and where it shows. Markdown, CSV and the Discord embed
-/// all follow this list; a test checks it names every field of `Headline`.
+/// One headline number: its JSON key (a field of [`Headline`]), its
+/// unit, and where it shows; its name is `headlines.<key>` in
+/// prompts/texts.toml. Markdown, CSV and the Discord embed all follow this
+/// list; a test checks it names every field of `Headline`.
 pub struct HeadlineField {
     pub key: &'static str,
-    pub label: &'static str,
     pub unit: Unit,
     pub section: Section,
 }
 
-const fn field(key: &'static str, label: &'static str, unit: Unit, section: Section) -> HeadlineField {
-    HeadlineField { key, label, unit, section }
+const fn field(key: &'static str, unit: Unit, section: Section) -> HeadlineField {
+    HeadlineField { key, unit, section }
 }
 
 /// Headline numbers in reading order.
 pub const HEADLINES: [HeadlineField; 30] = [
-    field("insight_posts", "Customer-of-the-day posts", Unit::Count, Section::Insights),
-    field("post_reactions", "Reactions on them", Unit::Count, Section::Insights),
-    field("post_answers", "Answers to them", Unit::Count, Section::Insights),
-    field("people_engaged", "People engaged with them", Unit::Count, Section::Insights),
-    field("meetings", "Meetings held", Unit::Count, Section::Meetings),
-    field("meetings_answered", "Meetings that discussed customers", Unit::Count, Section::Meetings),
-    field("coverage_pct", "Coverage", Unit::Percent, Section::Meetings),
-    field("median_minutes_to_first_answer", "Median time to first answer", Unit::Minutes, Section::Meetings),
-    field("answers", "Answers", Unit::Count, Section::Answers),
-    field("answerers", "People who answered", Unit::Count, Section::Answers),
-    field("with_evidence", "Answers with evidence", Unit::Count, Section::Evidence),
-    field("evidence_pct", "Evidence", Unit::Percent, Section::Evidence),
-    field("with_assumption", "Answers with assumptions", Unit::Count, Section::Evidence),
-    field("assumption_pct", "Assumptions", Unit::Percent, Section::Evidence),
-    field("assumptions_challenged", "Assumptions challenged", Unit::Count, Section::Evidence),
-    field("assumptions_validated", "Assumptions validated with data", Unit::Count, Section::Evidence),
-    field("assumptions_refuted", "Assumptions refuted", Unit::Count, Section::Evidence),
-    field("assumptions_open", "Assumptions still needing data", Unit::Count, Section::Evidence),
-    field("follow_ups_opened", "Follow-ups opened", Unit::Count, Section::FollowUps),
-    field("follow_ups_done", "Follow-ups done", Unit::Count, Section::FollowUps),
-    field("follow_ups_open", "Follow-ups open", Unit::Count, Section::FollowUps),
-    field("follow_ups_overdue", "Follow-ups overdue", Unit::Count, Section::FollowUps),
-    field("loops_closed", "Customer loops closed", Unit::Count, Section::FollowUps),
-    field("customers_told", "Customers told", Unit::Count, Section::FollowUps),
-    field("median_days_to_close_loop", "Median days to close a loop", Unit::Count, Section::FollowUps),
-    field("nps", "NPS (imported)", Unit::Count, Section::Outcomes),
-    field("nps_responses", "NPS responses", Unit::Count, Section::Outcomes),
-    field("csat", "CSAT average (imported)", Unit::Count, Section::Outcomes),
-    field("csat_responses", "CSAT responses", Unit::Count, Section::Outcomes),
-    field("churn_events", "Churn events (imported)", Unit::Count, Section::Outcomes),
+    field("insight_posts", Unit::Count, Section::Insights),
+    field("post_reactions", Unit::Count, Section::Insights),
+    field("post_answers", Unit::Count, Section::Insights),
+    field("people_engaged", Unit::Count, Section::Insights),
+    field("meetings", Unit::Count, Section::Meetings),
+    field("meetings_answered", Unit::Count, Section::Meetings),
+    field("coverage_pct", Unit::Percent, Section::Meetings),
+    field("median_minutes_to_first_answer", Unit::Minutes, Section::Meetings),
+    field("answers", Unit::Count, Section::Answers),
+    field("answerers", Unit::Count, Section::Answers),
+    field("with_evidence", Unit::Count, Section::Evidence),
+    field("evidence_pct", Unit::Percent, Section::Evidence),
+    field("with_assumption", Unit::Count, Section::Evidence),
+    field("assumption_pct", Unit::Percent, Section::Evidence),
+    field("assumptions_challenged", Unit::Count, Section::Evidence),
+    field("assumptions_validated", Unit::Count, Section::Evidence),
+    field("assumptions_refuted", Unit::Count, Section::Evidence),
+    field("assumptions_open", Unit::Count, Section::Evidence),
+    field("follow_ups_opened", Unit::Count, Section::FollowUps),
+    field("follow_ups_done", Unit::Count, Section::FollowUps),
+    field("follow_ups_open", Unit::Count, Section::FollowUps),
+    field("follow_ups_overdue", Unit::Count, Section::FollowUps),
+    field("loops_closed", Unit::Count, Section::FollowUps),
+    field("customers_told", Unit::Count, Section::FollowUps),
+    field("median_days_to_close_loop", Unit::Count, Section::FollowUps),
+    field("nps", Unit::Count, Section::Outcomes),
+    field("nps_responses", Unit::Count, Section::Outcomes),
+    field("csat", Unit::Count, Section::Outcomes),
+    field("csat_responses", Unit::Count, Section::Outcomes),
+    field("churn_events", Unit::Count, Section::Outcomes),
 ];
 
 impl HeadlineField {
-    /// The label with its unit, for tables: "Coverage (%)".
-    pub fn heading(&self) -> String {
+    /// Its name with its unit, for tables: "Coverage (%)".
+    pub fn heading(&self, name: &str) -> String {
         match self.unit {
-            Unit::Count => self.label.to_string(),
-            Unit::Percent => format!("{} (%)", self.label),
-            Unit::Minutes => format!("{} (min)", self.label),
+            Unit::Count => name.to_string(),
+            Unit::Percent => format!("{name} (%)"),
+            Unit::Minutes => format!("{name} (min)"),
         }
     }
 
@@ -309,6 +313,8 @@ impl HeadlineField {
 /// One headline number of a report, this week and last.
 pub struct Row {
     pub field: &'static HeadlineField,
+    /// Its name, as prompts/texts.toml words it.
+    pub label: String,
     pub now: Option<f64>,
     pub before: Option<f64>,
     pub change: Option<f64>,
@@ -343,8 +349,10 @@ impl Report {
         let (now, before) = (numbers(&self.this_week.headline), numbers(&self.previous_week));
         HEADLINES
             .iter()
-            .map(|field| Row {
+            .zip(&self.labels)
+            .map(|(field, label)| Row {
                 field,
+                label: label.clone(),
                 now: now.get(field.key).copied(),
                 before: before.get(field.key).copied(),
                 change: self.change.get(field.key).copied(),
@@ -381,7 +389,7 @@ impl Report {
         );
         for r in self.rows() {
             let (now, before, change) = (show(r.now.as_ref()), show(r.before.as_ref()), signed(r.change.as_ref()));
-            md.push_str(&format!("| {} | {now} | {before} | {change} |\n", r.field.heading()));
+            md.push_str(&format!("| {} | {now} | {before} | {change} |\n", r.field.heading(&r.label)));
         }
         let i = &s.impact;
         md.push_str(&format!(
@@ -425,8 +433,7 @@ impl super::App {
         channel_id: Option<u64>,
     ) -> anyhow::Result<Report> {
         self.settings(guild_id).await?;
-        report(&self.store, &self.defaults, &self.prompts.holidays, guild_id, period, channel_id, self.clock.now())
-            .await
+        report(&self.store, &self.defaults, &self.prompts, guild_id, period, channel_id, self.clock.now()).await
     }
 
     /// The summaries of the `weeks` weeks up to `last`, oldest first.
@@ -529,6 +536,10 @@ mod tests {
         in_struct.sort();
         declared.sort();
         assert_eq!(in_struct, declared, "each Headline field needs one entry in HEADLINES");
+        let texts = crate::prompts::load_from(&crate::prompts::Origin::Shipped).unwrap().texts;
+        for field in &HEADLINES {
+            assert!(texts.has(&format!("headlines.{}", field.key)), "prompts/texts.toml names `{}`", field.key);
+        }
     }
 
     #[test]
@@ -544,7 +555,7 @@ mod tests {
     fn values_read_in_their_unit() {
         let coverage = HEADLINES.iter().find(|f| f.key == "coverage_pct").unwrap();
         assert_eq!(
-            (coverage.show(Some(40.0)), coverage.show(None), coverage.heading()),
+            (coverage.show(Some(40.0)), coverage.show(None), coverage.heading("Coverage")),
             ("40%".into(), "–".into(), "Coverage (%)".into())
         );
     }

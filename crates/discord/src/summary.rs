@@ -27,7 +27,7 @@ fn reading(r: &Row) -> String {
         Some(v) if v < 0.0 => format!(" ({v})"),
         _ => String::new(),
     };
-    format!("{} {}{change}", r.field.label, r.field.show(r.now))
+    format!("{} {}{change}", r.label, r.field.show(r.now))
 }
 
 pub const CHART_FILE: &str = "chart.png";

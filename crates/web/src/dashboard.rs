@@ -172,7 +172,7 @@ async fn period(State(ref web): State<Web>, m: Manager, Query(q): Query<PeriodQu
         .into_iter()
         .map(|r| {
             context! {
-                label => r.field.label, now => r.field.show(r.now), before => r.field.show(r.before),
+                label => r.label, now => r.field.show(r.now), before => r.field.show(r.before),
                 change => signed(r.change.as_ref()),
             }
         })
