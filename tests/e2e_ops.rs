@@ -3,6 +3,7 @@
 mod common;
 
 use common::bot::{eventually, Harness};
+use common::team::Team;
 use fake_discord::Command;
 
 async fn get(url: &str) -> (u16, String) {
@@ -29,9 +30,8 @@ fn metric(text: &str, name: &str) -> f64 {
 async fn healthz_follows_the_database_and_metrics_count_what_was_stored() {
     let settings = [("ADVOCATE_HTTP_ADDR", "127.0.0.1:0")];
     let mut h = Harness::with_settings(common::sqlite().await, "2026-11-23T09:00:00Z", &settings).await;
-    let alice = h.fake.add_user("Alice");
-    let guild = h.fake.add_guild("Acme", alice).unwrap();
-    let channel = h.fake.add_channel(guild, "product").unwrap();
+    let t = Team::add(&h, ["Alice", "Lee", "Bob"], "product");
+    let (alice, channel) = (t.owner, t.channel);
     h.start_bot(true).await;
     let base = format!("http://{}", h.http_addr().expect("the server runs"));
     let (status, body) = eventually("a healthy bot", || async {

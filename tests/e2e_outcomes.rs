@@ -4,6 +4,7 @@
 mod common;
 
 use common::bot::Harness;
+use common::team::Team;
 use domain::period::Period;
 use fake_discord::Command;
 
@@ -35,9 +36,8 @@ async fn an_nps_export_gives_each_weeks_summary_its_nps_and_churn() {
         let backend = db.backend;
         let mut h = Harness::new(db, "2026-12-01T10:00:00Z").await;
         h.start_bot(true).await;
-        let owner = h.fake.add_user("Olga");
-        let guild = h.fake.add_guild("Acme", owner).unwrap();
-        let channel = h.fake.add_channel(guild, "product").unwrap();
+        let t = Team::add(&h, ["Olga", "Lee", "Mo"], "product");
+        let (owner, guild, channel) = (t.owner, t.guild, t.channel);
         let (csv, weeks) = export();
         let file = h.fake.upload("nps.csv", csv.as_bytes());
         let import = Command::new("insight").sub("import").opt("file", file);
