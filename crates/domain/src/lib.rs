@@ -6,6 +6,7 @@ pub mod api;
 pub mod calendar;
 pub mod challenge;
 pub mod classify;
+pub mod customer;
 pub mod follow_up;
 pub mod insight;
 pub mod link;

@@ -1,0 +1,174 @@
+//! Who a customer is, as the team names them: a name that parses, the key
+//! that decides whether two names are one customer ("Acme Inc." = "ACME" =
+//! "acme"), how alike two names look (a look-alike is offered as a merge,
+//! never merged silently), and the e-mail domain that may identify one
+//! (a person's address itself is never kept).
+
+use std::fmt;
+
+/// The most characters of a customer's name or alias.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// Legal forms that do not make another customer: "Acme Inc." is Acme.
+/// "Corp" and "Group" are left out on purpose: "Acme Corp" may be another
+/// company, so it is offered as a merge instead (see [`looks_alike`]).
+const LEGAL_FORMS: &[&[&str]] = &[
+    &["inc"],
+    &["incorporated"],
+    &["llc"],
+    &["l", "l", "c"],
+    &["ltd"],
+    &["limited"],
+    &["plc"],
+    &["gmbh"],
+    &["ag"],
+    &["sa"],
+    &["s", "a"],
+    &["sas"],
+    &["sarl"],
+    &["srl"],
+    &["spa"],
+    &["s", "p", "a"],
+    &["bv"],
+    &["b", "v"],
+    &["nv"],
+    &["oy"],
+    &["ab"],
+    &["kk"],
+    &["pty"],
+    &["pty", "ltd"],
+    &["co"],
+    &["and", "co"],
+];
+
+/// A customer's name as a person typed it, trimmed: 1 to 100 characters,
+/// with at least one letter or digit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerName(String);
+
+impl CustomerName {
+    pub fn parse(text: &str) -> Result<CustomerName, String> {
+        let name = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !name.chars().any(char::is_alphanumeric) {
+            return Err("a customer needs a name with a letter or a digit, e.g. Acme".into());
+        }
+        if name.chars().count() > MAX_NAME_CHARS {
+            return Err(format!("a customer's name is at most {MAX_NAME_CHARS} characters"));
+        }
+        Ok(CustomerName(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key two names of one customer share.
+    pub fn key(&self) -> String {
+        match_key(&self.0)
+    }
+}
+
+impl fmt::Display for CustomerName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The words of a name without case, punctuation or a legal form at its
+/// end: what decides that two names are one customer. Empty for a name
+/// that is only a legal form.
+pub fn match_key(name: &str) -> String {
+    let lower = name.to_lowercase().replace('&', " and ");
+    let spaced: String = lower.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    let mut words: Vec<&str> = spaced.split_whitespace().collect();
+    // The longest form first: "Acme & Co." ends in "and co", not in "co".
+    let ending = |words: &[&str]| {
+        LEGAL_FORMS.iter().filter(|form| words.len() > form.len() && words.ends_with(form)).max_by_key(|f| f.len())
+    };
+    while let Some(form) = ending(&words) {
+        words.truncate(words.len() - form.len());
+    }
+    words.join(" ")
+}
+
+/// How alike two names of customers look, from 0 to 1 (1: one customer),
+/// by edit distance over their keys.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    strsim::normalized_levenshtein(&match_key(a), &match_key(b))
+}
+
+/// Whether two names are alike enough to offer merging them: not the same
+/// customer by key, but one key a word-wise extension of the other
+/// ("Acme" and "Acme Corp") or at least `threshold` alike.
+pub fn looks_alike(a: &str, b: &str, threshold: f64) -> bool {
+    let (ka, kb) = (match_key(a), match_key(b));
+    if ka.is_empty() || kb.is_empty() || ka == kb {
+        return false;
+    }
+    let extends = |long: &str, short: &str| long.strip_prefix(short).is_some_and(|rest| rest.starts_with(' '));
+    extends(&ka, &kb) || extends(&kb, &ka) || strsim::normalized_levenshtein(&ka, &kb) >= threshold
+}
+
+/// The domain of an e-mail address, lower case, which may identify a
+/// customer's company; `None` for text that is not an address. The
+/// address itself, a person's, is never kept.
+pub fn email_domain(address: &str) -> Option<String> {
+    let (local, domain) = address.trim().rsplit_once('@')?;
+    let domain = domain.trim_end_matches('.').to_lowercase();
+    let labels_ok = domain.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'));
+    (!local.is_empty() && domain.contains('.') && labels_ok).then_some(domain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_punctuation_spacing_and_legal_forms_do_not_make_another_customer() {
+        for name in ["Acme Inc.", "ACME", "acme", "  Acme,  Inc ", "Acme Ltd", "Acme GmbH", "ACME S.A.", "Acme & Co."] {
+            assert_eq!(match_key(name), "acme", "{name}");
+        }
+        assert_eq!(match_key("Globex Pty Ltd"), "globex");
+        assert_eq!(match_key("Müller AG"), "müller");
+    }
+
+    #[test]
+    fn a_legal_form_alone_is_a_name_not_an_empty_key() {
+        assert_eq!(match_key("Inc"), "inc");
+        assert_eq!(match_key("Co"), "co");
+    }
+
+    #[test]
+    fn corp_is_a_look_alike_offered_as_a_merge_not_the_same_customer() {
+        assert_ne!(match_key("Acme Corp"), match_key("Acme"));
+        assert!(looks_alike("Acme Corp", "Acme Inc.", 0.85));
+        assert!(looks_alike("Initech", "Inittech", 0.8), "one letter apart");
+        assert!(!looks_alike("Acme", "ACME Inc.", 0.85), "one customer is not a look-alike of itself");
+        assert!(!looks_alike("Acme", "Globex", 0.85));
+        assert!(!looks_alike("Acmeworks", "Acme", 0.9), "a longer word is not an extension by words");
+    }
+
+    #[test]
+    fn a_name_needs_a_letter_and_fits_100_characters() {
+        assert_eq!(CustomerName::parse("  Acme \t Inc. ").unwrap().as_str(), "Acme Inc.");
+        assert_eq!(CustomerName::parse("Acme Inc.").unwrap().key(), "acme");
+        assert!(CustomerName::parse(" - ").unwrap_err().contains("letter or a digit"));
+        assert!(CustomerName::parse(&"x".repeat(101)).unwrap_err().contains("100 characters"));
+        assert!(CustomerName::parse(&"x".repeat(100)).is_ok());
+    }
+
+    #[test]
+    fn an_address_gives_only_its_domain() {
+        assert_eq!(email_domain("Jane.Doe@Acme.COM").as_deref(), Some("acme.com"));
+        assert_eq!(email_domain(" ops@sub.acme.co.uk. ").as_deref(), Some("sub.acme.co.uk"));
+        for not_one in ["acme.com", "@acme.com", "jane@", "jane@localhost", "jane@acme..com", "a@b@"] {
+            assert_eq!(email_domain(not_one), None, "{not_one}");
+        }
+    }
+
+    #[test]
+    fn similarity_is_one_for_one_customer() {
+        assert_eq!(similarity("Acme Inc.", "ACME"), 1.0);
+        assert!(similarity("Acme", "Globex") < 0.5);
+    }
+}
