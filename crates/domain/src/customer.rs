@@ -74,13 +74,20 @@ impl fmt::Display for CustomerName {
     }
 }
 
+/// Lower case, `&` as "and", every run of other than letters and digits
+/// one space: the form names and texts are compared in.
+fn words_of(text: &str) -> String {
+    let lower = text.to_lowercase().replace('&', " and ");
+    let spaced: String = lower.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The words of a name without case, punctuation or a legal form at its
 /// end: what decides that two names are one customer. Empty for a name
 /// that is only a legal form.
 pub fn match_key(name: &str) -> String {
-    let lower = name.to_lowercase().replace('&', " and ");
-    let spaced: String = lower.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
-    let mut words: Vec<&str> = spaced.split_whitespace().collect();
+    let spaced = words_of(name);
+    let mut words: Vec<&str> = spaced.split(' ').filter(|w| !w.is_empty()).collect();
     // The longest form first: "Acme & Co." ends in "and co", not in "co".
     let ending = |words: &[&str]| {
         LEGAL_FORMS.iter().filter(|form| words.len() > form.len() && words.ends_with(form)).max_by_key(|f| f.len())
@@ -107,6 +114,54 @@ pub fn looks_alike(a: &str, b: &str, threshold: f64) -> bool {
     }
     let extends = |long: &str, short: &str| long.strip_prefix(short).is_some_and(|rest| rest.starts_with(' '));
     extends(&ka, &kb) || extends(&kb, &ka) || strsim::normalized_levenshtein(&ka, &kb) >= threshold
+}
+
+/// Finds the customers a text names: every name and alias of a guild's
+/// customers, by its key, as whole words in any case ("we called ACME
+/// Inc. today" names Acme). Built once per change of a guild's customers:
+/// one automaton over all their names, so a text costs one pass whatever
+/// their number.
+#[derive(Clone, Debug)]
+pub struct Matcher {
+    names: aho_corasick::AhoCorasick,
+    /// The customer each pattern names, by pattern index.
+    customers: Vec<i64>,
+}
+
+impl Matcher {
+    /// From (customer, one of its names or aliases) pairs.
+    pub fn new<'a>(names: impl IntoIterator<Item = (i64, &'a str)>) -> Matcher {
+        let (customers, keys): (Vec<i64>, Vec<String>) = names
+            .into_iter()
+            .map(|(id, name)| (id, match_key(name)))
+            .filter(|(_, key)| !key.is_empty())
+            .map(|(id, key)| (id, spaced_out(&key)))
+            .unzip();
+        let names = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&keys)
+            .expect("a few thousand short patterns build");
+        Matcher { names, customers }
+    }
+
+    /// The customers `text` names, each once, in the order first named.
+    pub fn named_in(&self, text: &str) -> Vec<i64> {
+        let mut named = Vec::new();
+        for m in self.names.find_iter(&spaced_out(&words_of(text))) {
+            let customer = self.customers[m.pattern().as_usize()];
+            if !named.contains(&customer) {
+                named.push(customer);
+            }
+        }
+        named
+    }
+}
+
+/// Words with a space before and after each, as the matcher compares
+/// them: a pattern matches whole words only, the longest first, and two
+/// names side by side both match.
+fn spaced_out(words: &str) -> String {
+    format!(" {} ", words.replace(' ', "  "))
 }
 
 /// The domain of an e-mail address, lower case, which may identify a
@@ -164,6 +219,44 @@ mod tests {
         for not_one in ["acme.com", "@acme.com", "jane@", "jane@localhost", "jane@acme..com", "a@b@"] {
             assert_eq!(email_domain(not_one), None, "{not_one}");
         }
+    }
+
+    fn guild() -> Matcher {
+        Matcher::new([(1, "Acme Inc."), (1, "Road Runner Co"), (2, "Acme Labs"), (3, "Globex"), (4, "Initech & Co.")])
+    }
+
+    #[test]
+    fn a_text_names_customers_by_name_or_alias_in_any_case() {
+        let m = guild();
+        assert_eq!(m.named_in("We called ACME yesterday"), [1]);
+        assert_eq!(m.named_in("acme, inc. asked again; globex too"), [1, 3]);
+        assert_eq!(m.named_in("the road-runner team asked for exports"), [1], "an alias, punctuation aside");
+        assert_eq!(m.named_in("Initech asked"), [4]);
+    }
+
+    #[test]
+    fn only_whole_words_name_a_customer() {
+        let m = guild();
+        assert!(m.named_in("acmes are everywhere; Globexia is not Globex-like").contains(&3), "Globex-like has Globex");
+        assert_eq!(m.named_in("acmes and globexia"), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn the_longest_name_wins_and_each_customer_counts_once() {
+        let m = guild();
+        assert_eq!(m.named_in("Acme Labs shipped it"), [2], "Acme Labs, not Acme");
+        assert_eq!(m.named_in("Acme, then Acme again, then Acme Labs"), [1, 2]);
+    }
+
+    #[test]
+    fn a_longer_name_that_is_not_whole_leaves_the_shorter_one() {
+        assert_eq!(guild().named_in("acme labsx"), [1]);
+        assert_eq!(guild().named_in("globex acme"), [3, 1], "side by side");
+    }
+
+    #[test]
+    fn a_guild_without_customers_names_none() {
+        assert!(Matcher::new([]).named_in("Acme asked").is_empty());
     }
 
     #[test]
