@@ -66,8 +66,8 @@ async fn tokens_read_their_guild_ingest_feedback_and_match_the_openapi_document(
         let settings = [("ADVOCATE_HTTP_ADDR", "127.0.0.1:0")];
         let mut h = Harness::with_settings(db, "2026-11-23T10:00:00Z", &settings).await;
         h.start_bot(true).await;
-        let t = Team::add(&h, ["Dana", "Alex", "Sam"], "product");
-        let (dana, sam, guild, product, other) = (t.owner, t.member, t.guild, t.channel, t.other_guild);
+        let t = Team::add(&h, ["Dana", "Alex", "Sam"], "product").with_other_guild(&h);
+        let (dana, sam, guild, product, other) = (t.owner, t.member, t.guild, t.channel, t.other_guild());
         let other_channel = h.fake.add_channel(other, "general").unwrap();
         command(&h, dana, product, Command::new("meeting").sub("start").opt("topic", "Checkout")).await;
         let thread = h.fake.threads_in(product)[0].id;

@@ -12,7 +12,7 @@ use reqwest::header::{HeaderMap, CONTENT_SECURITY_POLICY, COOKIE, LOCATION, SET_
 /// Dana owns Acme, Alex holds its manager role, Sam is a member; Dana
 /// also owns another guild. A meeting this week has three answers.
 async fn team(h: &Harness) -> Team {
-    let t = Team::add(h, ["Dana", "Alex", "Sam"], "product").with_manager_role(h).await;
+    let t = Team::add(h, ["Dana", "Alex", "Sam"], "product").with_other_guild(h).with_manager_role(h).await;
     command(h, t.owner, t.channel, Command::new("meeting").sub("start").opt("topic", "Checkout")).await;
     let thread = h.fake.threads_in(t.channel)[0].id;
     h.fake.say(t.lead, thread, "Support saw 12 tickets about #enterprise checkout").unwrap();
@@ -163,7 +163,7 @@ async fn a_manager_signs_in_from_discord_once_and_sees_the_guilds_numbers() {
         let one = browser.get(&detail).await;
         assert_eq!(one.body.matches("<td class=\"text\">").count(), 3, "its three answers: {}", one.body);
         assert!(one.body.contains("class=\"recap\""), "{}", one.body);
-        let foreign = detail.replace(&t.guild.to_string(), &t.other_guild.to_string());
+        let foreign = detail.replace(&t.guild.to_string(), &t.other_guild().to_string());
         assert_eq!(browser.get(&foreign).await.status, 404);
 
         let bad = browser.get(&format!("/guilds/{}/summary?period=2026-W99", t.guild)).await;
@@ -172,7 +172,7 @@ async fn a_manager_signs_in_from_discord_once_and_sees_the_guilds_numbers() {
 
         // A link works once; a session is bound to its guild.
         assert_eq!(Browser::new(&h).sign_in(&link).await.status, 403);
-        let elsewhere = browser.get(&format!("/guilds/{}", t.other_guild)).await;
+        let elsewhere = browser.get(&format!("/guilds/{}", t.other_guild())).await;
         assert_eq!(elsewhere.status, 404, "another guild's pages do not exist for this session");
         assert_eq!(Browser::new(&h).get(&format!("/guilds/{}", t.guild)).await.status, 401);
 
@@ -209,7 +209,7 @@ async fn links_expire_and_a_demoted_manager_loses_access_within_minutes() {
 
     let csrf = csrf_in(&browser.get(&overview).await.body);
     // Every route of another guild answers 404, as if it did not exist.
-    for (method, path) in routes(t.other_guild) {
+    for (method, path) in routes(t.other_guild()) {
         let page = match method {
             "GET" => browser.get(&path).await,
             _ => browser.post(&path, &[("csrf", &csrf)]).await,
@@ -288,7 +288,7 @@ async fn the_answers_explorer_filters_and_exports_exactly_what_it_shows() {
     let bad = browser.get(&format!("{answers}?evidence=maybe")).await;
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("evidence is yes, no or empty"), "{}", bad.body);
-    let elsewhere = browser.get(&format!("/guilds/{}/answers.csv", t.other_guild)).await;
+    let elsewhere = browser.get(&format!("/guilds/{}/answers.csv", t.other_guild())).await;
     assert_eq!(elsewhere.status, 404, "no export of another guild");
     h.finish().await;
 }

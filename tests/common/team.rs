@@ -1,6 +1,6 @@
 //! The team most end-to-end tests start from, built once here: a guild
 //! whose owner has Manage Server, a lead with the leads role, a plain
-//! member, a channel, and another guild of the same owner.
+//! member, a channel, and (when a test asks) another guild of the owner's.
 
 use fake_discord::state::Message;
 use fake_discord::Command;
@@ -18,7 +18,7 @@ pub struct Team {
     pub leads: u64,
     pub channel: u64,
     /// Another guild of the owner's, where the others are not.
-    pub other_guild: u64,
+    other: Option<u64>,
 }
 
 impl Team {
@@ -31,8 +31,18 @@ impl Team {
         h.fake.join(guild, lead, &[leads]);
         h.fake.join(guild, member, &[]);
         let channel = h.fake.add_channel(guild, channel).unwrap();
-        let other_guild = h.fake.add_guild("Other", owner).unwrap();
-        Team { guild, owner, lead, member, leads, channel, other_guild }
+        Team { guild, owner, lead, member, leads, channel, other: None }
+    }
+
+    /// Adds another guild of the owner's (only where a test needs one: the
+    /// bot stores each guild it sees, which a database fault would hold up).
+    pub fn with_other_guild(mut self, h: &Harness) -> Team {
+        self.other = Some(h.fake.add_guild("Other", self.owner).unwrap());
+        self
+    }
+
+    pub fn other_guild(&self) -> u64 {
+        self.other.expect("the test asked for Team::with_other_guild")
     }
 
     /// Makes `leads` the guild's manager role, as its owner would.
