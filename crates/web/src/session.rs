@@ -64,22 +64,22 @@ fn session_secret(headers: &HeaderMap) -> Option<&str> {
 impl Web {
     pub fn unavailable(&self, e: anyhow::Error) -> Response {
         tracing::error!(error = %format!("{e:#}"), "a dashboard request failed");
-        let t = self.texts();
-        self.pages.message(
-            StatusCode::SERVICE_UNAVAILABLE,
-            &t.text("pages.unavailable_title"),
-            &t.text("pages.unavailable"),
-        )
+        self.notice(StatusCode::SERVICE_UNAVAILABLE, "pages.unavailable_title", "pages.unavailable")
     }
 
     fn signed_out(&self) -> Response {
-        let t = self.texts();
-        self.pages.message(StatusCode::UNAUTHORIZED, &t.text("pages.signed_out_title"), &t.text("pages.signed_out"))
+        self.notice(StatusCode::UNAUTHORIZED, "pages.signed_out_title", "pages.signed_out")
     }
 
     /// The prompts' texts, for what a page says.
     pub fn texts(&self) -> &Texts {
         &self.app.prompts.texts
+    }
+
+    /// A short page worded by the prompts texts `title` and `text`.
+    pub fn notice(&self, status: StatusCode, title: &str, text: &str) -> Response {
+        let t = self.texts();
+        self.pages.message(status, &t.text(title), &t.text(text))
     }
 
     /// A 404 page saying `why`.
@@ -108,11 +108,7 @@ impl Web {
         }
         match self.app.viewer_is_manager(self.members.as_ref(), viewer).await {
             Ok(true) => Ok(Manager { viewer, csrf: csrf_token(&secret) }),
-            Ok(false) => {
-                let t = self.texts();
-                let (title, text) = (t.text("pages.managers_only_title"), t.text("pages.managers_only"));
-                Err(self.pages.message(StatusCode::FORBIDDEN, &title, &text))
-            }
+            Ok(false) => Err(self.notice(StatusCode::FORBIDDEN, "pages.managers_only_title", "pages.managers_only")),
             Err(e) => Err(self.unavailable(e)),
         }
     }
@@ -127,10 +123,7 @@ impl Web {
 async fn home(State(web): State<Web>, headers: HeaderMap) -> Response {
     match web.viewer(&headers).await {
         Ok(Some((viewer, _))) => Redirect::to(&format!("/guilds/{}", viewer.guild_id)).into_response(),
-        Ok(None) => {
-            let t = web.texts();
-            web.pages.message(StatusCode::OK, &t.text("pages.home_title"), &t.text("pages.home"))
-        }
+        Ok(None) => web.notice(StatusCode::OK, "pages.home_title", "pages.home"),
         Err(refusal) => refusal,
     }
 }
@@ -149,10 +142,7 @@ async fn sign_in(State(web): State<Web>, Query(q): Query<SignIn>) -> Response {
             response.headers_mut().insert(header::SET_COOKIE, web.cookie(&session, SESSION_TTL.as_secs()));
             response
         }
-        Ok(None) => {
-            let t = web.texts();
-            web.pages.message(StatusCode::FORBIDDEN, &t.text("pages.link_used_title"), &t.text("pages.link_used"))
-        }
+        Ok(None) => web.notice(StatusCode::FORBIDDEN, "pages.link_used_title", "pages.link_used"),
         Err(e) => web.unavailable(e),
     }
 }
@@ -174,8 +164,7 @@ impl Web {
     }
 
     fn stale_form(&self) -> Response {
-        let t = self.texts();
-        self.pages.message(StatusCode::FORBIDDEN, &t.text("pages.stale_form_title"), &t.text("pages.stale_form"))
+        self.notice(StatusCode::FORBIDDEN, "pages.stale_form_title", "pages.stale_form")
     }
 }
 

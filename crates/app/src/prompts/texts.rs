@@ -605,12 +605,16 @@ mod tests {
 
     /// Every `"section.key"` the code renders, from its source.
     fn keys_used_in_code() -> Vec<(String, String)> {
-        let call = regex::Regex::new(r#"\b(?:text|render|render_variant|refuse|refuse_with)\(\s*"([a-z_]+\.[a-z_]+)""#)
-            .unwrap();
+        let key = r#""([a-z_]+\.[a-z_]+)""#;
+        let call = regex::Regex::new(&format!(
+            r#"\b(?:text|render|render_variant|refuse|refuse_with)\(\s*{key}|\bnotice\(\s*StatusCode::[A-Z_]+,\s*{key},\s*{key}"#
+        ))
+        .unwrap();
+        let keys = |c: regex::Captures| c.iter().skip(1).flatten().map(|k| k.as_str().to_string()).collect::<Vec<_>>();
         let files = rust_files(&["src", "crates"]);
         files
             .iter()
-            .flat_map(|(path, code)| call.captures_iter(code).map(|c| (path.clone(), c[1].to_string())))
+            .flat_map(|(path, code)| call.captures_iter(code).flat_map(keys).map(|k| (path.clone(), k)))
             .collect()
     }
 
