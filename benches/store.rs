@@ -37,6 +37,7 @@ fn answer(meeting: i64, n: u64) -> NewAnswer {
         interaction_id: None,
         created_at: Timestamp::now(),
         follow_up: None,
+        customers: vec![],
     }
 }
 

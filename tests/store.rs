@@ -7,6 +7,7 @@ use domain::answer::{Impact, Via};
 use domain::calendar::{Pause, Skip};
 use domain::challenge::Resolution;
 use domain::classify::Classification;
+use domain::customer::CustomerField;
 use domain::follow_up::NewFollowUp;
 use domain::insight::{EvidenceSource, InsightStatus, NewInsight, Segment};
 use domain::meeting::{NewMeeting, Origin};
@@ -207,6 +208,8 @@ async fn import_skips_rows_seen_before() {
             score: Some(9.0),
             day: None,
             key: "k3".into(),
+            customer: "Globex".into(),
+            segment: Some(Segment::parse("enterprise").unwrap()),
         };
         let today = date(2026, 11, 25);
         for guild in [GUILD, GUILD + 1] {
@@ -288,6 +291,7 @@ fn answer(to: AnswerRef, user: u64, message: Option<u64>, at: Timestamp) -> NewA
         interaction_id: None,
         created_at: at,
         follow_up: None,
+        customers: vec![],
     }
 }
 
@@ -492,6 +496,8 @@ async fn a_person_can_see_and_forget_their_data() {
         let day = date(2026, 12, 24);
         s.guild_settings(GUILD, &Defaults::default(), now).await.unwrap();
         s.add_skip(GUILD, &Skip { id: 0, first: day, last: day, reason: None }, BIG, now).await.unwrap();
+        let (acme, _) = s.add_customer(GUILD, "Acme", now).await.unwrap().unwrap();
+        assert!(s.set_customer(GUILD, acme, &CustomerField::Owner(Some(BIG))).await.unwrap());
 
         let data = s.personal_data(GUILD, BIG).await.unwrap();
         let unseen: Vec<_> = data.mentions.iter().filter(|(_, n)| **n == 0).collect();
@@ -510,6 +516,7 @@ async fn a_person_can_see_and_forget_their_data() {
         assert!(left.is_empty(), "{}: forgetting leaves no row naming the person: {left:?}", db.backend);
         assert_eq!(s.meeting_stats(m.id).await.unwrap().answers, 1, "others' answers stay");
         assert_eq!(s.open_follow_ups(GUILD, None).await.unwrap()[0].body.owner_id, None, "ownership cleared");
+        assert_eq!(s.customer(GUILD, acme).await.unwrap().unwrap().owner_id, None, "the account keeps no owner");
         db.finish().await;
     }
 }
@@ -965,11 +972,11 @@ async fn an_edited_shipped_insight_is_replaced_for_that_guild_only() {
         assert!(s.visible_insight(GUILD, shipped).await.unwrap().is_none());
         assert!(s.visible_insight(GUILD + 1, copy).await.unwrap().is_none(), "another guild's own is not visible");
 
-        assert!(s.edit_insight(GUILD, copy, &insight("Edited again", "edu")).await.unwrap());
+        assert!(s.edit_insight(GUILD, copy, &insight("Edited again", "edu"), now).await.unwrap());
         let edited = s.visible_insight(GUILD, copy).await.unwrap().unwrap();
         assert_eq!((edited.body.title.as_str(), edited.body.segment.as_str()), ("Edited again", "edu"));
-        assert!(!s.edit_insight(GUILD + 1, copy, &insight("Theirs", "edu")).await.unwrap(), "not that guild's");
-        assert!(!s.edit_insight(GUILD, shipped, &insight("Shipped", "edu")).await.unwrap(), "the library stays");
+        assert!(!s.edit_insight(GUILD + 1, copy, &insight("Theirs", "edu"), now).await.unwrap(), "not that guild's");
+        assert!(!s.edit_insight(GUILD, shipped, &insight("Shipped", "edu"), now).await.unwrap(), "the library stays");
         db.finish().await;
     }
 }

@@ -53,16 +53,41 @@ pub fn counter(metrics: &str, series: &str) -> f64 {
 }
 
 pub async fn sqlite() -> TestStore {
+    sqlite_at(None).await
+}
+
+/// A new SQLite store migrated up to `version` (all migrations if `None`).
+async fn sqlite_at(version: Option<i64>) -> TestStore {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("advocate.db").display());
     let store = Store::connect(&url).await.unwrap();
-    store.migrate().await.unwrap();
+    match version {
+        None => drop(store.migrate().await.unwrap()),
+        Some(v) => migrate_up_to(&sqlx::SqlitePool::connect(&url).await.unwrap(), "sqlite", v).await,
+    }
     TestStore { store, backend: "sqlite", url, cleanup: Cleanup::Dir(dir) }
+}
+
+/// Applies the repository's migrations up to `version` only: a database as
+/// an earlier release left it, to upgrade.
+async fn migrate_up_to<'a, A: sqlx::Acquire<'a>>(pool: A, backend: &str, version: i64)
+where
+    <A::Connection as std::ops::Deref>::Target: sqlx::migrate::Migrate,
+{
+    let path = format!("{}/migrations/{backend}", env!("CARGO_MANIFEST_DIR"));
+    let mut migrator = sqlx::migrate::Migrator::new(std::path::Path::new(&path)).await.unwrap();
+    migrator.migrations =
+        migrator.migrations.iter().filter(|m| m.version <= version).cloned().collect::<Vec<_>>().into();
+    migrator.run(pool).await.unwrap();
 }
 
 /// A store in a new, empty PostgreSQL schema, or `None` (said once on
 /// stderr, past the test harness's capture) when the URL is not set.
 pub async fn postgres() -> Option<TestStore> {
+    postgres_at(None).await
+}
+
+async fn postgres_at(version: Option<i64>) -> Option<TestStore> {
     static SKIPPED: Once = Once::new();
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let Ok(url) = std::env::var(POSTGRES_ENV) else {
@@ -80,7 +105,10 @@ pub async fn postgres() -> Option<TestStore> {
     let sep = if url.contains('?') { '&' } else { '?' };
     let scoped = format!("{url}{sep}options=-c%20search_path%3D{schema}");
     let store = Store::connect(&scoped).await.unwrap();
-    store.migrate().await.unwrap();
+    match version {
+        None => drop(store.migrate().await.unwrap()),
+        Some(v) => migrate_up_to(&sqlx::PgPool::connect(&scoped).await.unwrap(), "postgres", v).await,
+    }
     Some(TestStore { store, backend: "postgres", url: scoped, cleanup: Cleanup::Schema { url, schema } })
 }
 
@@ -95,6 +123,24 @@ pub async fn stores() -> Vec<TestStore> {
     let mut stores = vec![sqlite().await];
     stores.extend(postgres().await);
     stores
+}
+
+/// Every backend available here, each migrated up to `version` only.
+pub async fn stores_at(version: i64) -> Vec<TestStore> {
+    let mut stores = vec![sqlite_at(Some(version)).await];
+    stores.extend(postgres_at(Some(version)).await);
+    stores
+}
+
+/// Runs one statement straight on the database (rows an older release wrote).
+pub async fn execute(db: &TestStore, sql: &str) {
+    if db.backend == "sqlite" {
+        let pool = sqlx::SqlitePool::connect(&db.url).await.unwrap();
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    } else {
+        let pool = sqlx::PgPool::connect(&db.url).await.unwrap();
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
 }
 
 /// The weekly summary's headline numbers for `[start, end)`.

@@ -68,6 +68,7 @@ impl App {
         } else {
             None
         };
+        let customers = self.customers_named(m.guild_id, &text).await?;
         let answer = NewAnswer {
             guild_id: m.guild_id,
             channel_id: m.thread_id,
@@ -81,6 +82,7 @@ impl App {
             interaction_id: None,
             created_at: m.at,
             follow_up,
+            customers,
         };
         // Logged with it: a reply with evidence answers its author's
         // challenged assumptions here.
@@ -113,7 +115,13 @@ impl App {
                 }
                 let settings = self.settings(guild_id).await?;
                 let classification = self.patterns_for(&settings).classify(&text);
-                Ok(self.store.edit_answer(guild_id, message_id, &text, &classification, self.clock.now()).await?)
+                let edited =
+                    self.store.edit_answer(guild_id, message_id, &text, &classification, self.clock.now()).await?;
+                if edited {
+                    let customers = self.customers_named(guild_id, &text).await?;
+                    self.store.relink_reply(guild_id, message_id, &customers).await?;
+                }
+                Ok(edited)
             })
             .await
     }
@@ -190,6 +198,7 @@ impl App {
         classification.segments.dedup();
         classification.wants_follow_up |= spec.is_some();
         classification.reach = reach.unwrap_or(classification.reach);
+        let customers = self.customers_named(a.guild_id, &text).await?;
         let answer = NewAnswer {
             guild_id: a.guild_id,
             channel_id: a.channel_id,
@@ -203,6 +212,7 @@ impl App {
             interaction_id: Some(a.interaction_id),
             created_at: self.clock.now(),
             follow_up: spec.filter(|_| !a.anonymous),
+            customers,
         };
         self.log(answer).await
     }

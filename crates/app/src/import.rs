@@ -156,7 +156,12 @@ fn score_only<'a>(
     let n = seen.entry(row.clone()).and_modify(|n| *n += 1).or_insert(0);
     let key: String =
         Sha256::digest(format!("score\u{1f}{row}\u{1f}{n}")).iter().take(16).map(|b| format!("{b:02x}")).collect();
-    Ok(Some(NewOutcome { kind, score, day: day.and_then(|d| d.parse().ok()), key }))
+    let segment = match get("segment") {
+        "" => options.default_segment.clone(),
+        s => Segment::parse(s)?,
+    };
+    let (customer, day) = (get("customer").to_string(), day.and_then(|d| d.parse().ok()));
+    Ok(Some(NewOutcome { kind, score, day, key, customer, segment: Some(segment) }))
 }
 
 /// What a row's score is, from its column's name and its source (the
@@ -183,7 +188,8 @@ fn row_outcome(
 ) -> Option<NewOutcome> {
     let (kind, score) = row_kind(score.parse().ok(), source, insight.source, score_header)?;
     let day = day.and_then(|d| d.parse().ok());
-    Some(NewOutcome { kind, score, day, key: insight.import_key.clone()? })
+    let (customer, segment) = (insight.customer.clone(), Some(insight.segment.clone()));
+    Some(NewOutcome { kind, score, day, key: insight.import_key.clone()?, customer, segment })
 }
 
 /// The header row's separator: whichever of comma, semicolon and tab it
@@ -268,7 +274,7 @@ fn row_to_insight<'a>(
     }
     let comment = fit(comment, "comment", "story", &mut notes);
     let customer = match get("customer") {
-        "" => "A customer".to_string(),
+        "" => domain::customer::UNNAMED.to_string(),
         name => fit(name, "customer", "customer", &mut notes),
     };
     let segment = match get("segment") {

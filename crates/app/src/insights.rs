@@ -182,7 +182,7 @@ impl App {
         };
         match current.guild_id {
             Some(_) => {
-                self.store.edit_insight(guild_id, id, &body).await?;
+                self.store.edit_insight(guild_id, id, &body, self.clock.now()).await?;
                 Ok(id)
             }
             None => Ok(self.store.override_library_insight(guild_id, id, &body, by, self.clock.now()).await?),

@@ -8,6 +8,7 @@ pub mod challenges;
 pub mod chart;
 pub mod clock;
 pub mod config;
+pub mod customers;
 mod error;
 pub mod explore;
 pub mod follow_ups;
@@ -71,6 +72,8 @@ pub struct App {
     settings_generation: Arc<std::sync::atomic::AtomicU64>,
     /// Suggestions waiting for their author to confirm them.
     drafts: Arc<insights::Drafts>,
+    /// Each guild's customer matcher.
+    matchers: Arc<customers::Matchers>,
 }
 
 /// A guild's settings and when they were read.
@@ -89,6 +92,14 @@ impl App {
         let prompts = load_prompts(config)?;
         let store = Store::connect(&config.database_url).await?;
         store.migrate().await?;
+        let linked = store.link_customer_names(clock.now()).await.context("linking customers' names failed")?;
+        if linked.names > 0 {
+            tracing::info!(
+                names = linked.names,
+                records = linked.customers,
+                "linked customers' names to their records"
+            );
+        }
         let sync = store
             .sync_library(&prompts.library, clock.now())
             .await
@@ -115,6 +126,7 @@ impl App {
             settings,
             settings_generation,
             drafts: Arc::default(),
+            matchers: Arc::default(),
         }
     }
 

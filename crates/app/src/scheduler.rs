@@ -68,7 +68,12 @@ impl<P: Poster> Scheduler<P> {
                 false => None,
             }
         };
-        let (sent, retained) = tokio::join!(self.send_due(now), retention);
+        let relinked = async {
+            if let Err(e) = self.app.relink_customers().await {
+                tracing::warn!(error = %format!("{e:#}"), "linking earlier answers to customers failed; retrying next pass");
+            }
+        };
+        let (sent, retained, ()) = tokio::join!(self.send_due(now), retention, relinked);
         match retained {
             Some(Ok(_)) => self.retention_ran = Some(now),
             Some(Err(e)) => {

@@ -155,6 +155,8 @@ pub struct NewAnswer {
     pub created_at: Timestamp,
     /// A follow-up it asks for, stored in the same transaction.
     pub follow_up: Option<FollowUpSpec>,
+    /// The guild's customers its text names (linked in the same transaction).
+    pub customers: Vec<i64>,
 }
 
 #[cfg(test)]

@@ -9,6 +9,9 @@ use std::fmt;
 /// The most characters of a customer's name or alias.
 pub const MAX_NAME_CHARS: usize = 100;
 
+/// The name an imported row without a customer is given: no record.
+pub const UNNAMED: &str = "A customer";
+
 /// Legal forms that do not make another customer: "Acme Inc." is Acme.
 /// "Corp" and "Group" are left out on purpose: "Acme Corp" may be another
 /// company, so it is offered as a merge instead (see [`looks_alike`]).
@@ -172,6 +175,43 @@ pub fn email_domain(address: &str) -> Option<String> {
     let domain = domain.trim_end_matches('.').to_lowercase();
     let labels_ok = domain.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'));
     (!local.is_empty() && domain.contains('.') && labels_ok).then_some(domain)
+}
+
+/// A guild's customer as the team keeps it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Customer {
+    pub id: i64,
+    pub name: String,
+    /// Its other names, each also matched in texts.
+    pub aliases: Vec<String>,
+    pub segment: Option<String>,
+    /// A number the team chooses (ARR, seats) that weighs its share.
+    pub weight: Option<f64>,
+    /// The account's person in Discord.
+    pub owner_id: Option<u64>,
+    /// E-mail domains whose senders are this customer.
+    pub domains: Vec<String>,
+    pub crm_id: Option<String>,
+    pub support_org_id: Option<String>,
+}
+
+/// A customer's field a manager sets (`None` clears it).
+#[derive(Clone, Debug, PartialEq)]
+pub enum CustomerField {
+    Segment(Option<String>),
+    Weight(Option<f64>),
+    Owner(Option<u64>),
+    CrmId(Option<String>),
+    SupportOrgId(Option<String>),
+}
+
+/// What changing a customer's names may run into.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NameClash {
+    /// The name is already another customer's (by its key): merge instead.
+    Taken { by: i64, name: String },
+    /// The guild has no customer of that number.
+    NoSuchCustomer,
 }
 
 #[cfg(test)]

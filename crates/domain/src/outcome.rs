@@ -4,6 +4,8 @@
 
 use jiff::civil::Date;
 
+use crate::insight::Segment;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutcomeKind {
     /// "How likely are you to recommend us?", 0 to 10.
@@ -33,6 +35,10 @@ pub struct NewOutcome {
     /// The day of the feedback (the import's day when the export has none).
     pub day: Option<Date>,
     pub key: String,
+    /// Who answered, as the export names them (empty when it does not).
+    pub customer: String,
+    /// Their segment, when the export gives one.
+    pub segment: Option<Segment>,
 }
 
 /// What a row with this score and source says about its customer: an NPS

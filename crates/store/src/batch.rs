@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use jiff::Timestamp;
 use sqlx::{PgConnection, SqliteConnection};
 
+use super::customers::Names;
 use super::{db_id, ms, on_pool, reactions, tallies, Pool, Result};
 use domain::answer::{AnswerIds, AnswerRef, NewAnswer, Via, ANONYMOUS};
 use domain::follow_up::NewFollowUp;
@@ -216,7 +217,7 @@ pub(super) fn validate_sql(replies: &str) -> String {
 }
 
 /// The statements whose form differs between the backends.
-trait BatchSql {
+trait BatchSql: Names {
     /// Inserts up to `MAX_ROWS` answers and counts them in the tallies;
     /// with `validate`, the thread replies among them with evidence
     /// validate their authors' open challenges (see [`validate_sql`]). All
@@ -534,6 +535,21 @@ async fn insert_answers(
         for id in ids.iter_mut().flatten() {
             id.follow_up = follow_ups.get(&id.answer).copied();
         }
+        let mut naming: Vec<(i64, i64)> =
+            asked.iter().filter(|(f, _)| f.customer.is_some()).map(|(f, at)| (db_id(f.guild_id), ms(*at))).collect();
+        naming.dedup_by_key(|(guild, _)| *guild);
+        for (guild, at) in naming {
+            conn.link_guild(guild, at).await?;
+        }
+    }
+    let links: Vec<(i64, i64, i64)> = answers
+        .iter()
+        .zip(&ids)
+        .filter_map(|(a, id)| Some((a, id.as_ref()?.answer)))
+        .flat_map(|(a, id)| a.customers.iter().map(move |c| (db_id(a.guild_id), id, *c)))
+        .collect();
+    if !links.is_empty() {
+        conn.link_answers(&links).await?;
     }
     Ok(ids)
 }
@@ -546,7 +562,7 @@ async fn insert_answers(
 fn one_statement(answers: &[&NewAnswer], reactions: &[&ReactionEvent]) -> bool {
     reactions.is_empty()
         && answers.len() <= MAX_ROWS
-        && answers.iter().all(|a| key_of(a).is_some() && a.follow_up.is_none())
+        && answers.iter().all(|a| key_of(a).is_some() && a.follow_up.is_none() && a.customers.is_empty())
 }
 
 impl Pool {

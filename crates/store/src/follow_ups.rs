@@ -3,6 +3,7 @@
 use jiff::civil::Date;
 use jiff::Timestamp;
 
+use super::customers::Names as _;
 use super::{db_id, from_db_id, from_ms, ms, on_pool, Result, Store};
 use domain::follow_up::{DueFollowUp, FollowUp, NewFollowUp};
 
@@ -144,6 +145,9 @@ impl Store {
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let id = insert_follow_up!(f, now, &mut *tx)?;
+            if f.customer.is_some() {
+                tx.link_guild(db_id(f.guild_id), ms(now)).await?;
+            }
             tx.commit().await?;
             Ok(id)
         })

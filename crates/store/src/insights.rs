@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 use jiff::Timestamp;
 
+use super::customers::Names as _;
 use super::{db_id, from_db_id, ms, on_pool, Result, Store};
 use domain::insight::{EvidenceSource, Insight, InsightStatus, NewInsight, Segment};
 use domain::outcome::NewOutcome;
@@ -168,6 +169,7 @@ impl Store {
             let mut tx = p.begin().await?;
             let q = sqlx::query_scalar(&sql);
             let id = bind_insight!(q, Some(guild_id), insight, status, added_by, now).fetch_one(&mut *tx).await?;
+            tx.link_guild(db_id(guild_id), ms(now)).await?;
             tx.commit().await?;
             Ok(id)
         })
@@ -186,8 +188,9 @@ impl Store {
         now: Timestamp,
     ) -> Result<(usize, usize)> {
         let sql = format!("{INSERT} ON CONFLICT (guild_id, import_key) WHERE import_key IS NOT NULL DO NOTHING");
-        let outcome_sql = "INSERT INTO outcomes (guild_id, kind, score, day, import_key, created_at) \
-            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (guild_id, import_key) DO NOTHING";
+        let outcome_sql =
+            "INSERT INTO outcomes (guild_id, kind, score, day, import_key, created_at, customer_id, segment) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (guild_id, import_key) DO NOTHING";
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let (mut added, mut counted) = (0, 0);
@@ -199,6 +202,8 @@ impl Store {
                     .rows_affected() as usize;
             }
             for o in outcomes {
+                let segment = o.segment.as_ref().map(Segment::as_str);
+                let customer = tx.customer_named(db_id(guild_id), &o.customer, segment, ms(now)).await?;
                 counted += sqlx::query(outcome_sql)
                     .bind(db_id(guild_id))
                     .bind(o.kind.as_str())
@@ -206,10 +211,13 @@ impl Store {
                     .bind(o.day.unwrap_or(today).to_string())
                     .bind(&o.key)
                     .bind(ms(now))
+                    .bind(customer)
+                    .bind(segment.unwrap_or("unknown"))
                     .execute(&mut *tx)
                     .await?
                     .rows_affected() as usize;
             }
+            tx.link_guild(db_id(guild_id), ms(now)).await?;
             tx.commit().await?;
             Ok((added, counted))
         })
@@ -217,22 +225,31 @@ impl Store {
 
     /// Changes the text, segment and source of one of a guild's own
     /// insights. False if the guild has no insight of that number.
-    pub async fn edit_insight(&self, guild_id: u64, id: i64, i: &NewInsight) -> Result<bool> {
+    pub async fn edit_insight(&self, guild_id: u64, id: i64, i: &NewInsight, now: Timestamp) -> Result<bool> {
+        // Another customer's name points at no record until it is linked again.
         let sql = "UPDATE insights SET title = $3, customer = $4, segment = $5, story = $6, evidence = $7, \
-            source = $8, question = $9, is_example = $10 WHERE id = $1 AND guild_id = $2";
-        let done = on_pool!(self, p => sqlx::query(sql)
-            .bind(id)
-            .bind(db_id(guild_id))
-            .bind(&i.title)
-            .bind(&i.customer)
-            .bind(i.segment.as_str())
-            .bind(&i.story)
-            .bind(&i.evidence)
-            .bind(i.source.as_str())
-            .bind(&i.question)
-            .bind(i.is_example)
-            .execute(p).await.map(|r| r.rows_affected()))?;
-        Ok(done == 1)
+            source = $8, question = $9, is_example = $10, \
+            customer_id = CASE WHEN customer = $4 THEN customer_id ELSE NULL END WHERE id = $1 AND guild_id = $2";
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let done = sqlx::query(sql)
+                .bind(id)
+                .bind(db_id(guild_id))
+                .bind(&i.title)
+                .bind(&i.customer)
+                .bind(i.segment.as_str())
+                .bind(&i.story)
+                .bind(&i.evidence)
+                .bind(i.source.as_str())
+                .bind(&i.question)
+                .bind(i.is_example)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.link_guild(db_id(guild_id), ms(now)).await?;
+            tx.commit().await?;
+            Ok(done == 1)
+        })
     }
 
     /// Replaces a shipped insight for one guild by its own edited copy, in
@@ -256,6 +273,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
             sqlx::query(retire).bind(db_id(guild_id)).bind(shipped_id).bind(db_id(by)).bind(ms(now)).execute(&mut *tx).await?;
+            tx.link_guild(db_id(guild_id), ms(now)).await?;
             tx.commit().await?;
             Ok(id)
         })

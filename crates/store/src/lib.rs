@@ -7,6 +7,7 @@ mod answers;
 mod api_tokens;
 mod batch;
 mod challenges;
+mod customers;
 mod explore;
 mod follow_ups;
 mod guilds;
@@ -31,6 +32,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use batch::SQLITE_WRITER_SETUP;
+pub use customers::{Linked, RELINK_STEP};
 pub use insights::LibrarySync;
 pub use privacy::{Forget, GUILD_TABLES, PERSON_COLUMNS};
 pub use sign_in::Holder;

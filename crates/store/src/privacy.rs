@@ -19,7 +19,7 @@ pub enum Forget {
 /// Every column that names a person: (table, column, what forgetting
 /// does), in the order forgetting runs (rows that point at others first).
 /// `/privacy show` counts every one; a test checks the schema has no other.
-pub const PERSON_COLUMNS: [(&str, &str, Forget); 12] = [
+pub const PERSON_COLUMNS: [(&str, &str, Forget); 13] = [
     ("follow_ups", "created_by", Forget::Delete),
     ("answers", "user_id", Forget::Delete),
     ("reactions", "user_id", Forget::Delete),
@@ -32,6 +32,7 @@ pub const PERSON_COLUMNS: [(&str, &str, Forget); 12] = [
     ("insight_retirements", "retired_by", Forget::Clear),
     ("api_tokens", "created_by", Forget::Clear),
     ("skips", "created_by", Forget::Clear),
+    ("customers", "owner_id", Forget::Clear),
 ];
 
 /// Tables without a guild: a person's rows there are found by id alone.
@@ -40,12 +41,14 @@ const GUILDLESS: [&str; 1] = ["reaction_removals"];
 
 /// Every table that holds a guild's data, children first: removing a
 /// guild deletes from each. A test checks the schema has no other.
-pub const GUILD_TABLES: [&str; 16] = [
+pub const GUILD_TABLES: [&str; 21] = [
     "api_tokens",
     "sign_in_links",
     "web_sessions",
     "follow_ups",
     "reactions",
+    "answer_customers",
+    "customer_relinks",
     "answers",
     // after the answers, whose deletion takes their counts back
     "answer_tallies",
@@ -55,6 +58,9 @@ pub const GUILD_TABLES: [&str; 16] = [
     "insight_retirements",
     "insights",
     "outcomes",
+    "customer_names",
+    "customer_domains",
+    "customers",
     "skips",
     "guild_channels",
     "guilds",
