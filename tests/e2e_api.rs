@@ -158,6 +158,7 @@ async fn tokens_read_their_guild_ingest_feedback_and_match_the_openapi_document(
             ("GET", "meetings"),
             ("GET", "follow-ups"),
             ("GET", "insights"),
+            ("GET", "customers"),
             ("POST", "feedback"),
         ] {
             let body = (method == "POST").then(|| json!([]));

@@ -55,3 +55,5 @@ CREATE TABLE customer_relinks (
     after_answer  BIGINT NOT NULL
 );
 INSERT INTO customer_relinks (guild_id, after_answer) SELECT DISTINCT guild_id, 0 FROM answers;
+-- A CSAT score at or below this is a detractor's, on the guild's tool's scale.
+ALTER TABLE guilds ADD COLUMN csat_detractor_at BIGINT NOT NULL DEFAULT 2;

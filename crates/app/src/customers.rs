@@ -10,6 +10,7 @@ use minijinja::context;
 
 use domain::customer::{email_domain, looks_alike, Customer, CustomerField, CustomerName, Matcher, NameClash};
 use domain::insight::Segment;
+use domain::timeline::{Standing, Timeline};
 
 /// How long a guild's matcher is used before its names are read again
 /// (another process sharing the database may have changed them).
@@ -211,5 +212,88 @@ impl super::App {
 
     fn customer_name(&self, name: &str) -> anyhow::Result<CustomerName> {
         CustomerName::parse(name).map_err(|_| self.refuse_with("errors.bad_customer_name", context! { name }))
+    }
+}
+
+/// The customers list's filters and order, as typed (the dashboard's form
+/// and the API's query), every one optional.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct CustomerQuery {
+    /// `name` (default), `open` (most open promises), `waiting` (longest
+    /// waiting), `score` (latest score first), `quiet` (longest undiscussed).
+    pub sort: Option<String>,
+    pub segment: Option<String>,
+    /// A Discord id: the account's person.
+    pub owner: Option<String>,
+    /// Only customers not named in an answer for this many days.
+    pub quiet_days: Option<String>,
+    /// `yes`: only detractors whose loop is not closed.
+    pub detractors: Option<String>,
+    /// `yes`: only customers with open promises.
+    pub open: Option<String>,
+}
+
+/// The sorts a customers list takes.
+pub const CUSTOMER_SORTS: [&str; 5] = ["name", "open", "waiting", "score", "quiet"];
+
+impl CustomerQuery {
+    fn given(field: &Option<String>) -> Option<&str> {
+        field.as_deref().map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    /// Keeps the customers the query asks for, in its order; a problem
+    /// (a bad number or sort) as the text to show.
+    pub fn apply(&self, mut list: Vec<Standing>, now: jiff::Timestamp) -> Result<Vec<Standing>, String> {
+        let sort = Self::given(&self.sort).unwrap_or("name");
+        if !CUSTOMER_SORTS.contains(&sort) {
+            return Err(format!("sort `{sort}` is not one of {}", CUSTOMER_SORTS.join(", ")));
+        }
+        if let Some(segment) = Self::given(&self.segment) {
+            let segment = Segment::parse(segment)?;
+            list.retain(|s| s.customer.segment.as_deref() == Some(segment.as_str()));
+        }
+        if let Some(owner) = Self::given(&self.owner) {
+            let owner: u64 = owner.parse().map_err(|_| format!("owner `{owner}` is not a Discord id (a number)"))?;
+            list.retain(|s| s.customer.owner_id == Some(owner));
+        }
+        if let Some(days) = Self::given(&self.quiet_days) {
+            let days: i64 = days
+                .parse()
+                .ok()
+                .filter(|d| (1..=3650).contains(d))
+                .ok_or_else(|| format!("quiet_days is a whole number of days from 1 to 3650, not `{days}`"))?;
+            let since = now - jiff::SignedDuration::from_hours(24 * days);
+            list.retain(|s| s.undiscussed_since(since));
+        }
+        if Self::given(&self.detractors) == Some("yes") {
+            list.retain(|s| s.detractor_waiting);
+        }
+        if Self::given(&self.open) == Some("yes") {
+            list.retain(|s| s.open_promises > 0);
+        }
+        match sort {
+            "open" => list.sort_by_key(|s| std::cmp::Reverse(s.open_promises)),
+            "waiting" => list.sort_by_key(|s| s.waiting_since.unwrap_or(jiff::Timestamp::MAX)),
+            "score" => list.sort_by_key(|s| std::cmp::Reverse(s.last_score.as_ref().map(|s| s.day))),
+            "quiet" => list.sort_by_key(|s| s.last_discussed.unwrap_or(jiff::Timestamp::MIN)),
+            _ => {}
+        }
+        Ok(list)
+    }
+}
+
+impl super::App {
+    /// The guild's customers as they stand, filtered and sorted by `query`.
+    pub async fn customer_list(&self, guild_id: u64, query: &CustomerQuery) -> anyhow::Result<Vec<Standing>> {
+        let csat_at = f64::from(self.settings(guild_id).await?.csat_detractor_at);
+        let list = self.store.customer_standings(guild_id, csat_at).await?;
+        query.apply(list, self.clock.now()).map_err(|p| super::UserError(p).into())
+    }
+
+    /// One customer's timeline; `None` if the guild has no such customer.
+    pub async fn customer_timeline(&self, guild_id: u64, id: i64) -> anyhow::Result<Option<Timeline>> {
+        let csat_at = f64::from(self.settings(guild_id).await?.csat_detractor_at);
+        Ok(self.store.customer_timeline(guild_id, id, csat_at).await?)
     }
 }

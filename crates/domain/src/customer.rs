@@ -180,6 +180,7 @@ pub fn email_domain(address: &str) -> Option<String> {
 /// A guild's customer as the team keeps it.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Customer {
+    #[serde(serialize_with = "crate::text::as_text")]
     pub id: i64,
     pub name: String,
     /// Its other names, each also matched in texts.
@@ -188,6 +189,7 @@ pub struct Customer {
     /// A number the team chooses (ARR, seats) that weighs its share.
     pub weight: Option<f64>,
     /// The account's person in Discord.
+    #[serde(serialize_with = "crate::text::as_optional_text")]
     pub owner_id: Option<u64>,
     /// E-mail domains whose senders are this customer.
     pub domains: Vec<String>,

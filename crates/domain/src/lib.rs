@@ -22,3 +22,4 @@ pub mod settings;
 pub mod summary;
 pub mod text;
 pub mod time;
+pub mod timeline;

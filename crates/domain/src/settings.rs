@@ -69,6 +69,7 @@ pub const RETENTION_DAYS: (u32, u32) = (7, 3650);
 pub const CATCH_UP_MINUTES: (u32, u32) = (0, 720);
 pub const REPEAT_WINDOW_DAYS: (u32, u32) = (0, 3650);
 pub const CUSTOMER_WAIT_DAYS: (u32, u32) = (1, 365);
+pub const CSAT_DETRACTOR_AT: (u32, u32) = (0, 100);
 
 pub fn parse_bounded(name: &str, text: &str, (min, max): (u32, u32)) -> Result<u32, String> {
     text.trim()
@@ -137,6 +138,8 @@ pub struct GuildSettings {
     pub repeat_window_days: u32,
     /// Days a customer may wait on a follow-up before its owner is reminded (weekly).
     pub customer_wait_days: u32,
+    /// A CSAT score at or below this is a detractor's (on the guild's tool's scale).
+    pub csat_detractor_at: u32,
     /// Whether members may answer without their name.
     pub anonymous_answers: bool,
     /// The reaction that asks an answer in a prompted thread for its data.
@@ -186,6 +189,7 @@ impl GuildSettings {
             catch_up_minutes: 120,
             repeat_window_days: 90,
             customer_wait_days: 14,
+            csat_detractor_at: 2,
             anonymous_answers: false,
             challenge_emoji: "📊".into(),
             extra_patterns: Vec::new(),
@@ -254,6 +258,7 @@ impl GuildSettings {
             "catch_up_minutes" => self.catch_up_minutes = parse_bounded(name, value, CATCH_UP_MINUTES)?,
             "repeat_window_days" => self.repeat_window_days = parse_bounded(name, value, REPEAT_WINDOW_DAYS)?,
             "customer_wait_days" => self.customer_wait_days = parse_bounded(name, value, CUSTOMER_WAIT_DAYS)?,
+            "csat_detractor_at" => self.csat_detractor_at = parse_bounded(name, value, CSAT_DETRACTOR_AT)?,
             "anonymous_answers" => self.anonymous_answers = parse_switch(name, value)?,
             "challenge_emoji" => self.challenge_emoji = parse_emoji(value)?,
             "holidays" => self.holidays = if none_word(value) { None } else { Some(parse_country(value)?) },
@@ -281,7 +286,7 @@ impl GuildSettings {
     }
 }
 
-pub const SETTING_NAMES: [&str; 19] = [
+pub const SETTING_NAMES: [&str; 20] = [
     "timezone",
     "post_time",
     "post_days",
@@ -295,6 +300,7 @@ pub const SETTING_NAMES: [&str; 19] = [
     "catch_up_minutes",
     "repeat_window_days",
     "customer_wait_days",
+    "csat_detractor_at",
     "anonymous_answers",
     "challenge_emoji",
     "holidays",

@@ -9,3 +9,20 @@ pub fn cut(text: &str, max: usize) -> String {
     out.push('…');
     out
 }
+
+/// An id as JSON text: Discord's ids exceed what JavaScript numbers hold
+/// exactly, and the API writes every id the same way.
+pub fn as_text<T: std::fmt::Display, S: serde::Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(value)
+}
+
+/// The same for an id that may be missing (`null`).
+pub fn as_optional_text<T: std::fmt::Display, S: serde::Serializer>(
+    value: &Option<T>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => s.collect_str(v),
+        None => s.serialize_none(),
+    }
+}

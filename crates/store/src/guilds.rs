@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 const COLUMNS: &str = "guild_id, timezone, post_time, post_days, thread_pattern, manager_role, mention_role, \
     summary_channel, summary_weekday, summary_time, retention_days, catch_up_minutes, repeat_window_days, \
-    customer_wait_days, anonymous_answers, challenge_emoji, pause, holidays, extra_evidence, extra_assumption, extra_follow_up";
+    customer_wait_days, csat_detractor_at, anonymous_answers, challenge_emoji, pause, holidays, extra_evidence, extra_assumption, extra_follow_up";
 
 fn decode_error(column: &str, message: String) -> sqlx::Error {
     sqlx::Error::Decode(format!("stored {column} is invalid: {message}").into())
@@ -32,6 +32,7 @@ struct GuildRow {
     catch_up_minutes: i64,
     repeat_window_days: i64,
     customer_wait_days: i64,
+    csat_detractor_at: i64,
     anonymous_answers: bool,
     challenge_emoji: String,
     pause: Option<String>,
@@ -62,6 +63,7 @@ impl GuildRow {
         s.catch_up_minutes = self.catch_up_minutes as u32;
         s.repeat_window_days = self.repeat_window_days as u32;
         s.customer_wait_days = self.customer_wait_days as u32;
+        s.csat_detractor_at = self.csat_detractor_at as u32;
         s.anonymous_answers = self.anonymous_answers;
         s.challenge_emoji = self.challenge_emoji;
         let pause = self.pause.as_deref().map(Pause::from_stored).transpose();
@@ -139,7 +141,7 @@ impl Store {
             manager_role = $6, mention_role = $7, summary_channel = $8, summary_weekday = $9, summary_time = $10, \
             retention_days = $11, catch_up_minutes = $12, extra_evidence = $13, extra_assumption = $14, \
             extra_follow_up = $15, repeat_window_days = $16, pause = $17, holidays = $18, customer_wait_days = $19, \
-            anonymous_answers = $20, challenge_emoji = $21, daily_due_at = 0, summary_due_at = 0 \
+            anonymous_answers = $20, challenge_emoji = $21, csat_detractor_at = $22, daily_due_at = 0, summary_due_at = 0 \
             WHERE guild_id = $1";
         on_pool!(self, p => sqlx::query(sql)
             .bind(db_id(s.guild_id))
@@ -163,6 +165,7 @@ impl Store {
             .bind(i64::from(s.customer_wait_days))
             .bind(s.anonymous_answers)
             .bind(&s.challenge_emoji)
+            .bind(i64::from(s.csat_detractor_at))
             .execute(p).await.map(|r| r.rows_affected()))?;
         Ok(())
     }

@@ -19,6 +19,7 @@ mod reactions;
 mod report;
 mod sign_in;
 mod tallies;
+mod timeline;
 mod writer;
 
 use std::str::FromStr;

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Query, RawPathParams, State};
+use axum::extract::{FromRequestParts, Path, Query, RawPathParams, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +17,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use app::customers::CustomerQuery;
 use app::explore::Filters;
 use app::{user_message, user_problem, App};
 use domain::api::{ApiToken, Scope};
@@ -46,6 +47,8 @@ pub fn router(app: App) -> Router {
         .route("/api/v1/guilds/{guild}/meetings", get(meetings))
         .route("/api/v1/guilds/{guild}/follow-ups", get(follow_ups))
         .route("/api/v1/guilds/{guild}/insights", get(insights))
+        .route("/api/v1/guilds/{guild}/customers", get(customers))
+        .route("/api/v1/guilds/{guild}/customers/{customer}", get(customer))
         .route("/api/v1/guilds/{guild}/feedback", axum::routing::post(feedback))
         .with_state(api)
 }
@@ -283,6 +286,23 @@ async fn insights(State(api): State<Api>, Reader(token): Reader) -> Response {
         })
         .collect();
     Json(json!({ "insights": insights })).into_response()
+}
+
+async fn customers(State(api): State<Api>, Reader(token): Reader, Query(q): Query<CustomerQuery>) -> Response {
+    match api.app.customer_list(token.guild_id, &q).await.map_err(user_problem) {
+        Ok(list) => Json(json!({ "customers": list })).into_response(),
+        Err(Ok(problem)) => error(StatusCode::BAD_REQUEST, &problem),
+        Err(Err(e)) => unavailable(e),
+    }
+}
+
+async fn customer(State(api): State<Api>, Reader(token): Reader, Path((_, id)): Path<(String, String)>) -> Response {
+    let Ok(id) = id.parse::<i64>() else { return error(StatusCode::NOT_FOUND, "no such customer") };
+    match api.app.customer_timeline(token.guild_id, id).await {
+        Ok(Some(timeline)) => Json(timeline).into_response(),
+        Ok(None) => error(StatusCode::NOT_FOUND, "no such customer"),
+        Err(e) => unavailable(e),
+    }
 }
 
 /// Feedback rows as a JSON array, imported with the CSV import's rules.

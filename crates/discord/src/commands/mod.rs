@@ -1,6 +1,7 @@
 //! Slash commands, one module per family.
 
 mod assumption;
+mod customer;
 mod dashboard;
 mod followup;
 mod help;
@@ -28,6 +29,7 @@ pub fn all(texts: &Texts) -> Vec<poise::Command<Data, Error>> {
     let mut commands = vec![
         help::help(),
         insight::insight(),
+        customer::customer(),
         meeting::meeting(),
         setup::setup(),
         summary::summary(),

@@ -57,6 +57,7 @@ fn describe(texts: &Texts, s: &GuildSettings, short_pools: &[PoolShortfall]) -> 
         catch_up_minutes => s.catch_up_minutes,
         repeat_window_days => s.repeat_window_days,
         customer_wait_days => s.customer_wait_days,
+        csat_detractor_at => s.csat_detractor_at,
         anonymous_answers => s.anonymous_answers,
         challenge_emoji => s.challenge_emoji,
         holidays => s.holidays,
