@@ -203,8 +203,7 @@ impl Standing {
     pub fn new(customer: Customer, t: &Tally, scores: &[Score], csat_at: f64) -> Standing {
         let last_score = scores.last().cloned();
         let last_heard_day = scores.iter().map(|s| s.day).max();
-        let last_heard =
-            [at_ms(t.last_feedback_ms), last_heard_day.and_then(|d| start_of(d))].into_iter().flatten().max();
+        let last_heard = [at_ms(t.last_feedback_ms), last_heard_day.and_then(start_of)].into_iter().flatten().max();
         let detractor_waiting =
             scores.iter().any(|s| s.is_detractor(csat_at) && t.last_closed.is_none_or(|closed| s.day > closed));
         Standing {

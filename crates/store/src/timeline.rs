@@ -23,6 +23,12 @@ const SCORES: &str = "SELECT customer_id, kind, score, day FROM outcomes \
 
 type PromiseTally = (i64, i64, Option<i64>, i64, i64, Option<i64>);
 type ScoreRow = (i64, String, Option<f64>, String);
+/// insight, title, posted at, channel, message, reactions, answers
+type PostRow = (i64, String, i64, i64, Option<i64>, i64, i64);
+/// id, text, impact, evidence, assumption, at, channel, message
+type AnswerRow = (i64, String, String, bool, bool, i64, i64, Option<i64>);
+/// id, text, opened, closed, outcome, told
+type PromiseRow = (i64, String, i64, Option<i64>, Option<String>, Option<bool>);
 
 fn score_of((_, kind, score, day): &ScoreRow) -> Option<Score> {
     Some(Score::new(kind, *score, day.parse::<Date>().ok()?))
@@ -92,8 +98,7 @@ impl Store {
             (SELECT COUNT(*) FROM answers a WHERE a.post_id = p.id AND a.deleted_at IS NULL) \
             FROM insight_posts p JOIN insights i ON i.id = p.insight_id \
             WHERE p.guild_id = $1 AND i.customer_id = $2 AND p.posted_at IS NOT NULL";
-        let rows: Vec<(i64, String, i64, i64, Option<i64>, i64, i64)> =
-            on_pool!(self, p => sqlx::query_as(posts).bind(g).bind(id).fetch_all(p).await)?;
+        let rows: Vec<PostRow> = on_pool!(self, p => sqlx::query_as(posts).bind(g).bind(id).fetch_all(p).await)?;
         for (insight_id, title, at, channel, message, reactions, answers) in rows {
             let link = discord_link(guild_id, from_db_id(channel), message.map(from_db_id));
             moments.push(Moment::Post { insight_id, title, at: from_ms(at), reactions, answers, link });
@@ -103,7 +108,7 @@ impl Store {
             a.message_id FROM answer_customers ac JOIN answers a ON a.id = ac.answer_id \
             WHERE ac.customer_id = $1 AND ac.guild_id = $2 AND a.deleted_at IS NULL AND a.user_id <> $3 \
             ORDER BY a.created_at DESC LIMIT $4";
-        let rows: Vec<(i64, String, String, bool, bool, i64, i64, Option<i64>)> = on_pool!(self, p => sqlx::query_as(answers)
+        let rows: Vec<AnswerRow> = on_pool!(self, p => sqlx::query_as(answers)
             .bind(id).bind(g).bind(db_id(ANONYMOUS)).bind(TIMELINE_ANSWERS as i64).fetch_all(p).await)?;
         for (answer_id, text, impact, evidence, assumption, at, channel, message) in rows {
             let link = discord_link(guild_id, from_db_id(channel), message.map(from_db_id));
@@ -111,8 +116,7 @@ impl Store {
         }
         let promised = "SELECT id, body, created_at, done_at, outcome, told_customer FROM follow_ups \
             WHERE guild_id = $1 AND customer_id = $2 ORDER BY created_at";
-        let rows: Vec<(i64, String, i64, Option<i64>, Option<String>, Option<bool>)> =
-            on_pool!(self, p => sqlx::query_as(promised).bind(g).bind(id).fetch_all(p).await)?;
+        let rows: Vec<PromiseRow> = on_pool!(self, p => sqlx::query_as(promised).bind(g).bind(id).fetch_all(p).await)?;
         let promises: Vec<Promise> = rows
             .into_iter()
             .map(|(id, text, opened, closed, outcome, told_customer)| Promise {
