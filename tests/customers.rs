@@ -185,7 +185,10 @@ async fn a_merge_moves_everything_and_keeps_the_old_name_as_an_alias() {
 async fn an_upgrade_links_the_names_already_recorded() {
     for db in common::stores_at(18).await {
         let s = &db.store;
-        s.guild_settings(GUILD, &Defaults::default(), now()).await.unwrap();
+        // The guild as the earlier release stored it (its settings read the new columns).
+        let guild = "INSERT INTO guilds (guild_id, timezone, post_time, thread_pattern, summary_weekday, summary_time, \
+            retention_days, catch_up_minutes, joined_at) VALUES (1000000000000000001, 'UTC', '09:00', 'x', 'monday', '09:00', 365, 120, 0)";
+        common::execute(&db, guild).await;
         let asked = answer(s, 50, "ACME asked for invoices by e-mail", vec![]).await;
         let insights = "INSERT INTO insights (guild_id, import_key, title, customer, segment, story, evidence, source, \
             question, tags, is_example, status, created_at) VALUES \
