@@ -12,6 +12,8 @@ use domain::customer::{email_domain, looks_alike, Customer, CustomerField, Custo
 use domain::insight::Segment;
 use domain::timeline::{Standing, Timeline};
 
+use crate::explore::{given, id};
+
 /// How long a guild's matcher is used before its names are read again
 /// (another process sharing the database may have changed them).
 const MATCHER_TTL: Duration = Duration::from_secs(30);
@@ -57,8 +59,7 @@ impl super::App {
         if let Some(m) = self.matchers.get(guild_id) {
             return Ok(m);
         }
-        let names = self.store.customer_names(guild_id).await?;
-        let matcher = Arc::new(Matcher::new(names.iter().map(|(id, n)| (*id, n.as_str()))));
+        let matcher = Arc::new(self.store.customer_matcher(guild_id).await?);
         self.matchers.put(guild_id, matcher.clone());
         Ok(matcher)
     }
@@ -238,26 +239,21 @@ pub struct CustomerQuery {
 pub const CUSTOMER_SORTS: [&str; 5] = ["name", "open", "waiting", "score", "quiet"];
 
 impl CustomerQuery {
-    fn given(field: &Option<String>) -> Option<&str> {
-        field.as_deref().map(str::trim).filter(|v| !v.is_empty())
-    }
-
     /// Keeps the customers the query asks for, in its order; a problem
     /// (a bad number or sort) as the text to show.
     pub fn apply(&self, mut list: Vec<Standing>, now: jiff::Timestamp) -> Result<Vec<Standing>, String> {
-        let sort = Self::given(&self.sort).unwrap_or("name");
+        let sort = given(&self.sort).unwrap_or("name");
         if !CUSTOMER_SORTS.contains(&sort) {
             return Err(format!("sort `{sort}` is not one of {}", CUSTOMER_SORTS.join(", ")));
         }
-        if let Some(segment) = Self::given(&self.segment) {
+        if let Some(segment) = given(&self.segment) {
             let segment = Segment::parse(segment)?;
             list.retain(|s| s.customer.segment.as_deref() == Some(segment.as_str()));
         }
-        if let Some(owner) = Self::given(&self.owner) {
-            let owner: u64 = owner.parse().map_err(|_| format!("owner `{owner}` is not a Discord id (a number)"))?;
+        if let Some(owner) = id(&self.owner, "owner")? {
             list.retain(|s| s.customer.owner_id == Some(owner));
         }
-        if let Some(days) = Self::given(&self.quiet_days) {
+        if let Some(days) = given(&self.quiet_days) {
             let days: i64 = days
                 .parse()
                 .ok()
@@ -266,10 +262,10 @@ impl CustomerQuery {
             let since = now - jiff::SignedDuration::from_hours(24 * days);
             list.retain(|s| s.undiscussed_since(since));
         }
-        if Self::given(&self.detractors) == Some("yes") {
+        if given(&self.detractors) == Some("yes") {
             list.retain(|s| s.detractor_waiting);
         }
-        if Self::given(&self.open) == Some("yes") {
+        if given(&self.open) == Some("yes") {
             list.retain(|s| s.open_promises > 0);
         }
         match sort {

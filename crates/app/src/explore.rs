@@ -29,11 +29,11 @@ pub struct Filters {
 }
 
 /// A filter's text, unless blank.
-fn given(field: &Option<String>) -> Option<&str> {
+pub(crate) fn given(field: &Option<String>) -> Option<&str> {
     field.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-fn id(field: &Option<String>, name: &str) -> Result<Option<u64>, String> {
+pub(crate) fn id(field: &Option<String>, name: &str) -> Result<Option<u64>, String> {
     given(field)
         .map(|v| v.parse().map_err(|_| format!("{name} `{v}` is not a Discord id (a number such as 1048576)")))
         .transpose()

@@ -107,9 +107,7 @@ impl Moment {
     pub fn at(&self) -> Timestamp {
         match self {
             Moment::Feedback { at, .. } | Moment::Post { at, .. } | Moment::Answer { at, .. } => *at,
-            Moment::Score { score } => {
-                score.day.to_zoned(jiff::tz::TimeZone::UTC).map_or(Timestamp::MIN, |z| z.timestamp())
-            }
+            Moment::Score { score } => start_of(score.day).unwrap_or(Timestamp::MIN),
             Moment::Promise { promise } => promise.opened_at,
         }
     }

@@ -40,7 +40,22 @@ pub(crate) trait Names {
 
     /// Links answers to the customers they name: (guild, answer, customer).
     async fn link_answers(&mut self, links: &[(i64, i64, i64)]) -> Result<usize>;
+
+    /// Whether customer `id` may take `value` (a name's key or a domain),
+    /// whose holder `holder_sql` reads: `Ok(true)` if it is theirs
+    /// already, `Ok(false)` if it is free; a clash if the guild has no
+    /// such customer or another customer holds it.
+    async fn claim(&mut self, guild: i64, id: i64, holder_sql: &str, value: &str) -> Result<Claimed>;
 }
+
+/// What [`Names::claim`] found.
+type Claimed = std::result::Result<bool, NameClash>;
+
+/// The customer holding a name's key, and the one holding a domain.
+const NAME_HOLDER: &str = "SELECT c.id, c.name FROM customer_names n JOIN customers c ON c.id = n.customer_id \
+    WHERE n.guild_id = $1 AND n.match_key = $2";
+const DOMAIN_HOLDER: &str = "SELECT c.id, c.name FROM customer_domains d JOIN customers c ON c.id = d.customer_id \
+    WHERE d.guild_id = $1 AND d.domain = $2";
 
 /// Names of a guild's rows not yet linked, with the segment its insights
 /// give, first written first (a customer is called as it was first named).
@@ -140,6 +155,23 @@ macro_rules! names_on {
                 }
                 Ok(linked)
             }
+
+            async fn claim(&mut self, guild: i64, id: i64, holder_sql: &str, value: &str) -> Result<Claimed> {
+                let mine: Option<i64> = sqlx::query_scalar("SELECT id FROM customers WHERE guild_id = $1 AND id = $2")
+                    .bind(guild)
+                    .bind(id)
+                    .fetch_optional(&mut *self)
+                    .await?;
+                if mine.is_none() {
+                    return Ok(Err(NameClash::NoSuchCustomer));
+                }
+                let holder: Option<(i64, String)> =
+                    sqlx::query_as(holder_sql).bind(guild).bind(value).fetch_optional(&mut *self).await?;
+                Ok(match holder {
+                    Some((by, name)) if by != id => Err(NameClash::Taken { by, name }),
+                    held => Ok(held.is_some()),
+                })
+            }
         }
     };
 }
@@ -187,6 +219,12 @@ impl Store {
     pub async fn customer_names(&self, guild_id: u64) -> Result<Vec<(i64, String)>> {
         let sql = "SELECT customer_id, name FROM customer_names WHERE guild_id = $1 ORDER BY customer_id, name";
         on_pool!(self, p => sqlx::query_as(sql).bind(db_id(guild_id)).fetch_all(p).await)
+    }
+
+    /// The guild's matcher over every name of its customers, as of now.
+    pub async fn customer_matcher(&self, guild_id: u64) -> Result<Matcher> {
+        let names = self.customer_names(guild_id).await?;
+        Ok(Matcher::new(names.iter().map(|(id, n)| (*id, n.as_str()))))
     }
 
     /// The guild's customers with their aliases and domains, by name.
@@ -264,23 +302,13 @@ impl Store {
         let (g, key) = (db_id(guild_id), match_key(name));
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            let mine: Option<i64> = sqlx::query_scalar("SELECT id FROM customers WHERE guild_id = $1 AND id = $2")
-                .bind(g).bind(id).fetch_optional(&mut *tx).await?;
-            if mine.is_none() {
-                return Ok(Err(NameClash::NoSuchCustomer));
-            }
-            let holder: Option<(i64, String)> = sqlx::query_as(
-                "SELECT c.id, c.name FROM customer_names n JOIN customers c ON c.id = n.customer_id \
-                 WHERE n.guild_id = $1 AND n.match_key = $2",
-            )
-            .bind(g).bind(&key).fetch_optional(&mut *tx).await?;
-            match holder {
-                Some((by, name)) if by != id => return Ok(Err(NameClash::Taken { by, name })),
-                Some(_) => {
+            match tx.claim(g, id, NAME_HOLDER, &key).await? {
+                Err(clash) => return Ok(Err(clash)),
+                Ok(true) => {
                     sqlx::query("UPDATE customer_names SET name = $3 WHERE guild_id = $1 AND match_key = $2")
                         .bind(g).bind(&key).bind(name).execute(&mut *tx).await?;
                 }
-                None => {
+                Ok(false) => {
                     sqlx::query("INSERT INTO customer_names (guild_id, match_key, customer_id, name) VALUES ($1, $2, $3, $4)")
                         .bind(g).bind(&key).bind(id).bind(name).execute(&mut *tx).await?;
                     sqlx::query(QUEUE_RELINK).bind(g).execute(&mut *tx).await?;
@@ -364,20 +392,10 @@ impl Store {
         let g = db_id(guild_id);
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            let mine: Option<i64> = sqlx::query_scalar("SELECT id FROM customers WHERE guild_id = $1 AND id = $2")
-                .bind(g).bind(id).fetch_optional(&mut *tx).await?;
-            if mine.is_none() {
-                return Ok(Err(NameClash::NoSuchCustomer));
-            }
-            let holder: Option<(i64, String)> = sqlx::query_as(
-                "SELECT c.id, c.name FROM customer_domains d JOIN customers c ON c.id = d.customer_id \
-                 WHERE d.guild_id = $1 AND d.domain = $2",
-            )
-            .bind(g).bind(domain).fetch_optional(&mut *tx).await?;
-            match holder {
-                Some((by, name)) if by != id => return Ok(Err(NameClash::Taken { by, name })),
-                Some(_) => {}
-                None => {
+            match tx.claim(g, id, DOMAIN_HOLDER, domain).await? {
+                Err(clash) => return Ok(Err(clash)),
+                Ok(true) => {}
+                Ok(false) => {
                     sqlx::query("INSERT INTO customer_domains (guild_id, domain, customer_id) VALUES ($1, $2, $3)")
                         .bind(g).bind(domain).bind(id).execute(&mut *tx).await?;
                 }
@@ -421,8 +439,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        let names = self.customer_names(from_db_id(g)).await?;
-        let matcher = Matcher::new(names.iter().map(|(id, n)| (*id, n.as_str())));
+        let matcher = self.customer_matcher(from_db_id(g)).await?;
         let sql =
             "SELECT id, body FROM answers WHERE guild_id = $1 AND id > $2 AND deleted_at IS NULL ORDER BY id LIMIT $3";
         let answers: Vec<(i64, String)> =

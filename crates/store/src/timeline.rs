@@ -10,16 +10,57 @@ use domain::answer::ANONYMOUS;
 use domain::link::discord_link;
 use domain::timeline::{Moment, Promise, Score, Standing, Tally, Timeline, TIMELINE_ANSWERS};
 
-const FEEDBACK_TALLY: &str = "SELECT customer_id, COUNT(*), MAX(created_at) FROM insights \
-    WHERE guild_id = $1 AND customer_id IS NOT NULL AND status <> 'rejected' GROUP BY customer_id";
-const ANSWER_TALLY: &str = "SELECT ac.customer_id, COUNT(*), MAX(a.created_at) FROM answer_customers ac \
-    JOIN answers a ON a.id = ac.answer_id WHERE ac.guild_id = $1 AND a.deleted_at IS NULL GROUP BY ac.customer_id";
-const PROMISE_TALLY: &str = "SELECT customer_id, \
-    SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), MIN(CASE WHEN status = 'open' THEN created_at END), \
-    SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'done' AND told_customer THEN 1 ELSE 0 END), \
-    MAX(done_at) FROM follow_ups WHERE guild_id = $1 AND customer_id IS NOT NULL GROUP BY customer_id";
-const SCORES: &str = "SELECT customer_id, kind, score, day FROM outcomes \
-    WHERE guild_id = $1 AND customer_id IS NOT NULL ORDER BY customer_id, day, id";
+/// The counts behind a customer's standing, each as (query up to its
+/// customer filter, the filter's column, the rest): one guild's customers,
+/// or with the filter one customer's.
+type Scoped = (&'static str, &'static str, &'static str);
+const FEEDBACK_TALLY: Scoped = (
+    "SELECT customer_id, COUNT(*), MAX(created_at) FROM insights \
+     WHERE guild_id = $1 AND customer_id IS NOT NULL AND status <> 'rejected'",
+    "customer_id",
+    " GROUP BY customer_id",
+);
+const ANSWER_TALLY: Scoped = (
+    "SELECT ac.customer_id, COUNT(*), MAX(a.created_at) FROM answer_customers ac \
+     JOIN answers a ON a.id = ac.answer_id WHERE ac.guild_id = $1 AND a.deleted_at IS NULL",
+    "ac.customer_id",
+    " GROUP BY ac.customer_id",
+);
+const PROMISE_TALLY: Scoped = (
+    "SELECT customer_id, \
+     SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), MIN(CASE WHEN status = 'open' THEN created_at END), \
+     SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'done' AND told_customer THEN 1 ELSE 0 END), \
+     MAX(done_at) FROM follow_ups WHERE guild_id = $1 AND customer_id IS NOT NULL",
+    "customer_id",
+    " GROUP BY customer_id",
+);
+const SCORES: Scoped = (
+    "SELECT customer_id, kind, score, day FROM outcomes WHERE guild_id = $1 AND customer_id IS NOT NULL",
+    "customer_id",
+    " ORDER BY customer_id, day, id",
+);
+
+/// Rows of a [`Scoped`] query (see [`sql_of`]) for guild `$g`, and for
+/// customer `$customer` too when it is `Some`.
+macro_rules! fetch_scoped {
+    ($store:expr, $sql:expr, $g:expr, $customer:expr) => {
+        on_pool!($store, p => {
+            let q = sqlx::query_as($sql).bind($g);
+            match $customer {
+                Some(c) => q.bind(c).fetch_all(p).await,
+                None => q.fetch_all(p).await,
+            }
+        })
+    };
+}
+
+/// A [`Scoped`] query's SQL, for one customer (bound as `$2`) when `one`.
+fn sql_of((head, column, tail): Scoped, one: bool) -> String {
+    match one {
+        true => format!("{head} AND {column} = $2{tail}"),
+        false => format!("{head}{tail}"),
+    }
+}
 
 type PromiseTally = (i64, i64, Option<i64>, i64, i64, Option<i64>);
 type ScoreRow = (i64, String, Option<f64>, String);
@@ -39,17 +80,14 @@ fn utc_day(ms: i64) -> Date {
 }
 
 impl Store {
-    /// Every customer of the guild with how they stand, by name; a CSAT
-    /// at or below `csat_at` is a detractor's.
-    pub async fn customer_standings(&self, guild_id: u64, csat_at: f64) -> Result<Vec<Standing>> {
-        let g = db_id(guild_id);
-        let feedback: Vec<(i64, i64, Option<i64>)> =
-            on_pool!(self, p => sqlx::query_as(FEEDBACK_TALLY).bind(g).fetch_all(p).await)?;
-        let answers: Vec<(i64, i64, Option<i64>)> =
-            on_pool!(self, p => sqlx::query_as(ANSWER_TALLY).bind(g).fetch_all(p).await)?;
-        let promises: Vec<PromiseTally> =
-            on_pool!(self, p => sqlx::query_as(PROMISE_TALLY).bind(g).fetch_all(p).await)?;
-        let scores: Vec<ScoreRow> = on_pool!(self, p => sqlx::query_as(SCORES).bind(g).fetch_all(p).await)?;
+    /// Each customer's counts: the guild's, or only `customer`'s.
+    async fn tallies(&self, g: i64, customer: Option<i64>) -> Result<HashMap<i64, Tally>> {
+        let one = customer.is_some();
+        let (feedback, answers, promises) =
+            (sql_of(FEEDBACK_TALLY, one), sql_of(ANSWER_TALLY, one), sql_of(PROMISE_TALLY, one));
+        let feedback: Vec<(i64, i64, Option<i64>)> = fetch_scoped!(self, &feedback, g, customer)?;
+        let answers: Vec<(i64, i64, Option<i64>)> = fetch_scoped!(self, &answers, g, customer)?;
+        let promises: Vec<PromiseTally> = fetch_scoped!(self, &promises, g, customer)?;
         let mut tallies: HashMap<i64, Tally> = HashMap::new();
         for (id, n, last) in feedback {
             let t = tallies.entry(id).or_default();
@@ -64,18 +102,32 @@ impl Store {
             (t.open_promises, t.oldest_open_ms, t.closed_promises, t.told) = (open, oldest, closed, told);
             t.last_closed = last_closed.map(utc_day);
         }
-        let mut by_customer: HashMap<i64, Vec<Score>> = HashMap::new();
-        for row in &scores {
-            by_customer.entry(row.0).or_default().extend(score_of(row));
+        Ok(tallies)
+    }
+
+    /// Each customer's scores, oldest first: the guild's, or only `customer`'s.
+    async fn scores(&self, g: i64, customer: Option<i64>) -> Result<HashMap<i64, Vec<Score>>> {
+        let sql = sql_of(SCORES, customer.is_some());
+        let rows: Vec<ScoreRow> = fetch_scoped!(self, &sql, g, customer)?;
+        let mut scores: HashMap<i64, Vec<Score>> = HashMap::new();
+        for row in &rows {
+            scores.entry(row.0).or_default().extend(score_of(row));
         }
+        Ok(scores)
+    }
+
+    /// Every customer of the guild with how they stand, by name; a CSAT
+    /// at or below `csat_at` is a detractor's.
+    pub async fn customer_standings(&self, guild_id: u64, csat_at: f64) -> Result<Vec<Standing>> {
+        let g = db_id(guild_id);
+        let (tallies, mut scores) = (self.tallies(g, None).await?, self.scores(g, None).await?);
         let none = Tally::default();
         Ok(self
             .customers(guild_id)
             .await?
             .into_iter()
             .map(|c| {
-                let (tally, scores) =
-                    (tallies.get(&c.id).unwrap_or(&none), by_customer.remove(&c.id).unwrap_or_default());
+                let (tally, scores) = (tallies.get(&c.id).unwrap_or(&none), scores.remove(&c.id).unwrap_or_default());
                 Standing::new(c, tally, &scores, csat_at)
             })
             .collect())
@@ -129,29 +181,9 @@ impl Store {
             })
             .collect();
         moments.extend(promises.iter().cloned().map(|promise| Moment::Promise { promise }));
-        let scored = "SELECT customer_id, kind, score, day FROM outcomes WHERE guild_id = $1 AND customer_id = $2 ORDER BY day, id";
-        let rows: Vec<ScoreRow> = on_pool!(self, p => sqlx::query_as(scored).bind(g).bind(id).fetch_all(p).await)?;
-        let scores: Vec<Score> = rows.iter().filter_map(score_of).collect();
+        let scores = self.scores(g, Some(id)).await?.remove(&id).unwrap_or_default();
         moments.extend(scores.iter().cloned().map(|score| Moment::Score { score }));
-        let answered =
-            "SELECT COUNT(*), MAX(a.created_at) FROM answer_customers ac JOIN answers a ON a.id = ac.answer_id \
-            WHERE ac.guild_id = $1 AND ac.customer_id = $2 AND a.deleted_at IS NULL";
-        let (answers, last_answer_ms): (i64, Option<i64>) =
-            on_pool!(self, p => sqlx::query_as(answered).bind(g).bind(id).fetch_one(p).await)?;
-        let feedback: Vec<i64> =
-            moments.iter().filter(|m| matches!(m, Moment::Feedback { .. })).map(|m| m.at().as_millisecond()).collect();
-        let (open, closed): (Vec<&Promise>, Vec<&Promise>) = promises.iter().partition(|p| p.closed_at.is_none());
-        let tally = Tally {
-            feedback: feedback.len() as i64,
-            last_feedback_ms: feedback.iter().copied().max(),
-            answers,
-            last_answer_ms,
-            open_promises: open.len() as i64,
-            oldest_open_ms: open.iter().map(|p| p.opened_at.as_millisecond()).min(),
-            closed_promises: closed.len() as i64,
-            told: closed.iter().filter(|p| p.told_customer == Some(true)).count() as i64,
-            last_closed: closed.iter().filter_map(|p| p.closed_at).max().map(|at| utc_day(at.as_millisecond())),
-        };
+        let tally = self.tallies(g, Some(id)).await?.remove(&id).unwrap_or_default();
         let standing = Standing::new(customer, &tally, &scores, csat_at);
         Ok(Some(Timeline::new(standing, moments, &promises, &scores)))
     }
