@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::prompts::Prompts;
 use domain::calendar::Scheduled;
 use domain::calendar::Skip;
+use domain::customer_week::CustomerSide;
 use domain::period::Period;
 use domain::query::{AnswerFilter, WeekScope};
 use domain::settings::{Defaults, GuildSettings};
@@ -217,16 +218,19 @@ pub enum Section {
     FollowUps,
     /// How customers are doing (imported), beside the team's numbers.
     Outcomes,
+    /// Who the team discussed and heard from.
+    Customers,
 }
 
 impl Section {
-    pub const ALL: [Section; 6] = [
+    pub const ALL: [Section; 7] = [
         Section::Insights,
         Section::Meetings,
         Section::Answers,
         Section::Evidence,
         Section::FollowUps,
         Section::Outcomes,
+        Section::Customers,
     ];
 
     pub fn key(self) -> &'static str {
@@ -237,6 +241,7 @@ impl Section {
             Section::Evidence => "evidence",
             Section::FollowUps => "follow_ups",
             Section::Outcomes => "outcomes",
+            Section::Customers => "customers",
         }
     }
 }
@@ -256,7 +261,7 @@ const fn field(key: &'static str, unit: Unit, section: Section) -> HeadlineField
 }
 
 /// Headline numbers in reading order.
-pub const HEADLINES: [HeadlineField; 30] = [
+pub const HEADLINES: [HeadlineField; 34] = [
     field("insight_posts", Unit::Count, Section::Insights),
     field("post_reactions", Unit::Count, Section::Insights),
     field("post_answers", Unit::Count, Section::Insights),
@@ -287,6 +292,10 @@ pub const HEADLINES: [HeadlineField; 30] = [
     field("csat", Unit::Count, Section::Outcomes),
     field("csat_responses", Unit::Count, Section::Outcomes),
     field("churn_events", Unit::Count, Section::Outcomes),
+    field("customers_discussed", Unit::Count, Section::Customers),
+    field("customers_heard_from", Unit::Count, Section::Customers),
+    field("detractors", Unit::Count, Section::Customers),
+    field("detractor_loops_closed", Unit::Count, Section::Customers),
 ];
 
 impl HeadlineField {
@@ -407,6 +416,7 @@ impl Report {
         if !s.days_off.is_empty() {
             md.push_str(&format!("\nDays off (no customer of the day): {}\n", days_off_text(&s.days_off)));
         }
+        md.push_str(&customers_markdown(&s.customers, noun));
         if !s.follow_up_owners.is_empty() {
             md.push_str("\n**Open follow-ups by owner**\n\n");
             for o in &s.follow_up_owners {
@@ -422,6 +432,37 @@ impl Report {
         }
         md
     }
+}
+
+/// The voices of the period and each segment's shares, as Markdown.
+fn customers_markdown(side: &CustomerSide, noun: &str) -> String {
+    let mut md = String::new();
+    if !side.voices.is_empty() {
+        md.push_str(&format!("\n**Voices of the {noun}**\n\n| Customer | Answers naming them | Share |\n|---|---:|---:|\n"));
+        for v in &side.voices {
+            md.push_str(&format!("| {} | {} | {}% |\n", v.name, v.answers, show(Some(&v.pct))));
+        }
+        if let (true, Some(top)) = (side.one_voice, side.voices.first()) {
+            md.push_str(&format!(
+                "\n⚠ {} is {}% of the answers naming a customer: one customer is not all customers.\n",
+                top.name,
+                show(Some(&top.pct))
+            ));
+        }
+    }
+    if !side.segments.is_empty() {
+        let weighted = if side.weighted { " (weighted by customer weight)" } else { "" };
+        md.push_str(&format!(
+            "\n**Share of discussion vs share of feedback{weighted}**\n\n\
+            | Segment | Answers | Feedback | Detractors |\n|---|---:|---:|---:|\n"
+        ));
+        let pct = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{}%", show(Some(&v))));
+        for s in &side.segments {
+            let cells = [pct(s.discussion_pct), pct(s.feedback_pct), pct(s.detractor_pct)];
+            md.push_str(&format!("| {} | {} | {} | {} |\n", s.segment, cells[0], cells[1], cells[2]));
+        }
+    }
+    md
 }
 
 impl super::App {

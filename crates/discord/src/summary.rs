@@ -7,7 +7,7 @@ use serenity::all::{CreateAttachment, CreateEmbed};
 use super::limits::Embed;
 
 use app::prompts::Texts;
-use app::report::{days_off_text, reach_text, Report, Row, Section};
+use app::report::{days_off_text, reach_text, show, Report, Row, Section};
 
 /// Nine fields of at most 600 characters leave the description and
 /// footer room within Discord's 6,000 (the limits fit the rest).
@@ -42,7 +42,7 @@ fn period(report: &Report) -> String {
 }
 
 /// The lines a section adds after its numbers.
-fn section_extra(report: &Report, section: Section) -> Vec<String> {
+fn section_extra(report: &Report, section: Section, texts: &Texts) -> Vec<String> {
     let s = &report.this_week;
     match section {
         Section::Evidence => {
@@ -60,8 +60,27 @@ fn section_extra(report: &Report, section: Section) -> Vec<String> {
                 format!("{owner}: {} open, {} overdue", o.open, o.overdue)
             })
             .collect(),
+        Section::Customers => customer_lines(report, texts),
         _ => vec![],
     }
+}
+
+/// The voices of the period ("Acme 7 (70%) · Globex 3 (30%)"), the
+/// warning when one is over half, and each segment's shares.
+fn customer_lines(report: &Report, texts: &Texts) -> Vec<String> {
+    let side = &report.this_week.customers;
+    let voices: Vec<String> = side.voices.iter().map(|v| format!("{} {} ({}%)", v.name, v.answers, v.pct)).collect();
+    let mut lines = vec![voices.join(" · ")];
+    if let (true, Some(top)) = (side.one_voice, side.voices.first()) {
+        lines.push(texts.render("summary.one_voice", minijinja::context! { name => top.name, pct => top.pct }));
+    }
+    let pct = |v: Option<f64>| show(v.as_ref());
+    lines.extend(side.segments.iter().map(|s| {
+        let (discussion, feedback, detractors) = (pct(s.discussion_pct), pct(s.feedback_pct), pct(s.detractor_pct));
+        texts.render("summary.segment_share", minijinja::context! { segment => s.segment, discussion, feedback, detractors })
+    }));
+    lines.retain(|l| !l.is_empty());
+    lines
 }
 
 /// The summary's title: also how a posted summary is recognised.
@@ -79,7 +98,7 @@ pub fn embed(report: &Report, texts: &Texts, with_chart: bool) -> CreateEmbed {
         .map(|&section| {
             let numbers: Vec<String> = rows.iter().filter(|r| r.field.section == section).map(reading).collect();
             let mut lines = vec![numbers.join(" · ")];
-            lines.extend(section_extra(report, section));
+            lines.extend(section_extra(report, section, texts));
             (heading(section.key()), lines.join("\n"))
         })
         .collect();

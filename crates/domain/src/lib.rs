@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod challenge;
 pub mod classify;
 pub mod customer;
+pub mod customer_week;
 pub mod follow_up;
 pub mod insight;
 pub mod link;

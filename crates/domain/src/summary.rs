@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::answer::ANONYMOUS;
 use super::challenge::ChallengeCounts;
+use super::customer_week::{CustomerSide, CustomerWeek};
 use super::outcome::OutcomeCounts;
 
 /// One answer of the week: a quote, or a row of the answers CSV.
@@ -105,10 +106,10 @@ pub struct WeekData {
     pub known_segments: BTreeSet<String>,
     /// The guild's days off in the period (from its settings).
     pub days_off: Vec<DayOffRow>,
-    /// Imported customer outcomes on the period's days.
-    pub outcomes: OutcomeCounts,
     /// Challenged assumptions.
     pub challenges: ChallengeCounts,
+    /// Who was discussed and heard from.
+    pub customers: CustomerWeek,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -193,6 +194,15 @@ pub struct Headline {
     pub csat: Option<f64>,
     pub csat_responses: i64,
     pub churn_events: i64,
+    /// Distinct customers named in the period's answers.
+    pub customers_discussed: i64,
+    /// Distinct customers whose feedback or scores came in the period.
+    pub customers_heard_from: i64,
+    /// NPS 0–6 and CSAT at or below the guild's threshold, in the period.
+    pub detractors: i64,
+    /// Of them, those whose customer had a loop closed within the
+    /// guild's `customer_wait_days` of the score.
+    pub detractor_loops_closed: i64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -207,6 +217,8 @@ pub struct WeekSummary {
     pub quotes: Vec<Quote>,
     /// Post days without posts, and why.
     pub days_off: Vec<DayOffRow>,
+    /// The period's voices and each segment's shares.
+    pub customers: CustomerSide,
 }
 
 fn pct(part: i64, whole: i64) -> Option<f64> {
@@ -246,6 +258,8 @@ pub fn summarize(d: &WeekData) -> WeekSummary {
     let waits: Vec<f64> =
         d.meetings.iter().filter_map(|m| Some((m.first_answer_ms? - m.opened_ms) as f64 / 60_000.0)).collect();
     let (follow_ups, owners) = follow_up_numbers(d);
+    let customers = d.customers.counts();
+    let outcomes: OutcomeCounts = d.customers.feedback.iter().filter_map(|f| f.score.as_ref()).collect();
     let headline = Headline {
         insight_posts: d.posts.len() as i64,
         post_reactions: d.post_reactions,
@@ -265,11 +279,15 @@ pub fn summarize(d: &WeekData) -> WeekSummary {
         assumptions_validated: d.challenges.validated,
         assumptions_refuted: d.challenges.refuted,
         assumptions_open: d.challenges.open,
-        nps: d.outcomes.nps(),
-        nps_responses: d.outcomes.nps_responses,
-        csat: d.outcomes.csat(),
-        csat_responses: d.outcomes.csat_responses,
-        churn_events: d.outcomes.churn_events,
+        nps: outcomes.nps(),
+        nps_responses: outcomes.nps_responses,
+        csat: outcomes.csat(),
+        csat_responses: outcomes.csat_responses,
+        churn_events: outcomes.churn_events,
+        customers_discussed: customers.discussed,
+        customers_heard_from: customers.heard_from,
+        detractors: customers.detractors,
+        detractor_loops_closed: customers.detractor_loops_closed,
         ..follow_ups
     };
     let (segments, segments_not_discussed) = segment_numbers(d);
@@ -282,6 +300,7 @@ pub fn summarize(d: &WeekData) -> WeekSummary {
         follow_up_owners: owners,
         quotes: quotes(&d.quote_candidates),
         days_off: d.days_off.clone(),
+        customers: d.customers.side(),
     }
 }
 
@@ -433,8 +452,8 @@ mod tests {
             ],
             known_segments: ["smb", "edu", "enterprise"].into_iter().map(String::from).collect(),
             days_off: Vec::new(),
-            outcomes: OutcomeCounts::default(),
             challenges: Default::default(),
+            customers: Default::default(),
         }
     }
 

@@ -124,6 +124,13 @@ pub struct ScoreWindow {
 
 impl ScoreWindow {
     fn of<'a>(scores: impl Iterator<Item = &'a Score>) -> ScoreWindow {
+        let c: OutcomeCounts = scores.collect();
+        ScoreWindow { nps: c.nps(), nps_responses: c.nps_responses, csat: c.csat(), csat_responses: c.csat_responses }
+    }
+}
+
+impl<'a> FromIterator<&'a Score> for OutcomeCounts {
+    fn from_iter<I: IntoIterator<Item = &'a Score>>(scores: I) -> OutcomeCounts {
         let mut c = OutcomeCounts::default();
         for s in scores {
             match (s.kind, s.score) {
@@ -136,10 +143,11 @@ impl ScoreWindow {
                     c.csat_responses += 1;
                     c.csat_sum += v;
                 }
+                ("churn", _) => c.churn_events += 1,
                 _ => {}
             }
         }
-        ScoreWindow { nps: c.nps(), nps_responses: c.nps_responses, csat: c.csat(), csat_responses: c.csat_responses }
+        c
     }
 }
 

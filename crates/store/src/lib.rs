@@ -7,6 +7,7 @@ mod answers;
 mod api_tokens;
 mod batch;
 mod challenges;
+mod customer_week;
 mod customers;
 mod explore;
 mod follow_ups;

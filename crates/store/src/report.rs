@@ -7,7 +7,6 @@ use super::tallies::{counted_groups_sql, hours_and_rest, tallied_groups_sql};
 use super::{db_id, from_db_id, ms, on_pool, Result, Store};
 use domain::challenge::ChallengeCounts;
 use domain::link::discord_link;
-use domain::outcome::OutcomeCounts;
 use domain::query::WeekScope;
 use domain::summary::{AnswerGroup, AnswerRow, FollowUpRow, Impact, MeetingRow, ReachCounts, WeekData, QUOTE_CHARS};
 
@@ -137,16 +136,6 @@ const SEGMENTS: &str = "SELECT DISTINCT segment FROM insights i WHERE (i.guild_i
     AND status = 'live' \
     AND NOT EXISTS (SELECT 1 FROM insight_retirements r WHERE r.guild_id = $1 AND r.insight_id = i.id)";
 
-/// Imported outcomes on the period's days: guild-wide, so none for one
-/// channel's summary.
-const OUTCOMES: &str = "SELECT \
-    SUM(CASE WHEN kind = 'nps' THEN 1 ELSE 0 END), \
-    SUM(CASE WHEN kind = 'nps' AND score >= 9 THEN 1 ELSE 0 END), \
-    SUM(CASE WHEN kind = 'nps' AND score <= 6 THEN 1 ELSE 0 END), \
-    SUM(CASE WHEN kind = 'csat' THEN 1 ELSE 0 END), \
-    SUM(CASE WHEN kind = 'csat' THEN score ELSE 0.0 END), \
-    SUM(CASE WHEN kind = 'churn' THEN 1 ELSE 0 END) \
-    FROM outcomes WHERE guild_id = $1 AND day >= $2 AND day <= $3 AND $4 IS NULL";
 /// Challenged assumptions: challenged and resolved in the period, and
 /// still open at its end. Guild-wide (none for one channel's summary).
 const CHALLENGES: &str = "SELECT \
@@ -157,8 +146,6 @@ const CHALLENGES: &str = "SELECT \
     FROM answers WHERE guild_id = $1 AND challenged_at IS NOT NULL AND challenged_at < $3 \
     AND deleted_at IS NULL AND $4 IS NULL";
 type ChallengesSql = (Option<i64>, Option<i64>, Option<i64>, Option<i64>);
-
-type OutcomesSql = (Option<i64>, Option<i64>, Option<i64>, Option<i64>, Option<f64>, Option<i64>);
 
 type FollowUpSql = (Option<i64>, i64, Option<i64>, Option<String>, bool, bool);
 /// A group's segments and counts (answers, to posts, evidence, assumption,
@@ -197,13 +184,13 @@ impl Store {
                 sqlx::query_scalar($sql).bind(g).bind(s).bind(e).bind(c).fetch_one($p).await?
             };
         }
-        let (first, last) = (w.first_day.to_string(), w.last_day.to_string());
         // Three lanes on connections of their own: the summary takes the
         // longest lane's time, not the sum of all.
         let (
             (posts, reactions, engaged, groups, answerers),
             quotes,
-            (meetings, follow_ups, segments, outcomes, challenges),
+            (meetings, follow_ups, segments, challenges),
+            customers,
         ) = on_pool!(self, p => tokio::try_join!(
             async {
                 let posts: Vec<(i64, String)> = all!(p, POSTS);
@@ -241,14 +228,12 @@ impl Store {
                 let meetings: Vec<(i64, i64, Option<i64>, bool)> = all!(p, MEETINGS);
                 let follow_ups: Vec<FollowUpSql> = all!(p, FOLLOW_UPS);
                 let segments: Vec<String> = sqlx::query_scalar(SEGMENTS).bind(g).fetch_all(p).await?;
-                let outcomes: OutcomesSql =
-                    sqlx::query_as(OUTCOMES).bind(g).bind(&first).bind(&last).bind(c).fetch_one(p).await?;
                 let challenges: ChallengesSql = one_row!(p, CHALLENGES);
-                Ok((meetings, follow_ups, segments, outcomes, challenges))
+                Ok((meetings, follow_ups, segments, challenges))
             },
+            async { Ok(self.customer_week(w).await?) },
         ))?;
         let (challenged, validated, refuted, open) = challenges;
-        let (nps, promoters, detractors, csat, csat_sum, churn) = outcomes;
         Ok(WeekData {
             start_ms: s,
             end_ms: e,
@@ -280,20 +265,13 @@ impl Store {
                 })
                 .collect(),
             known_segments: segments.into_iter().collect::<BTreeSet<_>>(),
+            customers,
             days_off: Vec::new(), // the guild's settings, not its data
             challenges: ChallengeCounts {
                 challenged: challenged.unwrap_or(0),
                 validated: validated.unwrap_or(0),
                 refuted: refuted.unwrap_or(0),
                 open: open.unwrap_or(0),
-            },
-            outcomes: OutcomeCounts {
-                nps_responses: nps.unwrap_or(0),
-                promoters: promoters.unwrap_or(0),
-                detractors: detractors.unwrap_or(0),
-                csat_responses: csat.unwrap_or(0),
-                csat_sum: csat_sum.unwrap_or(0.0),
-                churn_events: churn.unwrap_or(0),
             },
         })
     }

@@ -75,7 +75,7 @@ fn score_of((_, kind, score, day): &ScoreRow) -> Option<Score> {
     Some(Score::new(kind, *score, day.parse::<Date>().ok()?))
 }
 
-fn utc_day(ms: i64) -> Date {
+pub(super) fn utc_day(ms: i64) -> Date {
     from_ms(ms).to_zoned(jiff::tz::TimeZone::UTC).date()
 }
 

@@ -184,7 +184,7 @@ async fn period(State(ref web): State<Web>, m: Manager, Query(q): Query<PeriodQu
         last_day => report.period.last_day().to_string(), timezone => report.timezone.name(),
         rows, impact => s.impact.clone(), segments => s.segments.clone(),
         not_discussed => s.segments_not_discussed.clone(), owners => s.follow_up_owners.clone(),
-        quotes => s.quotes.clone(), ..base
+        quotes => s.quotes.clone(), customers => s.customers.clone(), ..base
     };
     web.pages.render(StatusCode::OK, "period.html", context)
 }
