@@ -21,18 +21,23 @@ const MATCHER_TTL: Duration = Duration::from_secs(30);
 /// Relinking steps one scheduler pass takes (each a bounded batch of answers).
 const RELINK_STEPS_PER_PASS: usize = 8;
 
-/// Each guild's matcher and when it was built.
+/// Each guild's matcher, when it was built and how many customers the
+/// process had added by then (a customer added since makes it stale).
 #[derive(Debug, Default)]
-pub(crate) struct Matchers(Mutex<HashMap<u64, (Instant, Arc<Matcher>)>>);
+pub(crate) struct Matchers(Mutex<HashMap<u64, (Instant, u64, Arc<Matcher>)>>);
 
 impl Matchers {
     fn get(&self, guild_id: u64) -> Option<Arc<Matcher>> {
         let cached = self.0.lock().unwrap();
-        cached.get(&guild_id).filter(|(at, _)| at.elapsed() < MATCHER_TTL).map(|(_, m)| m.clone())
+        let fresh = |(at, added, _): &&(Instant, u64, Arc<Matcher>)| {
+            at.elapsed() < MATCHER_TTL && *added == store::customers_added()
+        };
+        cached.get(&guild_id).filter(fresh).map(|(_, _, m)| m.clone())
     }
 
-    fn put(&self, guild_id: u64, matcher: Arc<Matcher>) {
-        self.0.lock().unwrap().insert(guild_id, (Instant::now(), matcher));
+    /// Keeps `matcher`, built from what the store held after `added` customers.
+    fn put(&self, guild_id: u64, added: u64, matcher: Arc<Matcher>) {
+        self.0.lock().unwrap().insert(guild_id, (Instant::now(), added, matcher));
     }
 
     fn forget(&self, guild_id: u64) {
@@ -59,8 +64,9 @@ impl super::App {
         if let Some(m) = self.matchers.get(guild_id) {
             return Ok(m);
         }
+        let added = store::customers_added();
         let matcher = Arc::new(self.store.customer_matcher(guild_id).await?);
-        self.matchers.put(guild_id, matcher.clone());
+        self.matchers.put(guild_id, added, matcher.clone());
         Ok(matcher)
     }
 

@@ -438,7 +438,9 @@ impl Report {
 fn customers_markdown(side: &CustomerSide, noun: &str) -> String {
     let mut md = String::new();
     if !side.voices.is_empty() {
-        md.push_str(&format!("\n**Voices of the {noun}**\n\n| Customer | Answers naming them | Share |\n|---|---:|---:|\n"));
+        md.push_str(&format!(
+            "\n**Voices of the {noun}**\n\n| Customer | Answers naming them | Share |\n|---|---:|---:|\n"
+        ));
         for v in &side.voices {
             md.push_str(&format!("| {} | {} | {}% |\n", v.name, v.answers, show(Some(&v.pct))));
         }

@@ -77,7 +77,10 @@ fn customer_lines(report: &Report, texts: &Texts) -> Vec<String> {
     let pct = |v: Option<f64>| show(v.as_ref());
     lines.extend(side.segments.iter().map(|s| {
         let (discussion, feedback, detractors) = (pct(s.discussion_pct), pct(s.feedback_pct), pct(s.detractor_pct));
-        texts.render("summary.segment_share", minijinja::context! { segment => s.segment, discussion, feedback, detractors })
+        texts.render(
+            "summary.segment_share",
+            minijinja::context! { segment => s.segment, discussion, feedback, detractors },
+        )
     }));
     lines.retain(|l| !l.is_empty());
     lines

@@ -18,7 +18,8 @@ fn answer_ids(backend: &str) -> String {
 /// customer, name, segment, weight, answers naming them
 type NamedSql = (i64, String, Option<String>, Option<f64>, i64);
 /// customer, name, segment, weight, kind, score, day
-type FeedbackSql = (Option<i64>, Option<String>, Option<String>, Option<f64>, Option<String>, Option<f64>, Option<String>);
+type FeedbackSql =
+    (Option<i64>, Option<String>, Option<String>, Option<f64>, Option<String>, Option<f64>, Option<String>);
 
 impl Store {
     /// Who the period's answers name, and what customers said in it; for

@@ -3,6 +3,7 @@
 //! a customer point at it.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use jiff::Timestamp;
 
@@ -74,6 +75,15 @@ const LINK_OUTCOMES: &str = "UPDATE outcomes SET \
     segment = COALESCE((SELECT i.segment FROM insights i WHERE i.guild_id = outcomes.guild_id AND i.import_key = outcomes.import_key), 'unknown') \
     WHERE guild_id = $1 AND segment IS NULL";
 
+/// Customers created in this process, by any path (imports, insights,
+/// follow-ups): a matcher built before the latest is stale.
+static CUSTOMERS_ADDED: AtomicU64 = AtomicU64::new(0);
+
+/// How many customers this process has created so far (see [`CUSTOMERS_ADDED`]).
+pub fn customers_added() -> u64 {
+    CUSTOMERS_ADDED.load(Ordering::Relaxed)
+}
+
 macro_rules! names_on {
     ($conn:ty) => {
         impl Names for $conn {
@@ -119,8 +129,11 @@ macro_rules! names_on {
                     sqlx::query("DELETE FROM customers WHERE id = $1").bind(id).execute(&mut *self).await?;
                     return sqlx::query_scalar(FIND).bind(guild).bind(&key).fetch_optional(&mut *self).await;
                 }
-                // Older answers may name the new customer.
+                // Older answers may name the new customer; newer ones are
+                // matched by a new matcher (and relinked if one was built
+                // before this commits).
                 sqlx::query(QUEUE_RELINK).bind(guild).execute(&mut *self).await?;
+                CUSTOMERS_ADDED.fetch_add(1, Ordering::Relaxed);
                 Ok(Some(id))
             }
 

@@ -34,7 +34,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
 pub use batch::SQLITE_WRITER_SETUP;
-pub use customers::{Linked, RELINK_STEP};
+pub use customers::{customers_added, Linked, RELINK_STEP};
 pub use insights::LibrarySync;
 pub use privacy::{Forget, GUILD_TABLES, PERSON_COLUMNS};
 pub use sign_in::Holder;
