@@ -24,14 +24,15 @@ const RELINK_STEPS_PER_PASS: usize = 8;
 /// Each guild's matcher, when it was built and how many customers the
 /// process had added by then (a customer added since makes it stale).
 #[derive(Debug, Default)]
-pub(crate) struct Matchers(Mutex<HashMap<u64, (Instant, u64, Arc<Matcher>)>>);
+pub(crate) struct Matchers(Mutex<HashMap<u64, Cached>>);
+
+/// A matcher, when it was built and the store's count of added customers then.
+type Cached = (Instant, u64, Arc<Matcher>);
 
 impl Matchers {
     fn get(&self, guild_id: u64) -> Option<Arc<Matcher>> {
         let cached = self.0.lock().unwrap();
-        let fresh = |(at, added, _): &&(Instant, u64, Arc<Matcher>)| {
-            at.elapsed() < MATCHER_TTL && *added == store::customers_added()
-        };
+        let fresh = |(at, added, _): &&Cached| at.elapsed() < MATCHER_TTL && *added == store::customers_added();
         cached.get(&guild_id).filter(fresh).map(|(_, _, m)| m.clone())
     }
 

@@ -231,7 +231,7 @@ impl Store {
                 let challenges: ChallengesSql = one_row!(p, CHALLENGES);
                 Ok((meetings, follow_ups, segments, challenges))
             },
-            async { Ok(self.customer_week(w).await?) },
+            self.customer_week(w),
         ))?;
         let (challenged, validated, refuted, open) = challenges;
         Ok(WeekData {
