@@ -71,6 +71,50 @@ fn expected(replies: &[&str]) -> (usize, BTreeMap<&'static str, i64>, i64) {
     (each.len(), each, naming)
 }
 
+/// A manager's dashboard session, signed in from `/dashboard`.
+struct Dashboard {
+    client: reqwest::Client,
+    base: String,
+    cookie: String,
+    csrf: String,
+}
+
+impl Dashboard {
+    async fn sign_in(h: &Harness, manager: u64, channel: u64) -> Dashboard {
+        let reply = command(h, manager, channel, Command::new("dashboard")).await.content;
+        let link =
+            regex::Regex::new(r"<(http://[^>\s]+/sign-in\?link=[0-9a-f]{64})>").unwrap().captures(&reply).unwrap()[1]
+                .to_string();
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let signed_in = client.get(&link).send().await.unwrap();
+        let cookie = signed_in.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+        let base = format!("http://{}", h.http_addr().unwrap());
+        let mut web = Dashboard { client, base, cookie, csrf: String::new() };
+        let page = web.get("/").await;
+        web.csrf =
+            regex::Regex::new(r#"name="csrf" value="([0-9a-f]{64})""#).unwrap().captures(&page).unwrap()[1].to_string();
+        web
+    }
+
+    async fn get(&self, path: &str) -> String {
+        let response = self.client.get(format!("{}{path}", self.base)).header("cookie", &self.cookie).send().await;
+        let response = response.unwrap();
+        let followed = match response.headers().get("location") {
+            Some(to) if response.status().is_redirection() => Box::pin(self.get(to.to_str().unwrap())).await,
+            _ => response.text().await.unwrap(),
+        };
+        followed
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let mut form = form.to_vec();
+        form.push(("csrf", &self.csrf));
+        let response = self.client.post(format!("{}{path}", self.base)).header("cookie", &self.cookie).form(&form);
+        let response = response.send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+}
+
 fn token_in(reply: &str) -> String {
     let found = regex::Regex::new(r"`(adv_[0-9a-f]{64})`").unwrap().captures(reply);
     found.unwrap_or_else(|| panic!("no token in: {reply}"))[1].to_string()
@@ -198,6 +242,41 @@ async fn a_weeks_customers_count_the_same_on_every_surface() {
             );
         }
         assert_eq!(api["this_week"], cli["this_week"], "{backend}: one computation");
+
+        // The dashboard: the same customers, the same counts.
+        let web = Dashboard::sign_in(&h, dana, product).await;
+        let pages = format!("/guilds/{guild}");
+        let listed = web.get(&format!("{pages}/customers")).await;
+        let rows = regex::Regex::new(&format!(r#"<a href="/guilds/{guild}/customers/(\d+)">([^<]+)</a>"#)).unwrap();
+        let names: BTreeMap<String, String> =
+            rows.captures_iter(&listed).map(|c| (c[2].to_string(), c[1].to_string())).collect();
+        assert_eq!(names.len(), FEEDBACK.len(), "{backend}: {listed}");
+        let quiet = web.get(&format!("{pages}/customers?sort=quiet&open=yes")).await;
+        assert_eq!(rows.captures_iter(&quiet).count(), 2, "{backend}: Acme and Hooli wait on a promise: {quiet}");
+        let page = web.get(&format!("{pages}/customers/{}", names["Acme"])).await.replace("&#x2f;", "/");
+        let cell = |label: &str| {
+            let found = regex::Regex::new(&format!(r"<th scope=.row.>{label}</th><td>([^<]*)")).unwrap();
+            found.captures(&page).unwrap_or_else(|| panic!("no {label} in {page}"))[1].to_string()
+        };
+        assert_eq!((cell("Answers"), cell("Closed / told")), (acme.to_string(), "1 / 1".to_string()), "{backend}");
+        assert!(page.contains("NPS -100 (1)"), "{backend}: the score before the closed loop: {page}");
+        let week = web.get(&format!("{pages}/summary?period=2026-W48")).await;
+        assert!(week.contains("Acme is 70% of the answers naming a customer"), "{backend}: {week}");
+
+        // A manager keeps the record there: a bad weight is refused, a good one kept.
+        let edit = format!("{pages}/customers/{}/edit", names["Acme"]);
+        let (status, said) = web.post(&edit, &[("edit", "weight"), ("value", "lots")]).await;
+        assert!(status == 409 && said.contains("a number of 0 or more"), "{backend}: {status} {said}");
+        let (status, _) = web.post(&edit, &[("edit", "weight"), ("value", "900")]).await;
+        assert_eq!(status, 303, "{backend}");
+        assert_eq!(h.app.customer_named(guild, "acme").await.unwrap().weight, Some(900.0), "{backend}");
+        let (status, _) = web.post(&edit, &[("edit", "domain"), ("value", "jane@acme.example")]).await;
+        assert_eq!(status, 303, "{backend}");
+        assert_eq!(
+            h.app.customer_named(guild, "acme").await.unwrap().domains,
+            ["acme.example"],
+            "{backend}: the domain only"
+        );
 
         // The next week, Acme is two answers of five: 40%, not flagged.
         h.clock.set("2026-11-30T10:00:00Z".parse().unwrap());

@@ -85,8 +85,20 @@ impl Browser {
 /// Every page and action of a guild's dashboard.
 fn routes(guild: u64) -> Vec<(&'static str, String)> {
     let g = format!("/guilds/{guild}");
-    let pages = ["", "/summary", "/answers", "/answers.csv", "/meetings", "/meetings/1", "/follow-ups", "/insights"];
-    let actions = ["/follow-ups/1/done", "/insights/1/approve", "/insights/1/reject", "/insights/1/retire"];
+    let pages = [
+        "",
+        "/summary",
+        "/answers",
+        "/answers.csv",
+        "/meetings",
+        "/meetings/1",
+        "/follow-ups",
+        "/insights",
+        "/customers",
+        "/customers/1",
+    ];
+    let actions =
+        ["/follow-ups/1/done", "/insights/1/approve", "/insights/1/reject", "/insights/1/retire", "/customers/1/edit"];
     let mut all: Vec<(&str, String)> = pages.iter().map(|p| ("GET", format!("{g}{p}"))).collect();
     all.extend(actions.iter().map(|a| ("POST", format!("{g}{a}"))));
     all

@@ -188,6 +188,42 @@ impl super::App {
         }
     }
 
+    /// A change a manager makes to `customer` on the dashboard: one of
+    /// [`CUSTOMER_EDITS`] and its value (empty clears a field).
+    pub async fn edit_customer(
+        &self,
+        guild_id: u64,
+        customer: i64,
+        edit: &str,
+        value: &str,
+    ) -> anyhow::Result<Customer> {
+        let name = self.customer_by_id(guild_id, customer).await?.name;
+        let value = value.trim();
+        let text = || Some(value.to_string()).filter(|v| !v.is_empty());
+        let field = match edit {
+            "rename" => return self.rename_customer(guild_id, &name, value).await,
+            "alias" => return self.alias_customer(guild_id, &name, value).await,
+            "merge_into" => return self.merge_customers(guild_id, &name, value).await,
+            "domain" => return self.add_customer_domain(guild_id, &name, value).await,
+            "segment" => CustomerField::Segment(text()),
+            "weight" => match text().map(|w| w.parse::<f64>()) {
+                None => CustomerField::Weight(None),
+                Some(Ok(w)) => CustomerField::Weight(Some(w)),
+                Some(Err(_)) => {
+                    return Err(self.refuse_with("errors.bad_customer_weight", context! { weight => value }))
+                }
+            },
+            "owner" => {
+                let owner = id(&text().map(|v| v.trim_matches(|c| "<@!>".contains(c)).to_string()), "owner");
+                CustomerField::Owner(owner.map_err(super::UserError)?)
+            }
+            "crm_id" => CustomerField::CrmId(text()),
+            "support_org_id" => CustomerField::SupportOrgId(text()),
+            _ => return Err(super::UserError(format!("`{edit}` is not one of {}", CUSTOMER_EDITS.join(", "))).into()),
+        };
+        self.set_customer(guild_id, &name, field).await
+    }
+
     /// Customers whose name or alias starts with, or contains, what was typed: autocomplete.
     pub async fn customer_choices(&self, guild_id: u64, typed: &str) -> anyhow::Result<Vec<String>> {
         let typed = typed.trim().to_lowercase();
@@ -241,6 +277,10 @@ pub struct CustomerQuery {
     /// `yes`: only customers with open promises.
     pub open: Option<String>,
 }
+
+/// The changes the dashboard makes to a customer (see `App::edit_customer`).
+pub const CUSTOMER_EDITS: [&str; 9] =
+    ["rename", "alias", "merge_into", "domain", "segment", "weight", "owner", "crm_id", "support_org_id"];
 
 /// The sorts a customers list takes.
 pub const CUSTOMER_SORTS: [&str; 5] = ["name", "open", "waiting", "score", "quiet"];

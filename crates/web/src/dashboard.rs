@@ -16,15 +16,18 @@ use super::pages::STYLE;
 use super::session::{self, Csrf, Manager, Web};
 use super::svg;
 use app::access::Viewer;
+use app::customers::{CustomerQuery, CUSTOMER_EDITS, CUSTOMER_SORTS};
 use app::explore::{Filters, PAGE};
 use app::meetings::Recapped;
 use app::report::{show, signed};
 use app::{user_message, user_problem};
+use domain::customer_week::CustomerSide;
 use domain::follow_up::FollowUp;
 use domain::link::discord_link;
 use domain::period::Period;
 use domain::summary::{AnswerRow, Headline, WeekSummary};
-use domain::time::IsoWeek;
+use domain::time::{IsoWeek, Zone};
+use domain::timeline::{Moment, Score, ScoreWindow, Standing};
 
 pub fn router(web: Web) -> Router {
     Router::new()
@@ -40,6 +43,9 @@ pub fn router(web: Web) -> Router {
         .route("/guilds/{guild}/follow-ups/{id}/done", post(close_follow_up))
         .route("/guilds/{guild}/insights", get(insights))
         .route("/guilds/{guild}/insights/{id}/{action}", post(act_on_insight))
+        .route("/guilds/{guild}/customers", get(customers))
+        .route("/guilds/{guild}/customers/{id}", get(customer))
+        .route("/guilds/{guild}/customers/{id}/edit", post(edit_customer))
         .with_state(web)
 }
 
@@ -184,9 +190,29 @@ async fn period(State(ref web): State<Web>, m: Manager, Query(q): Query<PeriodQu
         last_day => report.period.last_day().to_string(), timezone => report.timezone.name(),
         rows, impact => s.impact.clone(), segments => s.segments.clone(),
         not_discussed => s.segments_not_discussed.clone(), owners => s.follow_up_owners.clone(),
-        quotes => s.quotes.clone(), customers => s.customers.clone(), ..base
+        quotes => s.quotes.clone(), customers => customer_side(&s.customers), ..base
     };
     web.pages.render(StatusCode::OK, "period.html", context)
+}
+
+/// The summary's voices and shares with their numbers as people read them.
+fn customer_side(side: &CustomerSide) -> Value {
+    let voices: Vec<Value> = side
+        .voices
+        .iter()
+        .map(|v| context! { customer_id => v.customer_id.to_string(), name => v.name, answers => v.answers, pct => show(Some(&v.pct)) })
+        .collect();
+    let segments: Vec<Value> = side
+        .segments
+        .iter()
+        .map(|s| {
+            context! {
+                segment => s.segment, discussion_pct => show(s.discussion_pct.as_ref()),
+                feedback_pct => show(s.feedback_pct.as_ref()), detractor_pct => show(s.detractor_pct.as_ref()),
+            }
+        })
+        .collect();
+    context! { voices, segments, one_voice => side.one_voice, weighted => side.weighted }
 }
 
 fn capitalized(word: &str) -> String {
@@ -488,4 +514,202 @@ async fn meeting(State(ref web): State<Web>, m: Manager, Path((_, id)): Path<(St
         meeting => meeting_line(&recapped, &zone), rows, anonymous, timezone => zone.name(),
     };
     web.pages.render(StatusCode::OK, "meeting.html", context)
+}
+
+/// Each choice with its label, `dashboard.<kind>_<choice>` (a test checks every one exists).
+fn labelled(web: &Web, kind: &str, choices: &[&'static str]) -> Vec<(&'static str, String)> {
+    choices.iter().map(|c| (*c, web.texts().text(&format!("dashboard.{kind}_{c}")))).collect()
+}
+
+/// Most customers one list page shows; the API's customers call lists them all.
+const CUSTOMER_ROWS: usize = 200;
+
+/// One customer as the list and the page show them.
+#[derive(Serialize)]
+struct CustomerLine {
+    id: String,
+    name: String,
+    segment: Option<String>,
+    weight: Option<String>,
+    owner: Option<String>,
+    feedback: i64,
+    scores: i64,
+    answers: i64,
+    open_promises: i64,
+    closed_promises: i64,
+    told: i64,
+    waiting_since: Option<String>,
+    last_score: Option<String>,
+    detractor_waiting: bool,
+    last_discussed: Option<String>,
+}
+
+/// "NPS 3 on 2026-11-02"
+fn score_text(s: &Score) -> String {
+    format!("{} {} · {}", s.kind.to_uppercase(), show(s.score.as_ref()), s.day)
+}
+
+fn customer_line(s: &Standing, zone: &Zone) -> CustomerLine {
+    let c = &s.customer;
+    CustomerLine {
+        id: c.id.to_string(),
+        name: c.name.clone(),
+        segment: c.segment.clone(),
+        weight: c.weight.map(|w| show(Some(&w))),
+        owner: c.owner_id.map(|o| o.to_string()),
+        feedback: s.feedback,
+        scores: s.scores,
+        answers: s.answers,
+        open_promises: s.open_promises,
+        closed_promises: s.closed_promises,
+        told: s.told,
+        waiting_since: s.waiting_since.map(|t| zone.clock_time(t)),
+        last_score: s.last_score.as_ref().map(score_text),
+        detractor_waiting: s.detractor_waiting,
+        last_discussed: s.last_discussed.map(|t| zone.clock_time(t)),
+    }
+}
+
+async fn customers(State(ref web): State<Web>, m: Manager, Query(ref q): Query<CustomerQuery>) -> Response {
+    let guild = m.viewer.guild_id;
+    let sorts = labelled(web, "sort", &CUSTOMER_SORTS);
+    let base = context! { guild => guild.to_string(), csrf => m.csrf, page => "customers", q, sorts };
+    let listed = web.app.customer_list(guild, q).await.map_err(user_problem);
+    let (listed, zone) = match (listed, web.app.settings(guild).await) {
+        (Ok(listed), Ok(settings)) => (listed, settings.zone.clone()),
+        (Err(Ok(problem)), _) => {
+            return web.pages.render(StatusCode::BAD_REQUEST, "customers.html", context! { problem, ..base })
+        }
+        (Err(Err(e)), _) | (_, Err(e)) => return web.unavailable(e),
+    };
+    let rows: Vec<CustomerLine> = listed.iter().take(CUSTOMER_ROWS).map(|s| customer_line(s, &zone)).collect();
+    let context = context! { rows, total => listed.len(), most => CUSTOMER_ROWS, timezone => zone.name(), ..base };
+    web.pages.render(StatusCode::OK, "customers.html", context)
+}
+
+/// One moment of a customer's timeline, in words.
+#[derive(Serialize)]
+struct MomentLine {
+    when: String,
+    kind: String,
+    what: String,
+    detail: String,
+    link: Option<String>,
+}
+
+fn moment_line(m: &Moment, zone: &Zone, texts: &app::prompts::Texts) -> MomentLine {
+    let kind = |key: &str| texts.text(&format!("dashboard.moment_{key}"));
+    let when = zone.clock_time(m.at());
+    let line = |kind: String, what: String, detail: String, link: Option<String>| MomentLine {
+        when: when.clone(),
+        kind,
+        what,
+        detail,
+        link,
+    };
+    match m {
+        Moment::Feedback { title, story, source, .. } => {
+            line(kind("feedback"), title.clone(), format!("{story} ({source})"), None)
+        }
+        Moment::Score { score } => line(kind("score"), score_text(score), String::new(), None),
+        Moment::Post { title, reactions, answers, link, .. } => {
+            let detail = texts.render("dashboard.post_detail", context! { reactions, answers });
+            line(kind("post"), title.clone(), detail, Some(link.clone()))
+        }
+        Moment::Answer { text, impact, evidence, assumption, link, .. } => {
+            let detail = texts.render("dashboard.answer_detail", context! { impact, evidence, assumption });
+            line(kind("answer"), text.clone(), detail, Some(link.clone()))
+        }
+        Moment::Promise { promise } => {
+            let closed = promise.closed_at.map(|t| zone.clock_time(t));
+            let detail = texts.render(
+                "dashboard.promise_detail",
+                context! { closed, outcome => promise.outcome, told => promise.told_customer },
+            );
+            line(kind("promise"), promise.text.clone(), detail, None)
+        }
+    }
+}
+
+/// "NPS 20 (5) · CSAT 4.2 (3)", or "–" when the window has no score.
+fn window_text(w: &ScoreWindow) -> String {
+    let mut parts = vec![];
+    if let Some(nps) = w.nps {
+        parts.push(format!("NPS {} ({})", show(Some(&nps)), w.nps_responses));
+    }
+    if let Some(csat) = w.csat {
+        parts.push(format!("CSAT {} ({})", show(Some(&csat)), w.csat_responses));
+    }
+    if parts.is_empty() {
+        "–".into()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+async fn customer(State(ref web): State<Web>, m: Manager, Path((_, id)): Path<(String, String)>) -> Response {
+    let guild = m.viewer.guild_id;
+    let not_found = || web.not_found_because(&web.texts().text("pages.no_such_customer"));
+    let Ok(id) = id.parse::<i64>() else { return not_found() };
+    let (found, zone) = match (web.app.customer_timeline(guild, id).await, web.app.settings(guild).await) {
+        (Ok(found), Ok(settings)) => (found, settings.zone.clone()),
+        (Err(e), _) | (_, Err(e)) => return web.unavailable(e),
+    };
+    let Some(timeline) = found else { return not_found() };
+    let texts = web.texts();
+    let moments: Vec<MomentLine> = timeline.moments.iter().map(|m| moment_line(m, &zone, texts)).collect();
+    let loops: Vec<Value> = timeline
+        .loops
+        .iter()
+        .map(|l| {
+            context! {
+                closed_on => l.closed_on.to_string(), told => l.told_customer,
+                before => window_text(&l.before), after => window_text(&l.after),
+            }
+        })
+        .collect();
+    let c = &timeline.standing.customer;
+    let context = context! {
+        guild => guild.to_string(), csrf => m.csrf, page => "customers", timezone => zone.name(),
+        c => customer_line(&timeline.standing, &zone), aliases => c.aliases, domains => c.domains,
+        crm_id => c.crm_id, support_org_id => c.support_org_id, moments, loops,
+        edits => labelled(web, "edit", &CUSTOMER_EDITS),
+    };
+    web.pages.render(StatusCode::OK, "customer.html", context)
+}
+
+#[derive(Deserialize)]
+struct CustomerEdit {
+    csrf: String,
+    edit: String,
+    #[serde(default)]
+    value: String,
+}
+
+/// Renames, aliases, merges or sets a field of a customer; then its page
+/// (after a merge, the page of the customer it was merged into).
+async fn edit_customer(
+    State(ref web): State<Web>,
+    m: Manager,
+    Path((_, id)): Path<(String, String)>,
+    Form(form): Form<CustomerEdit>,
+) -> Response {
+    if let Some(refusal) = web.refuses_form(&m, &Csrf { csrf: form.csrf.clone() }) {
+        return refusal;
+    }
+    let Ok(id) = id.parse::<i64>() else { return web.not_found_because(&web.texts().text("pages.no_such_customer")) };
+    let Viewer { guild_id, user_id } = m.viewer;
+    match web.app.edit_customer(guild_id, id, &form.edit, &form.value).await {
+        Ok(c) => {
+            tracing::info!(
+                guild = guild_id,
+                user = user_id,
+                customer = id,
+                edit = form.edit,
+                "dashboard: a manager edited a customer"
+            );
+            Redirect::to(&format!("/guilds/{guild_id}/customers/{}", c.id)).into_response()
+        }
+        Err(e) => after_action(web, Err(e), String::new()),
+    }
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 pub struct Pages(Environment<'static>);
 
-const TEMPLATES: [(&str, &str); 9] = [
+const TEMPLATES: [(&str, &str); 11] = [
     ("meetings.html", include_str!("templates/meetings.html")),
     ("meeting.html", include_str!("templates/meeting.html")),
     ("follow_ups.html", include_str!("templates/follow_ups.html")),
@@ -24,6 +24,8 @@ const TEMPLATES: [(&str, &str); 9] = [
     ("message.html", include_str!("templates/message.html")),
     ("overview.html", include_str!("templates/overview.html")),
     ("period.html", include_str!("templates/period.html")),
+    ("customers.html", include_str!("templates/customers.html")),
+    ("customer.html", include_str!("templates/customer.html")),
 ];
 
 pub const STYLE: &str = include_str!("templates/style.css");
@@ -99,6 +101,21 @@ mod tests {
             }
         }
         assert!(count > 100, "the templates' texts are found: {count}");
+    }
+
+    #[test]
+    fn every_customer_sort_and_edit_has_its_label() {
+        let texts = &shipped().texts;
+        for (kind, values) in
+            [("sort", &app::customers::CUSTOMER_SORTS[..]), ("edit", &app::customers::CUSTOMER_EDITS[..])]
+        {
+            for v in values {
+                assert!(texts.has(&format!("dashboard.{kind}_{v}")), "prompts/texts.toml names dashboard.{kind}_{v}");
+            }
+        }
+        for kind in ["feedback", "score", "post", "answer", "promise"] {
+            assert!(texts.has(&format!("dashboard.moment_{kind}")), "prompts/texts.toml names dashboard.moment_{kind}");
+        }
     }
 
     #[test]
