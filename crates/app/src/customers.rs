@@ -219,7 +219,7 @@ impl super::App {
             }
             "crm_id" => CustomerField::CrmId(text()),
             "support_org_id" => CustomerField::SupportOrgId(text()),
-            _ => return Err(super::UserError(format!("`{edit}` is not one of {}", CUSTOMER_EDITS.join(", "))).into()),
+            _ => return Err(self.refuse_with("errors.no_such_edit", context! { edit, edits => CUSTOMER_EDITS })),
         };
         self.set_customer(guild_id, &name, field).await
     }

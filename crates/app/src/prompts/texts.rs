@@ -195,6 +195,7 @@ const SPEC: &[(&str, bool, &[&str], usize)] = &[
     ("errors.merge_itself", false, &["name"], 2000),
     ("errors.bad_customer_weight", false, &["weight"], 2000),
     ("errors.bad_domain", false, &["domain"], 2000),
+    ("errors.no_such_edit", false, &["edit", "edits"], 2000),
     ("errors.customer_domain_taken", false, &["domain", "holder"], 2000),
     ("replies.no_skips", false, &[], 2000),
     ("replies.skip_list", false, &[], 1000),
