@@ -163,3 +163,41 @@ async fn every_spelling_lands_on_one_record_and_a_merge_moves_everything() {
         h.finish().await;
     }
 }
+
+#[tokio::test]
+async fn an_address_finds_its_customer_by_domain_and_is_stored_nowhere() {
+    for db in common::stores().await {
+        let backend = db.backend;
+        let h = Harness::new(db, "2026-11-23T10:00:00Z").await;
+        let guild = 4242;
+        let rows =
+            |json: Value| json.as_array().unwrap().iter().map(|r| r.as_object().unwrap().clone()).collect::<Vec<_>>();
+        // Acme's row teaches Acme its domain; a later row naming nobody lands on Acme by it.
+        let first = json!([{"customer": "Acme", "email": "jane@acme.example", "comment": "Mail jane@acme.example the fix", "score": 4}]);
+        h.app.ingest_feedback(guild, &rows(first)).await.unwrap();
+        let later = json!([
+            {"email": "Bob@ACME.example", "comment": "Exports are slow", "score": 9},
+            {"email": "someone@gmail.com", "comment": "Nice tool"},
+            {"customer": "pat@globex.example", "comment": "Billing is odd"}
+        ]);
+        h.app.ingest_feedback(guild, &rows(later)).await.unwrap();
+        let customers = h.app.customers(guild).await.unwrap();
+        let names: Vec<&str> = customers.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Acme", "globex.example"], "{backend}: a free-mail sender is nobody's");
+        assert_eq!(customers[0].domains, ["acme.example"], "{backend}");
+        let acme = h.app.customer_timeline(guild, customers[0].id).await.unwrap().unwrap().standing;
+        assert_eq!((acme.feedback, acme.scores), (2, 2), "{backend}: Bob's row is Acme's");
+        let addresses = [
+            // A story keeps an address's domain only: "…@acme.example".
+            "SELECT COUNT(*) FROM insights WHERE REPLACE(story, '…@', '') LIKE '%@%' OR customer LIKE '%@%' \
+             OR title LIKE '%@%' \
+             OR evidence LIKE '%@%' OR question LIKE '%@%'",
+            "SELECT COUNT(*) FROM customers WHERE name LIKE '%@%' OR crm_id LIKE '%@%'",
+            "SELECT COUNT(*) FROM customer_names WHERE name LIKE '%@%'",
+            "SELECT COUNT(*) FROM customer_domains WHERE domain LIKE '%@%'",
+        ];
+        for sql in addresses {
+            assert_eq!(common::count(&h.db, sql).await, 0, "{backend}: no address is stored: {sql}");
+        }
+    }
+}

@@ -12,16 +12,22 @@ use domain::insight::{EvidenceSource, NewInsight, Segment, LIMITS};
 use domain::outcome::{outcome_of, NewOutcome, OutcomeKind};
 
 /// The fields an export row can fill.
-pub const FIELDS: [&str; 6] = ["customer", "segment", "score", "comment", "date", "source"];
+/// `email` is the sender's address: only its domain is kept, to find
+/// the customer by (see [`Parsed::domains`]).
+pub const FIELDS: [&str; 7] = ["customer", "segment", "score", "comment", "date", "source", "email"];
 
 /// Header names recognised without a `--map`, by field, lowercase.
-const ALIASES: [(&str, &[&str]); 6] = [
+const ALIASES: [(&str, &[&str]); 7] = [
     ("customer", &["customer", "company", "account", "account name", "organization", "organisation", "client", "name"]),
     ("segment", &["segment", "customer segment", "plan", "tier"]),
     ("score", &["score", "nps", "nps score", "rating", "csat"]),
     ("comment", &["comment", "comments", "feedback", "text", "response", "verbatim", "message", "reason"]),
     ("date", &["date", "created", "created at", "submitted", "submitted at", "response date", "timestamp"]),
     ("source", &["source", "channel", "type"]),
+    (
+        "email",
+        &["email", "e-mail", "email address", "e-mail address", "requester email", "contact email", "customer email"],
+    ),
 ];
 
 /// How columns map to fields, and what to use where a column is absent.
@@ -64,6 +70,24 @@ pub struct Parsed {
     pub outcomes: Vec<NewOutcome>,
     /// Values replaced by a default or cut to fit, one line each.
     pub warnings: Vec<String>,
+    /// The company domains the rows' addresses came from, by customer.
+    pub domains: Vec<RowDomain>,
+}
+
+/// A row's customer (as the row names it) and its sender's company domain.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowDomain {
+    pub customer: String,
+    pub domain: String,
+    /// False when the row named no customer and the domain stands in.
+    pub named: bool,
+}
+
+/// A row's sender's company domain, from the e-mail column or a customer
+/// column holding an address; a free-mail domain names no company.
+fn row_domain(email: &str, customer: &str) -> Option<String> {
+    let domain = domain::customer::email_domain(email).or_else(|| domain::customer::email_domain(customer))?;
+    (!domain::customer::is_free_mail(&domain)).then_some(domain)
 }
 
 /// Reads the whole file (comma, semicolon or tab separated); every bad row
@@ -87,6 +111,7 @@ pub fn parse_feedback(mut input: impl Read, options: &ImportOptions, texts: &Tex
     let columns = map_columns(&headers, options)?;
     let score_header = columns.get("score").and_then(|c| headers.get(c.index)).unwrap_or("").to_lowercase();
     let (mut insights, mut outcomes, mut warnings, mut errors) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut domains: Vec<RowDomain> = Vec::new();
     let mut seen = HashMap::new();
     for record in reader.records() {
         let record = match record {
@@ -98,7 +123,28 @@ pub fn parse_feedback(mut input: impl Read, options: &ImportOptions, texts: &Tex
             }
         };
         let line = record.position().map_or(0, |p| line_of(p.byte()));
-        let get = |field: &str| columns.get(field).and_then(|c| record.get(c.index)).unwrap_or("").trim();
+        let raw = |field: &str| columns.get(field).and_then(|c| record.get(c.index)).unwrap_or("").trim();
+        let (email, written) = (raw("email"), raw("customer"));
+        if !email.is_empty() && domain::customer::email_domain(email).is_none() {
+            warnings.push(format!("line {line}: the e-mail column holds no address; left out"));
+        }
+        // A row naming no customer (or an address for one) is its sender's
+        // company, known by its domain; an address is never kept.
+        let found = row_domain(email, written);
+        let is_address = domain::customer::email_domain(written).is_some();
+        let stand_in = found.as_deref().filter(|_| written.is_empty() || is_address);
+        let get = |field: &str| match (field, stand_in) {
+            ("customer", Some(domain)) => domain,
+            ("customer", None) if is_address => "",
+            _ => raw(field),
+        };
+        if let Some(domain) = &found {
+            let row =
+                RowDomain { customer: get("customer").to_string(), domain: domain.clone(), named: stand_in.is_none() };
+            if !domains.contains(&row) {
+                domains.push(row);
+            }
+        }
         let auto_source = columns.get("source").is_some_and(|c| !c.named);
         // A response with a score and no comment is an outcome, not a story.
         if get("comment").is_empty() && !get("score").is_empty() {
@@ -129,7 +175,7 @@ pub fn parse_feedback(mut input: impl Read, options: &ImportOptions, texts: &Tex
     if insights.is_empty() && outcomes.is_empty() {
         return Err("the file has a header row but no feedback rows".into());
     }
-    Ok(Parsed { insights, outcomes, warnings })
+    Ok(Parsed { insights, outcomes, warnings, domains })
 }
 
 /// A row with a score but no comment: its outcome alone. Identical rows
@@ -272,7 +318,7 @@ fn row_to_insight<'a>(
     if comment.is_empty() {
         return Err("the feedback text is empty".into());
     }
-    let comment = fit(comment, "comment", "story", &mut notes);
+    let comment = fit(&domain::customer::without_addresses(comment), "comment", "story", &mut notes);
     let customer = match get("customer") {
         "" => domain::customer::UNNAMED.to_string(),
         name => fit(name, "customer", "customer", &mut notes),
@@ -356,6 +402,8 @@ fn parse_date(text: &str, format: Option<&str>) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use domain::customer::UNNAMED;
 
     fn texts() -> Texts {
         let text = include_str!("../../../prompts/texts.toml");
@@ -468,6 +516,32 @@ mod tests {
     }
 
     #[test]
+    fn an_address_becomes_its_domain_and_is_never_kept() {
+        let csv = "Customer,Requester email,Comment\n\
+            Acme,jane@acme.example,Write to jane@acme.example please\n\
+            ,bob@globex.example,Slow exports\n\
+            ,someone@gmail.com,Nice\n\
+            carol@initech.example,,Billing is odd\n\
+            Hooli,not an address,Fine\n";
+        let parsed = parse_with(csv, &options()).unwrap();
+        let customers: Vec<&str> = parsed.insights.iter().map(|i| i.customer.as_str()).collect();
+        assert_eq!(customers, ["Acme", "globex.example", UNNAMED, "initech.example", "Hooli"]);
+        assert_eq!(parsed.insights[0].story, "Write to …@acme.example please");
+        let domains: Vec<(&str, &str, bool)> =
+            parsed.domains.iter().map(|d| (d.customer.as_str(), d.domain.as_str(), d.named)).collect();
+        assert_eq!(
+            domains,
+            [
+                ("Acme", "acme.example", true),
+                ("globex.example", "globex.example", false),
+                ("initech.example", "initech.example", false)
+            ]
+        );
+        assert!(parsed.warnings.iter().any(|w| w == "line 6: the e-mail column holds no address; left out"));
+        assert!(!format!("{parsed:?}").contains("jane@") && !format!("{parsed:?}").contains("carol@"));
+    }
+
+    #[test]
     fn tabs_and_a_date_pattern() {
         let mut us = options();
         us.date_format = Some("%m/%d/%Y".into());
@@ -506,15 +580,54 @@ impl super::App {
         options: &ImportOptions,
         by: Option<u64>,
     ) -> anyhow::Result<Imported> {
-        let parsed = parse_feedback(input, options, &self.prompts.texts).map_err(|e| {
+        let mut parsed = parse_feedback(input, options, &self.prompts.texts).map_err(|e| {
             self.refuse_with("errors.import_refused", minijinja::context! { problems => e.to_string() })
         })?;
         self.settings(guild_id).await?; // the guild's row must exist first
         let now = self.clock.now();
         let today = self.settings(guild_id).await?.zone.date_of(now);
+        let learned = self.resolve_domains(guild_id, &mut parsed).await?;
         let (added, outcomes) =
             self.store.import_insights(guild_id, &parsed.insights, &parsed.outcomes, today, by, now).await?;
+        for row in learned {
+            self.learn_domain(guild_id, &row).await?;
+        }
         Ok(Imported { added, already_there: parsed.insights.len() - added, outcomes, warnings: parsed.warnings })
+    }
+
+    /// Rows naming no customer whose sender's domain is a customer's land
+    /// on that customer (a row's own name stands); the domains no customer
+    /// has are returned, for the rows' customers to learn once imported.
+    async fn resolve_domains(&self, guild_id: u64, parsed: &mut Parsed) -> anyhow::Result<Vec<RowDomain>> {
+        let mut unknown = Vec::new();
+        for row in std::mem::take(&mut parsed.domains) {
+            let Some(id) = self.store.customer_by_domain(guild_id, &row.domain).await? else {
+                unknown.push(row);
+                continue;
+            };
+            let Some(customer) = self.store.customer(guild_id, id).await?.filter(|_| !row.named) else { continue };
+            for insight in parsed.insights.iter_mut().filter(|i| i.customer == row.customer) {
+                insight.customer = customer.name.clone();
+            }
+            for outcome in parsed.outcomes.iter_mut().filter(|o| o.customer == row.customer) {
+                outcome.customer = customer.name.clone();
+            }
+        }
+        Ok(unknown)
+    }
+
+    /// Gives a row's customer its sender's domain, unless another customer has it.
+    async fn learn_domain(&self, guild_id: u64, row: &RowDomain) -> anyhow::Result<()> {
+        let Some(id) = self.store.find_customer(guild_id, &row.customer).await? else { return Ok(()) };
+        if let Err(clash) = self.store.add_customer_domain(guild_id, id, &row.domain).await? {
+            tracing::info!(
+                guild = guild_id,
+                domain = row.domain,
+                ?clash,
+                "an imported row's domain is another customer's"
+            );
+        }
+        Ok(())
     }
 }
 

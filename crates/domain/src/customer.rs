@@ -177,6 +177,47 @@ pub fn email_domain(address: &str) -> Option<String> {
     (!local.is_empty() && domain.contains('.') && labels_ok).then_some(domain)
 }
 
+/// Domains whose addresses belong to people, not companies: an address
+/// there names no customer.
+const FREE_MAIL: [&str; 22] = [
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "msn.com",
+    "yahoo.com",
+    "ymail.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "gmx.de",
+    "gmx.net",
+    "web.de",
+    "mail.ru",
+    "yandex.ru",
+    "qq.com",
+    "163.com",
+    "zoho.com",
+];
+
+/// Whether `domain` is a free-mail provider's, whose senders are no one company.
+pub fn is_free_mail(domain: &str) -> bool {
+    FREE_MAIL.contains(&domain)
+}
+
+/// `text` with each e-mail address cut to its domain ("…@acme.com"):
+/// a person's address is never stored.
+pub fn without_addresses(text: &str) -> std::borrow::Cow<'_, str> {
+    static ADDRESS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let address =
+        ADDRESS.get_or_init(|| regex::Regex::new(r"[\w.+%-]+@((?:[\w-]+\.)+[\w-]+)").expect("a valid pattern"));
+    address.replace_all(text, "…@$1")
+}
+
 /// A guild's customer as the team keeps it.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Customer {
@@ -219,6 +260,14 @@ pub enum NameClash {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_in_a_text_keeps_only_its_domain() {
+        let said = without_addresses("Ask jane.doe+billing@Acme.co.uk or bob@acme.com; not @here");
+        assert_eq!(said, "Ask …@Acme.co.uk or …@acme.com; not @here");
+        assert!(matches!(without_addresses("no address"), std::borrow::Cow::Borrowed(_)));
+        assert!(is_free_mail("gmail.com") && !is_free_mail("acme.com"));
+    }
 
     #[test]
     fn case_punctuation_spacing_and_legal_forms_do_not_make_another_customer() {
