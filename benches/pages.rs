@@ -68,11 +68,16 @@ async fn bench(name: &str, url: &str) {
         (format!("{g}/meetings/500"), false),
         (format!("{g}/follow-ups"), false),
         (format!("{g}/insights"), false),
+        (format!("{g}/customers"), false),
+        (format!("{g}/customers?sort=waiting&detractors=yes"), false),
+        (format!("{g}/customers/1"), false),
         (format!("{api}/summary?period=2026-11"), true),
         (format!("{api}/answers?limit=500"), true),
         (format!("{api}/meetings?period=2026-11"), true),
         (format!("{api}/follow-ups"), true),
         (format!("{api}/insights"), true),
+        (format!("{api}/customers?sort=open"), true),
+        (format!("{api}/customers/1"), true),
     ]
     .into();
     let requests: usize = std::env::var("ADVOCATE_PAGES_N").ok().and_then(|n| n.parse().ok()).unwrap_or(100).max(2);

@@ -45,6 +45,8 @@ ALTER TABLE follow_ups ADD COLUMN customer_id BIGINT REFERENCES customers (id) O
 ALTER TABLE outcomes ADD COLUMN customer_id BIGINT REFERENCES customers (id) ON DELETE SET NULL;
 ALTER TABLE outcomes ADD COLUMN segment TEXT;
 CREATE INDEX insights_customer ON insights (customer_id);
+-- the feedback of a period, for the summary
+CREATE INDEX insights_guild_created ON insights (guild_id, created_at);
 CREATE INDEX follow_ups_customer ON follow_ups (customer_id);
 CREATE INDEX outcomes_customer ON outcomes (customer_id, day);
 -- Guilds whose answers are to be matched against their customers' names

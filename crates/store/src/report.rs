@@ -184,7 +184,7 @@ impl Store {
                 sqlx::query_scalar($sql).bind(g).bind(s).bind(e).bind(c).fetch_one($p).await?
             };
         }
-        // Three lanes on connections of their own: the summary takes the
+        // Four lanes on connections of their own: the summary takes the
         // longest lane's time, not the sum of all.
         let (
             (posts, reactions, engaged, groups, answerers),
