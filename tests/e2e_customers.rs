@@ -122,6 +122,29 @@ async fn every_spelling_lands_on_one_record_and_a_merge_moves_everything() {
         let again = command(&h, dana, product, show("Acme Corp")).await.content;
         assert!(again.contains("**Acme Inc.**"), "{backend}: the old name finds it: {again}");
 
+        // The customer of the day about Acme names its record and what the team owes them.
+        let story = timeline.moments.iter().find_map(|m| match m {
+            domain::timeline::Moment::Feedback { insight_id, title, .. } if title == "Invoices by e-mail" => {
+                Some(*insight_id)
+            }
+            _ => None,
+        });
+        let post = domain::post::InsightPost {
+            id: 0,
+            guild_id: guild,
+            channel_id: product,
+            local_date: jiff::civil::date(2026, 11, 23),
+            daily: true,
+            insight_id: story.expect("the suggested insight is on the timeline"),
+            nonce: "n".into(),
+            message_id: None,
+            claimed_at: h.clock.now(),
+        };
+        let rendered = h.app.render_post(&post).await.unwrap();
+        let (_, field) = &rendered.fields[0];
+        assert!(field.starts_with("Acme Inc. · #enterprise — 3 stories, named in 2 answers"), "{backend}: {field}");
+        assert!(field.ends_with("/customer show Acme Inc."), "{backend}: {field}");
+
         // A promise closed and told: the scores on each side of it.
         h.fake.say(sam, thread, "Follow up with Acme about e-mailed invoices").unwrap();
         let promise = eventually("a follow-up", || async {

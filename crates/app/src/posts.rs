@@ -59,7 +59,7 @@ impl App {
             ),
             story: i.story.clone(),
             fields: vec![
-                (texts.text("daily_post.customer_label"), format!("{} · #{}", i.customer, i.segment)),
+                (texts.text("daily_post.customer_label"), self.customer_line(post.guild_id, &insight).await?),
                 (texts.text("daily_post.evidence_label"), format!("{} ({})", i.evidence, i.source.label())),
                 (texts.text("daily_post.question_label"), i.question.clone()),
             ],
@@ -68,6 +68,26 @@ impl App {
             button: texts.text("daily_post.button"),
             anonymous_button: settings.anonymous_answers.then(|| texts.text("answer_modal.anonymous_button")),
         })
+    }
+
+    /// The post's customer as the guild's record has them, with what the
+    /// team has heard and owes them (their public side: no scores); the
+    /// library's example customers are no one's record.
+    async fn customer_line(&self, guild_id: u64, insight: &Insight) -> anyhow::Result<String> {
+        let i = &insight.body;
+        let plain = format!("{} · #{}", i.customer, i.segment);
+        let found = match insight.guild_id {
+            Some(_) => self.store.find_customer(guild_id, &i.customer).await?,
+            None => None,
+        };
+        let Some(customer) = found.map(|id| self.store.customer(guild_id, id)) else { return Ok(plain) };
+        let Some(customer) = customer.await? else { return Ok(plain) };
+        let tally = self.store.customer_tally(guild_id, customer.id).await?;
+        let record = context! {
+            name => customer.name, segment => i.segment.as_str(), feedback => tally.feedback,
+            answers => tally.answers, open => tally.open_promises,
+        };
+        Ok(self.prompts.texts.render("daily_post.customer_record", record))
     }
 
     pub async fn mark_posted(&self, post_id: i64, message_id: u64, now: Timestamp) -> anyhow::Result<()> {

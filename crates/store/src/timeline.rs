@@ -105,6 +105,11 @@ impl Store {
         Ok(tallies)
     }
 
+    /// One customer's counts.
+    pub async fn customer_tally(&self, guild_id: u64, id: i64) -> Result<Tally> {
+        Ok(self.tallies(db_id(guild_id), Some(id)).await?.remove(&id).unwrap_or_default())
+    }
+
     /// Each customer's scores, oldest first: the guild's, or only `customer`'s.
     async fn scores(&self, g: i64, customer: Option<i64>) -> Result<HashMap<i64, Vec<Score>>> {
         let sql = sql_of(SCORES, customer.is_some());
@@ -183,7 +188,7 @@ impl Store {
         moments.extend(promises.iter().cloned().map(|promise| Moment::Promise { promise }));
         let scores = self.scores(g, Some(id)).await?.remove(&id).unwrap_or_default();
         moments.extend(scores.iter().cloned().map(|score| Moment::Score { score }));
-        let tally = self.tallies(g, Some(id)).await?.remove(&id).unwrap_or_default();
+        let tally = self.customer_tally(guild_id, id).await?;
         let standing = Standing::new(customer, &tally, &scores, csat_at);
         Ok(Some(Timeline::new(standing, moments, &promises, &scores)))
     }

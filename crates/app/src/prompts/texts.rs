@@ -19,6 +19,7 @@ const SPEC: &[(&str, bool, &[&str], usize)] = &[
     ("daily_post.footer", false, &["source", "is_example"], 0),
     ("daily_post.button", false, &[], 80),
     ("daily_post.customer_label", false, &[], 256),
+    ("daily_post.customer_record", false, &["name", "segment", "feedback", "answers", "open"], 1024),
     ("daily_post.evidence_label", false, &[], 256),
     ("daily_post.question_label", false, &[], 256),
     ("answer_modal.title", false, &[], 45),
