@@ -11,7 +11,9 @@
 //! the same bursts against the minimal peer in `benches/peer/` (thread
 //! replies to SQLite, one commit each), and Advocate's figures over the
 //! peer's. Run: cargo bench --bench load
-//! (ADVOCATE_LOAD_BURSTS=5000,5000,5000,50000 by default)
+//! (ADVOCATE_LOAD_BURSTS=5000,5000,5000,50000 by default). The guild
+//! has ADVOCATE_LOAD_CUSTOMERS customers (1,000 by default, Acme among
+//! them): every reply is matched against their names, a third names Acme.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -225,9 +227,44 @@ async fn bursts(
     figures
 }
 
+/// `n` customers of `guild`, Acme the first, each known by its name.
+async fn seed_customers(url: &str, guild: u64, n: usize) {
+    if n == 0 {
+        return;
+    }
+    let rows = format!("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < {n})");
+    let name = "CASE WHEN i = 0 THEN 'Acme' ELSE 'Customer ' || i END";
+    let statements = [
+        format!(
+            "{rows} INSERT INTO customers (id, guild_id, name, created_at) SELECT i + 1, {guild}, {name}, 0 FROM n"
+        ),
+        format!(
+            "{rows} INSERT INTO customer_names (guild_id, match_key, customer_id, name) \
+            SELECT {guild}, CASE WHEN i = 0 THEN 'acme' ELSE 'customer ' || i END, i + 1, {name} FROM n"
+        ),
+    ];
+    let store = store::Store::connect(url).await.unwrap();
+    store.migrate().await.unwrap();
+    store.close().await;
+    for sql in &statements {
+        if url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+            sqlx::query(sql).execute(&pool).await.unwrap();
+            pool.close().await;
+        } else {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            sqlx::query(sql).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+    }
+}
+
 /// Advocate, its meeting started with `/meeting start` as a person would.
 async fn advocate(backend: &str, url: &str, sizes: &[usize]) -> Vec<Figures> {
     let w = world().await;
+    let customers = support::env_list("ADVOCATE_LOAD_CUSTOMERS", &[1000])[0];
+    seed_customers(url, w.guild, customers).await;
+    println!("load[{backend}]: {customers} customers");
     let dir = tempfile::tempdir().unwrap();
     let metrics = support::free_addr();
     let mut bot = spawn_bot(&w.fake, url, dir.path(), Some(&metrics));
