@@ -10,9 +10,21 @@ use domain::customer_week::{CustomerRow, CustomerWeek, FeedbackRow};
 use domain::query::WeekScope;
 use domain::timeline::Score;
 
-/// The period's answers in scope, by id (binds `$1`–`$4` as the summary does).
-fn answer_ids(backend: &str) -> String {
-    format!("SELECT a.id {}", answers_in(backend))
+/// The links from the period's answers in scope to the customers they
+/// name (binds `$1`–`$4` as the summary does), as a `links` CTE. Read by
+/// the range of the period's answer ids (every answer of the period is in
+/// it; the join drops the others), so the cost follows the period's links,
+/// not the history's.
+fn links_cte(backend: &str) -> String {
+    format!(
+        "WITH span (lo, hi) AS (SELECT MIN(a.id), MAX(a.id) {}), \
+        links AS (SELECT ac.answer_id, ac.customer_id FROM span, answer_customers ac \
+            JOIN answers a ON a.id = ac.answer_id \
+            WHERE ac.answer_id >= span.lo AND ac.answer_id <= span.hi AND a.guild_id = $1 \
+            AND a.created_at >= $2 AND a.created_at < $3 AND a.deleted_at IS NULL \
+            AND ($4 IS NULL OR a.home_channel_id = $4))",
+        answers_in(backend)
+    )
 }
 
 /// customer, name, segment, weight, answers naming them
@@ -26,23 +38,15 @@ impl Store {
     /// one channel, only the customers its answers name.
     pub(super) async fn customer_week(&self, w: &WeekScope) -> Result<CustomerWeek> {
         let (g, s, e, c) = (db_id(w.guild_id), ms(w.start), ms(w.end), w.channel_id.map(db_id));
-        let ids = answer_ids(self.backend());
+        let links = links_cte(self.backend());
         let named_sql = format!(
-            "SELECT ac.customer_id, cu.name, cu.segment, cu.weight, COUNT(*) FROM answer_customers ac \
-            JOIN customers cu ON cu.id = ac.customer_id WHERE ac.answer_id IN ({ids}) \
-            GROUP BY ac.customer_id, cu.name, cu.segment, cu.weight"
+            "{links} SELECT l.customer_id, cu.name, cu.segment, cu.weight, COUNT(*) FROM links l \
+            JOIN customers cu ON cu.id = l.customer_id GROUP BY l.customer_id, cu.name, cu.segment, cu.weight"
         );
-        let naming_sql = format!(
-            "SELECT COUNT(*) {} AND EXISTS (SELECT 1 FROM answer_customers ac WHERE ac.answer_id = a.id)",
-            answers_in(self.backend())
-        );
-        let in_scope = |column: &str| {
-            format!(
-                "($4 IS NULL OR {column} IN (SELECT ac.customer_id FROM answer_customers ac WHERE ac.answer_id IN ({ids})))"
-            )
-        };
+        let naming_sql = format!("{links} SELECT COUNT(DISTINCT answer_id) FROM links");
+        let in_scope = |column: &str| format!("($4 IS NULL OR {column} IN (SELECT customer_id FROM links))");
         let feedback_sql = format!(
-            "SELECT o.customer_id, cu.name, COALESCE(cu.segment, o.segment), cu.weight, o.kind, o.score, o.day \
+            "{links} SELECT o.customer_id, cu.name, COALESCE(cu.segment, o.segment), cu.weight, o.kind, o.score, o.day \
             FROM outcomes o LEFT JOIN customers cu ON cu.id = o.customer_id \
             WHERE o.guild_id = $1 AND o.day >= $5 AND o.day <= $6 AND {} \
             UNION ALL \
