@@ -535,11 +535,11 @@ async fn insert_answers(
         for id in ids.iter_mut().flatten() {
             id.follow_up = follow_ups.get(&id.answer).copied();
         }
-        let mut naming: Vec<(i64, i64)> =
-            asked.iter().filter(|(f, _)| f.customer.is_some()).map(|(f, at)| (db_id(f.guild_id), ms(*at))).collect();
-        naming.dedup_by_key(|(guild, _)| *guild);
-        for (guild, at) in naming {
-            conn.link_guild(guild, at).await?;
+        for (f, at) in &asked {
+            let id = f.answer_id.and_then(|answer| follow_ups.get(&answer));
+            if let (Some(name), Some(id)) = (&f.customer, id) {
+                conn.link_follow_up(db_id(f.guild_id), *id, name, ms(*at)).await?;
+            }
         }
     }
     let links: Vec<(i64, i64, i64)> = answers

@@ -39,6 +39,10 @@ pub(crate) trait Names {
     /// many distinct names were linked.
     async fn link_guild(&mut self, guild: i64, now: i64) -> Result<usize>;
 
+    /// Links follow-up `id` to the customer `name` means (made if none):
+    /// a follow-up just written, without sweeping the guild's others.
+    async fn link_follow_up(&mut self, guild: i64, id: i64, name: &str, now: i64) -> Result<()>;
+
     /// Links answers to the customers they name: (guild, answer, customer).
     async fn link_answers(&mut self, links: &[(i64, i64, i64)]) -> Result<usize>;
 
@@ -154,6 +158,14 @@ macro_rules! names_on {
                     linked += 1;
                 }
                 Ok(linked)
+            }
+
+            async fn link_follow_up(&mut self, guild: i64, id: i64, name: &str, now: i64) -> Result<()> {
+                if let Some(customer) = self.customer_named(guild, name, None, now).await? {
+                    let sql = "UPDATE follow_ups SET customer_id = $1 WHERE id = $2 AND guild_id = $3";
+                    sqlx::query(sql).bind(customer).bind(id).bind(guild).execute(&mut *self).await?;
+                }
+                Ok(())
             }
 
             async fn link_answers(&mut self, links: &[(i64, i64, i64)]) -> Result<usize> {
