@@ -535,11 +535,17 @@ async fn insert_answers(
         for id in ids.iter_mut().flatten() {
             id.follow_up = follow_ups.get(&id.answer).copied();
         }
+        // Each name once, from its first follow-up of the batch on.
+        let mut naming: std::collections::BTreeMap<(u64, &str), (i64, i64)> = Default::default();
         for (f, at) in &asked {
             let id = f.answer_id.and_then(|answer| follow_ups.get(&answer));
-            if let (Some(name), Some(id)) = (&f.customer, id) {
-                conn.link_follow_up(db_id(f.guild_id), *id, name, ms(*at)).await?;
+            if let (Some(name), Some(&id)) = (&f.customer, id) {
+                let first = naming.entry((f.guild_id, name.as_str())).or_insert((id, ms(*at)));
+                first.0 = first.0.min(id);
             }
+        }
+        for ((guild, name), (from, at)) in naming {
+            conn.link_follow_ups(db_id(guild), from, name, at).await?;
         }
     }
     let links: Vec<(i64, i64, i64)> = answers

@@ -39,9 +39,10 @@ pub(crate) trait Names {
     /// many distinct names were linked.
     async fn link_guild(&mut self, guild: i64, now: i64) -> Result<usize>;
 
-    /// Links follow-up `id` to the customer `name` means (made if none):
-    /// a follow-up just written, without sweeping the guild's others.
-    async fn link_follow_up(&mut self, guild: i64, id: i64, name: &str, now: i64) -> Result<()>;
+    /// Links the follow-ups from id `from` on naming `name` to the customer
+    /// it means (made if none): those just written, read by their ids
+    /// rather than by sweeping the guild's others.
+    async fn link_follow_ups(&mut self, guild: i64, from: i64, name: &str, now: i64) -> Result<()>;
 
     /// Links answers to the customers they name: (guild, answer, customer).
     async fn link_answers(&mut self, links: &[(i64, i64, i64)]) -> Result<usize>;
@@ -160,10 +161,11 @@ macro_rules! names_on {
                 Ok(linked)
             }
 
-            async fn link_follow_up(&mut self, guild: i64, id: i64, name: &str, now: i64) -> Result<()> {
+            async fn link_follow_ups(&mut self, guild: i64, from: i64, name: &str, now: i64) -> Result<()> {
                 if let Some(customer) = self.customer_named(guild, name, None, now).await? {
-                    let sql = "UPDATE follow_ups SET customer_id = $1 WHERE id = $2 AND guild_id = $3";
-                    sqlx::query(sql).bind(customer).bind(id).bind(guild).execute(&mut *self).await?;
+                    let sql = "UPDATE follow_ups SET customer_id = $1 WHERE id >= $2 AND guild_id = $3 \
+                        AND customer = $4 AND customer_id IS NULL";
+                    sqlx::query(sql).bind(customer).bind(from).bind(guild).bind(name).execute(&mut *self).await?;
                 }
                 Ok(())
             }
