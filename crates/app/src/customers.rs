@@ -23,8 +23,10 @@ const RELINK_STEPS_PER_PASS: usize = 8;
 
 /// Each guild's matcher, when it was built and how many customers the
 /// process had added by then (a customer added since makes it stale).
+/// One build at a time: a burst of replies arriving to a stale matcher
+/// waits for one build instead of each starting its own.
 #[derive(Debug, Default)]
-pub(crate) struct Matchers(Mutex<HashMap<u64, Cached>>);
+pub(crate) struct Matchers(Mutex<HashMap<u64, Cached>>, tokio::sync::Mutex<()>);
 
 /// A matcher, when it was built and the store's count of added customers then.
 type Cached = (Instant, u64, Arc<Matcher>);
@@ -64,6 +66,10 @@ impl super::App {
     async fn matcher(&self, guild_id: u64) -> anyhow::Result<Arc<Matcher>> {
         if let Some(m) = self.matchers.get(guild_id) {
             return Ok(m);
+        }
+        let _building = self.matchers.1.lock().await;
+        if let Some(m) = self.matchers.get(guild_id) {
+            return Ok(m); // built while this one waited
         }
         let added = store::customers_added();
         let matcher = Arc::new(self.store.customer_matcher(guild_id).await?);
