@@ -4,14 +4,9 @@
 mod common;
 
 use common::bot::{eventually, Harness};
-use common::team::{command, Team};
+use common::team::{command, token_in, Team};
 use fake_discord::Command;
 use serde_json::{json, Value};
-
-fn token_in(reply: &str) -> String {
-    let found = regex::Regex::new(r"`(adv_[0-9a-f]{64})`").unwrap().captures(reply);
-    found.unwrap_or_else(|| panic!("no token in: {reply}"))[1].to_string()
-}
 
 /// The number `/setup api-token list` gives the token `name`.
 fn token_number(listed: &str, name: &str) -> i64 {

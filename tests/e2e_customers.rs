@@ -6,14 +6,9 @@
 mod common;
 
 use common::bot::{eventually, Harness};
-use common::team::{command, Team};
+use common::team::{api_token, command, Team};
 use fake_discord::Command;
 use serde_json::{json, Value};
-
-fn token_in(reply: &str) -> String {
-    let found = regex::Regex::new(r"`(adv_[0-9a-f]{64})`").unwrap().captures(reply);
-    found.unwrap_or_else(|| panic!("no token in: {reply}"))[1].to_string()
-}
 
 async fn call(client: &reqwest::Client, url: String, token: &str, body: Option<Value>) -> (u16, Value) {
     let request = match body {
@@ -45,11 +40,8 @@ async fn every_spelling_lands_on_one_record_and_a_merge_moves_everything() {
         h.start_bot(true).await;
         let t = Team::add(&h, ["Dana", "Alex", "Sam"], "product");
         let (dana, sam, guild, product) = (t.owner, t.member, t.guild, t.channel);
-        let create = |name: &str, scope: &str| {
-            Command::new("setup").sub("api-token").sub("create").opt("name", name).opt("scope", scope)
-        };
-        let read = token_in(&command(&h, dana, product, create("dashboards", "read")).await.content);
-        let ingest = token_in(&command(&h, dana, product, create("surveys", "ingest")).await.content);
+        let read = api_token(&h, dana, product, "dashboards", "read").await;
+        let ingest = api_token(&h, dana, product, "surveys", "ingest").await;
         let (client, base) =
             (reqwest::Client::new(), format!("http://{}/api/v1/guilds/{guild}", h.http_addr().unwrap()));
 

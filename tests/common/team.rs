@@ -60,3 +60,15 @@ pub async fn command(h: &Harness, user: u64, channel: u64, command: Command) -> 
     let i = h.fake.slash(user, channel, &command).unwrap();
     h.fake.response_message(i).await.unwrap()
 }
+
+/// The API token in a `/setup api-token create` reply.
+pub fn token_in(reply: &str) -> String {
+    let found = regex::Regex::new(r"`(adv_[0-9a-f]{64})`").unwrap().captures(reply);
+    found.unwrap_or_else(|| panic!("no token in: {reply}"))[1].to_string()
+}
+
+/// A new API token `name` of `scope`, made by `manager` in `channel`.
+pub async fn api_token(h: &Harness, manager: u64, channel: u64, name: &str, scope: &str) -> String {
+    let create = Command::new("setup").sub("api-token").sub("create").opt("name", name).opt("scope", scope);
+    token_in(&command(h, manager, channel, create).await.content)
+}
